@@ -1,0 +1,15 @@
+namespace BulkInvite;
+
+/// <summary>Which entries of an import to read: one page, optionally of one outcome.</summary>
+public sealed record EntryQuery
+{
+    /// <summary>Only entries with this outcome; all when <see langword="null"/>.</summary>
+    public InviteOutcome? Outcome { get; init; }
+
+    /// <summary>Only entries after this sequence number (keyset paging); 0 starts at the beginning.</summary>
+    public long AfterSequence { get; init; }
+
+    /// <summary>The most entries to return.</summary>
+    /// <value>Default: 100.</value>
+    public int Limit { get; init; } = 100;
+}

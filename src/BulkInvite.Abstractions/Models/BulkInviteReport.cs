@@ -1,0 +1,38 @@
+namespace BulkInvite;
+
+/// <summary>The summary of one import: who, what, when, its status and the count of each outcome.</summary>
+public sealed record BulkInviteReport
+{
+    /// <summary>The import's id.</summary>
+    public required Guid ImportId { get; init; }
+
+    /// <summary>The account (tenant) the import belongs to.</summary>
+    public required string TenantId { get; init; }
+
+    /// <summary>The uploaded file's name.</summary>
+    public required string FileName { get; init; }
+
+    /// <summary>Who started the import.</summary>
+    public required string InitiatedBy { get; init; }
+
+    /// <summary>Whether this was a preview (dry run) that sent nothing.</summary>
+    public bool IsPreview { get; init; }
+
+    /// <summary>The import's status.</summary>
+    public ImportStatus Status { get; init; }
+
+    /// <summary>The count of each outcome.</summary>
+    public OutcomeCounts Counts { get; init; } = OutcomeCounts.Empty;
+
+    /// <summary>When the import was started.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the import ended, or <see langword="null"/> while it runs.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The name of the parser that read the file, once known.</summary>
+    public string? ParserName { get; init; }
+
+    /// <summary>Why the import failed, when <see cref="Status"/> is <see cref="ImportStatus.Failed"/>.</summary>
+    public string? Error { get; init; }
+}

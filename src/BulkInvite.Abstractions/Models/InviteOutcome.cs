@@ -1,0 +1,29 @@
+namespace BulkInvite;
+
+/// <summary>The outcome of one entry of an import. Every entry has exactly one.</summary>
+public enum InviteOutcome
+{
+    /// <summary>Staged but not yet sent: the import is running, was interrupted, or is a preview.</summary>
+    Pending = 0,
+
+    /// <summary>An invitation was accepted by the mail server (or written to the pickup folder).</summary>
+    Invited = 1,
+
+    /// <summary>Not a valid address; the reason code says why.</summary>
+    Invalid = 2,
+
+    /// <summary>The same address appeared earlier in the file.</summary>
+    Duplicate = 3,
+
+    /// <summary>The host's user directory says the address already has an account.</summary>
+    ExistingUser = 4,
+
+    /// <summary>A pending invitation exists and no resend was asked for.</summary>
+    AlreadyInvited = 5,
+
+    /// <summary>Sending failed permanently; the server's status code and text are kept.</summary>
+    Failed = 6,
+
+    /// <summary>Not processed: the import was cancelled or a configured limit was reached.</summary>
+    Skipped = 7,
+}

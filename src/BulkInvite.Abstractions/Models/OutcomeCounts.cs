@@ -1,0 +1,70 @@
+namespace BulkInvite;
+
+/// <summary>How many entries of an import have each outcome.</summary>
+public sealed record OutcomeCounts
+{
+    /// <summary>No entries.</summary>
+    public static OutcomeCounts Empty { get; } = new();
+
+    /// <summary>Entries staged but not yet sent.</summary>
+    public long Pending { get; init; }
+
+    /// <summary>Invitations accepted.</summary>
+    public long Invited { get; init; }
+
+    /// <summary>Invalid entries.</summary>
+    public long Invalid { get; init; }
+
+    /// <summary>Duplicates of an earlier entry.</summary>
+    public long Duplicate { get; init; }
+
+    /// <summary>Addresses that already have an account.</summary>
+    public long ExistingUser { get; init; }
+
+    /// <summary>Addresses with a pending invitation.</summary>
+    public long AlreadyInvited { get; init; }
+
+    /// <summary>Invitations that failed permanently.</summary>
+    public long Failed { get; init; }
+
+    /// <summary>Entries not processed (cancelled or over a limit).</summary>
+    public long Skipped { get; init; }
+
+    /// <summary>All entries.</summary>
+    public long Total => Pending + Invited + Invalid + Duplicate + ExistingUser + AlreadyInvited + Failed + Skipped;
+
+    /// <summary>The count of one outcome.</summary>
+    /// <param name="outcome">The outcome.</param>
+    /// <returns>How many entries have it.</returns>
+    public long this[InviteOutcome outcome] => outcome switch
+    {
+        InviteOutcome.Pending => Pending,
+        InviteOutcome.Invited => Invited,
+        InviteOutcome.Invalid => Invalid,
+        InviteOutcome.Duplicate => Duplicate,
+        InviteOutcome.ExistingUser => ExistingUser,
+        InviteOutcome.AlreadyInvited => AlreadyInvited,
+        InviteOutcome.Failed => Failed,
+        InviteOutcome.Skipped => Skipped,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
+    };
+
+    /// <summary>Creates counts from one value per outcome.</summary>
+    /// <param name="counts">The counts, indexed by <see cref="InviteOutcome"/>; missing outcomes count 0.</param>
+    /// <returns>The counts.</returns>
+    public static OutcomeCounts From(IReadOnlyDictionary<InviteOutcome, long> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        return new OutcomeCounts
+        {
+            Pending = counts.GetValueOrDefault(InviteOutcome.Pending),
+            Invited = counts.GetValueOrDefault(InviteOutcome.Invited),
+            Invalid = counts.GetValueOrDefault(InviteOutcome.Invalid),
+            Duplicate = counts.GetValueOrDefault(InviteOutcome.Duplicate),
+            ExistingUser = counts.GetValueOrDefault(InviteOutcome.ExistingUser),
+            AlreadyInvited = counts.GetValueOrDefault(InviteOutcome.AlreadyInvited),
+            Failed = counts.GetValueOrDefault(InviteOutcome.Failed),
+            Skipped = counts.GetValueOrDefault(InviteOutcome.Skipped),
+        };
+    }
+}
