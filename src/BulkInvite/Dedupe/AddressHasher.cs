@@ -1,0 +1,70 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace BulkInvite.Dedupe;
+
+/// <summary>
+/// A seeded 96-bit fingerprint of a normalized address: a 64-bit multiply-rotate hash and the runtime's
+/// randomized 32-bit <see cref="HashCode"/>, two independent functions. Two different addresses share a
+/// fingerprint with a probability near 2^-96 per pair (about 6·10^-16 for a file of 10 million unique
+/// addresses), and the random seeds keep a crafted file from aiming at collisions.
+/// </summary>
+internal readonly struct AddressHasher
+{
+    private const ulong Prime1 = 0x9E3779B185EBCA87UL;
+    private const ulong Prime2 = 0xC2B2AE3D27D4EB4FUL;
+    private const ulong Prime3 = 0x165667B19E3779F9UL;
+
+    private readonly ulong _seed;
+
+    public AddressHasher(ulong seed) => _seed = seed;
+
+    public static AddressHasher CreateRandom() => new((ulong)Random.Shared.NextInt64() ^ ((ulong)Random.Shared.NextInt64() << 1));
+
+    public (ulong High, uint Low) Hash(ReadOnlySpan<char> key)
+    {
+        var bytes = MemoryMarshal.AsBytes(key);
+        return (Hash64(bytes), Hash32(bytes));
+    }
+
+    private ulong Hash64(ReadOnlySpan<byte> data)
+    {
+        var h = _seed ^ ((ulong)data.Length * Prime1);
+        while (data.Length >= 8)
+        {
+            var k = BinaryPrimitives.ReadUInt64LittleEndian(data) * Prime2;
+            k = BitOperations.RotateLeft(k, 31) * Prime1;
+            h ^= k;
+            h = (BitOperations.RotateLeft(h, 27) * Prime1) + Prime3;
+            data = data[8..];
+        }
+
+        if (data.Length > 0)
+        {
+            ulong tail = 0;
+            for (var i = data.Length - 1; i >= 0; i--)
+            {
+                tail = (tail << 8) | data[i];
+            }
+
+            h ^= BitOperations.RotateLeft(tail * Prime2, 31) * Prime1;
+            h = (BitOperations.RotateLeft(h, 27) * Prime1) + Prime3;
+        }
+
+        // Final avalanche (MurmurHash3 fmix64).
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53UL;
+        h ^= h >> 33;
+        return h;
+    }
+
+    private static uint Hash32(ReadOnlySpan<byte> data)
+    {
+        var hc = default(HashCode);
+        hc.AddBytes(data);
+        return (uint)hc.ToHashCode();
+    }
+}

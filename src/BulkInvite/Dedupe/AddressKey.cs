@@ -1,0 +1,33 @@
+using System.Text;
+
+namespace BulkInvite.Dedupe;
+
+/// <summary>
+/// Writes the comparison key of a valid address: the same text as <see cref="EmailAddressNormalizer.Normalize"/>,
+/// without allocating for ASCII addresses (the usual case).
+/// </summary>
+internal static class AddressKey
+{
+    /// <summary>The longest address the validator accepts is 254 octets, so a key of ASCII text fits here.</summary>
+    public const int BufferLength = 256;
+
+    public static ReadOnlySpan<char> Get(string address, DuplicateComparison comparison, Span<char> buffer)
+    {
+        if (address.Length > buffer.Length || !Ascii.IsValid(address))
+        {
+            return EmailAddressNormalizer.Normalize(address, comparison);
+        }
+
+        var destination = buffer[..address.Length];
+        if (comparison == DuplicateComparison.IgnoreCase)
+        {
+            Ascii.ToLower(address, destination, out _);
+            return destination;
+        }
+
+        var at = address.LastIndexOf('@');
+        address.AsSpan(0, at + 1).CopyTo(destination);
+        Ascii.ToLower(address.AsSpan(at + 1), destination[(at + 1)..], out _);
+        return destination;
+    }
+}

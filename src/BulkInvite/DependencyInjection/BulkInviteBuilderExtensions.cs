@@ -1,0 +1,114 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BulkInvite;
+
+/// <summary>Registrations that chain off <see cref="IBulkInviteBuilder"/>.</summary>
+public static class BulkInviteBuilderExtensions
+{
+    /// <summary>Registers the host's user directory (scoped), asked in batches which addresses already have an account.</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder AddUserExistenceCheck<T>(this IBulkInviteBuilder builder)
+        where T : class, IUserExistenceCheck
+        => builder.AddUserExistenceCheck<T>(ServiceLifetime.Scoped);
+
+    /// <summary>Registers the host's user directory with a lifetime, asked in batches which addresses already have an account.</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="lifetime">The implementation's lifetime (scoped suits a directory backed by a database context).</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder AddUserExistenceCheck<T>(this IBulkInviteBuilder builder, ServiceLifetime lifetime)
+        where T : class, IUserExistenceCheck
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAdd(ServiceDescriptor.Describe(typeof(IUserExistenceCheck), typeof(T), lifetime));
+        return builder;
+    }
+
+    /// <summary>Registers the host's user directory through a factory (scoped).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates the check.</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder AddUserExistenceCheck(this IBulkInviteBuilder builder, Func<IServiceProvider, IUserExistenceCheck> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.TryAddScoped(factory);
+        return builder;
+    }
+
+    /// <summary>
+    /// Runs imports without a user directory: every valid, unique address is invited, even one that already has
+    /// an account. Only for hosts that have no accounts to protect, such as tests and one-off mailings.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder WithoutUserExistenceCheck(this IBulkInviteBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure<BulkInviteOptions>(o => o.AllowMissingUserExistenceCheck = true);
+        return builder;
+    }
+
+    /// <summary>Registers the sender that delivers invitations (a singleton: it must be thread-safe).</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder AddSender<T>(this IBulkInviteBuilder builder)
+        where T : class, IInvitationSender
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<IInvitationSender, T>();
+        return builder;
+    }
+
+    /// <summary>Registers a sender instance that delivers invitations.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="sender">The sender (thread-safe).</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder AddSender(this IBulkInviteBuilder builder, IInvitationSender sender)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(sender);
+        builder.Services.TryAddSingleton(sender);
+        return builder;
+    }
+
+    /// <summary>Replaces the in-memory history store with another store (a singleton).</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder AddHistoryStore<T>(this IBulkInviteBuilder builder)
+        where T : class, IInviteHistoryStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IInviteHistoryStore, T>());
+        return builder;
+    }
+
+    /// <summary>Adds a file parser beside the built-in text and CSV parsers; it competes by <see cref="IInviteFileParser.Score"/>.</summary>
+    /// <typeparam name="T">The implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder AddParser<T>(this IBulkInviteBuilder builder)
+        where T : class, IInviteFileParser
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IInviteFileParser, T>());
+        return builder;
+    }
+
+    /// <summary>Sets options of the pipeline.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder Configure(this IBulkInviteBuilder builder, Action<BulkInviteOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+}

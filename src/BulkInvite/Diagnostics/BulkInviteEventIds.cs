@@ -1,0 +1,32 @@
+namespace BulkInvite;
+
+/// <summary>The event ids of the SDK's log messages, grouped by area. Log messages never contain recipients' addresses.</summary>
+public static class BulkInviteEventIds
+{
+    /// <summary>An import started (1000-1099: the pipeline).</summary>
+    public const int ImportStarted = 1000;
+
+    /// <summary>Staging ended: every entry of the file is classified.</summary>
+    public const int StagingCompleted = 1001;
+
+    /// <summary>The user-directory check ended.</summary>
+    public const int ExistenceCheckCompleted = 1002;
+
+    /// <summary>An import ended.</summary>
+    public const int ImportCompleted = 1003;
+
+    /// <summary>An import was cancelled.</summary>
+    public const int ImportCancelled = 1004;
+
+    /// <summary>An import failed.</summary>
+    public const int ImportFailed = 1005;
+
+    /// <summary>A preview ended.</summary>
+    public const int PreviewCompleted = 1006;
+
+    /// <summary>The sender threw an unexpected exception for one entry (1100-1199: sending).</summary>
+    public const int SendFailedUnexpectedly = 1100;
+
+    /// <summary>The transport is unavailable; the import stops with its unsent entries pending.</summary>
+    public const int TransportUnavailable = 1101;
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace BulkInvite.Diagnostics;
+
+/// <summary>The SDK's log messages. They carry ids, counts and line numbers, never recipients' addresses.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = BulkInviteEventIds.ImportStarted, Level = LogLevel.Information,
+        Message = "Import {ImportId} started for tenant {TenantId} (preview: {IsPreview})")]
+    public static partial void ImportStarted(ILogger logger, Guid importId, string tenantId, bool isPreview);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.StagingCompleted, Level = LogLevel.Information,
+        Message = "Import {ImportId} staged {Entries} entries with parser {Parser}: {Pending} to check, {Invalid} invalid, {Duplicate} duplicates, {Skipped} over the limit")]
+    public static partial void StagingCompleted(ILogger logger, Guid importId, long entries, string parser, long pending, long invalid, long duplicate, long skipped);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.ExistenceCheckCompleted, Level = LogLevel.Information,
+        Message = "Import {ImportId} checked {Checked} addresses in {Batches} batches: {ExistingUsers} existing users, {AlreadyInvited} already invited")]
+    public static partial void ExistenceCheckCompleted(ILogger logger, Guid importId, long @checked, long batches, long existingUsers, long alreadyInvited);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.ImportCompleted, Level = LogLevel.Information,
+        Message = "Import {ImportId} ended {Status} in {ElapsedMs} ms: {Invited} invited, {Failed} failed")]
+    public static partial void ImportCompleted(ILogger logger, Guid importId, ImportStatus status, long elapsedMs, long invited, long failed);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.PreviewCompleted, Level = LogLevel.Information,
+        Message = "Preview {ImportId} ended in {ElapsedMs} ms: {Pending} would be invited")]
+    public static partial void PreviewCompleted(ILogger logger, Guid importId, long elapsedMs, long pending);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.ImportCancelled, Level = LogLevel.Warning,
+        Message = "Import {ImportId} was cancelled: {Skipped} unsent entries skipped")]
+    public static partial void ImportCancelled(ILogger logger, Guid importId, long skipped);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.ImportFailed, Level = LogLevel.Error,
+        Message = "Import {ImportId} failed")]
+    public static partial void ImportFailed(ILogger logger, Exception exception, Guid importId);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.SendFailedUnexpectedly, Level = LogLevel.Warning,
+        Message = "Import {ImportId}: the sender failed for entry {Sequence} (line {Line})")]
+    public static partial void SendFailedUnexpectedly(ILogger logger, Exception exception, Guid importId, long sequence, long line);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.TransportUnavailable, Level = LogLevel.Error,
+        Message = "Import {ImportId}: the transport is unavailable; unsent entries stay pending")]
+    public static partial void TransportUnavailable(ILogger logger, Exception exception, Guid importId);
+}

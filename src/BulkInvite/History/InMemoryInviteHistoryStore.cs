@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+
+namespace BulkInvite;
+
+/// <summary>
+/// The default history store: keeps imports and their entries in memory for the lifetime of the process.
+/// Thread-safe; every read and write is scoped to its tenant. For history that survives a restart, register a
+/// durable store with <c>AddHistoryStore&lt;T&gt;()</c>.
+/// </summary>
+public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
+{
+    private readonly ConcurrentDictionary<Guid, ImportData> _imports = new();
+
+    /// <inheritdoc />
+    public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_imports.TryAdd(import.ImportId, new ImportData(import)))
+        {
+            throw new InvalidOperationException($"An import with id {import.ImportId} exists already.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        cancellationToken.ThrowIfCancellationRequested();
+        var data = Find(import.TenantId, import.ImportId) ?? throw new KeyNotFoundException($"Tenant has no import {import.ImportId}.");
+        lock (data)
+        {
+            data.Report = import;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(entries);
+        cancellationToken.ThrowIfCancellationRequested();
+        var data = Find(tenantId, importId) ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
+        lock (data)
+        {
+            foreach (var entry in entries)
+            {
+                var list = data.Entries;
+                if (list.Count == 0 || list[^1].Sequence < entry.Sequence)
+                {
+                    list.Add(entry);
+                }
+                else
+                {
+                    var index = data.IndexOf(entry.Sequence);
+                    if (index >= 0)
+                    {
+                        throw new InvalidOperationException($"Entry {entry.Sequence} of import {importId} exists already.");
+                    }
+
+                    list.Insert(~index, entry);
+                }
+
+                data.Counts[(int)entry.Outcome]++;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(updates);
+        cancellationToken.ThrowIfCancellationRequested();
+        var data = Find(tenantId, importId) ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
+        lock (data)
+        {
+            foreach (var update in updates)
+            {
+                var index = data.IndexOf(update.Sequence);
+                if (index < 0)
+                {
+                    throw new KeyNotFoundException($"Import {importId} has no entry {update.Sequence}.");
+                }
+
+                var old = data.Entries[index];
+                data.Counts[(int)old.Outcome]--;
+                data.Counts[(int)update.Outcome]++;
+                data.Entries[index] = old with
+                {
+                    Outcome = update.Outcome,
+                    Reason = update.Reason,
+                    Detail = update.Detail,
+                    StatusCode = update.StatusCode,
+                    UpdatedAt = update.UpdatedAt,
+                };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var data = Find(tenantId, importId);
+        if (data is null)
+        {
+            return Task.FromResult<BulkInviteReport?>(null);
+        }
+
+        lock (data)
+        {
+            return Task.FromResult<BulkInviteReport?>(data.Report);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        cancellationToken.ThrowIfCancellationRequested();
+        var matching = new List<BulkInviteReport>();
+        foreach (var data in _imports.Values)
+        {
+            BulkInviteReport report;
+            lock (data)
+            {
+                report = data.Report;
+            }
+
+            if (string.Equals(report.TenantId, tenantId, StringComparison.Ordinal)
+                && (query.IncludePreviews || !report.IsPreview)
+                && (query.From is null || report.CreatedAt >= query.From)
+                && (query.To is null || report.CreatedAt < query.To))
+            {
+                matching.Add(report);
+            }
+        }
+
+        matching.Sort(static (a, b) =>
+        {
+            var byDate = b.CreatedAt.CompareTo(a.CreatedAt);
+            return byDate != 0 ? byDate : b.ImportId.CompareTo(a.ImportId);
+        });
+        var items = matching.Skip(query.Offset).Take(query.Limit).ToList();
+        return Task.FromResult(new InvitePage<BulkInviteReport>(items, matching.Count, query.Offset + items.Count < matching.Count));
+    }
+
+    /// <inheritdoc />
+    public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        cancellationToken.ThrowIfCancellationRequested();
+        var data = Find(tenantId, importId);
+        if (data is null)
+        {
+            return Task.FromResult(new InvitePage<InviteEntryResult>([], 0, false));
+        }
+
+        lock (data)
+        {
+            var list = data.Entries;
+            var start = data.IndexOf(query.AfterSequence + 1);
+            if (start < 0)
+            {
+                start = ~start;
+            }
+
+            var items = new List<InviteEntryResult>(Math.Min(query.Limit, 1024));
+            var hasMore = false;
+            for (var i = start; i < list.Count; i++)
+            {
+                var entry = list[i];
+                if (query.Outcome is { } outcome && entry.Outcome != outcome)
+                {
+                    continue;
+                }
+
+                if (items.Count == query.Limit)
+                {
+                    hasMore = true;
+                    break;
+                }
+
+                items.Add(entry);
+            }
+
+            var total = query.Outcome is { } o ? data.Counts[(int)o] : list.Count;
+            return Task.FromResult(new InvitePage<InviteEntryResult>(items, total, hasMore));
+        }
+    }
+
+    private ImportData? Find(string tenantId, Guid importId)
+    {
+        if (!_imports.TryGetValue(importId, out var data))
+        {
+            return null;
+        }
+
+        lock (data)
+        {
+            return string.Equals(data.Report.TenantId, tenantId, StringComparison.Ordinal) ? data : null;
+        }
+    }
+
+    private sealed class ImportData(BulkInviteReport report)
+    {
+        public BulkInviteReport Report { get; set; } = report;
+
+        public List<InviteEntryResult> Entries { get; } = [];
+
+        public long[] Counts { get; } = new long[Enum.GetValues<InviteOutcome>().Length];
+
+        public int IndexOf(long sequence)
+        {
+            int lo = 0, hi = Entries.Count - 1;
+            while (lo <= hi)
+            {
+                var mid = lo + ((hi - lo) >> 1);
+                var s = Entries[mid].Sequence;
+                if (s == sequence)
+                {
+                    return mid;
+                }
+
+                if (s < sequence)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return ~lo;
+        }
+    }
+}

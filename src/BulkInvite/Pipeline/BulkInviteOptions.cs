@@ -1,0 +1,50 @@
+namespace BulkInvite;
+
+/// <summary>Settings of the bulk-invite pipeline. Bound from configuration and validated at start-up.</summary>
+public sealed class BulkInviteOptions
+{
+    /// <summary>The largest upload accepted, in bytes; a larger file fails the import before anything is sent.</summary>
+    /// <value>Default: 256 MiB.</value>
+    public long MaxFileBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>The most entries an upload may hold.</summary>
+    /// <value>Default: 1,000,000.</value>
+    public int MaxEntries { get; set; } = 1_000_000;
+
+    /// <summary>What happens when an upload holds more than <see cref="MaxEntries"/> entries.</summary>
+    /// <value>Default: <see cref="OverLimitBehavior.Reject"/>.</value>
+    public OverLimitBehavior OverLimitBehavior { get; set; } = OverLimitBehavior.Reject;
+
+    /// <summary>How many addresses one call of <see cref="IUserExistenceCheck.CheckAsync"/> asks about (1 to 10,000).</summary>
+    /// <value>Default: 500.</value>
+    public int ExistenceCheckBatchSize { get; set; } = 500;
+
+    /// <summary>How many invitations are sent at the same time (1 to 256).</summary>
+    /// <value>Default: 4.</value>
+    public int MaxParallelSends { get; set; } = 4;
+
+    /// <summary>How many staged entries are written to the history store in one call (1 to 100,000).</summary>
+    /// <value>Default: 1,000.</value>
+    public int StagingBatchSize { get; set; } = 1000;
+
+    /// <summary>How addresses are compared to find duplicates.</summary>
+    /// <value>Default: <see cref="DuplicateComparison.IgnoreCase"/>.</value>
+    public DuplicateComparison DuplicateComparison { get; set; } = DuplicateComparison.IgnoreCase;
+
+    /// <summary>The shortest time between two progress reports while an import runs.</summary>
+    /// <value>Default: 250 milliseconds.</value>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Allow imports without a registered <see cref="IUserExistenceCheck"/>: every valid address is then invited,
+    /// even one that already has an account. Set it through <c>WithoutUserExistenceCheck()</c> on the builder.
+    /// </summary>
+    /// <value>Default: <see langword="false"/>.</value>
+    public bool AllowMissingUserExistenceCheck { get; set; }
+
+    /// <summary>The address rules.</summary>
+    public EmailValidationOptions Validation { get; set; } = new();
+
+    /// <summary>The limits of the built-in parsers.</summary>
+    public InviteParserOptions Parsing { get; set; } = new();
+}

@@ -1,0 +1,112 @@
+using BulkInvite.Parsing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BulkInvite.Pipeline;
+
+/// <summary>The SDK's <see cref="IBulkInviteService"/>: runs imports and previews, and reads history and reports.</summary>
+internal sealed class BulkInviteService : IBulkInviteService
+{
+    internal const string NoSenderMessage =
+        "No invitation sender is registered. Register one on the BulkInvite builder: AddSender<T>(), or AddSmtpSender(...) / AddPickupFolderSender(...) from the BulkInvite.Smtp package.";
+
+    internal const string NoExistenceCheckMessage =
+        "No user-existence check is registered, so existing users would be invited. Register your user directory on the BulkInvite builder with AddUserExistenceCheck<T>(), or opt out explicitly with WithoutUserExistenceCheck().";
+
+    private readonly ImportContext _context;
+
+    public BulkInviteService(
+        IOptions<BulkInviteOptions> options,
+        IEmailValidator validator,
+        IEnumerable<IInviteFileParser> parsers,
+        IInviteHistoryStore store,
+        IEnumerable<IUserExistenceCheck> existenceChecks,
+        IEnumerable<IInvitationSender> senders,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var value = options.Value;
+        var check = existenceChecks.LastOrDefault();
+        if (check is null && !value.AllowMissingUserExistenceCheck)
+        {
+            throw new InvalidOperationException(NoExistenceCheckMessage);
+        }
+
+        _context = new ImportContext(
+            value,
+            validator,
+            new InviteParserSelector(parsers),
+            store,
+            check,
+            senders.LastOrDefault(),
+            timeProvider ?? TimeProvider.System,
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("BulkInvite"));
+    }
+
+    public Task<BulkInviteReport> ImportAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ValidateRequest(request);
+        if (_context.Sender is null)
+        {
+            throw new InvalidOperationException(NoSenderMessage);
+        }
+
+        return new ImportRun(_context, request, isPreview: false, progress).RunAsync(cancellationToken);
+    }
+
+    public Task<BulkInviteReport> PreviewAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ValidateRequest(request);
+        return new ImportRun(_context, request, isPreview: true, progress).RunAsync(cancellationToken);
+    }
+
+    public Task<BulkInviteReport?> GetReportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        return _context.Store.GetImportAsync(tenantId, importId, cancellationToken);
+    }
+
+    public Task<InvitePage<InviteEntryResult>> GetEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        return _context.Store.ListEntriesAsync(tenantId, importId, query, cancellationToken);
+    }
+
+    public Task<InvitePage<BulkInviteReport>> GetHistoryAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        return _context.Store.ListImportsAsync(tenantId, query, cancellationToken);
+    }
+
+    private static void ValidateRequest(BulkInviteRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Content is null || !request.Content.CanRead)
+        {
+            throw new ArgumentException("The request's content must be a readable stream.", nameof(request));
+        }
+
+        if (request.FileName is null)
+        {
+            throw new ArgumentException("The request's file name is required (it may be empty).", nameof(request));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.TenantId))
+        {
+            throw new ArgumentException("The request's tenant id is required.", nameof(request));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.InitiatedBy))
+        {
+            throw new ArgumentException("The request must say who initiates the import.", nameof(request));
+        }
+    }
+}

@@ -1,0 +1,370 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using BulkInvite.Dedupe;
+using BulkInvite.Diagnostics;
+
+namespace BulkInvite.Pipeline;
+
+/// <summary>
+/// One import from start to end: stage the whole file (nothing is sent before every entry is classified), check
+/// the staged addresses against the user directory in batches, then send with bounded parallelism, recording
+/// every outcome in the history store as it happens.
+/// </summary>
+internal sealed partial class ImportRun
+{
+    private readonly ImportContext _context;
+    private readonly BulkInviteRequest _request;
+    private readonly IProgress<BulkInviteProgress>? _progress;
+    private readonly bool _isPreview;
+    private readonly OutcomeTally _tally = new();
+    private readonly long _startTimestamp;
+    private BulkInviteReport _report;
+    private ImportStage _stage;
+    private long _entriesRead;
+    private long _lastCheckpoint;
+
+    public ImportRun(ImportContext context, BulkInviteRequest request, bool isPreview, IProgress<BulkInviteProgress>? progress)
+    {
+        _context = context;
+        _request = request;
+        _isPreview = isPreview;
+        _progress = progress;
+        _startTimestamp = context.Time.GetTimestamp();
+        _report = new BulkInviteReport
+        {
+            ImportId = request.ImportId ?? Guid.NewGuid(),
+            TenantId = request.TenantId,
+            FileName = request.FileName,
+            InitiatedBy = request.InitiatedBy,
+            IsPreview = isPreview,
+            Status = ImportStatus.Running,
+            CreatedAt = context.Time.GetUtcNow(),
+        };
+    }
+
+    private Guid ImportId => _report.ImportId;
+
+    private string TenantId => _report.TenantId;
+
+    private BulkInviteOptions Options => _context.Options;
+
+    public async Task<BulkInviteReport> RunAsync(CancellationToken cancellationToken)
+    {
+        using var activity = Instrumentation.ActivitySource.StartActivity(_isPreview ? "BulkInvite.Preview" : "BulkInvite.Import");
+        activity?.SetTag("bulkinvite.import_id", ImportId);
+
+        await _context.Store.CreateImportAsync(_report, cancellationToken).ConfigureAwait(false);
+        Log.ImportStarted(_context.Logger, ImportId, TenantId, _isPreview);
+
+        var staged = false;
+        try
+        {
+            await StageAsync(cancellationToken).ConfigureAwait(false);
+            staged = true;
+            await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
+            if (!_isPreview)
+            {
+                await SendAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var status = _tally[InviteOutcome.Failed] > 0 ? ImportStatus.CompletedWithErrors : ImportStatus.Completed;
+            var report = await FinishAsync(status, error: null).ConfigureAwait(false);
+            if (_isPreview)
+            {
+                Log.PreviewCompleted(_context.Logger, ImportId, ElapsedMilliseconds(), report.Counts.Pending);
+            }
+            else
+            {
+                Log.ImportCompleted(_context.Logger, ImportId, status, ElapsedMilliseconds(), report.Counts.Invited, report.Counts.Failed);
+            }
+
+            return report;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var skipped = await SkipPendingAsync(ReasonCodes.Cancelled, "The import was cancelled before this entry was sent.").ConfigureAwait(false);
+            await FinishAsync(ImportStatus.Cancelled, "The import was cancelled.").ConfigureAwait(false);
+            Log.ImportCancelled(_context.Logger, ImportId, skipped);
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Log.ImportFailed(_context.Logger, ex, ImportId);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            if (!staged)
+            {
+                // The file was rejected (unreadable, over a limit) before staging ended: nothing will be sent.
+                await SkipPendingAsync(ReasonCodes.ImportFailed, "The import failed before this entry was sent: " + ex.Message).ConfigureAwait(false);
+            }
+
+            await FinishAsync(ImportStatus.Failed, ex.Message).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StageAsync(CancellationToken cancellationToken)
+    {
+        _stage = ImportStage.Staging;
+        var content = _request.Content;
+        if (content.CanSeek && content.Length - content.Position > Options.MaxFileBytes)
+        {
+            throw LimitedReadStream.TooLarge(Options.MaxFileBytes);
+        }
+
+        await using var limited = new LimitedReadStream(content, Options.MaxFileBytes);
+        var selection = await _context.ParserSelector
+            .SelectAsync(limited, _request.FileName, _request.ParserName, cancellationToken).ConfigureAwait(false);
+        _report = _report with { ParserName = selection.Parser.Name };
+
+        var validator = _context.Validator;
+        var comparison = Options.DuplicateComparison;
+        var addresses = new AddressSet();
+        var keyBuffer = new char[AddressKey.BufferLength];
+        var batchSize = Options.StagingBatchSize;
+        var batch = new List<InviteEntryResult>(batchSize);
+        var now = _context.Time.GetUtcNow();
+        long sequence = 0;
+
+        await foreach (var entry in selection.Parser.ParseAsync(selection.Content, cancellationToken).ConfigureAwait(false))
+        {
+            sequence++;
+            var result = Classify(entry, sequence, validator, comparison, addresses, keyBuffer, now);
+            batch.Add(result);
+            _tally.Add(result.Outcome);
+            _entriesRead = sequence;
+            if (batch.Count >= batchSize)
+            {
+                await _context.Store.AddEntriesAsync(TenantId, ImportId, batch, cancellationToken).ConfigureAwait(false);
+                batch = new List<InviteEntryResult>(batchSize);
+                now = _context.Time.GetUtcNow();
+                await CheckpointAsync(force: false).ConfigureAwait(false);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await _context.Store.AddEntriesAsync(TenantId, ImportId, batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        Instrumentation.CountEntries(InviteOutcome.Invalid, _tally[InviteOutcome.Invalid]);
+        Instrumentation.CountEntries(InviteOutcome.Duplicate, _tally[InviteOutcome.Duplicate]);
+        Instrumentation.CountEntries(InviteOutcome.Skipped, _tally[InviteOutcome.Skipped]);
+        Log.StagingCompleted(
+            _context.Logger, ImportId, sequence, selection.Parser.Name, _tally[InviteOutcome.Pending],
+            _tally[InviteOutcome.Invalid], _tally[InviteOutcome.Duplicate], _tally[InviteOutcome.Skipped]);
+        await CheckpointAsync(force: true).ConfigureAwait(false);
+    }
+
+    private InviteEntryResult Classify(
+        in InviteEntry entry, long sequence, IEmailValidator validator, DuplicateComparison comparison,
+        AddressSet addresses, char[] keyBuffer, DateTimeOffset now)
+    {
+        var address = entry.Address ?? string.Empty;
+        InviteOutcome outcome;
+        string? reason = null;
+        string? detail = null;
+        long? duplicateOf = null;
+
+        if (sequence > Options.MaxEntries)
+        {
+            if (Options.OverLimitBehavior == OverLimitBehavior.Reject)
+            {
+                throw new InviteLimitExceededException(
+                    nameof(BulkInviteOptions.MaxEntries),
+                    Options.MaxEntries,
+                    $"The file holds more than {Options.MaxEntries:N0} entries, the limit set by {nameof(BulkInviteOptions)}.{nameof(BulkInviteOptions.MaxEntries)}.");
+            }
+
+            outcome = InviteOutcome.Skipped;
+            reason = ReasonCodes.MaxEntriesExceeded;
+            detail = $"Beyond the limit of {Options.MaxEntries:N0} entries.";
+        }
+        else if (entry.Problem != InvalidReason.None)
+        {
+            outcome = InviteOutcome.Invalid;
+            reason = ReasonCodes.Of(entry.Problem);
+        }
+        else if (validator.Validate(address) is var invalid && invalid != InvalidReason.None)
+        {
+            outcome = InviteOutcome.Invalid;
+            reason = ReasonCodes.Of(invalid);
+        }
+        else if (!addresses.TryAdd(AddressKey.Get(address, comparison, keyBuffer), entry.Line, out var firstLine))
+        {
+            outcome = InviteOutcome.Duplicate;
+            reason = ReasonCodes.DuplicateOfLine;
+            duplicateOf = firstLine;
+            detail = "Duplicate of line " + firstLine.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            outcome = InviteOutcome.Pending;
+        }
+
+        return new InviteEntryResult
+        {
+            Sequence = sequence,
+            Line = entry.Line,
+            Address = address,
+            Outcome = outcome,
+            Reason = reason,
+            Detail = detail,
+            DuplicateOfLine = duplicateOf,
+            DisplayName = entry.DisplayName,
+            Fields = entry.Fields,
+            UpdatedAt = now,
+        };
+    }
+
+    private async Task CheckUsersAsync(CancellationToken cancellationToken)
+    {
+        _stage = ImportStage.CheckingUsers;
+        var check = _context.ExistenceCheck;
+        if (check is null)
+        {
+            return;
+        }
+
+        long after = 0, checkedCount = 0, batches = 0;
+        while (true)
+        {
+            var page = await _context.Store.ListEntriesAsync(
+                TenantId,
+                ImportId,
+                new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = Options.ExistenceCheckBatchSize },
+                cancellationToken).ConfigureAwait(false);
+            var entries = page.Items;
+            if (entries.Count == 0)
+            {
+                break;
+            }
+
+            var addresses = new string[entries.Count];
+            for (var i = 0; i < addresses.Length; i++)
+            {
+                addresses[i] = EmailAddressNormalizer.Normalize(entries[i].Address, Options.DuplicateComparison);
+            }
+
+            var statuses = await check.CheckAsync(new UserExistenceQuery(TenantId, addresses), cancellationToken).ConfigureAwait(false);
+            if (statuses is null || statuses.Count != addresses.Length)
+            {
+                throw new InvalidOperationException(
+                    $"The user-existence check {check.GetType().Name} returned {statuses?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} statuses for {addresses.Length} addresses; it must return one status per address, in order.");
+            }
+
+            var now = _context.Time.GetUtcNow();
+            var updates = new List<InviteEntryUpdate>();
+            for (var i = 0; i < statuses.Count; i++)
+            {
+                var update = statuses[i] switch
+                {
+                    UserStatus.Member => new InviteEntryUpdate(entries[i].Sequence, InviteOutcome.ExistingUser, ReasonCodes.Member, "The address already has an account.", null, now),
+                    UserStatus.PendingInvitation when !_request.ResendPendingInvitations =>
+                        new InviteEntryUpdate(entries[i].Sequence, InviteOutcome.AlreadyInvited, ReasonCodes.PendingInvitation, "An invitation is pending.", null, now),
+                    _ => default(InviteEntryUpdate?),
+                };
+                if (update is { } u)
+                {
+                    updates.Add(u);
+                }
+            }
+
+            if (updates.Count > 0)
+            {
+                await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates, cancellationToken).ConfigureAwait(false);
+                foreach (var u in updates)
+                {
+                    _tally.Move(InviteOutcome.Pending, u.Outcome);
+                }
+            }
+
+            checkedCount += entries.Count;
+            batches++;
+            after = entries[^1].Sequence;
+            await CheckpointAsync(force: false).ConfigureAwait(false);
+            if (!page.HasMore)
+            {
+                break;
+            }
+        }
+
+        Instrumentation.CountEntries(InviteOutcome.ExistingUser, _tally[InviteOutcome.ExistingUser]);
+        Instrumentation.CountEntries(InviteOutcome.AlreadyInvited, _tally[InviteOutcome.AlreadyInvited]);
+        Log.ExistenceCheckCompleted(_context.Logger, ImportId, checkedCount, batches, _tally[InviteOutcome.ExistingUser], _tally[InviteOutcome.AlreadyInvited]);
+        await CheckpointAsync(force: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Turns every entry still pending into <see cref="InviteOutcome.Skipped"/>; never cancelled itself.</summary>
+    private async Task<long> SkipPendingAsync(string reason, string detail)
+    {
+        long after = 0, skipped = 0;
+        while (true)
+        {
+            var page = await _context.Store.ListEntriesAsync(
+                TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = 1000 }, CancellationToken.None)
+                .ConfigureAwait(false);
+            if (page.Items.Count == 0)
+            {
+                break;
+            }
+
+            var now = _context.Time.GetUtcNow();
+            var updates = page.Items.Select(e => new InviteEntryUpdate(e.Sequence, InviteOutcome.Skipped, reason, detail, null, now)).ToList();
+            await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates, CancellationToken.None).ConfigureAwait(false);
+            foreach (var unused in updates)
+            {
+                _tally.Move(InviteOutcome.Pending, InviteOutcome.Skipped);
+            }
+
+            skipped += updates.Count;
+            after = page.Items[^1].Sequence;
+            if (!page.HasMore)
+            {
+                break;
+            }
+        }
+
+        Instrumentation.CountEntries(InviteOutcome.Skipped, skipped);
+        return skipped;
+    }
+
+    private async Task<BulkInviteReport> FinishAsync(ImportStatus status, string? error)
+    {
+        _stage = ImportStage.Finished;
+        _report = _report with
+        {
+            Status = status,
+            Counts = _tally.ToCounts(),
+            CompletedAt = _context.Time.GetUtcNow(),
+            Error = error,
+        };
+        await _context.Store.UpdateImportAsync(_report, CancellationToken.None).ConfigureAwait(false);
+        ReportProgress();
+        Instrumentation.Imports.Add(1, new KeyValuePair<string, object?>("status", status.ToString()), new KeyValuePair<string, object?>("preview", _isPreview));
+        Instrumentation.ImportDuration.Record(_context.Time.GetElapsedTime(_startTimestamp).TotalSeconds);
+        return _report;
+    }
+
+    /// <summary>Reports progress and stores the running counts, at most once per <see cref="BulkInviteOptions.ProgressInterval"/> unless forced.</summary>
+    private async ValueTask CheckpointAsync(bool force)
+    {
+        var now = _context.Time.GetTimestamp();
+        if (!force && _context.Time.GetElapsedTime(_lastCheckpoint, now) < Options.ProgressInterval)
+        {
+            return;
+        }
+
+        _lastCheckpoint = now;
+        _report = _report with { Counts = _tally.ToCounts() };
+        await _context.Store.UpdateImportAsync(_report, CancellationToken.None).ConfigureAwait(false);
+        ReportProgress();
+    }
+
+    private void ReportProgress()
+        => _progress?.Report(new BulkInviteProgress(ImportId, _stage, _entriesRead, _tally[InviteOutcome.Pending], _tally.ToCounts()));
+
+    private long ElapsedMilliseconds() => (long)_context.Time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
+
+    private static void Rethrow(Exception exception) => ExceptionDispatchInfo.Capture(exception).Throw();
+}
