@@ -1,0 +1,27 @@
+using System.CommandLine;
+using BulkInvite.Cli.Commands;
+
+namespace BulkInvite.Cli;
+
+/// <summary>The <c>bulkinvite</c> command line: <c>validate</c> and <c>preview</c>.</summary>
+internal static class CliApp
+{
+    public const int ExitOk = 0;
+    public const int ExitError = 1;
+
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("Validate address lists and preview bulk invitations from a file.")
+        {
+            ValidateCommand.Create(console),
+            PreviewCommand.Create(console),
+        };
+
+        var output = new StreamWriter(console.Output, leaveOpen: true) { AutoFlush = true };
+        await using (output.ConfigureAwait(false))
+        {
+            var configuration = new InvocationConfiguration { Output = output, Error = console.Error };
+            return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace BulkInvite.Cli;
+
+/// <summary>The standard streams the tool talks through (the real ones, or test doubles).</summary>
+internal sealed record CliConsole(Stream Input, Stream Output, TextWriter Error, bool IsOutputTerminal)
+{
+    public static CliConsole System => new(
+        Console.OpenStandardInput(),
+        Console.OpenStandardOutput(),
+        Console.Error,
+        !Console.IsOutputRedirected);
+}

@@ -1,0 +1,34 @@
+namespace BulkInvite.Cli.Output;
+
+internal static class ReportWriters
+{
+    public static IReportWriter Create(ReportFormat format, Stream output) => format switch
+    {
+        ReportFormat.Json => new JsonReportWriter(output),
+        ReportFormat.Csv => new CsvReportWriter(output),
+        _ => new TableReportWriter(output),
+    };
+
+    /// <summary>Every entry of an import, read page by page.</summary>
+    public static async IAsyncEnumerable<InviteEntryResult> ReadEntriesAsync(
+        IBulkInviteService service, BulkInviteReport report, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long after = 0;
+        while (true)
+        {
+            var page = await service.GetEntriesAsync(report.TenantId, report.ImportId, new EntryQuery { AfterSequence = after, Limit = 1000 }, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var entry in page.Items)
+            {
+                yield return entry;
+            }
+
+            if (!page.HasMore || page.Items.Count == 0)
+            {
+                yield break;
+            }
+
+            after = page.Items[^1].Sequence;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+
+namespace BulkInvite.Cli.Output;
+
+/// <summary>A report for people: the summary counts, then one aligned row per entry.</summary>
+internal sealed class TableReportWriter(Stream output) : IReportWriter
+{
+    private const int AddressWidth = 40;
+
+    public async Task WriteAsync(BulkInviteReport report, IAsyncEnumerable<InviteEntryResult>? entries, CancellationToken cancellationToken)
+    {
+        var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        await using (writer.ConfigureAwait(false))
+        {
+            var kind = report.IsPreview ? "Preview (nothing sent)" : "Import";
+            await writer.WriteLineAsync($"{kind} of '{report.FileName}' ({report.ParserName ?? "?"} parser): {report.Status}").ConfigureAwait(false);
+            await writer.WriteLineAsync().ConfigureAwait(false);
+            await writer.WriteLineAsync($"{"Outcome",-16} {"Count",10}").ConfigureAwait(false);
+            foreach (var outcome in Enum.GetValues<InviteOutcome>())
+            {
+                var note = outcome == InviteOutcome.Pending && report.IsPreview ? "  (would be invited)" : string.Empty;
+                await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{outcome,-16} {report.Counts[outcome],10}{note}")).ConfigureAwait(false);
+            }
+
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"Total",-16} {report.Counts.Total,10}")).ConfigureAwait(false);
+            if (entries is null)
+            {
+                return;
+            }
+
+            await writer.WriteLineAsync().ConfigureAwait(false);
+            await writer.WriteLineAsync($"{"Line",7}  {"Address",-AddressWidth}  {"Outcome",-14}  Reason").ConfigureAwait(false);
+            await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                var reason = entry.Detail is { } detail && entry.Outcome != InviteOutcome.Invalid ? $"{entry.Reason} ({detail})" : entry.Reason;
+                await writer.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{entry.Line,7}  {Printable(entry.Address),-AddressWidth}  {entry.Outcome,-14}  {reason}")).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Control characters would break the table: show them as escapes.</summary>
+    private static string Printable(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\0', '\x1f'))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            builder.Append(c < ' ' ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}") : c.ToString());
+        }
+
+        return builder.ToString();
+    }
+}

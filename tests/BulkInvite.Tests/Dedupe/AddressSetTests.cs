@@ -1,0 +1,88 @@
+using BulkInvite.Dedupe;
+
+namespace BulkInvite.Tests.Dedupe;
+
+[TestFixture]
+public sealed class AddressSetTests
+{
+    [Test]
+    public void A_repeated_address_reports_the_line_of_its_first_occurrence()
+    {
+        var set = new AddressSet();
+
+        Assert.That(set.TryAdd("a@example.com", 3, out _), Is.True);
+        Assert.That(set.TryAdd("b@example.com", 4, out _), Is.True);
+        Assert.That(set.TryAdd("a@example.com", 9, out var first), Is.False);
+        Assert.That(first, Is.EqualTo(3));
+        Assert.That(set.Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void The_set_grows_and_keeps_every_address_distinct()
+    {
+        var set = new AddressSet();
+        const int N = 300_000;
+        for (var i = 0; i < N; i++)
+        {
+            Assert.That(set.TryAdd($"user{i}@example.com", i + 1, out _), Is.True, $"user{i} is new");
+        }
+
+        for (var i = 0; i < N; i += 997)
+        {
+            Assert.That(set.TryAdd($"user{i}@example.com", 0, out var first), Is.False);
+            Assert.That(first, Is.EqualTo(i + 1));
+        }
+
+        Assert.That(set.Count, Is.EqualTo(N));
+    }
+
+    [Test]
+    public void Each_unique_address_costs_at_most_forty_bytes()
+    {
+        var set = new AddressSet();
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            set.TryAdd($"u{i}@example.com", i, out _);
+        }
+
+        Assert.That((double)set.AllocatedBytes / set.Count, Is.LessThanOrEqualTo(40));
+    }
+
+    [Test]
+    public void Adding_allocates_nothing()
+    {
+        var set = new AddressSet(expectedCount: 10_000);
+        var keys = Enumerable.Range(0, 5000).Select(i => $"user{i}@example.com").ToArray();
+        set.TryAdd("warm@example.com", 1, out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var key in keys)
+        {
+            set.TryAdd(key, 1, out _);
+            set.TryAdd(key, 2, out _);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
+    public void Keys_ignore_case_on_the_whole_address_by_default()
+    {
+        var buffer = new char[AddressKey.BufferLength];
+        Assert.That(AddressKey.Get("John.Doe@Example.COM", DuplicateComparison.IgnoreCase, buffer).ToString(), Is.EqualTo("john.doe@example.com"));
+        Assert.That(AddressKey.Get("John.Doe@Example.COM", DuplicateComparison.CaseSensitiveLocalPart, buffer).ToString(), Is.EqualTo("John.Doe@example.com"));
+    }
+
+    [Test]
+    public void Keys_match_the_public_normalizer()
+    {
+        var buffer = new char[AddressKey.BufferLength];
+        foreach (var address in new[] { "A@B.CO", "MiXeD.Case+Tag@Sub.Example.Org", "x@[192.0.2.1]" })
+        {
+            foreach (var comparison in Enum.GetValues<DuplicateComparison>())
+            {
+                Assert.That(AddressKey.Get(address, comparison, buffer).ToString(), Is.EqualTo(EmailAddressNormalizer.Normalize(address, comparison)), $"{address} {comparison}");
+            }
+        }
+    }
+}

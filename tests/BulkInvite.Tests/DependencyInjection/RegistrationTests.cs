@@ -1,0 +1,179 @@
+using BulkInvite.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace BulkInvite.Tests.DependencyInjection;
+
+[TestFixture]
+public sealed class RegistrationTests
+{
+    [Test]
+    public async Task The_container_builds_and_resolves_everything()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().AddUserExistenceCheck<FakeUserDirectory>().AddSender<RecordingSender>();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        await using var scope = provider.CreateAsyncScope();
+        Assert.Multiple(() =>
+        {
+            Assert.That(scope.ServiceProvider.GetRequiredService<IBulkInviteService>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<IEmailValidator>(), Is.InstanceOf<EmailValidator>());
+            Assert.That(provider.GetServices<IInviteFileParser>().Select(p => p.Name), Is.EqualTo(new[] { "text", "csv" }));
+            Assert.That(provider.GetRequiredService<IInviteHistoryStore>(), Is.InstanceOf<InMemoryInviteHistoryStore>());
+            Assert.That(provider.GetRequiredService<IInvitationSender>(), Is.InstanceOf<RecordingSender>());
+            Assert.That(scope.ServiceProvider.GetRequiredService<IUserExistenceCheck>(), Is.InstanceOf<FakeUserDirectory>());
+            Assert.That(provider.GetRequiredService<TimeProvider>(), Is.SameAs(TimeProvider.System));
+        });
+    }
+
+    [Test]
+    public void Registering_twice_changes_nothing()
+    {
+        var once = new ServiceCollection();
+        once.AddBulkInvite().AddUserExistenceCheck<FakeUserDirectory>().AddSender<RecordingSender>();
+        var twice = new ServiceCollection();
+        twice.AddBulkInvite().AddUserExistenceCheck<FakeUserDirectory>().AddSender<RecordingSender>();
+        twice.AddBulkInvite().AddUserExistenceCheck<FakeUserDirectory>().AddSender<RecordingSender>();
+
+        Assert.That(twice.Count, Is.EqualTo(once.Count));
+    }
+
+    [Test]
+    public void Start_up_fails_without_a_user_existence_check_and_says_how_to_fix_it()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().AddSender<RecordingSender>();
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(ex!.Message, Does.Contain("AddUserExistenceCheck").And.Contain("WithoutUserExistenceCheck"));
+    }
+
+    [Test]
+    public void Opting_out_of_the_user_existence_check_is_explicit()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(() => provider.GetRequiredService<IStartupValidator>().Validate(), Throws.Nothing);
+        Assert.That(provider.GetRequiredService<IOptions<BulkInviteOptions>>().Value.AllowMissingUserExistenceCheck, Is.True);
+    }
+
+    [TestCase(nameof(BulkInviteOptions.MaxParallelSends))]
+    [TestCase(nameof(BulkInviteOptions.ExistenceCheckBatchSize))]
+    [TestCase(nameof(BulkInviteOptions.MaxEntries))]
+    [TestCase(nameof(BulkInviteOptions.MaxFileBytes))]
+    [TestCase(nameof(BulkInviteOptions.StagingBatchSize))]
+    public void Bad_options_fail_at_start_up_naming_the_setting(string setting)
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite(o => typeof(BulkInviteOptions).GetProperty(setting)!.SetValue(o, Convert.ChangeType(0, typeof(BulkInviteOptions).GetProperty(setting)!.PropertyType, System.Globalization.CultureInfo.InvariantCulture)))
+            .WithoutUserExistenceCheck();
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(ex!.Message, Does.Contain("BulkInvite:" + setting));
+    }
+
+    [Test]
+    public void Parser_limits_are_checked_at_start_up()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite(o => o.Parsing.MaxEntryLength = 10).WithoutUserExistenceCheck();
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(ex!.Message, Does.Contain("BulkInvite:Parsing:MaxEntryLength"));
+    }
+
+    [Test]
+    public void Validation_options_reach_the_registered_validator()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite(o => o.Validation.AllowSingleLabelDomain = true).WithoutUserExistenceCheck();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<IEmailValidator>().Validate("user@localhost"), Is.EqualTo(InvalidReason.None));
+    }
+
+    [Test]
+    public void A_history_store_replaces_the_in_memory_one()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddHistoryStore<OtherStore>();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<IInviteHistoryStore>(), Is.InstanceOf<OtherStore>());
+        Assert.That(services.Count(d => d.ServiceType == typeof(IInviteHistoryStore)), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void A_host_parser_is_added_beside_the_built_in_ones()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddParser<HostParser>();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetServices<IInviteFileParser>().Select(p => p.Name), Is.EqualTo(new[] { "text", "csv", "host" }));
+    }
+
+    [Test]
+    public void Registration_methods_validate_their_arguments()
+    {
+        IBulkInviteBuilder builder = null!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => ((IServiceCollection)null!).AddBulkInvite(), Throws.ArgumentNullException);
+            Assert.That(() => builder.AddSender<RecordingSender>(), Throws.ArgumentNullException);
+            Assert.That(() => builder.AddUserExistenceCheck<FakeUserDirectory>(), Throws.ArgumentNullException);
+            Assert.That(() => builder.WithoutUserExistenceCheck(), Throws.ArgumentNullException);
+            Assert.That(() => builder.AddHistoryStore<OtherStore>(), Throws.ArgumentNullException);
+            Assert.That(() => builder.AddParser<HostParser>(), Throws.ArgumentNullException);
+            Assert.That(() => new ServiceCollection().AddBulkInvite().AddSender(null!), Throws.ArgumentNullException);
+            Assert.That(() => new ServiceCollection().AddBulkInvite().AddUserExistenceCheck((Func<IServiceProvider, IUserExistenceCheck>)null!), Throws.ArgumentNullException);
+        });
+    }
+
+    private sealed class OtherStore : IInviteHistoryStore
+    {
+        private readonly InMemoryInviteHistoryStore _inner = new();
+
+        public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => _inner.CreateImportAsync(import, cancellationToken);
+
+        public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => _inner.UpdateImportAsync(import, cancellationToken);
+
+        public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+            => _inner.AddEntriesAsync(tenantId, importId, entries, cancellationToken);
+
+        public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+            => _inner.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken);
+
+        public Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+            => _inner.GetImportAsync(tenantId, importId, cancellationToken);
+
+        public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
+            => _inner.ListImportsAsync(tenantId, query, cancellationToken);
+
+        public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
+            => _inner.ListEntriesAsync(tenantId, importId, query, cancellationToken);
+    }
+
+    private sealed class HostParser : IInviteFileParser
+    {
+        public string Name => "host";
+
+        public int Score(InviteFileProbe probe) => 0;
+
+        public async IAsyncEnumerable<InviteEntry> ParseAsync(Stream content, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            yield return new InviteEntry(1, "host@example.com");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+using BulkInvite.Tests.Support;
+
+namespace BulkInvite.Tests.Pipeline;
+
+[TestFixture]
+public sealed class ImportTests
+{
+    [Test]
+    public async Task Import_invites_each_valid_unique_new_address_exactly_once()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Directory.Members.Add("member@example.com");
+        const string File = "alice@example.com\nnot-an-address\nbob@example.com, Alice@Example.com\nmember@example.com\n";
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request(File));
+
+        Assert.That(harness.Sender.Sent.Select(i => i.Address), Is.EquivalentTo(new[] { "alice@example.com", "bob@example.com" }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Status, Is.EqualTo(ImportStatus.Completed));
+            Assert.That(report.Counts.Invited, Is.EqualTo(2));
+            Assert.That(report.Counts.Invalid, Is.EqualTo(1));
+            Assert.That(report.Counts.Duplicate, Is.EqualTo(1));
+            Assert.That(report.Counts.ExistingUser, Is.EqualTo(1));
+            Assert.That(report.Counts.Pending, Is.Zero);
+            Assert.That(report.Counts.Total, Is.EqualTo(5));
+            Assert.That(report.TenantId, Is.EqualTo(PipelineHarness.Tenant));
+            Assert.That(report.FileName, Is.EqualTo("invitees.txt"));
+            Assert.That(report.InitiatedBy, Is.EqualTo("admin@tenant-a"));
+            Assert.That(report.ParserName, Is.EqualTo("text"));
+            Assert.That(report.CreatedAt, Is.EqualTo(harness.Time.GetUtcNow()));
+            Assert.That(report.CompletedAt, Is.EqualTo(harness.Time.GetUtcNow()));
+            Assert.That(report.IsPreview, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task Every_entry_gets_exactly_one_outcome_with_its_line_and_reason()
+    {
+        await using var harness = new PipelineHarness();
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\n\nbroken@\nA@EXAMPLE.COM\n"));
+
+        var entries = await harness.EntriesAsync(report);
+
+        Assert.That(entries.Select(e => (e.Sequence, e.Line, e.Outcome, e.Reason)), Is.EqualTo(new (long, long, InviteOutcome, string?)[]
+        {
+            (1, 1, InviteOutcome.Invited, null),
+            (2, 3, InviteOutcome.Invalid, "EmptyDomain"),
+            (3, 4, InviteOutcome.Duplicate, "DuplicateOfLine"),
+        }));
+        Assert.That(entries[2].DuplicateOfLine, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Pending_invitations_are_not_invited_again_unless_a_resend_is_asked_for()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Directory.PendingInvitations.Add("waiting@example.com");
+
+        var first = await harness.Service.ImportAsync(PipelineHarness.Request("waiting@example.com\nnew@example.com"));
+        Assert.That(first.Counts.AlreadyInvited, Is.EqualTo(1));
+        Assert.That(harness.Sender.Sent.Select(i => i.Address), Is.EqualTo(new[] { "new@example.com" }));
+
+        var resend = await harness.Service.ImportAsync(PipelineHarness.Request("Waiting@example.com", resend: true));
+        Assert.That(resend.Counts.Invited, Is.EqualTo(1));
+        Assert.That(resend.Counts.AlreadyInvited, Is.Zero);
+    }
+
+    [Test]
+    public async Task Existence_check_is_asked_in_batches_of_normalized_addresses_for_the_tenant()
+    {
+        await using var harness = new PipelineHarness(o => o.ExistenceCheckBatchSize = 3);
+        var lines = Enumerable.Range(1, 10).Select(i => $"User{i}@Example.COM");
+
+        await harness.Service.PreviewAsync(PipelineHarness.Request(string.Join('\n', lines)));
+
+        var queries = harness.Directory.Queries.ToArray();
+        Assert.That(queries.Select(q => q.Addresses.Count), Is.EqualTo(new[] { 3, 3, 3, 1 }));
+        Assert.That(queries.All(q => q.TenantId == PipelineHarness.Tenant), Is.True);
+        Assert.That(queries.SelectMany(q => q.Addresses), Is.EqualTo(Enumerable.Range(1, 10).Select(i => $"user{i}@example.com")));
+    }
+
+    [Test]
+    public async Task A_directory_answer_of_the_wrong_length_fails_the_import_and_sends_nothing()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Directory.Override = _ => [UserStatus.Unknown];
+
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nb@example.com")));
+
+        Assert.That(ex!.Message, Does.Contain("one status per address"));
+        Assert.That(harness.Sender.Sent, Is.Empty);
+        var history = await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery());
+        Assert.That(history.Items.Single().Status, Is.EqualTo(ImportStatus.Failed));
+    }
+
+    [Test]
+    public async Task The_whole_file_is_staged_before_the_first_invitation_is_sent()
+    {
+        await using var harness = new PipelineHarness();
+        long stagedAtFirstSend = -1;
+        harness.Sender.Behavior = async (invitation, ct) =>
+        {
+            if (Interlocked.CompareExchange(ref stagedAtFirstSend, 0, -1) == -1)
+            {
+                var page = await harness.Store.ListEntriesAsync(invitation.TenantId, invitation.ImportId, new EntryQuery { Limit = 1 }, ct);
+                Interlocked.Exchange(ref stagedAtFirstSend, page.TotalCount);
+            }
+
+            return InvitationSendResult.Success();
+        };
+        var lines = Enumerable.Range(1, 2500).Select(i => $"user{i}@example.com");
+
+        await harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', lines)));
+
+        Assert.That(stagedAtFirstSend, Is.EqualTo(2500));
+    }
+
+    [Test]
+    public async Task Rejected_recipients_are_failed_with_the_server_reply_and_the_others_are_sent()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Sender.Behavior = (invitation, _) => Task.FromResult(invitation.Address.StartsWith("bad", StringComparison.Ordinal)
+            ? InvitationSendResult.Failure(550, "5.1.1 Mailbox unavailable")
+            : InvitationSendResult.Success());
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("good1@example.com\nbad@example.com\ngood2@example.com"));
+
+        Assert.That(report.Status, Is.EqualTo(ImportStatus.CompletedWithErrors));
+        Assert.That(report.Counts.Invited, Is.EqualTo(2));
+        var failed = (await harness.EntriesAsync(report, InviteOutcome.Failed)).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Address, Is.EqualTo("bad@example.com"));
+            Assert.That(failed.StatusCode, Is.EqualTo(550));
+            Assert.That(failed.Detail, Is.EqualTo("5.1.1 Mailbox unavailable"));
+            Assert.That(failed.Reason, Is.EqualTo("Rejected"));
+        });
+    }
+
+    [Test]
+    public async Task A_sender_exception_fails_that_entry_only()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Sender.Behavior = (invitation, _) => invitation.Address == "boom@example.com"
+            ? throw new FormatException("template broke")
+            : Task.FromResult(InvitationSendResult.Success());
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nboom@example.com\nb@example.com"));
+
+        Assert.That(report.Counts.Invited, Is.EqualTo(2));
+        var failed = (await harness.EntriesAsync(report, InviteOutcome.Failed)).Single();
+        Assert.That(failed.Reason, Is.EqualTo("SenderError"));
+        Assert.That(failed.Detail, Does.Contain("template broke"));
+    }
+
+    [Test]
+    public async Task A_transport_failure_stops_the_import_and_leaves_unsent_entries_pending()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxParallelSends = 1);
+        var sends = 0;
+        harness.Sender.Behavior = (_, _) => Interlocked.Increment(ref sends) > 3
+            ? throw new InvitationTransportException("Connection refused", null, isTransient: true)
+            : Task.FromResult(InvitationSendResult.Success());
+        var lines = Enumerable.Range(1, 20).Select(i => $"user{i}@example.com");
+
+        var ex = Assert.ThrowsAsync<InvitationTransportException>(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', lines))));
+
+        Assert.That(ex!.IsTransient, Is.True);
+        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Status, Is.EqualTo(ImportStatus.Failed));
+            Assert.That(report.Error, Is.EqualTo("Connection refused"));
+            Assert.That(report.Counts.Invited, Is.EqualTo(3));
+            Assert.That(report.Counts.Pending, Is.EqualTo(17));
+            Assert.That(report.Counts.Total, Is.EqualTo(20));
+        });
+    }
+
+    [Test]
+    public async Task Cancelling_half_way_skips_every_unsent_entry_and_loses_none()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxParallelSends = 2);
+        using var cts = new CancellationTokenSource();
+        var sends = 0;
+        harness.Sender.Behavior = async (_, ct) =>
+        {
+            if (Interlocked.Increment(ref sends) == 50)
+            {
+                await cts.CancelAsync();
+            }
+
+            ct.ThrowIfCancellationRequested();
+            return InvitationSendResult.Success();
+        };
+        var lines = Enumerable.Range(1, 200).Select(i => $"user{i}@example.com");
+        var request = PipelineHarness.Request(string.Join('\n', lines));
+
+        Assert.That(() => harness.Service.ImportAsync(request, cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var entries = await harness.EntriesAsync(report);
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Status, Is.EqualTo(ImportStatus.Cancelled));
+            Assert.That(entries, Has.Count.EqualTo(200));
+            Assert.That(entries.Count(e => e.Outcome == InviteOutcome.Invited), Is.EqualTo(harness.Sender.Sent.Count));
+            Assert.That(entries.Count(e => e.Outcome == InviteOutcome.Skipped), Is.EqualTo(200 - harness.Sender.Sent.Count));
+            Assert.That(entries.Where(e => e.Outcome == InviteOutcome.Skipped).All(e => e.Reason == "Cancelled"), Is.True);
+            Assert.That(report.Counts.Invited + report.Counts.Skipped, Is.EqualTo(200));
+            Assert.That(harness.Sender.Sent.Count, Is.InRange(49, 52));
+        });
+    }
+
+    [Test]
+    public async Task Sends_run_in_parallel_but_never_beyond_MaxParallelSends()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxParallelSends = 3);
+        harness.Sender.Behavior = async (_, ct) =>
+        {
+            await Task.Delay(5, ct);
+            return InvitationSendResult.Success();
+        };
+        var lines = Enumerable.Range(1, 60).Select(i => $"user{i}@example.com");
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', lines)));
+
+        Assert.That(report.Counts.Invited, Is.EqualTo(60));
+        Assert.That(harness.Sender.MaxConcurrency, Is.InRange(2, 3));
+        Assert.That(harness.Sender.Sent.Select(i => i.Address).Distinct().Count(), Is.EqualTo(60));
+    }
+
+    [Test]
+    public async Task Invitations_carry_the_import_tenant_initiator_display_name_and_fields()
+    {
+        await using var harness = new PipelineHarness();
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("email,first_name\n\"Jane Doe <jane@example.com>\",Jane\n", "people.csv"));
+
+        var invitation = harness.Sender.Sent.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(invitation.ImportId, Is.EqualTo(report.ImportId));
+            Assert.That(invitation.TenantId, Is.EqualTo(PipelineHarness.Tenant));
+            Assert.That(invitation.InitiatedBy, Is.EqualTo("admin@tenant-a"));
+            Assert.That(invitation.Address, Is.EqualTo("jane@example.com"));
+            Assert.That(invitation.DisplayName, Is.EqualTo("Jane Doe"));
+            Assert.That(invitation.Fields!["first_name"], Is.EqualTo("Jane"));
+            Assert.That(report.ParserName, Is.EqualTo("csv"));
+        });
+    }
+
+    [Test]
+    public async Task The_import_id_given_by_the_host_is_used()
+    {
+        await using var harness = new PipelineHarness();
+        var id = Guid.NewGuid();
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com") with { ImportId = id });
+
+        Assert.That(report.ImportId, Is.EqualTo(id));
+        Assert.That(await harness.Service.GetReportAsync(PipelineHarness.Tenant, id), Is.EqualTo(report));
+    }
+
+    [Test]
+    public async Task Progress_is_reported_through_every_stage_and_ends_with_the_final_counts()
+    {
+        await using var harness = new PipelineHarness();
+        var reports = new List<BulkInviteProgress>();
+        var progress = new SynchronousProgress<BulkInviteProgress>(reports.Add);
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nb@example.com\nbad"), progress);
+
+        Assert.That(reports.Select(p => p.Stage).Distinct(), Is.EqualTo(new[] { ImportStage.Staging, ImportStage.CheckingUsers, ImportStage.Sending, ImportStage.Finished }));
+        Assert.That(reports[^1].Counts, Is.EqualTo(report.Counts));
+        Assert.That(reports[^1].EntriesRead, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Importing_without_a_sender_says_how_to_register_one()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck();
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var service = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IBulkInviteService>(provider);
+
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => service.ImportAsync(PipelineHarness.Request("a@example.com")));
+
+        Assert.That(ex!.Message, Does.Contain("AddSender"));
+        var preview = await service.PreviewAsync(PipelineHarness.Request("a@example.com"));
+        Assert.That(preview.Counts.Pending, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Public_entry_points_validate_their_arguments()
+    {
+        await using var harness = new PipelineHarness();
+        var service = harness.Service;
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => service.ImportAsync(null!), Throws.ArgumentNullException);
+            Assert.That(() => service.PreviewAsync(null!), Throws.ArgumentNullException);
+            Assert.That(() => service.ImportAsync(PipelineHarness.Request("a@example.com", tenant: " ")), Throws.ArgumentException);
+            Assert.That(() => service.ImportAsync(PipelineHarness.Request("a@example.com") with { InitiatedBy = "" }), Throws.ArgumentException);
+            Assert.That(() => service.GetReportAsync(" ", Guid.NewGuid()), Throws.ArgumentException);
+            Assert.That(() => service.GetEntriesAsync("t", Guid.NewGuid(), null!), Throws.ArgumentNullException);
+            Assert.That(() => service.GetEntriesAsync("t", Guid.NewGuid(), new EntryQuery { Limit = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => service.GetHistoryAsync("t", new ImportQuery { Offset = -1 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        });
+    }
+
+    /// <summary>Reports on the calling thread, so that the test sees every report before the import returns.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
+    }
+}

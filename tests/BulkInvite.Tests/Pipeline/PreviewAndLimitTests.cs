@@ -1,0 +1,147 @@
+using System.Text;
+using BulkInvite.Tests.Support;
+
+namespace BulkInvite.Tests.Pipeline;
+
+[TestFixture]
+public sealed class PreviewAndLimitTests
+{
+    [Test]
+    public async Task Preview_classifies_every_entry_and_sends_nothing()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Directory.Members.Add("member@example.com");
+
+        var report = await harness.Service.PreviewAsync(PipelineHarness.Request("new@example.com\nmember@example.com\nnew@EXAMPLE.com\nx"));
+
+        Assert.That(harness.Sender.Sent, Is.Empty);
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.IsPreview, Is.True);
+            Assert.That(report.Status, Is.EqualTo(ImportStatus.Completed));
+            Assert.That(report.Counts.Pending, Is.EqualTo(1));
+            Assert.That(report.Counts.ExistingUser, Is.EqualTo(1));
+            Assert.That(report.Counts.Duplicate, Is.EqualTo(1));
+            Assert.That(report.Counts.Invalid, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Previews_are_left_out_of_history_unless_asked_for()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.Service.PreviewAsync(PipelineHarness.Request("a@example.com"));
+        await harness.Service.ImportAsync(PipelineHarness.Request("b@example.com"));
+
+        var imports = await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery());
+        var all = await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery { IncludePreviews = true });
+
+        Assert.That(imports.Items.Select(r => r.IsPreview), Is.EqualTo(new[] { false }));
+        Assert.That(all.TotalCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_file_over_MaxFileBytes_fails_before_anything_is_sent()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxFileBytes = 1000);
+        var text = string.Join('\n', Enumerable.Range(1, 200).Select(i => $"user{i}@example.com"));
+
+        var ex = Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request(text)));
+
+        Assert.That(ex!.LimitName, Is.EqualTo("MaxFileBytes"));
+        Assert.That(ex.Limit, Is.EqualTo(1000));
+        Assert.That(harness.Sender.Sent, Is.Empty);
+        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        Assert.That(report.Status, Is.EqualTo(ImportStatus.Failed));
+        Assert.That(report.Error, Does.Contain("MaxFileBytes"));
+    }
+
+    [Test]
+    public async Task A_non_seekable_upload_over_MaxFileBytes_is_stopped_while_reading()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxFileBytes = 100_000);
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 20_000).Select(i => $"user{i}@example.com")));
+        var request = PipelineHarness.Request(string.Empty) with { Content = new NonSeekableStream(bytes) };
+
+        Assert.That(() => harness.Service.ImportAsync(request), Throws.InstanceOf<InviteLimitExceededException>());
+        Assert.That(harness.Sender.Sent, Is.Empty);
+        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        Assert.That(report.Counts.Pending, Is.Zero, "entries staged before the limit are skipped, not left pending");
+    }
+
+    [Test]
+    public async Task More_entries_than_MaxEntries_are_rejected_by_default()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxEntries = 5);
+
+        var ex = Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request("a@x.com,b@x.com,c@x.com,d@x.com,e@x.com,f@x.com")));
+
+        Assert.That(ex!.LimitName, Is.EqualTo("MaxEntries"));
+        Assert.That(harness.Sender.Sent, Is.Empty);
+    }
+
+    [Test]
+    public async Task Entries_beyond_MaxEntries_are_skipped_when_configured()
+    {
+        await using var harness = new PipelineHarness(o =>
+        {
+            o.MaxEntries = 2;
+            o.OverLimitBehavior = OverLimitBehavior.SkipExcess;
+        });
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@x.com\nb@x.com\nc@x.com\nd@x.com"));
+
+        Assert.That(report.Counts.Invited, Is.EqualTo(2));
+        Assert.That(report.Counts.Skipped, Is.EqualTo(2));
+        var skipped = await harness.EntriesAsync(report, InviteOutcome.Skipped);
+        Assert.That(skipped.Select(e => e.Address), Is.EqualTo(new[] { "c@x.com", "d@x.com" }));
+        Assert.That(skipped.All(e => e.Reason == "MaxEntriesExceeded"), Is.True);
+    }
+
+    [Test]
+    public async Task A_binary_file_fails_with_a_format_error_and_is_kept_in_history()
+    {
+        await using var harness = new PipelineHarness();
+        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00 };
+        var request = PipelineHarness.Request(string.Empty, "people.xlsx") with { Content = new MemoryStream(zip) };
+
+        Assert.That(() => harness.Service.ImportAsync(request), Throws.InstanceOf<InviteFileFormatException>());
+        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        Assert.That(report.Status, Is.EqualTo(ImportStatus.Failed));
+        Assert.That(report.Error, Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task Without_a_user_directory_every_valid_address_is_invited_when_opted_out()
+    {
+        await using var harness = new PipelineHarness(withDirectory: false);
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nb@example.com"));
+
+        Assert.That(report.Counts.Invited, Is.EqualTo(2));
+        Assert.That(harness.Directory.Queries, Is.Empty);
+    }
+
+    [Test]
+    public async Task One_tenant_never_sees_another_tenants_imports()
+    {
+        await using var harness = new PipelineHarness();
+        var mine = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com", tenant: "tenant-a"));
+        await harness.Service.ImportAsync(PipelineHarness.Request("b@example.com", tenant: "tenant-b"));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await harness.Service.GetReportAsync("tenant-b", mine.ImportId), Is.Null);
+            Assert.That((await harness.Service.GetEntriesAsync("tenant-b", mine.ImportId, new EntryQuery())).Items, Is.Empty);
+            Assert.That((await harness.Service.GetHistoryAsync("tenant-b", new ImportQuery())).Items.Select(r => r.TenantId), Is.EqualTo(new[] { "tenant-b" }));
+            Assert.That((await harness.Service.GetHistoryAsync("tenant-a", new ImportQuery())).Items.Single().ImportId, Is.EqualTo(mine.ImportId));
+        });
+    }
+
+    private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+    }
+}
