@@ -23,6 +23,7 @@ namespace BulkInvite;
 /// the row <see cref="InvalidReason.EntryTooLong"/>. Columns beyond <see cref="InviteParserOptions.MaxColumns"/>
 /// are not read. A quote left open at the end of the file makes the last row <see cref="InvalidReason.MalformedEntry"/>.
 /// </para>
+/// <para>Instances keep no state between parses and can be shared.</para>
 /// </remarks>
 public sealed class CsvInviteParser : IInviteFileParser
 {

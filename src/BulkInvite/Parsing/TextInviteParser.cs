@@ -21,6 +21,7 @@ namespace BulkInvite;
 /// NUL are kept too (the validator rejects them); bytes that are not valid in the file's encoding make the entry
 /// <see cref="InvalidReason.InvalidEncoding"/>.
 /// </para>
+/// <para>Instances keep no state between parses and can be shared.</para>
 /// </remarks>
 public sealed class TextInviteParser : IInviteFileParser
 {

@@ -161,6 +161,30 @@ public sealed class TextInviteParserTests
     }
 
     [Test]
+    public async Task A_stray_quote_keeps_the_rest_of_its_line_together_as_a_malformed_entry()
+    {
+        var entries = await ReadAllAsync(_parser, "o\"neil@x.com, b@x.com\nc@x.com");
+
+        Assert.That(entries, Is.EqualTo(new[]
+        {
+            new InviteEntry(1, "o\"neil@x.com, b@x.com", InvalidReason.MalformedEntry),
+            new InviteEntry(2, "c@x.com"),
+        }));
+    }
+
+    [Test]
+    public async Task An_escaped_quote_split_across_reads_stays_escaped()
+    {
+        var entries = await ReadAllAsync(_parser, "\"a\\\", b\" <a@x.com>, c@x.com", chunkSize: 1);
+
+        Assert.That(entries, Is.EqualTo(new[]
+        {
+            new InviteEntry(1, "a@x.com", DisplayName: "a\", b"),
+            new InviteEntry(1, "c@x.com"),
+        }));
+    }
+
+    [Test]
     public async Task A_comment_stays_in_the_address_for_the_validator_to_reject()
     {
         var entries = await ReadAllAsync(_parser, "jane@example.com (Jane)");
