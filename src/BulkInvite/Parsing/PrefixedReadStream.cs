@@ -1,0 +1,97 @@
+namespace BulkInvite.Parsing;
+
+/// <summary>
+/// A forward-only, read-only stream that replays bytes already read from a stream (the sniffed head of an upload)
+/// and then continues with the rest of that stream. Works with streams that cannot seek.
+/// </summary>
+/// <remarks>The inner stream is not disposed: it belongs to whoever opened it.</remarks>
+internal sealed class PrefixedReadStream : Stream
+{
+    private readonly ReadOnlyMemory<byte> _prefix;
+    private readonly Stream _inner;
+    private int _prefixPosition;
+
+    public PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        _prefix = prefix;
+        _inner = inner;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return Read(buffer.AsSpan(offset, count));
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        var copied = CopyPrefix(buffer);
+        return copied > 0 ? copied : _inner.Read(buffer);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        if (buffer.IsEmpty)
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        var copied = CopyPrefix(buffer.Span);
+        return copied > 0 ? ValueTask.FromResult(copied) : _inner.ReadAsync(buffer, cancellationToken);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int CopyPrefix(Span<byte> buffer)
+    {
+        var remaining = _prefix.Length - _prefixPosition;
+        if (remaining <= 0)
+        {
+            return 0;
+        }
+
+        var count = Math.Min(remaining, buffer.Length);
+        _prefix.Span.Slice(_prefixPosition, count).CopyTo(buffer);
+        _prefixPosition += count;
+        return count;
+    }
+}
