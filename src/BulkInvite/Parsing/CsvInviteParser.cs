@@ -32,7 +32,7 @@ public sealed class CsvInviteParser : IInviteFileParser
 
     private const int CsvExtensionScore = 90;
     private const int TsvExtensionScore = 70;
-    private const int ContentScore = 50;
+    private const int ContentScore = 80;
 
     /// <summary>Creates the parser.</summary>
     /// <param name="options">Its limits; defaults when <see langword="null"/>.</param>
@@ -45,7 +45,7 @@ public sealed class CsvInviteParser : IInviteFileParser
 
     /// <inheritdoc />
     /// <remarks>
-    /// 90 for <c>.csv</c>, 70 for <c>.tsv</c>; otherwise 50 when the first line holds a delimiter and an address column
+    /// 90 for <c>.csv</c>, 70 for <c>.tsv</c>; otherwise 80 (above the text parser's 60 for <c>.txt</c>) when the first line holds a delimiter and an address column
     /// header, and 0 when it does not.
     /// </remarks>
     public int Score(InviteFileProbe probe)

@@ -357,14 +357,14 @@ public sealed class CsvInviteParserTests
     [TestCase("people.csv", "anything", 90)]
     [TestCase("PEOPLE.CSV", "", 90)]
     [TestCase("people.tsv", "anything", 70)]
-    [TestCase("people.dat", "Name,Email\nAnn,a@x.com", 50)]
-    [TestCase("people.dat", "\r\n\"Name\";\"E-Mail\"\r\n", 50)]
-    [TestCase("people.dat", "Name\tUser Email", 50)]
+    [TestCase("people.dat", "Name,Email\nAnn,a@x.com", 80)]
+    [TestCase("people.dat", "\r\n\"Name\";\"E-Mail\"\r\n", 80)]
+    [TestCase("people.dat", "Name\tUser Email", 80)]
     [TestCase("people.dat", "Name,Phone\nAnn,a@x.com", 0)]
     [TestCase("people.dat", "email\na@x.com", 0)]
     [TestCase("people.dat", "a@x.com,b@x.com", 0)]
     [TestCase("people.dat", "", 0)]
-    [TestCase("people", "Name,Email\n", 50)]
+    [TestCase("people", "Name,Email\n", 80)]
     public void The_score_comes_from_the_extension_or_an_email_header(string fileName, string text, int score)
     {
         Assert.That(_parser.Score(new InviteFileProbe(fileName, Encoding.UTF8.GetBytes(text), text)), Is.EqualTo(score));

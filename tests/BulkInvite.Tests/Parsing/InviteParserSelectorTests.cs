@@ -16,6 +16,8 @@ public sealed class InviteParserSelectorTests
     [TestCase("people.dat", "Name,Email\nAnn,a@x.com", "csv")]
     [TestCase("people.dat", "a@x.com, b@x.com", "text")]
     [TestCase("", "a@x.com", "text")]
+    [TestCase("export.txt", "Email,First Name\nann@x.com,Ann", "csv")]
+    [TestCase("list.txt", "\"Doe, Jane\" <jane@x.com>, bob@x.com", "text")]
     public async Task The_parser_is_chosen_by_extension_and_content(string fileName, string text, string expected)
     {
         using var stream = new MemoryStream(Utf8(text));
