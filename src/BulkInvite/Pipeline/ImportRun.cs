@@ -126,25 +126,31 @@ internal sealed partial class ImportRun
         var now = _context.Time.GetUtcNow();
         long sequence = 0;
 
-        await foreach (var entry in selection.Parser.ParseAsync(selection.Content, cancellationToken).ConfigureAwait(false))
+        try
         {
-            sequence++;
-            var result = Classify(entry, sequence, validator, comparison, addresses, keyBuffer, now);
-            batch.Add(result);
-            _tally.Add(result.Outcome);
-            _entriesRead = sequence;
-            if (batch.Count >= batchSize)
+            await foreach (var entry in selection.Parser.ParseAsync(selection.Content, cancellationToken).ConfigureAwait(false))
             {
-                await _context.Store.AddEntriesAsync(TenantId, ImportId, batch, cancellationToken).ConfigureAwait(false);
-                batch = new List<InviteEntryResult>(batchSize);
-                now = _context.Time.GetUtcNow();
-                await CheckpointAsync(force: false).ConfigureAwait(false);
+                sequence++;
+                var result = Classify(entry, sequence, validator, comparison, addresses, keyBuffer, now);
+                batch.Add(result);
+                _tally.Add(result.Outcome);
+                _entriesRead = sequence;
+                if (batch.Count >= batchSize)
+                {
+                    await _context.Store.AddEntriesAsync(TenantId, ImportId, batch, cancellationToken).ConfigureAwait(false);
+                    batch = new List<InviteEntryResult>(batchSize);
+                    now = _context.Time.GetUtcNow();
+                    await CheckpointAsync(force: false).ConfigureAwait(false);
+                }
             }
         }
-
-        if (batch.Count > 0)
+        finally
         {
-            await _context.Store.AddEntriesAsync(TenantId, ImportId, batch, cancellationToken).ConfigureAwait(false);
+            // Whatever was read is recorded, also when staging stops early (cancelled, over a limit).
+            if (batch.Count > 0)
+            {
+                await _context.Store.AddEntriesAsync(TenantId, ImportId, batch, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         Instrumentation.CountEntries(InviteOutcome.Invalid, _tally[InviteOutcome.Invalid]);

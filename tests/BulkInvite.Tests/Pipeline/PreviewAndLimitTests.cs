@@ -138,6 +138,44 @@ public sealed class PreviewAndLimitTests
         });
     }
 
+    [Test]
+    public async Task Cancelling_while_staging_records_what_was_read_as_skipped_and_sends_nothing()
+    {
+        await using var harness = new PipelineHarness(o => o.StagingBatchSize = 100);
+        using var cts = new CancellationTokenSource();
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 50_000).Select(i => $"user{i}@example.com")));
+        var request = PipelineHarness.Request(string.Empty) with { Content = new CancellingStream(bytes, cancelAfter: 200_000, cts) };
+
+        Assert.That(() => harness.Service.ImportAsync(request, cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        Assert.That(harness.Sender.Sent, Is.Empty);
+        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        Assert.That(report.Status, Is.EqualTo(ImportStatus.Cancelled));
+        Assert.That(report.Counts.Skipped, Is.GreaterThan(0));
+        Assert.That(report.Counts.Pending, Is.Zero);
+        Assert.That(report.Counts.Total, Is.EqualTo(report.Counts.Skipped));
+        var entries = await harness.EntriesAsync(report);
+        Assert.That(entries.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, entries.Count).Select(i => (long)i)));
+    }
+
+    private sealed class CancellingStream(byte[] data, int cancelAfter, CancellationTokenSource cts) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Position >= cancelAfter)
+            {
+                await cts.CancelAsync();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 4096)], cancellationToken);
+        }
+    }
+
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
