@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Unicode;
+
 namespace BulkInvite;
 
 /// <summary>
@@ -39,13 +42,63 @@ public sealed class EmailValidator : IEmailValidator
     internal bool AllowSingleLabelDomain { get; }
 
     /// <inheritdoc />
-    public InvalidReason Validate(ReadOnlySpan<char> address) => throw new NotImplementedException();
+    public InvalidReason Validate(ReadOnlySpan<char> address)
+    {
+        if (address.IsEmpty)
+        {
+            return InvalidReason.Empty;
+        }
+
+        // A UTF-16 code unit takes at least one octet in UTF-8.
+        if (address.Length > AddressSyntax.MaxAddressOctets)
+        {
+            return InvalidReason.AddressTooLong;
+        }
+
+        int nonAscii = address.IndexOfAnyExceptInRange('\0', '\u007F');
+        if (nonAscii >= 0)
+        {
+            InvalidReason reason = Utf16Text.Check(address, nonAscii);
+            if (reason != InvalidReason.None)
+            {
+                return reason;
+            }
+        }
+
+        return AddressSyntax.Validate(address, this);
+    }
 
     /// <summary>Validates one address given as UTF-8 bytes.</summary>
     /// <param name="utf8Address">The address in UTF-8.</param>
     /// <returns><see cref="InvalidReason.None"/> when valid; otherwise the first reason found
     /// (<see cref="InvalidReason.InvalidEncoding"/> for bytes that are not UTF-8).</returns>
-    public InvalidReason Validate(ReadOnlySpan<byte> utf8Address) => throw new NotImplementedException();
+    public InvalidReason Validate(ReadOnlySpan<byte> utf8Address)
+    {
+        if (utf8Address.IsEmpty)
+        {
+            return InvalidReason.Empty;
+        }
+
+        if (utf8Address.Length > AddressSyntax.MaxAddressOctets)
+        {
+            return InvalidReason.AddressTooLong;
+        }
+
+        if (Ascii.IsValid(utf8Address))
+        {
+            return AddressSyntax.Validate(utf8Address, this);
+        }
+
+        if (!Utf8.IsValid(utf8Address))
+        {
+            return InvalidReason.InvalidEncoding;
+        }
+
+        // At most 254 bytes decode to at most 254 UTF-16 code units.
+        Span<char> chars = stackalloc char[AddressSyntax.MaxAddressOctets];
+        Utf8.ToUtf16(utf8Address, chars, out _, out int written);
+        return Validate(chars[..written]);
+    }
 
     /// <summary>Whether an address is valid.</summary>
     /// <param name="address">The address.</param>
