@@ -279,7 +279,7 @@ internal static class AddressSyntax
     private static InvalidReason CheckDomain<T>(ReadOnlySpan<T> domain, int localOctets, bool nonAscii, EmailValidator rules)
         where T : unmanaged, IBinaryInteger<T>
     {
-        bool international = nonAscii && typeof(T) == typeof(char) && domain.IndexOfAnyExceptInRange(T.Zero, T.CreateTruncating(0x7F)) >= 0;
+        bool international = nonAscii && typeof(T) == typeof(char) && !Ascii.IsValid(MemoryMarshal.Cast<T, char>(domain));
         if (!international)
         {
             InvalidReason reason = CheckHostName(domain, rules.AllowSingleLabelDomain);

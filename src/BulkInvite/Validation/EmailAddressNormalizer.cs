@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace BulkInvite;
@@ -8,6 +9,8 @@ namespace BulkInvite;
 /// </summary>
 public static class EmailAddressNormalizer
 {
+    private static readonly SearchValues<char> UpperCaseLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
     /// <summary>Normalizes an address that the validator accepted.</summary>
     /// <param name="address">A valid address.</param>
     /// <param name="comparison">How local parts compare.</param>
@@ -41,7 +44,7 @@ public static class EmailAddressNormalizer
         }
 
         bool lowerLocal = comparison == DuplicateComparison.IgnoreCase && HasUpperCase(address.AsSpan(0, at));
-        if (!lowerLocal && !domain.ContainsAnyInRange('A', 'Z'))
+        if (!lowerLocal && !domain.ContainsAny(UpperCaseLetters))
         {
             return address;
         }
@@ -67,7 +70,7 @@ public static class EmailAddressNormalizer
     {
         if (Ascii.IsValid(text))
         {
-            return text.ContainsAnyInRange('A', 'Z');
+            return text.ContainsAny(UpperCaseLetters);
         }
 
         // Invariant lower-casing maps each UTF-16 code unit to one code unit.

@@ -55,10 +55,9 @@ public sealed class EmailValidator : IEmailValidator
             return InvalidReason.AddressTooLong;
         }
 
-        int nonAscii = address.IndexOfAnyExceptInRange('\0', '\u007F');
-        if (nonAscii >= 0)
+        if (!Ascii.IsValid(address))
         {
-            InvalidReason reason = Utf16Text.Check(address, nonAscii);
+            InvalidReason reason = Utf16Text.Check(address);
             if (reason != InvalidReason.None)
             {
                 return reason;

@@ -9,13 +9,12 @@ internal static class Utf16Text
     /// decoded from invalid bytes). An unpaired surrogate counts three octets, as its replacement would.
     /// </summary>
     /// <param name="address">The address.</param>
-    /// <param name="firstNonAscii">The index of its first non-ASCII character (everything before is ASCII).</param>
     /// <returns>The reason, or <see cref="InvalidReason.None"/>.</returns>
-    internal static InvalidReason Check(ReadOnlySpan<char> address, int firstNonAscii)
+    internal static InvalidReason Check(ReadOnlySpan<char> address)
     {
-        int octets = firstNonAscii;
+        int octets = 0;
         bool invalid = false;
-        for (int i = firstNonAscii; i < address.Length; i++)
+        for (int i = 0; i < address.Length; i++)
         {
             char c = address[i];
             if (c < 0x80)

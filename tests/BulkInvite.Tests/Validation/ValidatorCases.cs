@@ -324,7 +324,9 @@ internal static class ValidatorCases
         Valid("valid A-label domain", "john@xn--bcher-kva.de", International);
         Valid("local part of 64 UTF-8 octets in 32 characters", new string('\u00E9', 32) + "@example.com", International);
         Invalid("local part of 66 UTF-8 octets in 33 characters", new string('\u00E9', 33) + "@example.com", LocalPartTooLong, International);
-        Invalid("address of 256 UTF-8 octets in 160 characters", new string('\u00E9', 32) + "@" + new string('\u00FC', 63) + "." + new string('\u00FC', 63) + ".de", AddressTooLong, International);
+        Valid("address of 254 UTF-8 octets in 222 characters", new string('\u00E9', 32) + $"@{Label63}.{Label63}.{new string('a', 61)}", International);
+        Invalid("address of 255 UTF-8 octets in 223 characters", new string('\u00E9', 32) + $"@{Label63}.{Label63}.{new string('a', 62)}", AddressTooLong, International);
+        Invalid("address of 255 UTF-8 octets in 223 characters", new string('\u00E9', 32) + $"@{Label63}.{Label63}.{new string('a', 62)}", AddressTooLong);
         Invalid("address within 254 octets whose A-label form is longer", $"{Label64}@\u00FC.{Label63}.{Label63}.{new string('a', 57)}", AddressTooLong, International);
         Invalid("A-label longer than 63 octets", "john@" + new string('\u00FC', 60) + ".de", InvalidInternationalDomain, International);
         Invalid("two dots in an internationalized domain", "jos\u00E9@b\u00FCcher..de", EmptyDomainLabel, International);
