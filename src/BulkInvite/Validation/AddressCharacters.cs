@@ -35,9 +35,20 @@ internal static class AddressCharacters
     private const string Plain =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-/=?^_`{|}~.@";
 
+    /// <summary>Letters, digits, hyphen and dot: everything a host name is made of.</summary>
+    private const string HostName = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.";
+
     private static readonly SearchValues<char> PlainChars = SearchValues.Create(Plain);
 
     private static readonly SearchValues<byte> PlainBytes = SearchValues.Create(Encoding.ASCII.GetBytes(Plain));
+
+    private static readonly SearchValues<char> HostNameChars = SearchValues.Create(HostName);
+
+    private static readonly SearchValues<byte> HostNameBytes = SearchValues.Create(Encoding.ASCII.GetBytes(HostName));
+
+    private static readonly SearchValues<char> DigitChars = SearchValues.Create("0123456789");
+
+    private static readonly SearchValues<byte> DigitBytes = SearchValues.Create("0123456789"u8);
 
     /// <summary>The class bits of each ASCII character, indexed by its code.</summary>
     internal static ReadOnlySpan<byte> Table =>
@@ -75,4 +86,34 @@ internal static class AddressCharacters
         => typeof(T) == typeof(char)
             ? MemoryMarshal.Cast<T, char>(text).IndexOfAnyExcept(PlainChars)
             : MemoryMarshal.Cast<T, byte>(text).IndexOfAnyExcept(PlainBytes);
+
+    /// <summary>Whether the text holds only letters, digits, hyphens and dots.</summary>
+    /// <typeparam name="T"><see cref="char"/> or <see cref="byte"/>.</typeparam>
+    /// <param name="text">The text.</param>
+    /// <returns><see langword="true"/> when every code unit is a letter, digit, hyphen or dot.</returns>
+    internal static bool IsHostNameText<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
+        => typeof(T) == typeof(char)
+            ? !MemoryMarshal.Cast<T, char>(text).ContainsAnyExcept(HostNameChars)
+            : !MemoryMarshal.Cast<T, byte>(text).ContainsAnyExcept(HostNameBytes);
+
+    /// <summary>Whether the text holds only decimal digits.</summary>
+    /// <typeparam name="T"><see cref="char"/> or <see cref="byte"/>.</typeparam>
+    /// <param name="text">The text.</param>
+    /// <returns><see langword="true"/> when every code unit is a digit.</returns>
+    internal static bool IsDigits<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
+        => typeof(T) == typeof(char)
+            ? !MemoryMarshal.Cast<T, char>(text).ContainsAnyExcept(DigitChars)
+            : !MemoryMarshal.Cast<T, byte>(text).ContainsAnyExcept(DigitBytes);
+
+    /// <summary>Whether the text holds two dots in a row.</summary>
+    /// <typeparam name="T"><see cref="char"/> or <see cref="byte"/>.</typeparam>
+    /// <param name="text">The text.</param>
+    /// <returns><see langword="true"/> when <c>..</c> occurs.</returns>
+    internal static bool HasDoubleDot<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
+        => typeof(T) == typeof(char)
+            ? MemoryMarshal.Cast<T, char>(text).IndexOf("..") >= 0
+            : MemoryMarshal.Cast<T, byte>(text).IndexOf(".."u8) >= 0;
 }

@@ -36,16 +36,19 @@ internal static class AddressSyntax
     internal const int MaxDomainOctets = 253;
     internal const int MaxLabelOctets = 63;
 
+    // Below this length a table-driven loop beats the set-up cost of vectorized searches.
+    private const int VectorizedLength = 16;
+
     /// <summary>Validates an address whose size and encoding are already checked.</summary>
     /// <typeparam name="T"><see cref="char"/>, or <see cref="byte"/> for ASCII-only text.</typeparam>
     /// <param name="address">1 to 254 code units; as UTF-16, at most 254 octets in UTF-8 and well formed.</param>
+    /// <param name="unusual">The index of the first code unit that is not atext, dot or <c>@</c>; -1 when there is none.</param>
     /// <param name="rules">The options in force.</param>
     /// <returns>The first reason found, or <see cref="InvalidReason.None"/>.</returns>
-    internal static InvalidReason Validate<T>(ReadOnlySpan<T> address, EmailValidator rules)
+    internal static InvalidReason Validate<T>(ReadOnlySpan<T> address, int unusual, EmailValidator rules)
         where T : unmanaged, IBinaryInteger<T>
     {
         bool nonAscii = false;
-        int unusual = AddressCharacters.IndexOfNonPlain(address);
         if (unusual >= 0)
         {
             InvalidReason reason = CheckCharacters(address, unusual, rules.AllowInternational, out nonAscii);
@@ -101,7 +104,9 @@ internal static class AddressSyntax
             return InvalidReason.LocalPartTooLong;
         }
 
-        InvalidReason localReason = quoted ? CheckQuotedString(local) : CheckDotAtom(local);
+        InvalidReason localReason = quoted ? CheckQuotedString(local)
+            : unusual < 0 && local.Length > VectorizedLength && IsPlainDotAtom(local) ? InvalidReason.None
+            : CheckDotAtom(local);
         if (localReason != InvalidReason.None)
         {
             return localReason;
@@ -211,6 +216,15 @@ internal static class AddressSyntax
 
         return -1;
     }
+
+    /// <summary>
+    /// The quick test for a local part made only of atext, dots and <c>@</c>: no <c>@</c>, and no dot at either end
+    /// or next to another. When it fails, <see cref="CheckDotAtom{T}"/> finds the reason.
+    /// </summary>
+    private static bool IsPlainDotAtom<T>(ReadOnlySpan<T> local)
+        where T : unmanaged, IBinaryInteger<T>
+        => Unit(local[0]) != '.' && Unit(local[^1]) != '.'
+            && local.IndexOf(T.CreateTruncating('@')) < 0 && !AddressCharacters.HasDoubleDot(local);
 
     /// <summary>RFC 5322 dot-atom: atext (and, when allowed, non-ASCII) runs separated by single dots.</summary>
     private static InvalidReason CheckDotAtom<T>(ReadOnlySpan<T> local)
@@ -329,7 +343,9 @@ internal static class AddressSyntax
             return InvalidReason.DomainTooLong;
         }
 
-        InvalidReason reason = CheckLabels(domain, out int labels, out bool numericTopLevel);
+        InvalidReason reason = domain.Length > VectorizedLength && AddressCharacters.IsHostNameText(domain)
+            ? CheckHostNameLabels(domain, out int labels, out bool numericTopLevel)
+            : CheckLabels(domain, out labels, out numericTopLevel);
         if (reason != InvalidReason.None)
         {
             return reason;
@@ -356,29 +372,19 @@ internal static class AddressSyntax
         int start = 0;
         bool allDigits = true;
         bool ascii = true;
-        for (int i = 0; i <= domain.Length; i++)
+        InvalidReason reason;
+        for (int i = 0; i < domain.Length; i++)
         {
-            uint c = i < domain.Length ? Unit(domain[i]) : '.';
+            uint c = Unit(domain[i]);
             if (c == '.')
             {
-                int length = i - start;
-                if (length == 0)
+                reason = CheckLabel(domain, start, i, ascii);
+                if (reason != InvalidReason.None)
                 {
-                    return InvalidReason.EmptyDomainLabel;
-                }
-
-                if (length > MaxLabelOctets && ascii)
-                {
-                    return InvalidReason.DomainLabelTooLong;
-                }
-
-                if (Unit(domain[start]) == '-' || Unit(domain[i - 1]) == '-')
-                {
-                    return InvalidReason.DomainLabelHyphen;
+                    return reason;
                 }
 
                 labels++;
-                numericTopLevel = allDigits;
                 start = i + 1;
                 allDigits = true;
                 ascii = true;
@@ -400,7 +406,56 @@ internal static class AddressSyntax
             }
         }
 
-        return InvalidReason.None;
+        reason = CheckLabel(domain, start, domain.Length, ascii);
+        labels++;
+        numericTopLevel = allDigits;
+        return reason;
+    }
+
+    /// <summary>The labels of a domain made only of letters, digits, hyphens and dots, found with a vectorized search.</summary>
+    private static InvalidReason CheckHostNameLabels<T>(ReadOnlySpan<T> domain, out int labels, out bool numericTopLevel)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        labels = 0;
+        int start = 0;
+        while (true)
+        {
+            int dot = domain[start..].IndexOf(T.CreateTruncating('.'));
+            int end = dot < 0 ? domain.Length : start + dot;
+            InvalidReason reason = CheckLabel(domain, start, end, ascii: true);
+            if (reason != InvalidReason.None)
+            {
+                numericTopLevel = false;
+                return reason;
+            }
+
+            labels++;
+            if (dot < 0)
+            {
+                numericTopLevel = AddressCharacters.IsDigits(domain[start..]);
+                return InvalidReason.None;
+            }
+
+            start = end + 1;
+        }
+    }
+
+    /// <summary>A label is not empty, at most 63 octets when ASCII, and neither starts nor ends with a hyphen.</summary>
+    private static InvalidReason CheckLabel<T>(ReadOnlySpan<T> domain, int start, int end, bool ascii)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int length = end - start;
+        if (length == 0)
+        {
+            return InvalidReason.EmptyDomainLabel;
+        }
+
+        if (length > MaxLabelOctets && ascii)
+        {
+            return InvalidReason.DomainLabelTooLong;
+        }
+
+        return Unit(domain[start]) == '-' || Unit(domain[end - 1]) == '-' ? InvalidReason.DomainLabelHyphen : InvalidReason.None;
     }
 
     /// <summary>Whether an ASCII domain has a label that starts with the ACE prefix <c>xn--</c>.</summary>

@@ -55,7 +55,9 @@ public sealed class EmailValidator : IEmailValidator
             return InvalidReason.AddressTooLong;
         }
 
-        if (!Ascii.IsValid(address))
+        // Plain addresses (atext, dots and '@' only) are ASCII; anything else is looked at from its first unusual character.
+        int unusual = AddressCharacters.IndexOfNonPlain(address);
+        if (unusual >= 0 && !Ascii.IsValid(address[unusual..]))
         {
             InvalidReason reason = Utf16Text.Check(address);
             if (reason != InvalidReason.None)
@@ -64,7 +66,7 @@ public sealed class EmailValidator : IEmailValidator
             }
         }
 
-        return AddressSyntax.Validate(address, this);
+        return AddressSyntax.Validate(address, unusual, this);
     }
 
     /// <summary>Validates one address given as UTF-8 bytes.</summary>
@@ -83,9 +85,10 @@ public sealed class EmailValidator : IEmailValidator
             return InvalidReason.AddressTooLong;
         }
 
-        if (Ascii.IsValid(utf8Address))
+        int unusual = AddressCharacters.IndexOfNonPlain(utf8Address);
+        if (unusual < 0 || Ascii.IsValid(utf8Address[unusual..]))
         {
-            return AddressSyntax.Validate(utf8Address, this);
+            return AddressSyntax.Validate(utf8Address, unusual, this);
         }
 
         if (!Utf8.IsValid(utf8Address))

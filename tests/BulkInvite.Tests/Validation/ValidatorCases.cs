@@ -163,6 +163,24 @@ internal static class ValidatorCases
         Invalid("invalid character found before an empty label", "a@b!c..d", InvalidDomainCharacter);
         Invalid("square bracket inside a host name", "a@example.[192.0.2.1]", InvalidDomainCharacter);
 
+        // Local parts and domains longer than 16 characters, which take the vectorized searches.
+        Valid("long local part and long domain", "first.middle.last-name@mail.subdomain.example.com");
+        Invalid("two dots in a long local part", "first.middle..last-name@example.com", ConsecutiveDots);
+        Invalid("leading dot in a long local part", ".first.middle.lastname@example.com", LocalPartStartsWithDot);
+        Invalid("trailing dot in a long local part", "first.middle.lastname.@example.com", LocalPartEndsWithDot);
+        Invalid("at sign in a long local part", "first.middle@lastname@example.com", InvalidLocalPartCharacter);
+        Invalid("at sign found before two dots in a long local part", "first@middle..lastname@example.com", InvalidLocalPartCharacter);
+        Invalid("long domain starting with a dot", "a@.mail.subdomain.example.com", EmptyDomainLabel);
+        Invalid("two dots in a long domain", "a@mail.subdomain..example.com", EmptyDomainLabel);
+        Invalid("long domain ending with a dot", "a@mail.subdomain.example.com.", EmptyDomainLabel);
+        Invalid("hyphen at the end of a middle label of a long domain", "a@mail.subdomain-.example.com", DomainLabelHyphen);
+        Invalid("hyphen at the start of the top level of a long domain", "a@mail.subdomain.example.-com", DomainLabelHyphen);
+        Invalid("all-digit top level of a long domain", "a@mail.subdomain.example.2024", NumericTopLevelDomain);
+        Invalid("low line in a long domain", "a@mail.sub_domain.example.com", InvalidDomainCharacter);
+        Invalid("long single-label domain", "john@intranet-mail-server", SingleLabelDomain);
+        Valid("long single-label domain", "john@intranet-mail-server", SingleLabel);
+        Invalid("long single all-digit label", "john@12345678901234567", NumericTopLevelDomain, SingleLabel);
+
         // Whitespace and control characters: never trimmed, never allowed (RFC 5321 has no folding white space).
         Invalid("space inside", "john doe@example.com", WhitespaceOrControlCharacter);
         Invalid("leading space", " john@example.com", WhitespaceOrControlCharacter);
