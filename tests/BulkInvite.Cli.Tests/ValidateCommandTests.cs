@@ -98,6 +98,7 @@ public sealed class ValidateCommandTests
 
         Assert.That(result.Lines, Has.Length.EqualTo(20_000));
         Assert.That(result.Lines[7], Is.EqualTo("invalid\tMissingAt\tbad7"));
-        Assert.That(result.Lines[19_999], Is.EqualTo("valid\t\tuser19999@example.com"));
+        Assert.That(result.Lines[19_999], Is.EqualTo("invalid\tMissingAt\tbad19999"));
+        Assert.That(result.Lines[19_998], Is.EqualTo("valid\t\tuser19998@example.com"));
     }
 }

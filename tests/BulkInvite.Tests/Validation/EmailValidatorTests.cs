@@ -128,9 +128,7 @@ public sealed class EmailValidatorTests
         Assert.That(inputs.Count(i => i.Validator.Validate(i.Address) != InvalidReason.None), Is.GreaterThan(100));
 
         int sink = Run(inputs, 10);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        sink += Run(inputs, 100);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = BulkInvite.Tests.Support.Allocations.Measure(() => sink += Run(inputs, 100));
 
         Assert.Multiple(() =>
         {
@@ -149,16 +147,16 @@ public sealed class EmailValidatorTests
             sink += (int)International.Validate(address);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        long allocated = BulkInvite.Tests.Support.Allocations.Measure(() =>
         {
-            foreach (string address in addresses)
+            for (int i = 0; i < 100; i++)
             {
-                sink += (int)International.Validate(address);
+                foreach (string address in addresses)
+                {
+                    sink += (int)International.Validate(address);
+                }
             }
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
 
         Assert.Multiple(() =>
         {
