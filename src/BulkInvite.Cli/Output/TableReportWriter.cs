@@ -33,10 +33,14 @@ internal sealed class TableReportWriter(Stream output) : IReportWriter
             await writer.WriteLineAsync($"{"Line",7}  {"Address",-AddressWidth}  {"Outcome",-14}  Reason").ConfigureAwait(false);
             await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                var reason = entry.Detail is { } detail && entry.Outcome != InviteOutcome.Invalid ? $"{entry.Reason} ({detail})" : entry.Reason;
-                await writer.WriteLineAsync(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{entry.Line,7}  {Printable(entry.Address),-AddressWidth}  {entry.Outcome,-14}  {reason}")).ConfigureAwait(false);
+                var reason = entry switch
+                {
+                    { DuplicateOfLine: { } first } => string.Create(CultureInfo.InvariantCulture, $"{entry.Reason} {first}"),
+                    { Outcome: not InviteOutcome.Invalid, Detail: { } detail } => $"{entry.Reason}: {detail}",
+                    _ => entry.Reason,
+                };
+                var row = string.Create(CultureInfo.InvariantCulture, $"{entry.Line,7}  {Printable(entry.Address),-AddressWidth}  {entry.Outcome,-14}  {reason}");
+                await writer.WriteLineAsync(row.TrimEnd()).ConfigureAwait(false);
             }
         }
     }
