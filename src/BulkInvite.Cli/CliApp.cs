@@ -3,7 +3,7 @@ using BulkInvite.Cli.Commands;
 
 namespace BulkInvite.Cli;
 
-/// <summary>The <c>bulkinvite</c> command line: <c>validate</c> and <c>preview</c>.</summary>
+/// <summary>The <c>bulkinvite</c> command line: <c>validate</c>, <c>preview</c> and <c>send</c>.</summary>
 internal static class CliApp
 {
     public const int ExitOk = 0;
@@ -11,10 +11,11 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("Validate address lists and preview bulk invitations from a file.")
+        var root = new RootCommand("Validate address lists, preview bulk invitations from a file, and send them.")
         {
             ValidateCommand.Create(console),
             PreviewCommand.Create(console),
+            SendCommand.Create(console),
         };
 
         var output = new StreamWriter(console.Output, leaveOpen: true) { AutoFlush = true };

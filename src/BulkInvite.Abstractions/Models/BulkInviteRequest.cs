@@ -21,6 +21,12 @@ public sealed record BulkInviteRequest
     /// <summary>The parser to use by name (for example <c>csv</c>); <see langword="null"/> picks one by file name and content.</summary>
     public string? ParserName { get; init; }
 
+    /// <summary>
+    /// The sender to deliver with, by the name it was registered under (for example
+    /// <c>AddSmtpSender("marketing", ...)</c>); the default sender when <see langword="null"/>.
+    /// </summary>
+    public string? SenderName { get; init; }
+
     /// <summary>Invite addresses that have a pending invitation again.</summary>
     /// <value>Default: <see langword="false"/>.</value>
     public bool ResendPendingInvitations { get; init; }

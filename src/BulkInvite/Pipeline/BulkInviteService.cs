@@ -1,4 +1,5 @@
 using BulkInvite.Parsing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ internal sealed class BulkInviteService : IBulkInviteService
         "No user-existence check is registered, so existing users would be invited. Register your user directory on the BulkInvite builder with AddUserExistenceCheck<T>(), or opt out explicitly with WithoutUserExistenceCheck().";
 
     private readonly ImportContext _context;
+    private readonly IServiceProvider? _services;
 
     public BulkInviteService(
         IOptions<BulkInviteOptions> options,
@@ -24,9 +26,11 @@ internal sealed class BulkInviteService : IBulkInviteService
         IEnumerable<IUserExistenceCheck> existenceChecks,
         IEnumerable<IInvitationSender> senders,
         TimeProvider? timeProvider = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IServiceProvider? services = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _services = services;
         var value = options.Value;
         var check = existenceChecks.LastOrDefault();
         if (check is null && !value.AllowMissingUserExistenceCheck)
@@ -48,12 +52,20 @@ internal sealed class BulkInviteService : IBulkInviteService
     public Task<BulkInviteReport> ImportAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ValidateRequest(request);
-        if (_context.Sender is null)
+        var context = _context;
+        if (request.SenderName is { } name)
+        {
+            var named = (_services as IKeyedServiceProvider)?.GetKeyedService<IInvitationSender>(name)
+                ?? throw new ArgumentException($"No invitation sender named '{name}' is registered.", nameof(request));
+            context = context with { Sender = named };
+        }
+
+        if (context.Sender is null)
         {
             throw new InvalidOperationException(NoSenderMessage);
         }
 
-        return new ImportRun(_context, request, isPreview: false, progress).RunAsync(cancellationToken);
+        return new ImportRun(context, request, isPreview: false, progress).RunAsync(cancellationToken);
     }
 
     public Task<BulkInviteReport> PreviewAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)

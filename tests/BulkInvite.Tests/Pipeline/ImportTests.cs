@@ -292,6 +292,26 @@ public sealed class ImportTests
     }
 
     [Test]
+    public async Task A_named_sender_is_used_when_the_request_names_it()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        var standard = new RecordingSender();
+        var marketing = new RecordingSender();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddSender(standard);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddKeyedSingleton<IInvitationSender>(services, "marketing", marketing);
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(provider);
+        var service = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IBulkInviteService>(scope.ServiceProvider);
+
+        await service.ImportAsync(PipelineHarness.Request("a@example.com") with { SenderName = "marketing" });
+        await service.ImportAsync(PipelineHarness.Request("b@example.com"));
+
+        Assert.That(marketing.Sent.Select(i => i.Address), Is.EqualTo(new[] { "a@example.com" }));
+        Assert.That(standard.Sent.Select(i => i.Address), Is.EqualTo(new[] { "b@example.com" }));
+        Assert.That(() => service.ImportAsync(PipelineHarness.Request("c@example.com") with { SenderName = "nobody" }), Throws.ArgumentException.With.Message.Contains("nobody"));
+    }
+
+    [Test]
     public async Task Public_entry_points_validate_their_arguments()
     {
         await using var harness = new PipelineHarness();

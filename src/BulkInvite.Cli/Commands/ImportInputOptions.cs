@@ -1,0 +1,60 @@
+using System.CommandLine;
+using BulkInvite.Cli.Output;
+
+namespace BulkInvite.Cli.Commands;
+
+/// <summary>The arguments and options shared by <c>preview</c> and <c>send</c>.</summary>
+internal sealed class ImportInputOptions
+{
+    private readonly ValidationSwitches _switches = new();
+
+    public Argument<string> File { get; } = new("FILE") { Description = "The file of addresses (plain text, mail-client lists or CSV with a header); '-' reads standard input." };
+
+    public Option<string?> ExistingUsers { get; } = new("--existing-users")
+    {
+        Description = "A file of existing users' addresses, one a line: they are reported as ExistingUser and never invited.",
+    };
+
+    public Option<ReportFormat?> Format { get; } = new("--format") { Description = "table, csv or json (default: table on a terminal, json otherwise)." };
+
+    public Option<bool> Summary { get; } = new("--summary") { Description = "Print only the counts." };
+
+    public Option<string?> Parser { get; } = new("--parser") { Description = "Read the file with this parser (text or csv) instead of choosing by name and content." };
+
+    public Option<int?> MaxEntries { get; } = new("--max-entries") { Description = "The most entries the file may hold (default 1,000,000)." };
+
+    public Option<long?> MaxBytes { get; } = new("--max-bytes") { Description = "The largest file accepted, in bytes (default 256 MiB)." };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(File);
+        command.Options.Add(ExistingUsers);
+        command.Options.Add(Format);
+        command.Options.Add(Summary);
+        command.Options.Add(Parser);
+        command.Options.Add(MaxEntries);
+        command.Options.Add(MaxBytes);
+        _switches.AddTo(command);
+    }
+
+    public ImportSettings Read(ParseResult result, CliConsole console) => new(
+        result.GetValue(File)!,
+        result.GetValue(ExistingUsers),
+        result.GetValue(Format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json),
+        result.GetValue(Summary),
+        result.GetValue(Parser),
+        result.GetValue(MaxEntries),
+        result.GetValue(MaxBytes),
+        _switches.Read(result));
+}
+
+/// <summary>What <c>preview</c> or <c>send</c> was asked to read and how to print it.</summary>
+internal sealed record ImportSettings(
+    string Path,
+    string? ExistingUsersPath,
+    ReportFormat Format,
+    bool SummaryOnly,
+    string? ParserName,
+    int? MaxEntries,
+    long? MaxBytes,
+    EmailValidationOptions Validation);
