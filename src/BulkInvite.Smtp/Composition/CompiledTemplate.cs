@@ -8,7 +8,8 @@ namespace BulkInvite.Smtp.Composition;
 /// a message only appends strings.
 /// </summary>
 /// <remarks>
-/// Syntax: <c>{{name}}</c>, with optional whitespace inside the braces and the name matched case-insensitively.
+/// Syntax: <c>{{name}}</c> on one line, with optional spaces or tabs inside the braces and the name matched
+/// case-insensitively.
 /// <c>{{{{</c> writes a literal <c>{{</c>; a <c>}}</c> outside a placeholder is literal text.
 /// </remarks>
 internal sealed class CompiledTemplate
@@ -85,7 +86,7 @@ internal sealed class CompiledTemplate
             }
 
             var close = text.IndexOf(Close, afterOpen, StringComparison.Ordinal);
-            if (close < 0 || text.AsSpan(afterOpen, close - afterOpen).Contains(Open, StringComparison.Ordinal))
+            if (close < 0 || IsUnclosed(text.AsSpan(afterOpen, close - afterOpen)))
             {
                 var excerpt = Excerpt(text, open);
                 throw new InvitationTemplateException(
@@ -143,6 +144,10 @@ internal sealed class CompiledTemplate
             builder.Append(encoder is null ? value : encoder.Encode(value));
         }
     }
+
+    /// <summary>A placeholder is written on one line and cannot contain another <c>{{</c>.</summary>
+    private static bool IsUnclosed(ReadOnlySpan<char> inside)
+        => inside.ContainsAny('\r', '\n') || inside.Contains(Open, StringComparison.Ordinal);
 
     private static TemplateSegment Resolve(ReadOnlySpan<char> name, string written, string part)
     {

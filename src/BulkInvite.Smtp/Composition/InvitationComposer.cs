@@ -19,6 +19,11 @@ namespace BulkInvite.Smtp.Composition;
 /// quoted-printable or base64, whichever MimeKit finds shorter. Header values that are not ASCII are written as
 /// RFC 2047 encoded words, and IDN domains as A-labels, when the message is written with MimeKit's default options.
 /// </para>
+/// <para>
+/// An address that MimeKit cannot put in a header (one the validator would not pass, such as <c>a..b@example.com</c>)
+/// throws <see cref="ArgumentException"/> with <see cref="ArgumentException.ParamName"/> <c>invitation</c>; senders turn
+/// it into a failed result for that recipient.
+/// </para>
 /// </remarks>
 internal sealed class InvitationComposer : IInvitationComposer
 {
@@ -92,7 +97,16 @@ internal sealed class InvitationComposer : IInvitationComposer
             : HeaderText.MakeSingleLine(invitation.DisplayName.Trim());
 
         // MimeKit keeps the domain in U-labels and writes A-labels unless the message is formatted as international.
-        var recipient = new MailboxAddress(displayName, invitation.Address);
+        MailboxAddress recipient;
+        try
+        {
+            recipient = new MailboxAddress(displayName, invitation.Address);
+        }
+        catch (ParseException e)
+        {
+            throw new ArgumentException("The recipient's address cannot be written in a message header.", nameof(invitation), e);
+        }
+
         var requiresSmtpUtf8 = !Ascii.IsValid(recipient.LocalPart);
 
         var message = new MimeMessage();

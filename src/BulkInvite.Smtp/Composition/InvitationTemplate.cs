@@ -9,7 +9,7 @@ namespace BulkInvite.Smtp;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A placeholder is written <c>{{name}}</c>; whitespace inside the braces is ignored and names are matched
+/// A placeholder is written <c>{{name}}</c> on one line; spaces and tabs inside the braces are ignored and names are matched
 /// case-insensitively (<c>{{ Account_Name }}</c> is <c>{{account_name}}</c>). An unknown name, an empty <c>{{}}</c>
 /// or a <c>{{</c> that is not closed fails when the template is created. To write a literal <c>{{</c>, write
 /// <c>{{{{</c>; a <c>}}</c> outside a placeholder is literal text.

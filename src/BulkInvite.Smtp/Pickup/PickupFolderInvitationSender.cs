@@ -15,6 +15,7 @@ namespace BulkInvite.Smtp.Pickup;
 /// are written with UTF-8 headers (as for SMTPUTF8); all others are pure 7-bit ASCII.
 /// </para>
 /// <para>
+/// An address that cannot be written in a message header is a failed result for that recipient, not an exception.
 /// A folder that cannot be created or written (missing permission, disk full) throws
 /// <see cref="InvitationTransportException"/> with <see cref="InvitationTransportException.IsTransient"/> set, so the
 /// import stops with the unsent entries pending and can be resumed once the folder is fixed.
@@ -50,7 +51,16 @@ internal sealed class PickupFolderInvitationSender : IInvitationSender
     public async Task<InvitationSendResult> SendAsync(Invitation invitation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
-        var composed = await _composer.ComposeAsync(invitation, cancellationToken).ConfigureAwait(false);
+        ComposedInvitation composed;
+        try
+        {
+            composed = await _composer.ComposeAsync(invitation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e) when (e is not ArgumentNullException && e.ParamName == nameof(invitation))
+        {
+            return InvitationSendResult.Failure(null, e.Message);
+        }
+
         var baseName = PickupFileName.Create(composed.Message.Date, invitation);
         var temporaryPath = Path.Combine(_directory, $"{baseName}.{Guid.NewGuid():N}{TemporaryExtension}");
         try
