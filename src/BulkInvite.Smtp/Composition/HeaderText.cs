@@ -41,11 +41,6 @@ internal static class HeaderText
         });
     }
 
-    /// <summary>Whether the text contains a control character or line separator.</summary>
-    /// <param name="text">The text.</param>
-    /// <returns><see langword="true"/> when it does.</returns>
-    public static bool ContainsBreak(string text) => IndexOfBreak(text) >= 0;
-
     private static int IndexOfBreak(string text)
     {
         for (var i = 0; i < text.Length; i++)
