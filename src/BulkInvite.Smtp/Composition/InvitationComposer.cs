@@ -1,15 +1,202 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using MimeKit;
+using MimeKit.Text;
+using MimeKit.Utils;
+
 namespace BulkInvite.Smtp.Composition;
 
 /// <summary>Composes invitations with MimeKit: the template parsed once, only the personalised parts built per message.</summary>
+/// <remarks>
+/// <para>
+/// Every message gets its own MimeKit objects (addresses included: MimeKit addresses are mutable and raise change
+/// events to the lists that hold them), so messages composed on different threads share nothing mutable.
+/// </para>
+/// <para>
+/// Bodies are UTF-8; each part is 7bit when it is ASCII with lines of at most 998 characters, otherwise
+/// quoted-printable or base64, whichever MimeKit finds shorter. Header values that are not ASCII are written as
+/// RFC 2047 encoded words, and IDN domains as A-labels, when the message is written with MimeKit's default options.
+/// </para>
+/// <para>
+/// An address that MimeKit cannot put in a header (one the validator would not pass, such as <c>a..b@example.com</c>)
+/// throws <see cref="ArgumentException"/> with <see cref="ArgumentException.ParamName"/> <c>invitation</c>; senders turn
+/// it into a failed result for that recipient.
+/// </para>
+/// </remarks>
 internal sealed class InvitationComposer : IInvitationComposer
 {
+    // RFC 5322 line length limit; longer lines (long links in HTML) make MimeKit pick quoted-printable.
+    private const int MaxLineLength = 998;
+    private const int InitialBuilderCapacity = 256;
+    private const int MaxCachedBuilderCapacity = 64 * 1024;
+
+    // Keeps letters of every script readable in the HTML source; markup characters and quotes are always encoded.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    // IdnMapping keeps no state besides its two flags, which are never changed after this point.
+    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    private readonly MailboxAddress _from;
+    private readonly MailboxAddress? _replyTo;
+    private readonly string _messageIdDomain;
+    private readonly string _accountName;
+    private readonly InvitationTemplate _template;
+    private readonly IAcceptLinkProvider _acceptLinks;
+    private readonly TimeProvider _time;
+
     public InvitationComposer(InvitationMessageOptions options, InvitationTemplate template, IAcceptLinkProvider acceptLinks, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(acceptLinks);
         ArgumentNullException.ThrowIfNull(time);
+
+        _from = ParseMailbox(options.FromAddress, "Message:FromAddress", required: true)!;
+        if (!string.IsNullOrWhiteSpace(options.FromName))
+        {
+            _from.Name = HeaderText.MakeSingleLine(options.FromName.Trim());
+        }
+
+        _replyTo = ParseMailbox(options.ReplyTo, "Message:ReplyTo", required: false);
+        _messageIdDomain = string.IsNullOrWhiteSpace(options.MessageIdDomain)
+            ? _from.Domain
+            : ValidateDomain(options.MessageIdDomain.Trim(), "Message:MessageIdDomain");
+        _accountName = options.AccountName ?? string.Empty;
+        _template = template;
+        _acceptLinks = acceptLinks;
+        _time = time;
     }
 
-    public ValueTask<ComposedInvitation> ComposeAsync(Invitation invitation, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public ValueTask<ComposedInvitation> ComposeAsync(Invitation invitation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_template.UsesAcceptLink)
+        {
+            return new ValueTask<ComposedInvitation>(Compose(invitation, string.Empty));
+        }
+
+        var link = _acceptLinks.GetAcceptLinkAsync(invitation, cancellationToken);
+        return link.IsCompletedSuccessfully
+            ? new ValueTask<ComposedInvitation>(Compose(invitation, link.Result))
+            : ComposeAfterLinkAsync(invitation, link);
+    }
+
+    private async ValueTask<ComposedInvitation> ComposeAfterLinkAsync(Invitation invitation, ValueTask<string> link)
+        => Compose(invitation, await link.ConfigureAwait(false));
+
+    private ComposedInvitation Compose(Invitation invitation, string acceptLink)
+    {
+        var displayName = string.IsNullOrWhiteSpace(invitation.DisplayName)
+            ? string.Empty
+            : HeaderText.MakeSingleLine(invitation.DisplayName.Trim());
+
+        // MimeKit keeps the domain in U-labels and writes A-labels unless the message is formatted as international.
+        MailboxAddress recipient;
+        try
+        {
+            recipient = new MailboxAddress(displayName, invitation.Address);
+        }
+        catch (ParseException e)
+        {
+            throw new ArgumentException("The recipient's address cannot be written in a message header.", nameof(invitation), e);
+        }
+
+        var requiresSmtpUtf8 = !Ascii.IsValid(recipient.LocalPart);
+
+        var message = new MimeMessage();
+        message.From.Add(_from.Clone());
+        if (_replyTo is not null)
+        {
+            message.ReplyTo.Add(_replyTo.Clone());
+        }
+
+        message.To.Add(recipient);
+        message.Date = _time.GetUtcNow();
+        message.MessageId = MimeUtils.GenerateMessageId(_messageIdDomain);
+
+        var values = new TemplateValues(
+            invitation.Address,
+            invitation.DisplayName ?? string.Empty,
+            invitation.InitiatedBy ?? string.Empty,
+            _accountName,
+            acceptLink ?? string.Empty,
+            invitation.Fields);
+
+        var builder = t_builder ?? new StringBuilder(InitialBuilderCapacity);
+        t_builder = null;
+        try
+        {
+            _template.CompiledSubject.Render(builder, values, encoder: null);
+            HeaderText.MakeSingleLine(builder);
+            message.Subject = builder.ToString();
+
+            builder.Clear();
+            _template.CompiledText.Render(builder, values, encoder: null);
+            var text = CreatePart(TextFormat.Plain, builder);
+
+            if (_template.CompiledHtml is null)
+            {
+                message.Body = text;
+            }
+            else
+            {
+                builder.Clear();
+                _template.CompiledHtml.Render(builder, values, Html);
+                message.Body = new Multipart("alternative") { text, CreatePart(TextFormat.Html, builder) };
+            }
+        }
+        finally
+        {
+            if (builder.Capacity <= MaxCachedBuilderCapacity)
+            {
+                builder.Clear();
+                t_builder = builder;
+            }
+        }
+
+        return new ComposedInvitation(message, recipient, requiresSmtpUtf8);
+    }
+
+    private static TextPart CreatePart(TextFormat format, StringBuilder content)
+    {
+        var part = new TextPart(format);
+        part.SetText(Encoding.UTF8, content.ToString());
+        part.ContentTransferEncoding = part.GetBestEncoding(EncodingConstraint.SevenBit, MaxLineLength);
+        return part;
+    }
+
+    private static MailboxAddress? ParseMailbox(string? value, string setting, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return required
+                ? throw new ArgumentException($"{setting} is required: the address invitations are sent from, for example invitations@example.com.", "options")
+                : null;
+        }
+
+        if (!MailboxAddress.TryParse(value.Trim(), out var mailbox) || string.IsNullOrEmpty(mailbox.Domain))
+        {
+            throw new ArgumentException($"{setting} '{value}' is not an email address (for example invitations@example.com).", "options");
+        }
+
+        return mailbox;
+    }
+
+    private static string ValidateDomain(string domain, string setting)
+    {
+        try
+        {
+            return Idn.GetAscii(domain);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{setting} '{domain}' is not a domain name.", "options", e);
+        }
+    }
 }
