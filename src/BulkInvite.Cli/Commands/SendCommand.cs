@@ -109,8 +109,8 @@ internal static class SendCommand
     {
         port = 25;
         host = value;
-        var colon = value.LastIndexOf(':');
-        if (colon > 0 && value.IndexOf(':', StringComparison.Ordinal) == colon)
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
         {
             host = value[..colon];
             if (!int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
@@ -119,6 +119,6 @@ internal static class SendCommand
             }
         }
 
-        return host.Length > 0;
+        return host.Length > 0 && !host.Any(char.IsWhiteSpace);
     }
 }
