@@ -5,6 +5,8 @@ namespace BulkInvite.Smtp.Transport;
 /// <summary>One connected (and, if configured, authenticated) MailKit client, leased to one sender task at a time.</summary>
 internal sealed class SmtpConnection : IDisposable
 {
+    private long idleSince;
+
     public SmtpConnection(SmtpClient client)
     {
         Client = client;
@@ -20,6 +22,29 @@ internal sealed class SmtpConnection : IDisposable
     public bool SupportsSmtpUtf8 => (Client.Capabilities & SmtpCapabilities.UTF8) != 0;
 
     public void CountTransaction() => Transactions++;
+
+    /// <summary>Notes when the connection went back to the pool.</summary>
+    public void MarkIdle(TimeProvider time) => idleSince = time.GetTimestamp();
+
+    /// <summary>How long the connection has been in the pool.</summary>
+    public TimeSpan IdleTime(TimeProvider time) => time.GetElapsedTime(idleSince);
+
+    /// <summary>Checks with NOOP that the server has not closed the session meanwhile.</summary>
+    /// <returns>Whether the session still answers.</returns>
+    public async ValueTask<bool> IsAliveAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            await Client.NoOpAsync(linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Says QUIT and closes the connection; a server that does not answer in time is simply cut off.</summary>
     public async ValueTask QuitAsync(TimeSpan timeout, TimeProvider time)

@@ -13,6 +13,10 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
 {
     private static readonly TimeSpan QuitTimeout = TimeSpan.FromSeconds(5);
 
+    // Servers close idle sessions (often after a minute or less); a connection idle longer than this is checked
+    // with NOOP before reuse, so that a message is never sent into a session the server has already closed.
+    private static readonly TimeSpan IdleCheckAfter = TimeSpan.FromSeconds(1);
+
     private readonly SmtpSenderOptions options;
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -38,7 +42,20 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
         {
             while (idle.TryDequeue(out var connection))
             {
-                if (connection.IsConnected)
+                bool usable;
+                try
+                {
+                    usable = connection.IsConnected
+                        && (connection.IdleTime(time) < IdleCheckAfter
+                            || await connection.IsAliveAsync(options.MessageTimeout, time, cancellationToken).ConfigureAwait(false));
+                }
+                catch
+                {
+                    Discard(connection);
+                    throw;
+                }
+
+                if (usable)
                 {
                     return connection;
                 }
@@ -73,6 +90,7 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
             }
             else
             {
+                connection.MarkIdle(time);
                 idle.Enqueue(connection);
                 if (disposed)
                 {

@@ -51,7 +51,6 @@ public sealed class SmtpConnectionPoolingTests
             Assert.That((await sender.SendAsync(TestComposer.Invitation(i))).Succeeded, Is.True);
         }
 
-        await server.WaitForSessionsToEndAsync();
         Assert.Multiple(() =>
         {
             Assert.That(server.Store.Messages, Has.Count.EqualTo(25));
@@ -59,6 +58,25 @@ public sealed class SmtpConnectionPoolingTests
             Assert.That(server.Logins, Is.EqualTo(3));
             Assert.That(server.Quits, Is.EqualTo(2), "the two used-up connections say QUIT; the third is still open");
             Assert.That(server.Store.Messages.GroupBy(m => m.SessionId).Select(g => g.Count()), Is.EquivalentTo(new[] { 10, 10, 5 }));
+        });
+    }
+
+    [Test]
+    public async Task A_connection_the_server_closed_while_idle_is_replaced_without_failing_a_message()
+    {
+        await using var server = await TestSmtpServer.StartAsync(new() { IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var sender = SenderFactory.Create(server, o => o.MaxRetries = 0);
+
+        var first = await sender.SendAsync(TestComposer.Invitation(1));
+        await Task.Delay(TimeSpan.FromMilliseconds(1500));
+        var second = await sender.SendAsync(TestComposer.Invitation(2));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Succeeded, Is.True);
+            Assert.That(second.Succeeded, Is.True, "no retry is allowed, so the closed session must not be used");
+            Assert.That(server.Sessions, Is.EqualTo(2));
+            Assert.That(server.Store.Messages, Has.Count.EqualTo(2));
         });
     }
 

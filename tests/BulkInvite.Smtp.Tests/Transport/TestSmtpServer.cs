@@ -81,6 +81,11 @@ internal sealed class TestSmtpServer : IAsyncDisposable
                 }
             });
 
+        if (options.IdleTimeout is { } idleTimeout)
+        {
+            builder.CommandWaitTimeout(idleTimeout);
+        }
+
         var services = new SmtpServiceProvider();
         services.Add(listeners);
         services.Add(store);

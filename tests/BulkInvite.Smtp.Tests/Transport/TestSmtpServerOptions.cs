@@ -24,6 +24,9 @@ internal sealed class TestSmtpServerOptions
     /// <summary>How long the server waits before answering the end of DATA.</summary>
     public TimeSpan ReplyDelay { get; init; }
 
+    /// <summary>How long the server waits for the client's next command before it closes the session.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
     /// <summary>Whether EHLO announces SMTPUTF8.</summary>
     public bool AnnounceSmtpUtf8 { get; init; } = true;
 }
