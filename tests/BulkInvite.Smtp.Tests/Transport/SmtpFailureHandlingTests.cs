@@ -127,6 +127,38 @@ public sealed class SmtpFailureHandlingTests
     }
 
     [Test]
+    public async Task A_server_that_accepts_but_never_greets_hits_ConnectTimeout_and_makes_the_transport_unavailable()
+    {
+        // A raw listener: the TCP handshake succeeds, but no 220 greeting ever comes.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            await using var sender = SenderFactory.Create(port, o =>
+            {
+                o.ConnectTimeout = TimeSpan.FromMilliseconds(200);
+                o.MaxRetries = 1;
+            });
+
+            var stopwatch = Stopwatch.StartNew();
+            var exception = Assert.ThrowsAsync<InvitationTransportException>(() => sender.SendAsync(TestComposer.Invitation(1)).WaitAsync(Guard));
+            stopwatch.Stop();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(exception!.IsTransient, Is.True);
+                Assert.That(exception.Message, Does.Contain("timed out"));
+                Assert.That(stopwatch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(380)), "two tries of 200 ms each");
+            });
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Test]
     public async Task A_non_ASCII_local_part_fails_without_sending_when_the_server_lacks_SMTPUTF8()
     {
         await using var server = await TestSmtpServer.StartAsync(new() { AnnounceSmtpUtf8 = false });
