@@ -45,7 +45,7 @@ internal sealed class SmtpInvitationSender : IInvitationSender, IAsyncDisposable
         this.time = time;
         this.logger = logger;
         pool = new SmtpConnectionPool(options, time, logger);
-        rateLimiter = options.MessagesPerSecond > 0 ? new SmtpRateLimiter(options.MessagesPerSecond, time) : null;
+        rateLimiter = options.MessagesPerSecond > 0 ? new SmtpRateLimiter(options.MessagesPerSecond) : null;
         pipeline = BuildPipeline();
         configuredSender = string.IsNullOrWhiteSpace(options.Message.FromAddress)
             ? null
