@@ -12,6 +12,12 @@ internal static class SmtpFailures
     public static bool IsConnectionFailure(Exception exception) =>
         exception is IOException or SocketException or SmtpProtocolException or TimeoutException or ServiceNotConnectedException;
 
+    /// <summary>Whether the failure is a timeout: MailKit's own socket timeout, or the token that enforces the limit.</summary>
+    public static bool IsTimeout(Exception exception) =>
+        exception is TimeoutException
+        || exception is SocketException { SocketErrorCode: SocketError.TimedOut }
+        || (exception.InnerException is { } inner && IsTimeout(inner));
+
     /// <summary>Whether a reply is permanent (5xx), so retrying the same message cannot help.</summary>
     public static bool IsPermanent(SmtpCommandException exception) => (int)exception.StatusCode >= 500;
 
@@ -21,7 +27,7 @@ internal static class SmtpFailures
         var server = $"{options.Host}:{options.Port}";
         return exception switch
         {
-            _ when timedOut => new(
+            _ when timedOut || IsTimeout(exception) => new(
                 $"Connecting to the mail server {server} timed out after {options.ConnectTimeout.TotalSeconds:0.###} s.",
                 null, isTransient: true, exception),
             AuthenticationException => new(

@@ -136,9 +136,12 @@ internal sealed class SmtpInvitationSender : IInvitationSender, IAsyncDisposable
             }
             catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
             {
-                throw new InvitationTransportException(
-                    $"Sending a message to the mail server {options.Host}:{options.Port} timed out after {options.MessageTimeout.TotalSeconds:0.###} s.",
-                    null, isTransient: true, new TimeoutException("The SMTP transaction did not complete in time.", exception));
+                throw MessageTimedOut(exception);
+            }
+            catch (Exception exception) when (SmtpFailures.IsTimeout(exception))
+            {
+                // MailKit's socket timeout (the same length) can fire before the token does.
+                throw MessageTimedOut(exception);
             }
             catch (Exception exception) when (SmtpFailures.IsConnectionFailure(exception))
             {
@@ -152,6 +155,10 @@ internal sealed class SmtpInvitationSender : IInvitationSender, IAsyncDisposable
             await pool.ReturnAsync(connection, reusable).ConfigureAwait(false);
         }
     }
+
+    private InvitationTransportException MessageTimedOut(Exception exception) => new(
+        $"Sending a message to the mail server {options.Host}:{options.Port} timed out after {options.MessageTimeout.TotalSeconds:0.###} s.",
+        null, isTransient: true, exception as TimeoutException ?? new TimeoutException("The SMTP transaction did not complete in time.", exception));
 
     private ResiliencePipeline BuildPipeline()
     {
