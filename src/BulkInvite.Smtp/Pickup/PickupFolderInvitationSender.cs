@@ -26,6 +26,10 @@ internal sealed class PickupFolderInvitationSender : IInvitationSender
     private const string Extension = ".eml";
     private const string TemporaryExtension = ".tmp";
     private const int MaxNameAttempts = 1000;
+
+    // File.Move without overwrite checks for the destination before renaming on some platforms, so two writers in
+    // this process could both take the same name: choosing the name and moving happen under one lock.
+    private static readonly Lock MoveLock = new();
     private const int BufferSize = 16 * 1024;
 
     private static readonly FormatOptions AsciiFormat = CreateFormat(international: false);
@@ -134,6 +138,14 @@ internal sealed class PickupFolderInvitationSender : IInvitationSender
     }
 
     private string MoveToFreeName(string temporaryPath, string baseName)
+    {
+        lock (MoveLock)
+        {
+            return MoveToFreeNameLocked(temporaryPath, baseName);
+        }
+    }
+
+    private string MoveToFreeNameLocked(string temporaryPath, string baseName)
     {
         for (var attempt = 0; ; attempt++)
         {
