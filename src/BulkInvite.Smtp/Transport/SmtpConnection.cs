@@ -7,9 +7,11 @@ internal sealed class SmtpConnection : IDisposable
 {
     private long idleSince;
 
+    /// <summary>Wraps a client that is connected (and authenticated): the server's capabilities are known.</summary>
     public SmtpConnection(SmtpClient client)
     {
         Client = client;
+        SupportsSmtpUtf8 = (client.Capabilities & SmtpCapabilities.UTF8) != 0;
     }
 
     public SmtpClient Client { get; }
@@ -19,7 +21,20 @@ internal sealed class SmtpConnection : IDisposable
 
     public bool IsConnected => Client.IsConnected;
 
-    public bool SupportsSmtpUtf8 => (Client.Capabilities & SmtpCapabilities.UTF8) != 0;
+    /// <summary>Whether the server announced SMTPUTF8.</summary>
+    public bool SupportsSmtpUtf8 { get; }
+
+    /// <summary>
+    /// Lets the next transaction use SMTPUTF8 only when it needs it (a non-ASCII local part). MailKit writes the
+    /// envelope in UTF-8 whenever the extension is on, which would put IDN domains on the wire as U-labels; with it
+    /// off, addresses go out in ASCII and IDN domains as A-labels.
+    /// </summary>
+    public void PrepareTransaction(bool smtpUtf8)
+    {
+        Client.Capabilities = smtpUtf8 && SupportsSmtpUtf8
+            ? Client.Capabilities | SmtpCapabilities.UTF8
+            : Client.Capabilities & ~SmtpCapabilities.UTF8;
+    }
 
     public void CountTransaction() => Transactions++;
 

@@ -22,6 +22,9 @@ namespace BulkInvite.Smtp.Transport;
 /// </remarks>
 internal sealed class SmtpInvitationSender : IInvitationSender, IAsyncDisposable
 {
+    private static readonly FormatOptions AsciiFormat = CreateFormat(international: false);
+    private static readonly FormatOptions InternationalFormat = CreateFormat(international: true);
+
     internal const string SmtpUtf8NotAnnouncedDetail = "The recipient's address needs SMTPUTF8, which the server does not announce.";
 
     private readonly SmtpSenderOptions options;
@@ -116,7 +119,11 @@ internal sealed class SmtpInvitationSender : IInvitationSender, IAsyncDisposable
                     ?? composed.Message.Sender
                     ?? composed.Message.From.Mailboxes.FirstOrDefault()
                     ?? throw new InvalidOperationException("The invitation has no sender address: set the message's FromAddress.");
-                await connection.Client.SendAsync(composed.Message, sender, [composed.Recipient], linked.Token).ConfigureAwait(false);
+                // International formatting (SMTPUTF8, U-labels) only where the local part needs it; otherwise the
+                // envelope and headers are ASCII, with IDN domains as A-labels.
+                var format = composed.RequiresSmtpUtf8 ? InternationalFormat : AsciiFormat;
+                connection.PrepareTransaction(composed.RequiresSmtpUtf8);
+                await connection.Client.SendAsync(format, composed.Message, sender, [composed.Recipient], linked.Token).ConfigureAwait(false);
                 connection.CountTransaction();
                 reusable = true;
                 return InvitationSendResult.Success(composed.Message.MessageId);
@@ -193,5 +200,12 @@ internal sealed class SmtpInvitationSender : IInvitationSender, IAsyncDisposable
                 },
             })
             .Build();
+    }
+
+    private static FormatOptions CreateFormat(bool international)
+    {
+        var format = FormatOptions.Default.Clone();
+        format.International = international;
+        return format;
     }
 }
