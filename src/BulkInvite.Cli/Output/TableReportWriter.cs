@@ -36,6 +36,7 @@ internal sealed class TableReportWriter(Stream output) : IReportWriter
                 var reason = entry switch
                 {
                     { DuplicateOfLine: { } first } => string.Create(CultureInfo.InvariantCulture, $"{entry.Reason} {first}"),
+                    { Outcome: not InviteOutcome.Invalid, Reason: null, Detail: { } detail } => detail,
                     { Outcome: not InviteOutcome.Invalid, Detail: { } detail } => $"{entry.Reason}: {detail}",
                     _ => entry.Reason,
                 };
