@@ -29,8 +29,13 @@ public static class SqliteBulkInviteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<SqliteHistoryStoreOptions>().Configure(configure).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteHistoryStoreOptions>, SqliteHistoryStoreOptionsValidator>());
+        var options = builder.Services.AddOptions<SqliteHistoryStoreOptions>().Configure(configure);
+        if (!builder.Services.Any(static d => d.ServiceType == typeof(IValidateOptions<SqliteHistoryStoreOptions>) && d.ImplementationType == typeof(SqliteHistoryStoreOptionsValidator)))
+        {
+            options.ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<SqliteHistoryStoreOptions>, SqliteHistoryStoreOptionsValidator>();
+        }
+
         builder.Services.Replace(ServiceDescriptor.Singleton<IInviteHistoryStore>(
             static sp => new SqliteInviteHistoryStore(sp.GetRequiredService<IOptions<SqliteHistoryStoreOptions>>().Value)));
         return builder;
