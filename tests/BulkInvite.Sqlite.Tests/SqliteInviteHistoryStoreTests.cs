@@ -188,6 +188,27 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
+    public async Task Two_stores_writing_one_file_at_once_wait_for_each_other_instead_of_failing()
+    {
+        // Each store serialises its own writes; between stores (as between processes) SQLite's lock and the busy
+        // timeout do.
+        await using var first = NewStore();
+        await using var second = NewStore();
+        var imports = new[] { NewImport(0), NewImport(1), NewImport(2), NewImport(3) };
+        await Task.WhenAll(imports.Select((import, i) => (i % 2 == 0 ? first : second).CreateImportAsync(import)));
+
+        await Task.WhenAll(
+            from pair in imports.Select((import, i) => (Import: import, Store: i % 2 == 0 ? first : second))
+            from batch in Enumerable.Range(0, 20)
+            select Task.Run(() => pair.Store.AddEntriesAsync(Tenant, pair.Import.ImportId, Enumerable.Range((batch * 200) + 1, 200).Select(i => NewEntry(i)).ToList())));
+
+        foreach (var import in imports)
+        {
+            Assert.That((await second.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery { Limit = 1 })).TotalCount, Is.EqualTo(4_000));
+        }
+    }
+
+    [Test]
     public async Task A_disposed_store_refuses_further_calls()
     {
         var store = NewStore();
