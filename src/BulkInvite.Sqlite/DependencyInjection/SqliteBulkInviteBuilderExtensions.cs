@@ -1,0 +1,43 @@
+using BulkInvite.Sqlite;
+using BulkInvite.Sqlite.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace BulkInvite;
+
+/// <summary>Registers the SQLite history store off <see cref="IBulkInviteBuilder"/>.</summary>
+public static class SqliteBulkInviteBuilderExtensions
+{
+    /// <summary>
+    /// Keeps the history in a SQLite database file instead of in memory: replaces the
+    /// <see cref="IInviteHistoryStore"/> registration with a singleton <see cref="SqliteInviteHistoryStore"/>.
+    /// The options are validated at start-up. Calling this again changes nothing but the options.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the options; <see cref="SqliteHistoryStoreOptions.DatabasePath"/> is required.</param>
+    /// <returns>The builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddBulkInvite()
+    ///     .AddUserExistenceCheck&lt;MyUserDirectory&gt;()
+    ///     .AddSender&lt;MyInvitationSender&gt;()
+    ///     .AddSqliteHistoryStore(o =&gt; o.DatabasePath = "data/invite-history.db");
+    /// </code>
+    /// </example>
+    public static IBulkInviteBuilder AddSqliteHistoryStore(this IBulkInviteBuilder builder, Action<SqliteHistoryStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = builder.Services.AddOptions<SqliteHistoryStoreOptions>().Configure(configure);
+        if (!builder.Services.Any(static d => d.ServiceType == typeof(IValidateOptions<SqliteHistoryStoreOptions>) && d.ImplementationType == typeof(SqliteHistoryStoreOptionsValidator)))
+        {
+            options.ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<SqliteHistoryStoreOptions>, SqliteHistoryStoreOptionsValidator>();
+        }
+
+        builder.Services.Replace(ServiceDescriptor.Singleton<IInviteHistoryStore>(
+            static sp => new SqliteInviteHistoryStore(sp.GetRequiredService<IOptions<SqliteHistoryStoreOptions>>().Value)));
+        return builder;
+    }
+}

@@ -1,0 +1,305 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace BulkInvite.Sqlite;
+
+/// <summary>
+/// A durable history store in one SQLite database file: every import and the outcome of each of its entries, per
+/// tenant, kept across restarts.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The schema is created on first use and versioned with <c>PRAGMA user_version</c>; a database written by a newer
+/// version of this package is refused with an <see cref="InvalidOperationException"/>. The database runs in
+/// write-ahead-log mode, so reads never wait for writes.
+/// </para>
+/// <para>
+/// Thread-safe: each call takes a pooled connection of its own. Writes of one store run one at a time, each call
+/// in one transaction however many entries it carries; writers in other processes are waited for up to
+/// <see cref="SqliteHistoryStoreOptions.BusyTimeout"/>. Every statement names the tenant, so an import id of
+/// another tenant reads as missing.
+/// </para>
+/// </remarks>
+public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>Creates a store on a database file; nothing is opened until the first call.</summary>
+    /// <param name="options">Where the database is and how long to wait for it when busy.</param>
+    /// <exception cref="ArgumentException">The database path is empty, or the busy timeout is negative or too long.</exception>
+    public SqliteInviteHistoryStore(SqliteHistoryStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath, nameof(options));
+        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BusyTimeout, "BusyTimeout must be between 0 and int.MaxValue milliseconds.");
+        }
+
+        DatabasePath = Path.GetFullPath(options.DatabasePath);
+        var busyMilliseconds = (int)options.BusyTimeout.TotalMilliseconds;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+
+            // Whole seconds, at least one: 0 would make Microsoft.Data.Sqlite retry a busy database forever.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+        }.ToString();
+        _connectionPragmas = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds};");
+    }
+
+    /// <inheritdoc />
+    public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        return WriteAsync(import, static async (connection, transaction, import, ct) =>
+        {
+            var command = Command(connection, transaction, SqliteSql.InsertImport);
+            await using (command.ConfigureAwait(false))
+            {
+                SqliteRows.BindImport(command, import);
+                try
+                {
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+                catch (SqliteException ex) when (IsPrimaryKeyViolation(ex))
+                {
+                    throw new InvalidOperationException($"An import with id {import.ImportId} exists already.", ex);
+                }
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        return WriteAsync(import, static async (connection, transaction, import, ct) =>
+        {
+            var command = Command(connection, transaction, SqliteSql.UpdateImport);
+            await using (command.ConfigureAwait(false))
+            {
+                SqliteRows.BindImport(command, import);
+                if (await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                {
+                    throw new KeyNotFoundException($"Tenant has no import {import.ImportId}.");
+                }
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The whole batch is written in one transaction: when one entry cannot be added, none is.</remarks>
+    /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
+    /// <exception cref="InvalidOperationException">An entry with one of the sequence numbers exists.</exception>
+    public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(entries);
+        return WriteAsync((tenantId, importId, entries), static async (connection, transaction, state, ct) =>
+        {
+            var (tenantId, importId, entries) = state;
+            if (!await ImportOfTenantExistsAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
+            {
+                throw new KeyNotFoundException($"Tenant has no import {importId}.");
+            }
+
+            var command = Command(connection, transaction, SqliteSql.InsertEntry);
+            await using (command.ConfigureAwait(false))
+            {
+                SqliteRows.AddEntryParameters(command, importId);
+                command.Prepare();
+                foreach (var entry in entries)
+                {
+                    ArgumentNullException.ThrowIfNull(entry, nameof(entries));
+                    SqliteRows.BindEntry(command, entry);
+                    try
+                    {
+                        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (SqliteException ex) when (IsPrimaryKeyViolation(ex))
+                    {
+                        throw new InvalidOperationException($"Entry {entry.Sequence} of import {importId} exists already.", ex);
+                    }
+                }
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The whole batch is written in one transaction: when one entry cannot be changed, none is.</remarks>
+    /// <exception cref="KeyNotFoundException">The tenant has no such import, or the import has no entry with one of the sequence numbers.</exception>
+    public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(updates);
+        return WriteAsync((tenantId, importId, updates), static async (connection, transaction, state, ct) =>
+        {
+            var (tenantId, importId, updates) = state;
+            if (!await ImportOfTenantExistsAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
+            {
+                throw new KeyNotFoundException($"Tenant has no import {importId}.");
+            }
+
+            var command = Command(connection, transaction, SqliteSql.UpdateEntry);
+            await using (command.ConfigureAwait(false))
+            {
+                SqliteRows.AddUpdateParameters(command, importId);
+                command.Prepare();
+                foreach (var update in updates)
+                {
+                    SqliteRows.BindUpdate(command, update);
+                    if (await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                    {
+                        throw new KeyNotFoundException($"Import {importId} has no entry {update.Sequence}.");
+                    }
+                }
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = Command(connection, null, SqliteSql.SelectImport);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
+                command.Parameters.AddWithValue("$tenant_id", tenantId);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteRows.ReadImport(reader) : null;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        return ReadAsync((tenantId, query), static async (connection, transaction, state, ct) =>
+        {
+            var (tenantId, query) = state;
+            void Bind(SqliteCommand command)
+            {
+                command.Parameters.AddWithValue("$tenant_id", tenantId);
+                command.Parameters.AddWithValue("$from", query.From is { } from ? from.UtcTicks : long.MinValue);
+                command.Parameters.AddWithValue("$to", query.To is { } to ? to.UtcTicks : long.MaxValue);
+            }
+
+            long total;
+            var count = Command(connection, transaction, query.IncludePreviews ? SqliteSql.CountImportsWithPreviews : SqliteSql.CountImports);
+            await using (count.ConfigureAwait(false))
+            {
+                Bind(count);
+                total = Convert.ToInt64(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
+
+            var items = new List<BulkInviteReport>();
+            if (query.Offset < total)
+            {
+                var list = Command(connection, transaction, query.IncludePreviews ? SqliteSql.ListImportsWithPreviews : SqliteSql.ListImports);
+                await using (list.ConfigureAwait(false))
+                {
+                    Bind(list);
+                    list.Parameters.AddWithValue("$limit", query.Limit);
+                    list.Parameters.AddWithValue("$offset", query.Offset);
+                    var reader = await list.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            items.Add(SqliteRows.ReadImport(reader));
+                        }
+                    }
+                }
+            }
+
+            return new InvitePage<BulkInviteReport>(items, total, query.Offset + items.Count < total);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        return ReadAsync((tenantId, importId, query), static async (connection, transaction, state, ct) =>
+        {
+            var (tenantId, importId, query) = state;
+            void Bind(SqliteCommand command)
+            {
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
+                command.Parameters.AddWithValue("$tenant_id", tenantId);
+                if (query.Outcome is { } outcome)
+                {
+                    command.Parameters.AddWithValue("$outcome", (long)outcome);
+                }
+            }
+
+            var items = new List<InviteEntryResult>(Math.Min(query.Limit, 1024));
+            var hasMore = false;
+            var list = Command(connection, transaction, query.Outcome is null ? SqliteSql.ListEntries : SqliteSql.ListEntriesWithOutcome);
+            await using (list.ConfigureAwait(false))
+            {
+                Bind(list);
+                list.Parameters.AddWithValue("$after", query.AfterSequence);
+                list.Parameters.AddWithValue("$limit", (long)query.Limit + 1);
+                var reader = await list.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        if (items.Count == query.Limit)
+                        {
+                            hasMore = true;
+                            break;
+                        }
+
+                        items.Add(SqliteRows.ReadEntry(reader));
+                    }
+                }
+            }
+
+            var count = Command(connection, transaction, query.Outcome is null ? SqliteSql.CountEntries : SqliteSql.CountEntriesWithOutcome);
+            await using (count.ConfigureAwait(false))
+            {
+                Bind(count);
+                var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                return new InvitePage<InviteEntryResult>(items, total, hasMore);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Closes the store's pooled connections to the database file; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            ClearPool();
+        }
+    }
+
+    /// <summary>Closes the store's pooled connections to the database file; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <returns>A task that completes when the connections are closed.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace BulkInvite.Sqlite;
+
+/// <summary>Binds models to statement parameters and reads them back from rows.</summary>
+internal static class SqliteRows
+{
+    public static string Key(Guid importId) => importId.ToString("D", CultureInfo.InvariantCulture);
+
+    public static long Ticks(DateTimeOffset value) => value.UtcTicks;
+
+    public static long OffsetMinutes(DateTimeOffset value) => (long)value.Offset.TotalMinutes;
+
+    public static DateTimeOffset Time(long utcTicks, long offsetMinutes)
+        => new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
+
+    public static SqliteParameter Add(this SqliteCommand command, string name, SqliteType type)
+        => command.Parameters.Add(name, type);
+
+    public static void Set(this SqliteCommand command, string name, object? value)
+        => command.Parameters[name].Value = value ?? DBNull.Value;
+
+    /// <summary>Adds and sets the parameters of <see cref="SqliteSql.InsertImport"/> and <see cref="SqliteSql.UpdateImport"/>.</summary>
+    public static void BindImport(SqliteCommand command, BulkInviteReport import)
+    {
+        var counts = import.Counts ?? OutcomeCounts.Empty;
+        command.Parameters.AddWithValue("$import_id", Key(import.ImportId));
+        command.Parameters.AddWithValue("$tenant_id", import.TenantId);
+        command.Parameters.AddWithValue("$file_name", import.FileName);
+        command.Parameters.AddWithValue("$initiated_by", import.InitiatedBy);
+        command.Parameters.AddWithValue("$is_preview", import.IsPreview ? 1 : 0);
+        command.Parameters.AddWithValue("$status", (long)import.Status);
+        command.Parameters.AddWithValue("$created_at", Ticks(import.CreatedAt));
+        command.Parameters.AddWithValue("$created_offset", OffsetMinutes(import.CreatedAt));
+        command.Parameters.AddWithValue("$completed_at", import.CompletedAt is { } completed ? Ticks(completed) : DBNull.Value);
+        command.Parameters.AddWithValue("$completed_offset", import.CompletedAt is { } at ? OffsetMinutes(at) : DBNull.Value);
+        command.Parameters.AddWithValue("$parser_name", (object?)import.ParserName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$error", (object?)import.Error ?? DBNull.Value);
+        command.Parameters.AddWithValue("$pending_count", counts.Pending);
+        command.Parameters.AddWithValue("$invited_count", counts.Invited);
+        command.Parameters.AddWithValue("$invalid_count", counts.Invalid);
+        command.Parameters.AddWithValue("$duplicate_count", counts.Duplicate);
+        command.Parameters.AddWithValue("$existing_user_count", counts.ExistingUser);
+        command.Parameters.AddWithValue("$already_invited_count", counts.AlreadyInvited);
+        command.Parameters.AddWithValue("$failed_count", counts.Failed);
+        command.Parameters.AddWithValue("$skipped_count", counts.Skipped);
+    }
+
+    /// <summary>Reads a row of <see cref="SqliteSql.ImportColumns"/>.</summary>
+    public static BulkInviteReport ReadImport(SqliteDataReader reader) => new()
+    {
+        ImportId = Guid.ParseExact(reader.GetString(0), "D"),
+        TenantId = reader.GetString(1),
+        FileName = reader.GetString(2),
+        InitiatedBy = reader.GetString(3),
+        IsPreview = reader.GetInt64(4) != 0,
+        Status = (ImportStatus)reader.GetInt64(5),
+        CreatedAt = Time(reader.GetInt64(6), reader.GetInt64(7)),
+        CompletedAt = reader.IsDBNull(8) ? null : Time(reader.GetInt64(8), reader.GetInt64(9)),
+        ParserName = reader.IsDBNull(10) ? null : reader.GetString(10),
+        Error = reader.IsDBNull(11) ? null : reader.GetString(11),
+        Counts = new OutcomeCounts
+        {
+            Pending = reader.GetInt64(12),
+            Invited = reader.GetInt64(13),
+            Invalid = reader.GetInt64(14),
+            Duplicate = reader.GetInt64(15),
+            ExistingUser = reader.GetInt64(16),
+            AlreadyInvited = reader.GetInt64(17),
+            Failed = reader.GetInt64(18),
+            Skipped = reader.GetInt64(19),
+        },
+    };
+
+    /// <summary>Prepares <see cref="SqliteSql.InsertEntry"/> for one import; <see cref="BindEntry"/> sets each row.</summary>
+    public static void AddEntryParameters(SqliteCommand command, Guid importId)
+    {
+        command.Parameters.AddWithValue("$import_id", Key(importId));
+        command.Add("$sequence", SqliteType.Integer);
+        command.Add("$line", SqliteType.Integer);
+        command.Add("$address", SqliteType.Text);
+        command.Add("$outcome", SqliteType.Integer);
+        command.Add("$reason", SqliteType.Text);
+        command.Add("$detail", SqliteType.Text);
+        command.Add("$duplicate_of_line", SqliteType.Integer);
+        command.Add("$status_code", SqliteType.Integer);
+        command.Add("$display_name", SqliteType.Text);
+        command.Add("$fields", SqliteType.Text);
+        command.Add("$updated_at", SqliteType.Integer);
+        command.Add("$updated_offset", SqliteType.Integer);
+    }
+
+    public static void BindEntry(SqliteCommand command, InviteEntryResult entry)
+    {
+        command.Set("$sequence", entry.Sequence);
+        command.Set("$line", entry.Line);
+        command.Set("$address", entry.Address);
+        command.Set("$outcome", (long)entry.Outcome);
+        command.Set("$reason", entry.Reason);
+        command.Set("$detail", entry.Detail);
+        command.Set("$duplicate_of_line", entry.DuplicateOfLine);
+        command.Set("$status_code", entry.StatusCode);
+        command.Set("$display_name", entry.DisplayName);
+        command.Set("$fields", EntryFieldsJson.Write(entry.Fields));
+        command.Set("$updated_at", Ticks(entry.UpdatedAt));
+        command.Set("$updated_offset", OffsetMinutes(entry.UpdatedAt));
+    }
+
+    /// <summary>Prepares <see cref="SqliteSql.UpdateEntry"/> for one import; <see cref="BindUpdate"/> sets each row.</summary>
+    public static void AddUpdateParameters(SqliteCommand command, Guid importId)
+    {
+        command.Parameters.AddWithValue("$import_id", Key(importId));
+        command.Add("$sequence", SqliteType.Integer);
+        command.Add("$outcome", SqliteType.Integer);
+        command.Add("$reason", SqliteType.Text);
+        command.Add("$detail", SqliteType.Text);
+        command.Add("$status_code", SqliteType.Integer);
+        command.Add("$updated_at", SqliteType.Integer);
+        command.Add("$updated_offset", SqliteType.Integer);
+    }
+
+    public static void BindUpdate(SqliteCommand command, in InviteEntryUpdate update)
+    {
+        command.Set("$sequence", update.Sequence);
+        command.Set("$outcome", (long)update.Outcome);
+        command.Set("$reason", update.Reason);
+        command.Set("$detail", update.Detail);
+        command.Set("$status_code", update.StatusCode);
+        command.Set("$updated_at", Ticks(update.UpdatedAt));
+        command.Set("$updated_offset", OffsetMinutes(update.UpdatedAt));
+    }
+
+    /// <summary>Reads a row of the entry columns of <see cref="SqliteSql.ListEntries"/>.</summary>
+    public static InviteEntryResult ReadEntry(SqliteDataReader reader) => new()
+    {
+        Sequence = reader.GetInt64(0),
+        Line = reader.GetInt64(1),
+        Address = reader.GetString(2),
+        Outcome = (InviteOutcome)reader.GetInt64(3),
+        Reason = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Detail = reader.IsDBNull(5) ? null : reader.GetString(5),
+        DuplicateOfLine = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+        StatusCode = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        DisplayName = reader.IsDBNull(8) ? null : reader.GetString(8),
+        Fields = EntryFieldsJson.Read(reader.IsDBNull(9) ? null : reader.GetString(9)),
+        UpdatedAt = Time(reader.GetInt64(10), reader.GetInt64(11)),
+    };
+}

@@ -1,0 +1,172 @@
+namespace BulkInvite.Sqlite;
+
+/// <summary>
+/// The schema and every statement the store runs. Each value is bound as a parameter; nothing is concatenated
+/// into SQL.
+/// </summary>
+/// <remarks>
+/// Times are kept exactly as given: the UTC instant in ticks (<c>*_at</c>, ordered and filtered on) and the
+/// offset from UTC in minutes (<c>*_offset</c>), so a <see cref="DateTimeOffset"/> reads back with the same
+/// instant and the same offset. Import ids are lower-case <c>D</c>-format text, whose ordinal order is the
+/// order of <see cref="Guid.CompareTo(Guid)"/>.
+/// </remarks>
+internal static class SqliteSql
+{
+    /// <summary>The schema version this store writes, kept in <c>PRAGMA user_version</c>.</summary>
+    public const int SchemaVersion = 1;
+
+    public const string CreateSchema = """
+        CREATE TABLE imports (
+            import_id TEXT NOT NULL PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            initiated_by TEXT NOT NULL,
+            is_preview INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            created_offset INTEGER NOT NULL,
+            completed_at INTEGER NULL,
+            completed_offset INTEGER NULL,
+            parser_name TEXT NULL,
+            error TEXT NULL,
+            pending_count INTEGER NOT NULL,
+            invited_count INTEGER NOT NULL,
+            invalid_count INTEGER NOT NULL,
+            duplicate_count INTEGER NOT NULL,
+            existing_user_count INTEGER NOT NULL,
+            already_invited_count INTEGER NOT NULL,
+            failed_count INTEGER NOT NULL,
+            skipped_count INTEGER NOT NULL
+        );
+        CREATE INDEX ix_imports_history ON imports (tenant_id, is_preview, created_at DESC, import_id DESC);
+        CREATE TABLE entries (
+            import_id TEXT NOT NULL REFERENCES imports (import_id),
+            sequence INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            address TEXT NOT NULL,
+            outcome INTEGER NOT NULL,
+            reason TEXT NULL,
+            detail TEXT NULL,
+            duplicate_of_line INTEGER NULL,
+            status_code INTEGER NULL,
+            display_name TEXT NULL,
+            fields TEXT NULL,
+            updated_at INTEGER NOT NULL,
+            updated_offset INTEGER NOT NULL,
+            PRIMARY KEY (import_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_entries_outcome ON entries (import_id, outcome, sequence);
+        PRAGMA user_version = 1;
+        """;
+
+    public const string ImportColumns = """
+        import_id, tenant_id, file_name, initiated_by, is_preview, status, created_at, created_offset,
+        completed_at, completed_offset, parser_name, error, pending_count, invited_count, invalid_count,
+        duplicate_count, existing_user_count, already_invited_count, failed_count, skipped_count
+        """;
+
+    public const string InsertImport = """
+        INSERT INTO imports (
+        """ + ImportColumns + """
+        ) VALUES (
+            $import_id, $tenant_id, $file_name, $initiated_by, $is_preview, $status, $created_at, $created_offset,
+            $completed_at, $completed_offset, $parser_name, $error, $pending_count, $invited_count, $invalid_count,
+            $duplicate_count, $existing_user_count, $already_invited_count, $failed_count, $skipped_count
+        )
+        """;
+
+    public const string UpdateImport = """
+        UPDATE imports SET
+            file_name = $file_name, initiated_by = $initiated_by, is_preview = $is_preview, status = $status,
+            created_at = $created_at, created_offset = $created_offset, completed_at = $completed_at,
+            completed_offset = $completed_offset, parser_name = $parser_name, error = $error,
+            pending_count = $pending_count, invited_count = $invited_count, invalid_count = $invalid_count,
+            duplicate_count = $duplicate_count, existing_user_count = $existing_user_count,
+            already_invited_count = $already_invited_count, failed_count = $failed_count, skipped_count = $skipped_count
+        WHERE import_id = $import_id AND tenant_id = $tenant_id
+        """;
+
+    public const string SelectImport = "SELECT " + ImportColumns + """
+         FROM imports WHERE import_id = $import_id AND tenant_id = $tenant_id
+        """;
+
+    public const string ImportOfTenantExists = "SELECT 1 FROM imports WHERE import_id = $import_id AND tenant_id = $tenant_id";
+
+    /// <summary>History without previews: one range of <c>ix_imports_history</c>, already newest first.</summary>
+    public const string ListImports = "SELECT " + ImportColumns + """
+         FROM imports
+        WHERE tenant_id = $tenant_id AND is_preview = 0 AND created_at >= $from AND created_at < $to
+        ORDER BY created_at DESC, import_id DESC
+        LIMIT $limit OFFSET $offset
+        """;
+
+    public const string CountImports = """
+        SELECT COUNT(*) FROM imports
+        WHERE tenant_id = $tenant_id AND is_preview = 0 AND created_at >= $from AND created_at < $to
+        """;
+
+    /// <summary>History with previews: two ranges of <c>ix_imports_history</c>, merged and sorted.</summary>
+    public const string ListImportsWithPreviews = "SELECT " + ImportColumns + """
+         FROM imports
+        WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at >= $from AND created_at < $to
+        ORDER BY created_at DESC, import_id DESC
+        LIMIT $limit OFFSET $offset
+        """;
+
+    public const string CountImportsWithPreviews = """
+        SELECT COUNT(*) FROM imports
+        WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at >= $from AND created_at < $to
+        """;
+
+    public const string InsertEntry = """
+        INSERT INTO entries (
+            import_id, sequence, line, address, outcome, reason, detail, duplicate_of_line, status_code,
+            display_name, fields, updated_at, updated_offset
+        ) VALUES (
+            $import_id, $sequence, $line, $address, $outcome, $reason, $detail, $duplicate_of_line, $status_code,
+            $display_name, $fields, $updated_at, $updated_offset
+        )
+        """;
+
+    public const string UpdateEntry = """
+        UPDATE entries SET
+            outcome = $outcome, reason = $reason, detail = $detail, status_code = $status_code,
+            updated_at = $updated_at, updated_offset = $updated_offset
+        WHERE import_id = $import_id AND sequence = $sequence
+        """;
+
+    private const string EntryColumns = """
+        e.sequence, e.line, e.address, e.outcome, e.reason, e.detail, e.duplicate_of_line, e.status_code,
+        e.display_name, e.fields, e.updated_at, e.updated_offset
+        """;
+
+    /// <summary>One keyset page of all entries: the import by primary key, then a range of the entries' primary key.</summary>
+    public const string ListEntries = "SELECT " + EntryColumns + """
+         FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.sequence > $after
+        ORDER BY e.sequence
+        LIMIT $limit
+        """;
+
+    /// <summary>One keyset page of the entries of one outcome: a range of <c>ix_entries_outcome</c>.</summary>
+    /// <remarks>
+    /// <c>unlikely()</c> tells the planner that one outcome is a small part of an import; without it, and without
+    /// statistics, it would walk the primary key and filter, which reads every entry to find a few failures.
+    /// </remarks>
+    public const string ListEntriesWithOutcome = "SELECT " + EntryColumns + """
+         FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND unlikely(e.outcome = $outcome) AND e.sequence > $after
+        ORDER BY e.sequence
+        LIMIT $limit
+        """;
+
+    public const string CountEntries = """
+        SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id
+        """;
+
+    public const string CountEntriesWithOutcome = """
+        SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.outcome = $outcome
+        """;
+}

@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace BulkInvite.Sqlite.Tests;
+
+/// <summary>What only the SQLite store has: the file, its schema, its settings, its query plans and its transactions.</summary>
+[TestFixture]
+public sealed partial class SqliteInviteHistoryStoreTests
+{
+    private const string Tenant = "tenant-a";
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private TempFolder _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = new TempFolder();
+
+    [TearDown]
+    public void DeleteFolder() => _folder.Dispose();
+
+    private SqliteInviteHistoryStore NewStore(string? path = null)
+        => new(new SqliteHistoryStoreOptions { DatabasePath = path ?? _folder.File() });
+
+    private static BulkInviteReport NewImport(int minutes = 0) => new()
+    {
+        ImportId = Guid.NewGuid(),
+        TenantId = Tenant,
+        FileName = "invitees.txt",
+        InitiatedBy = "admin",
+        CreatedAt = T0.AddMinutes(minutes),
+    };
+
+    private static InviteEntryResult NewEntry(long sequence) => new()
+    {
+        Sequence = sequence,
+        Line = sequence,
+        Address = $"user{sequence}@example.com",
+        Outcome = InviteOutcome.Pending,
+        Fields = new Dictionary<string, string> { ["row"] = sequence.ToString(CultureInfo.InvariantCulture) },
+    };
+
+    /// <summary>Runs SQL on a connection of its own (not pooled, so the file is free afterwards).</summary>
+    private static async Task<object?> ExecuteAsync(string path, string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    [Test]
+    public async Task History_written_by_one_store_is_read_by_the_next_on_the_same_file()
+    {
+        var import = NewImport();
+        await using (var writer = NewStore())
+        {
+            await writer.CreateImportAsync(import);
+            await writer.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(1), NewEntry(2)]);
+            await writer.UpdateEntriesAsync(Tenant, import.ImportId, [new InviteEntryUpdate(2, InviteOutcome.Invited, null, null, 250, T0)]);
+            await writer.UpdateImportAsync(import with { Status = ImportStatus.Completed, Counts = new OutcomeCounts { Pending = 1, Invited = 1 } });
+        }
+
+        await using var reader = NewStore();
+        var report = await reader.GetImportAsync(Tenant, import.ImportId);
+        var entries = await reader.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report, Is.EqualTo(import with { Status = ImportStatus.Completed, Counts = new OutcomeCounts { Pending = 1, Invited = 1 } }));
+            Assert.That(entries.Items.Select(e => (e.Sequence, e.Outcome, e.StatusCode)), Is.EqualTo(new[] { (1L, InviteOutcome.Pending, (int?)null), (2L, InviteOutcome.Invited, 250) }));
+            Assert.That(entries.Items[1].Fields, Is.EquivalentTo(new Dictionary<string, string> { ["row"] = "2" }));
+        }
+    }
+
+    [Test]
+    public async Task Two_stores_on_one_file_see_each_others_writes_at_once()
+    {
+        await using var first = NewStore();
+        await using var second = NewStore();
+        var import = NewImport();
+
+        await first.CreateImportAsync(import);
+        await second.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(1)]);
+
+        Assert.That((await first.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery())).Items.Single().Address, Is.EqualTo("user1@example.com"));
+    }
+
+    [Test]
+    public async Task The_schema_is_created_on_first_use_with_version_1_in_WAL_mode()
+    {
+        var path = _folder.File(Path.Combine("nested", "folder", "history.db"));
+        await using (var store = NewStore(path))
+        {
+            Assert.That(File.Exists(path), Is.False, "nothing is opened before the first call");
+            await store.CreateImportAsync(NewImport());
+            await using var connection = await store.OpenAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT (SELECT journal_mode FROM pragma_journal_mode), (SELECT synchronous FROM pragma_synchronous), (SELECT foreign_keys FROM pragma_foreign_keys)";
+            await using var row = await command.ExecuteReaderAsync();
+            await row.ReadAsync();
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(row.GetString(0), Is.EqualTo("wal"));
+                Assert.That(row.GetInt64(1), Is.EqualTo(1), "synchronous = NORMAL");
+                Assert.That(row.GetInt64(2), Is.EqualTo(1), "foreign_keys = ON");
+            }
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
+            Assert.That(await ExecuteAsync(path, "PRAGMA journal_mode"), Is.EqualTo("wal"), "WAL is kept in the file");
+            Assert.That(await ExecuteAsync(path, "SELECT COUNT(*) FROM imports"), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task A_database_of_a_newer_schema_version_is_refused_and_left_alone()
+    {
+        var path = _folder.File();
+        await ExecuteAsync(path, "CREATE TABLE imports (anything TEXT); PRAGMA user_version = 7;");
+        await using var store = NewStore(path);
+
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => store.ListImportsAsync(Tenant, new ImportQuery()));
+
+        Assert.That(ex!.Message, Does.Contain("newer version of BulkInvite.Sqlite").And.Contain("schema version 7").And.Contain(path));
+        Assert.That(() => store.CreateImportAsync(NewImport()), Throws.InvalidOperationException.With.Message.Contains("newer version"));
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(7));
+    }
+
+    [Test]
+    public async Task A_database_with_other_tables_and_no_version_gets_the_schema_beside_them()
+    {
+        var path = _folder.File();
+        await ExecuteAsync(path, "CREATE TABLE host_users (email TEXT PRIMARY KEY); INSERT INTO host_users VALUES ('a@example.com');");
+        await using (var store = NewStore(path))
+        {
+            var import = NewImport();
+            await store.CreateImportAsync(import);
+            Assert.That(await store.GetImportAsync(Tenant, import.ImportId), Is.EqualTo(import));
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await ExecuteAsync(path, "SELECT COUNT(*) FROM host_users"), Is.EqualTo(1));
+            Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task A_batch_of_10000_entries_is_written_and_updated_in_one_transaction_each()
+    {
+        await using var store = NewStore();
+        var import = NewImport();
+        await store.CreateImportAsync(import);
+        var before = store.CommittedWriteTransactions;
+
+        await store.AddEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 10_000).Select(i => NewEntry(i)).ToList());
+        var afterAdd = store.CommittedWriteTransactions;
+        await store.UpdateEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 10_000).Select(i => new InviteEntryUpdate(i, InviteOutcome.Invited, null, null, 250, T0)).ToList());
+        var afterUpdate = store.CommittedWriteTransactions;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(afterAdd - before, Is.EqualTo(1));
+            Assert.That(afterUpdate - afterAdd, Is.EqualTo(1));
+            Assert.That((await store.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery { Outcome = InviteOutcome.Invited, Limit = 1 })).TotalCount, Is.EqualTo(10_000));
+        }
+    }
+
+    [Test]
+    public async Task A_failing_batch_writes_none_of_its_entries()
+    {
+        await using var store = NewStore();
+        var import = NewImport();
+        await store.CreateImportAsync(import);
+        await store.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(5)]);
+
+        Assert.That(() => store.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(1), NewEntry(2), NewEntry(5), NewEntry(6)]), Throws.InvalidOperationException.With.Message.Contains("Entry 5"));
+        Assert.That(
+            () => store.UpdateEntriesAsync(Tenant, import.ImportId, [new InviteEntryUpdate(5, InviteOutcome.Invited, null, null, null, T0), new InviteEntryUpdate(9, InviteOutcome.Invited, null, null, null, T0)]),
+            Throws.InstanceOf<KeyNotFoundException>());
+
+        var entries = (await store.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery())).Items;
+        Assert.That(entries.Select(e => (e.Sequence, e.Outcome)), Is.EqualTo(new[] { (5L, InviteOutcome.Pending) }));
+    }
+
+    [Test]
+    public async Task Two_stores_writing_one_file_at_once_wait_for_each_other_instead_of_failing()
+    {
+        // Each store serialises its own writes; between stores (as between processes) SQLite's lock and the busy
+        // timeout do.
+        await using var first = NewStore();
+        await using var second = NewStore();
+        var imports = new[] { NewImport(0), NewImport(1), NewImport(2), NewImport(3) };
+        await Task.WhenAll(imports.Select((import, i) => (i % 2 == 0 ? first : second).CreateImportAsync(import)));
+
+        await Task.WhenAll(
+            from pair in imports.Select((import, i) => (Import: import, Store: i % 2 == 0 ? first : second))
+            from batch in Enumerable.Range(0, 20)
+            select Task.Run(() => pair.Store.AddEntriesAsync(Tenant, pair.Import.ImportId, Enumerable.Range((batch * 200) + 1, 200).Select(i => NewEntry(i)).ToList())));
+
+        foreach (var import in imports)
+        {
+            Assert.That((await second.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery { Limit = 1 })).TotalCount, Is.EqualTo(4_000));
+        }
+    }
+
+    [Test]
+    public async Task A_disposed_store_refuses_further_calls()
+    {
+        var store = NewStore();
+        await store.CreateImportAsync(NewImport());
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+
+        Assert.That(() => store.ListImportsAsync(Tenant, new ImportQuery()), Throws.InstanceOf<ObjectDisposedException>());
+    }
+
+    [Test]
+    public void The_constructor_validates_the_options()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => new SqliteInviteHistoryStore(null!), Throws.ArgumentNullException);
+            Assert.That(() => new SqliteInviteHistoryStore(new SqliteHistoryStoreOptions { DatabasePath = " " }), Throws.ArgumentException);
+            Assert.That(() => new SqliteInviteHistoryStore(new SqliteHistoryStoreOptions { DatabasePath = "x.db", BusyTimeout = TimeSpan.FromSeconds(-1) }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        }
+    }
+
+    private static IEnumerable<TestCaseData> IndexedQueries()
+    {
+        yield return new TestCaseData(SqliteSql.ListEntries, "USING PRIMARY KEY").SetName("Entry page uses the primary key");
+        yield return new TestCaseData(SqliteSql.ListEntriesWithOutcome, "USING INDEX ix_entries_outcome").SetName("Entry page of one outcome uses ix_entries_outcome");
+        yield return new TestCaseData(SqliteSql.CountEntries, "USING COVERING INDEX").SetName("Entry count uses a covering index");
+        yield return new TestCaseData(SqliteSql.CountEntriesWithOutcome, "USING COVERING INDEX ix_entries_outcome").SetName("Entry count of one outcome uses ix_entries_outcome alone");
+        yield return new TestCaseData(SqliteSql.ListImports, "USING INDEX ix_imports_history").SetName("History page uses ix_imports_history");
+        yield return new TestCaseData(SqliteSql.CountImports, "USING COVERING INDEX ix_imports_history").SetName("History count uses ix_imports_history alone");
+        yield return new TestCaseData(SqliteSql.ListImportsWithPreviews, "USING INDEX ix_imports_history").SetName("History page with previews uses ix_imports_history");
+        yield return new TestCaseData(SqliteSql.CountImportsWithPreviews, "USING COVERING INDEX ix_imports_history").SetName("History count with previews uses ix_imports_history alone");
+        yield return new TestCaseData(SqliteSql.SelectImport, "USING INDEX sqlite_autoindex_imports_1").SetName("Import lookup uses the primary key");
+        yield return new TestCaseData(SqliteSql.UpdateEntry, "USING PRIMARY KEY").SetName("Entry update uses the primary key");
+    }
+
+    [TestCaseSource(nameof(IndexedQueries))]
+    public async Task The_query_uses_its_index(string sql, string expected)
+    {
+        await using var store = NewStore();
+        await store.CreateImportAsync(NewImport());
+        await using var connection = await store.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var name in ParameterName().Matches(sql).Select(m => m.Value).Distinct())
+        {
+            command.Parameters.AddWithValue(name, 1);
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        var text = string.Join(" | ", plan);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(text, Does.Contain(expected));
+            Assert.That(plan, Has.None.StartsWith("SCAN"), text);
+        }
+
+        if (sql is SqliteSql.ListEntries or SqliteSql.ListEntriesWithOutcome or SqliteSql.ListImports)
+        {
+            Assert.That(text, Does.Not.Contain("TEMP B-TREE"), "rows come in index order, no sort");
+        }
+    }
+
+    [GeneratedRegex(@"\$[a-z_]+")]
+    private static partial Regex ParameterName();
+}

@@ -1,0 +1,268 @@
+namespace BulkInvite.Testing;
+
+/// <content>Entries: adding, keyset paging, outcome filters, counts and updates.</content>
+public abstract partial class InviteHistoryStoreContractTests
+{
+    [Test]
+    public async Task Entries_read_back_in_sequence_order_a_page_at_a_time()
+    {
+        var import = await CreateImportAsync();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, Enumerable.Range(1, 25).Select(i => NewEntry(i)).ToList());
+        await ReopenAsync();
+
+        var first = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { Limit = 10 });
+        var second = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { Limit = 10, AfterSequence = 10 });
+        var last = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { Limit = 10, AfterSequence = 20 });
+        var exact = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { Limit = 5, AfterSequence = 20 });
+        var beyond = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { AfterSequence = 25 });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.Items.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, 10).Select(i => (long)i)));
+            Assert.That((first.TotalCount, first.HasMore), Is.EqualTo((25L, true)));
+            Assert.That(second.Items.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(11, 10).Select(i => (long)i)));
+            Assert.That((second.TotalCount, second.HasMore), Is.EqualTo((25L, true)));
+            Assert.That(last.Items.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(21, 5).Select(i => (long)i)));
+            Assert.That((last.TotalCount, last.HasMore), Is.EqualTo((25L, false)));
+            Assert.That((exact.Items.Count, exact.HasMore), Is.EqualTo((5, false)), "a page that ends exactly at the last entry");
+            Assert.That((beyond.Items.Count, beyond.TotalCount, beyond.HasMore), Is.EqualTo((0, 25L, false)));
+            Assert.That(first.Items[0], Is.EqualTo(NewEntry(1)));
+        }
+    }
+
+    [Test]
+    public async Task An_import_without_entries_has_an_empty_first_page()
+    {
+        var import = await CreateImportAsync();
+
+        var page = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery());
+        var filtered = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { Outcome = InviteOutcome.Invited });
+
+        Assert.That((page.Items.Count, page.TotalCount, page.HasMore, filtered.Items.Count, filtered.TotalCount), Is.EqualTo((0, 0L, false, 0, 0L)));
+    }
+
+    [Test]
+    public async Task Entries_of_one_outcome_are_paged_by_keyset_and_counted_per_outcome()
+    {
+        var import = await CreateImportAsync();
+        var outcomes = Enum.GetValues<InviteOutcome>().Where(o => o != InviteOutcome.Skipped).ToArray();
+        var entries = Enumerable.Range(1, 70).Select(i => NewEntry(i, outcomes[i % outcomes.Length])).ToList();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, entries);
+        await ReopenAsync();
+
+        var invitedAfter = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { Outcome = InviteOutcome.Invited, AfterSequence = 30, Limit = 3 });
+        var skipped = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { Outcome = InviteOutcome.Skipped });
+
+        var expectedInvited = entries.Where(e => e.Outcome == InviteOutcome.Invited).Select(e => e.Sequence).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var outcome in outcomes)
+            {
+                Assert.That(await CountAsync(TenantA, import.ImportId, outcome), Is.EqualTo(10), outcome.ToString());
+                Assert.That(
+                    (await ReadAllEntriesAsync(TenantA, import.ImportId, outcome)).Select(e => e.Sequence),
+                    Is.EqualTo(entries.Where(e => e.Outcome == outcome).Select(e => e.Sequence)),
+                    outcome.ToString());
+            }
+
+            Assert.That(await CountAsync(TenantA, import.ImportId, null), Is.EqualTo(70));
+            Assert.That(invitedAfter.Items.Select(e => e.Sequence), Is.EqualTo(expectedInvited.Where(s => s > 30).Take(3)));
+            Assert.That(invitedAfter.Items.Select(e => e.Outcome), Is.All.EqualTo(InviteOutcome.Invited));
+            Assert.That((invitedAfter.TotalCount, invitedAfter.HasMore), Is.EqualTo((10L, true)));
+            Assert.That((skipped.Items.Count, skipped.TotalCount, skipped.HasMore), Is.EqualTo((0, 0L, false)));
+        }
+    }
+
+    [Test]
+    public async Task Every_field_of_an_entry_round_trips()
+    {
+        var import = await CreateImportAsync();
+        var entry = new InviteEntryResult
+        {
+            Sequence = 3,
+            Line = 2,
+            Address = "dup@example.com",
+            Outcome = InviteOutcome.Duplicate,
+            Reason = "DuplicateOfLine",
+            Detail = "The same address is on line 1.",
+            DuplicateOfLine = 1,
+            StatusCode = 550,
+            DisplayName = "Dup Licate",
+            Fields = new Dictionary<string, string> { ["team"] = "sales" },
+            UpdatedAt = new DateTimeOffset(2026, 4, 5, 6, 7, 8, TimeSpan.FromMinutes(-150)).AddTicks(9_876_543),
+        };
+
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [entry]);
+        await ReopenAsync();
+        var read = (await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery())).Items.Single();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(WithoutFields(read), Is.EqualTo(WithoutFields(entry)));
+            Assert.That(read.Fields, Is.EquivalentTo(entry.Fields));
+            Assert.That(read.UpdatedAt.EqualsExact(entry.UpdatedAt), Is.True, "same instant and offset");
+        }
+    }
+
+    [Test]
+    public async Task Fields_and_display_names_round_trip_including_non_ascii_and_null()
+    {
+        var import = await CreateImportAsync();
+        var unusual = new Dictionary<string, string>
+        {
+            ["名前"] = "山田 太郎",
+            ["city"] = "Zürich",
+            ["emoji"] = "🎉 party",
+            ["quoted"] = "\"a, b\"; c\td\r\ne",
+            ["empty"] = string.Empty,
+            ["Case"] = "upper",
+            ["case"] = "lower",
+        };
+        InviteEntryResult[] entries =
+        [
+            NewEntry(1) with { DisplayName = "Zoë Ångström-Øster 山田", Fields = unusual },
+            NewEntry(2) with { DisplayName = null, Fields = null },
+            NewEntry(3) with { DisplayName = string.Empty, Fields = new Dictionary<string, string>() },
+        ];
+
+        await Store.AddEntriesAsync(TenantA, import.ImportId, entries);
+        await ReopenAsync();
+        var read = (await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery())).Items;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(read[0].DisplayName, Is.EqualTo("Zoë Ångström-Øster 山田"));
+            Assert.That(read[0].Fields, Is.EquivalentTo(unusual));
+            Assert.That(read[1].DisplayName, Is.Null);
+            Assert.That(read[1].Fields, Is.Null);
+            Assert.That(read[2].DisplayName, Is.Empty);
+            Assert.That(read[2].Fields, Is.Not.Null.And.Empty);
+        }
+    }
+
+    [Test]
+    public async Task Updates_change_outcome_reason_detail_status_code_and_time_and_keep_the_rest()
+    {
+        var import = await CreateImportAsync();
+        var staged = NewEntry(1) with { DisplayName = "Ann", Fields = new Dictionary<string, string> { ["a"] = "1" }, Reason = "Staged", Detail = "d", StatusCode = 1 };
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [staged, NewEntry(2)]);
+        var failedAt = T0.AddMinutes(3).ToOffset(TimeSpan.FromHours(1)).AddTicks(5);
+
+        await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate(2, InviteOutcome.Failed, "Rejected", "550 5.1.1 no such user", 550, failedAt)]);
+        await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, null, T0.AddMinutes(4))]);
+        await ReopenAsync();
+        var read = (await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery())).Items;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(WithoutFields(read[0]), Is.EqualTo(WithoutFields(staged) with { Outcome = InviteOutcome.Invited, Reason = null, Detail = null, StatusCode = null, UpdatedAt = T0.AddMinutes(4) }));
+            Assert.That(read[0].Fields, Is.EquivalentTo(staged.Fields!));
+            Assert.That(read[1], Is.EqualTo(NewEntry(2) with { Outcome = InviteOutcome.Failed, Reason = "Rejected", Detail = "550 5.1.1 no such user", StatusCode = 550, UpdatedAt = failedAt }));
+            Assert.That(read[1].UpdatedAt.EqualsExact(failedAt), Is.True, "same instant and offset");
+        }
+    }
+
+    [Test]
+    public async Task Updates_move_counts_between_outcomes()
+    {
+        var import = await CreateImportAsync();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, Enumerable.Range(1, 10).Select(i => NewEntry(i)).ToList());
+
+        await Store.UpdateEntriesAsync(TenantA, import.ImportId,
+        [
+            new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, 250, T0),
+            new InviteEntryUpdate(2, InviteOutcome.Invited, null, null, 250, T0),
+            new InviteEntryUpdate(3, InviteOutcome.Failed, "Rejected", null, 550, T0),
+            new InviteEntryUpdate(3, InviteOutcome.Invited, null, null, 250, T0.AddSeconds(1)),
+            new InviteEntryUpdate(4, InviteOutcome.Skipped, "Cancelled", null, null, T0),
+        ]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Pending), Is.EqualTo(6));
+            Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Invited), Is.EqualTo(3), "the last update of an entry in a batch wins");
+            Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Failed), Is.Zero);
+            Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Skipped), Is.EqualTo(1));
+            Assert.That(await CountAsync(TenantA, import.ImportId, null), Is.EqualTo(10));
+            Assert.That((await ReadAllEntriesAsync(TenantA, import.ImportId, InviteOutcome.Invited)).Select(e => e.Sequence), Is.EqualTo(new long[] { 1, 2, 3 }));
+        }
+    }
+
+    [Test]
+    public async Task Entries_added_out_of_order_read_back_in_sequence_order()
+    {
+        var import = await CreateImportAsync();
+
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(10), NewEntry(20)]);
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(15), NewEntry(5)]);
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1, InviteOutcome.Invalid)]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((await ReadAllEntriesAsync(TenantA, import.ImportId)).Select(e => e.Sequence), Is.EqualTo(new long[] { 1, 5, 10, 15, 20 }));
+            Assert.That((await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { AfterSequence = 5, Limit = 2 })).Items.Select(e => e.Sequence), Is.EqualTo(new long[] { 10, 15 }));
+            Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Invalid), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task Adding_a_sequence_that_exists_throws_and_keeps_the_stored_entry()
+    {
+        var import = await CreateImportAsync();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1), NewEntry(3)]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1, InviteOutcome.Invalid) with { Address = "other@example.com" }]), Throws.InvalidOperationException);
+            Assert.That(() => Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(7), NewEntry(7)]), Throws.InvalidOperationException, "twice in one batch");
+        }
+
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(2)]);
+        var entries = await ReadAllEntriesAsync(TenantA, import.ImportId);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(entries.Where(e => e.Sequence <= 3), Is.EqualTo(new[] { NewEntry(1), NewEntry(2), NewEntry(3) }));
+            Assert.That(entries.Count(e => e.Sequence == 7), Is.LessThanOrEqualTo(1));
+            Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Invalid), Is.Zero);
+        }
+    }
+
+    [Test]
+    public async Task Updating_an_entry_that_does_not_exist_throws_KeyNotFoundException()
+    {
+        var import = await CreateImportAsync();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1)]);
+
+        Assert.That(
+            () => Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate(2, InviteOutcome.Invited, null, null, null, T0)]),
+            Throws.InstanceOf<KeyNotFoundException>());
+        Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Invited), Is.Zero);
+    }
+
+    [Test]
+    public async Task Entries_of_an_unknown_import_cannot_be_added_or_updated_and_read_as_empty()
+    {
+        await CreateImportAsync();
+        var unknown = Guid.NewGuid();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => Store.AddEntriesAsync(TenantA, unknown, [NewEntry(1)]), Throws.InstanceOf<KeyNotFoundException>());
+            Assert.That(() => Store.UpdateEntriesAsync(TenantA, unknown, [new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, null, T0)]), Throws.InstanceOf<KeyNotFoundException>());
+            var page = await Store.ListEntriesAsync(TenantA, unknown, new EntryQuery());
+            Assert.That((page.Items.Count, page.TotalCount, page.HasMore), Is.EqualTo((0, 0L, false)));
+        }
+    }
+
+    [Test]
+    public async Task Empty_batches_change_nothing()
+    {
+        var import = await CreateImportAsync();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1)]);
+
+        await Store.AddEntriesAsync(TenantA, import.ImportId, []);
+        await Store.UpdateEntriesAsync(TenantA, import.ImportId, []);
+
+        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
+    }
+}
