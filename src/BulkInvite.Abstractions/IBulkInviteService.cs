@@ -25,6 +25,20 @@ public interface IBulkInviteService
     /// <exception cref="InviteLimitExceededException">The file exceeds a configured limit.</exception>
     Task<BulkInviteReport> PreviewAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Resumes an interrupted import (the process died, or the transport failed): checks and sends only the entries
+    /// that are still <see cref="InviteOutcome.Pending"/>, so nobody is invited twice and nobody is lost.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="importId">The import.</param>
+    /// <param name="progress">Receives progress, if given.</param>
+    /// <param name="cancellationToken">Cancels the run; unsent entries become <see cref="InviteOutcome.Skipped"/>.</param>
+    /// <returns>The import's report.</returns>
+    /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
+    /// <exception cref="InvalidOperationException">The import is a preview, or is still running.</exception>
+    /// <exception cref="InvitationTransportException">The transport failed again; unsent entries stay <see cref="InviteOutcome.Pending"/>.</exception>
+    Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the report of one of a tenant's imports.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>

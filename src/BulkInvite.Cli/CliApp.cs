@@ -16,6 +16,9 @@ internal static class CliApp
             ValidateCommand.Create(console),
             PreviewCommand.Create(console),
             SendCommand.Create(console),
+            ResumeCommand.Create(console),
+            HistoryCommand.Create(console),
+            ReportCommand.Create(console),
         };
 
         var output = new StreamWriter(console.Output, leaveOpen: true) { AutoFlush = true };

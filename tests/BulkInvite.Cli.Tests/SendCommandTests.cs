@@ -91,7 +91,7 @@ public sealed class SendCommandTests
     [TestCase("127.0.0.1:2525", "127.0.0.1", 2525)]
     public void Server_addresses_are_host_and_optional_port(string value, string host, int port)
     {
-        Assert.That(Commands.SendCommand.TryParseServer(value, out var h, out var p), Is.True);
+        Assert.That(Commands.SenderSwitches.TryParseServer(value, out var h, out var p), Is.True);
         Assert.That((h, p), Is.EqualTo((host, port)));
     }
 
@@ -100,6 +100,6 @@ public sealed class SendCommandTests
     [TestCase(":25")]
     public void Malformed_server_addresses_are_refused(string value)
     {
-        Assert.That(Commands.SendCommand.TryParseServer(value, out _, out _), Is.False);
+        Assert.That(Commands.SenderSwitches.TryParseServer(value, out _, out _), Is.False);
     }
 }

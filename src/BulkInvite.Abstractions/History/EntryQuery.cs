@@ -9,6 +9,13 @@ public sealed record EntryQuery
     /// <summary>Only entries after this sequence number (keyset paging); 0 starts at the beginning.</summary>
     public long AfterSequence { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="InvitePage{T}.TotalCount"/> is counted. A store may answer -1 when it is not, which
+    /// saves a count over a large import for a reader that pages through to the end anyway.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool IncludeTotalCount { get; init; } = true;
+
     /// <summary>The most entries to return.</summary>
     /// <value>Default: 100.</value>
     public int Limit { get; init; } = 100;

@@ -16,6 +16,9 @@ public sealed record ImportQuery
     /// <summary>Only imports created before this time.</summary>
     public DateTimeOffset? To { get; init; }
 
+    /// <summary>Only imports of a file with this content hash (<see cref="BulkInviteReport.ContentHash"/>).</summary>
+    public string? ContentHash { get; init; }
+
     /// <summary>Include previews (dry runs).</summary>
     /// <value>Default: <see langword="false"/>.</value>
     public bool IncludePreviews { get; init; }

@@ -35,4 +35,16 @@ public sealed record BulkInviteReport
 
     /// <summary>Why the import failed, when <see cref="Status"/> is <see cref="ImportStatus.Failed"/>.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The named sender the import delivers with (<see cref="BulkInviteRequest.SenderName"/>), or the default sender.</summary>
+    public string? SenderName { get; init; }
+
+    /// <summary>Whether addresses with a pending invitation are invited again (<see cref="BulkInviteRequest.ResendPendingInvitations"/>).</summary>
+    public bool ResendPendingInvitations { get; init; }
+
+    /// <summary>The SHA-256 of the uploaded file (lower-case hex), once it has been read; used to spot repeat uploads.</summary>
+    public string? ContentHash { get; init; }
+
+    /// <summary>When the import last recorded progress; an import still <see cref="ImportStatus.Running"/> that has been quiet for long was interrupted.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
 }

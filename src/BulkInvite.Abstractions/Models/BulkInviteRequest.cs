@@ -27,6 +27,13 @@ public sealed record BulkInviteRequest
     /// </summary>
     public string? SenderName { get; init; }
 
+    /// <summary>
+    /// Import a file even though the same content was imported for this tenant within
+    /// <c>BulkInviteOptions.RepeatUploadWindow</c>; otherwise such a repeat fails with <see cref="InviteRepeatUploadException"/>.
+    /// </summary>
+    /// <value>Default: <see langword="false"/>.</value>
+    public bool AllowRepeatUpload { get; init; }
+
     /// <summary>Invite addresses that have a pending invitation again.</summary>
     /// <value>Default: <see langword="false"/>.</value>
     public bool ResendPendingInvitations { get; init; }

@@ -1,14 +1,11 @@
 using BulkInvite.Cli.Output;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace BulkInvite.Cli.Commands;
 
 /// <summary>Runs a preview or an import through the SDK, as any host would, and prints the report.</summary>
 internal static class CliImport
 {
-    internal const string TenantId = "cli";
-
     /// <param name="settings">What to read and how to print it.</param>
     /// <param name="console">The standard streams.</param>
     /// <param name="addSender">Registers the sender; <see langword="null"/> for a preview.</param>
@@ -24,7 +21,7 @@ internal static class CliImport
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                await console.Error.WriteLineAsync($"bulkinvite: cannot read the existing-users file '{usersPath}': {OneLine(ex.Message)}").ConfigureAwait(false);
+                await console.Error.WriteLineAsync($"bulkinvite: cannot read the existing-users file '{usersPath}': {CliHost.OneLine(ex.Message)}").ConfigureAwait(false);
                 return CliApp.ExitError;
             }
 
@@ -38,66 +35,76 @@ internal static class CliImport
             await console.Error.WriteLineAsync("bulkinvite: no --existing-users file given: nobody is treated as an existing user.").ConfigureAwait(false);
         }
 
-        var services = new ServiceCollection();
-        var builder = services.AddBulkInvite(o =>
+        var provider = await CliHost.BuildAsync(
+            console,
+            settings.DatabasePath,
+            o =>
+            {
+                ValidationSwitches.Apply(settings.Validation, o.Validation);
+                o.MaxEntries = settings.MaxEntries ?? o.MaxEntries;
+                o.MaxFileBytes = settings.MaxBytes ?? o.MaxFileBytes;
+            },
+            builder =>
+            {
+                if (directory is not null)
+                {
+                    builder.AddUserExistenceCheck(_ => directory);
+                }
+                else
+                {
+                    builder.WithoutUserExistenceCheck();
+                }
+
+                addSender?.Invoke(builder);
+            }).ConfigureAwait(false);
+        if (provider is null)
         {
-            ValidationSwitches.Apply(settings.Validation, o.Validation);
-            o.MaxEntries = settings.MaxEntries ?? o.MaxEntries;
-            o.MaxFileBytes = settings.MaxBytes ?? o.MaxFileBytes;
-        });
-        if (directory is not null)
-        {
-            builder.AddUserExistenceCheck(_ => directory);
-        }
-        else
-        {
-            builder.WithoutUserExistenceCheck();
+            return CliApp.ExitError;
         }
 
-        addSender?.Invoke(builder);
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await using (provider.ConfigureAwait(false))
         {
-            try
-            {
-                provider.GetRequiredService<IStartupValidator>().Validate();
-            }
-            catch (OptionsValidationException ex)
-            {
-                await console.Error.WriteLineAsync("bulkinvite: " + OneLine(string.Join(" ", ex.Failures))).ConfigureAwait(false);
-                return CliApp.ExitError;
-            }
-
             var scope = provider.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {
                 var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
+                var importId = Guid.NewGuid();
                 BulkInviteReport report;
                 try
                 {
-                    report = await RunAsync(service, settings, console, send: addSender is not null, cancellationToken).ConfigureAwait(false);
+                    report = await RunAsync(service, importId, settings, console, send: addSender is not null, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InviteFileFormatException or InviteLimitExceededException or ArgumentException)
                 {
                     var where = ex is InviteFileFormatException { LineNumber: { } line } ? $" (line {line})" : string.Empty;
-                    await console.Error.WriteLineAsync($"bulkinvite: cannot read '{settings.Path}'{where}: {OneLine(ex.Message)}").ConfigureAwait(false);
+                    await console.Error.WriteLineAsync($"bulkinvite: cannot read '{settings.Path}'{where}: {CliHost.OneLine(ex.Message)}").ConfigureAwait(false);
+                    return CliApp.ExitError;
+                }
+                catch (InviteRepeatUploadException ex)
+                {
+                    await console.Error.WriteLineAsync($"bulkinvite: {CliHost.OneLine(ex.Message)} Use --allow-repeat to send it again.").ConfigureAwait(false);
                     return CliApp.ExitError;
                 }
                 catch (InvitationTransportException ex)
                 {
-                    await console.Error.WriteLineAsync($"bulkinvite: sending stopped: {OneLine(ex.Message)} Unsent entries stay pending.").ConfigureAwait(false);
-                    report = (await service.GetHistoryAsync(TenantId, new ImportQuery { Limit = 1 }, cancellationToken).ConfigureAwait(false)).Items[0];
-                    await WriteAsync(service, report, settings, console, cancellationToken).ConfigureAwait(false);
+                    await console.Error.WriteLineAsync(
+                        $"bulkinvite: sending stopped: {CliHost.OneLine(ex.Message)} Unsent entries stay pending: 'bulkinvite resume {importId}' sends them.").ConfigureAwait(false);
+                    if (await service.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false) is { } failed)
+                    {
+                        await ReportWriters.WriteAsync(service, failed, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
+                    }
+
                     return CliApp.ExitError;
                 }
 
-                await WriteAsync(service, report, settings, console, cancellationToken).ConfigureAwait(false);
+                await ReportWriters.WriteAsync(service, report, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
                 return CliApp.ExitOk;
             }
         }
     }
 
-    private static async Task<BulkInviteReport> RunAsync(IBulkInviteService service, ImportSettings settings, CliConsole console, bool send, CancellationToken cancellationToken)
+    private static async Task<BulkInviteReport> RunAsync(
+        IBulkInviteService service, Guid importId, ImportSettings settings, CliConsole console, bool send, CancellationToken cancellationToken)
     {
         var content = settings.Path == "-"
             ? console.Input
@@ -106,11 +113,13 @@ internal static class CliImport
         {
             var request = new BulkInviteRequest
             {
+                ImportId = importId,
                 Content = content,
                 FileName = settings.Path == "-" ? "stdin" : Path.GetFileName(settings.Path),
-                TenantId = TenantId,
+                TenantId = CliHost.TenantId,
                 InitiatedBy = Environment.UserName,
                 ParserName = settings.ParserName,
+                AllowRepeatUpload = settings.AllowRepeat,
             };
             using var progress = console.IsErrorTerminal ? new TerminalProgress(console.Error) : null;
             return send
@@ -118,12 +127,4 @@ internal static class CliImport
                 : await service.PreviewAsync(request, progress, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private static Task WriteAsync(IBulkInviteService service, BulkInviteReport report, ImportSettings settings, CliConsole console, CancellationToken cancellationToken)
-    {
-        var entries = settings.SummaryOnly ? null : ReportWriters.ReadEntriesAsync(service, report, cancellationToken);
-        return ReportWriters.Create(settings.Format, console.Output).WriteAsync(report, entries, cancellationToken);
-    }
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

@@ -25,6 +25,8 @@ internal sealed class ImportInputOptions
 
     public Option<long?> MaxBytes { get; } = new("--max-bytes") { Description = "The largest file accepted, in bytes (default 256 MiB)." };
 
+    public Option<string> Database { get; } = DatabaseOption.Create();
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(File);
@@ -34,6 +36,7 @@ internal sealed class ImportInputOptions
         command.Options.Add(Parser);
         command.Options.Add(MaxEntries);
         command.Options.Add(MaxBytes);
+        command.Options.Add(Database);
         _switches.AddTo(command);
     }
 
@@ -45,7 +48,8 @@ internal sealed class ImportInputOptions
         result.GetValue(Parser),
         result.GetValue(MaxEntries),
         result.GetValue(MaxBytes),
-        _switches.Read(result));
+        _switches.Read(result),
+        result.GetValue(Database)!);
 }
 
 /// <summary>What <c>preview</c> or <c>send</c> was asked to read and how to print it.</summary>
@@ -57,4 +61,6 @@ internal sealed record ImportSettings(
     string? ParserName,
     int? MaxEntries,
     long? MaxBytes,
-    EmailValidationOptions Validation);
+    EmailValidationOptions Validation,
+    string DatabasePath,
+    bool AllowRepeat = false);

@@ -9,14 +9,22 @@ internal static class ReportWriters
         _ => new TableReportWriter(output),
     };
 
+    /// <summary>Prints a report: the summary, and its entries (of one outcome, if given) unless only the summary is asked for.</summary>
+    public static Task WriteAsync(
+        IBulkInviteService service, BulkInviteReport report, ReportFormat format, bool summaryOnly, Stream output, CancellationToken cancellationToken, InviteOutcome? outcome = null)
+    {
+        var entries = summaryOnly ? null : ReadEntriesAsync(service, report, outcome, cancellationToken);
+        return Create(format, output).WriteAsync(report, entries, cancellationToken);
+    }
+
     /// <summary>Every entry of an import, read page by page.</summary>
     public static async IAsyncEnumerable<InviteEntryResult> ReadEntriesAsync(
-        IBulkInviteService service, BulkInviteReport report, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IBulkInviteService service, BulkInviteReport report, InviteOutcome? outcome, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         long after = 0;
         while (true)
         {
-            var page = await service.GetEntriesAsync(report.TenantId, report.ImportId, new EntryQuery { AfterSequence = after, Limit = 1000 }, cancellationToken)
+            var page = await service.GetEntriesAsync(report.TenantId, report.ImportId, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = 1000, IncludeTotalCount = false }, cancellationToken)
                 .ConfigureAwait(false);
             foreach (var entry in page.Items)
             {

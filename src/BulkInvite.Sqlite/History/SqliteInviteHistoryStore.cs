@@ -198,6 +198,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 command.Parameters.AddWithValue("$tenant_id", tenantId);
                 command.Parameters.AddWithValue("$from", query.From is { } from ? from.UtcTicks : long.MinValue);
                 command.Parameters.AddWithValue("$to", query.To is { } to ? to.UtcTicks : long.MaxValue);
+                command.Parameters.AddWithValue("$content_hash", (object?)query.ContentHash ?? DBNull.Value);
             }
 
             long total;
@@ -274,6 +275,11 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                         items.Add(SqliteRows.ReadEntry(reader));
                     }
                 }
+            }
+
+            if (!query.IncludeTotalCount)
+            {
+                return new InvitePage<InviteEntryResult>(items, -1, hasMore);
             }
 
             var count = Command(connection, transaction, query.Outcome is null ? SqliteSql.CountEntries : SqliteSql.CountEntriesWithOutcome);

@@ -45,6 +45,11 @@ internal static class SqliteRows
         command.Parameters.AddWithValue("$already_invited_count", counts.AlreadyInvited);
         command.Parameters.AddWithValue("$failed_count", counts.Failed);
         command.Parameters.AddWithValue("$skipped_count", counts.Skipped);
+        command.Parameters.AddWithValue("$sender_name", (object?)import.SenderName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$resend", import.ResendPendingInvitations ? 1 : 0);
+        command.Parameters.AddWithValue("$content_hash", (object?)import.ContentHash ?? DBNull.Value);
+        command.Parameters.AddWithValue("$updated_at", import.UpdatedAt is { } updated ? Ticks(updated) : DBNull.Value);
+        command.Parameters.AddWithValue("$updated_offset", import.UpdatedAt is { } u ? OffsetMinutes(u) : DBNull.Value);
     }
 
     /// <summary>Reads a row of <see cref="SqliteSql.ImportColumns"/>.</summary>
@@ -71,6 +76,10 @@ internal static class SqliteRows
             Failed = reader.GetInt64(18),
             Skipped = reader.GetInt64(19),
         },
+        SenderName = reader.IsDBNull(20) ? null : reader.GetString(20),
+        ResendPendingInvitations = reader.GetInt64(21) != 0,
+        ContentHash = reader.IsDBNull(22) ? null : reader.GetString(22),
+        UpdatedAt = reader.IsDBNull(23) ? null : Time(reader.GetInt64(23), reader.GetInt64(24)),
     };
 
     /// <summary>Prepares <see cref="SqliteSql.InsertEntry"/> for one import; <see cref="BindEntry"/> sets each row.</summary>

@@ -36,9 +36,15 @@ internal static class SqliteSql
             existing_user_count INTEGER NOT NULL,
             already_invited_count INTEGER NOT NULL,
             failed_count INTEGER NOT NULL,
-            skipped_count INTEGER NOT NULL
+            skipped_count INTEGER NOT NULL,
+            sender_name TEXT NULL,
+            resend INTEGER NOT NULL,
+            content_hash TEXT NULL,
+            updated_at INTEGER NULL,
+            updated_offset INTEGER NULL
         );
         CREATE INDEX ix_imports_history ON imports (tenant_id, is_preview, created_at DESC, import_id DESC);
+        CREATE INDEX ix_imports_content ON imports (tenant_id, content_hash, created_at);
         CREATE TABLE entries (
             import_id TEXT NOT NULL REFERENCES imports (import_id),
             sequence INTEGER NOT NULL,
@@ -62,7 +68,8 @@ internal static class SqliteSql
     public const string ImportColumns = """
         import_id, tenant_id, file_name, initiated_by, is_preview, status, created_at, created_offset,
         completed_at, completed_offset, parser_name, error, pending_count, invited_count, invalid_count,
-        duplicate_count, existing_user_count, already_invited_count, failed_count, skipped_count
+        duplicate_count, existing_user_count, already_invited_count, failed_count, skipped_count, sender_name, resend,
+        content_hash, updated_at, updated_offset
         """;
 
     public const string InsertImport = """
@@ -71,7 +78,8 @@ internal static class SqliteSql
         ) VALUES (
             $import_id, $tenant_id, $file_name, $initiated_by, $is_preview, $status, $created_at, $created_offset,
             $completed_at, $completed_offset, $parser_name, $error, $pending_count, $invited_count, $invalid_count,
-            $duplicate_count, $existing_user_count, $already_invited_count, $failed_count, $skipped_count
+            $duplicate_count, $existing_user_count, $already_invited_count, $failed_count, $skipped_count, $sender_name, $resend,
+            $content_hash, $updated_at, $updated_offset
         )
         """;
 
@@ -82,7 +90,9 @@ internal static class SqliteSql
             completed_offset = $completed_offset, parser_name = $parser_name, error = $error,
             pending_count = $pending_count, invited_count = $invited_count, invalid_count = $invalid_count,
             duplicate_count = $duplicate_count, existing_user_count = $existing_user_count,
-            already_invited_count = $already_invited_count, failed_count = $failed_count, skipped_count = $skipped_count
+            already_invited_count = $already_invited_count, failed_count = $failed_count, skipped_count = $skipped_count,
+            sender_name = $sender_name, resend = $resend, content_hash = $content_hash, updated_at = $updated_at,
+            updated_offset = $updated_offset
         WHERE import_id = $import_id AND tenant_id = $tenant_id
         """;
 
@@ -96,6 +106,7 @@ internal static class SqliteSql
     public const string ListImports = "SELECT " + ImportColumns + """
          FROM imports
         WHERE tenant_id = $tenant_id AND is_preview = 0 AND created_at >= $from AND created_at < $to
+          AND ($content_hash IS NULL OR content_hash = $content_hash)
         ORDER BY created_at DESC, import_id DESC
         LIMIT $limit OFFSET $offset
         """;
@@ -103,12 +114,14 @@ internal static class SqliteSql
     public const string CountImports = """
         SELECT COUNT(*) FROM imports
         WHERE tenant_id = $tenant_id AND is_preview = 0 AND created_at >= $from AND created_at < $to
+          AND ($content_hash IS NULL OR content_hash = $content_hash)
         """;
 
     /// <summary>History with previews: two ranges of <c>ix_imports_history</c>, merged and sorted.</summary>
     public const string ListImportsWithPreviews = "SELECT " + ImportColumns + """
          FROM imports
         WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at >= $from AND created_at < $to
+          AND ($content_hash IS NULL OR content_hash = $content_hash)
         ORDER BY created_at DESC, import_id DESC
         LIMIT $limit OFFSET $offset
         """;
@@ -116,6 +129,7 @@ internal static class SqliteSql
     public const string CountImportsWithPreviews = """
         SELECT COUNT(*) FROM imports
         WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at >= $from AND created_at < $to
+          AND ($content_hash IS NULL OR content_hash = $content_hash)
         """;
 
     public const string InsertEntry = """

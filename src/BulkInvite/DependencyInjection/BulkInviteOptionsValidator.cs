@@ -31,6 +31,16 @@ internal sealed class BulkInviteOptionsValidator(IServiceProviderIsService? isSe
             failures.Add($"{Prefix}{nameof(options.ProgressInterval)} is {options.ProgressInterval}; it must not be negative.");
         }
 
+        if (options.RepeatUploadWindow < TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}{nameof(options.RepeatUploadWindow)} is {options.RepeatUploadWindow}; it must not be negative (zero turns the check off).");
+        }
+
+        if (options.ResumeAfterInactivity < TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}{nameof(options.ResumeAfterInactivity)} is {options.ResumeAfterInactivity}; it must not be negative.");
+        }
+
         if (!Enum.IsDefined(options.OverLimitBehavior))
         {
             failures.Add($"{Prefix}{nameof(options.OverLimitBehavior)} is {options.OverLimitBehavior}; it must be Reject or SkipExcess.");

@@ -24,6 +24,9 @@ public static class BulkInviteEventIds
     /// <summary>A preview ended.</summary>
     public const int PreviewCompleted = 1006;
 
+    /// <summary>An interrupted import was resumed.</summary>
+    public const int ImportResumed = 1007;
+
     /// <summary>The sender threw an unexpected exception for one entry (1100-1199: sending).</summary>
     public const int SendFailedUnexpectedly = 1100;
 

@@ -33,6 +33,10 @@ internal static partial class Log
         Message = "Import {ImportId} failed")]
     public static partial void ImportFailed(ILogger logger, Exception exception, Guid importId);
 
+    [LoggerMessage(EventId = BulkInviteEventIds.ImportResumed, Level = LogLevel.Information,
+        Message = "Import {ImportId} resumed with {Pending} entries pending")]
+    public static partial void ImportResumed(ILogger logger, Guid importId, long pending);
+
     [LoggerMessage(EventId = BulkInviteEventIds.SendFailedUnexpectedly, Level = LogLevel.Warning,
         Message = "Import {ImportId}: the sender failed for entry {Sequence} (line {Line})")]
     public static partial void SendFailedUnexpectedly(ILogger logger, Exception exception, Guid importId, long sequence, long line);

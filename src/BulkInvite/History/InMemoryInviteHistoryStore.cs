@@ -143,7 +143,8 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
             if (string.Equals(report.TenantId, tenantId, StringComparison.Ordinal)
                 && (query.IncludePreviews || !report.IsPreview)
                 && (query.From is null || report.CreatedAt >= query.From)
-                && (query.To is null || report.CreatedAt < query.To))
+                && (query.To is null || report.CreatedAt < query.To)
+                && (query.ContentHash is null || string.Equals(report.ContentHash, query.ContentHash, StringComparison.Ordinal)))
             {
                 matching.Add(report);
             }

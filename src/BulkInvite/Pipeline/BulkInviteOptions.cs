@@ -42,6 +42,20 @@ public sealed class BulkInviteOptions
     /// <value>Default: <see langword="false"/>.</value>
     public bool AllowMissingUserExistenceCheck { get; set; }
 
+    /// <summary>
+    /// How long an import of the same file content (SHA-256) for the same tenant counts as a repeat that needs
+    /// <see cref="BulkInviteRequest.AllowRepeatUpload"/>; <see cref="TimeSpan.Zero"/> turns the check off.
+    /// </summary>
+    /// <value>Default: 1 day.</value>
+    public TimeSpan RepeatUploadWindow { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long an import must have recorded no progress before <c>ResumeAsync</c> treats it as interrupted
+    /// (an import that is still running elsewhere must not be resumed: its entries would be sent twice).
+    /// </summary>
+    /// <value>Default: 2 minutes.</value>
+    public TimeSpan ResumeAfterInactivity { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The address rules.</summary>
     public EmailValidationOptions Validation { get; set; } = new();
 

@@ -74,6 +74,40 @@ internal sealed class BulkInviteService : IBulkInviteService
         return new ImportRun(_context, request, isPreview: true, progress).RunAsync(cancellationToken);
     }
 
+    public async Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        var report = await _context.Store.GetImportAsync(tenantId, importId, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
+        if (report.IsPreview)
+        {
+            throw new InvalidOperationException($"Import {importId} is a preview: it sends nothing and cannot be resumed.");
+        }
+
+        var quietFor = _context.Time.GetUtcNow() - (report.UpdatedAt ?? report.CreatedAt);
+        if (ImportRun.IsActive(importId)
+            || (report.Status == ImportStatus.Running && quietFor < _context.Options.ResumeAfterInactivity))
+        {
+            throw new InvalidOperationException(
+                $"Import {importId} is still running (last progress {quietFor.TotalSeconds:F0} s ago); it can be resumed once it has been quiet for {_context.Options.ResumeAfterInactivity} (BulkInvite:ResumeAfterInactivity).");
+        }
+
+        var context = _context;
+        if (report.SenderName is { } name)
+        {
+            var named = (_services as IKeyedServiceProvider)?.GetKeyedService<IInvitationSender>(name)
+                ?? throw new InvalidOperationException($"Import {importId} was sent with the sender '{name}', which is not registered.");
+            context = context with { Sender = named };
+        }
+
+        if (context.Sender is null)
+        {
+            throw new InvalidOperationException(NoSenderMessage);
+        }
+
+        return await new ImportRun(context, report, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public Task<BulkInviteReport?> GetReportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);

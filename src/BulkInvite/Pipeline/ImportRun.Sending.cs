@@ -63,7 +63,7 @@ internal sealed partial class ImportRun
             while (true)
             {
                 var page = await _context.Store.ListEntriesAsync(
-                    TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = SendPageSize }, cancellationToken)
+                    TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = SendPageSize, IncludeTotalCount = false }, cancellationToken)
                     .ConfigureAwait(false);
                 foreach (var entry in page.Items)
                 {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using BulkInvite.Dedupe;
@@ -12,8 +13,11 @@ namespace BulkInvite.Pipeline;
 /// </summary>
 internal sealed partial class ImportRun
 {
+    /// <summary>The imports running in this process: an import is never run twice at the same time.</summary>
+    private static readonly ConcurrentDictionary<Guid, byte> Active = new();
+
     private readonly ImportContext _context;
-    private readonly BulkInviteRequest _request;
+    private readonly BulkInviteRequest? _request;
     private readonly IProgress<BulkInviteProgress>? _progress;
     private readonly bool _isPreview;
     private readonly OutcomeTally _tally = new();
@@ -39,8 +43,29 @@ internal sealed partial class ImportRun
             IsPreview = isPreview,
             Status = ImportStatus.Running,
             CreatedAt = context.Time.GetUtcNow(),
+            UpdatedAt = context.Time.GetUtcNow(),
+            SenderName = request.SenderName,
+            ResendPendingInvitations = request.ResendPendingInvitations,
         };
     }
+
+    /// <summary>Prepares the resumption of an interrupted import.</summary>
+    public ImportRun(ImportContext context, BulkInviteReport interrupted, IProgress<BulkInviteProgress>? progress)
+    {
+        _context = context;
+        _progress = progress;
+        _startTimestamp = context.Time.GetTimestamp();
+        _report = interrupted with
+        {
+            Status = ImportStatus.Running,
+            CompletedAt = null,
+            Error = null,
+            UpdatedAt = context.Time.GetUtcNow(),
+        };
+    }
+
+    /// <summary>Whether an import with this id is running in this process.</summary>
+    public static bool IsActive(Guid importId) => Active.ContainsKey(importId);
 
     private Guid ImportId => _report.ImportId;
 
@@ -48,19 +73,54 @@ internal sealed partial class ImportRun
 
     private BulkInviteOptions Options => _context.Options;
 
-    public async Task<BulkInviteReport> RunAsync(CancellationToken cancellationToken)
+    public Task<BulkInviteReport> RunAsync(CancellationToken cancellationToken) => RunGuardedAsync(resume: false, cancellationToken);
+
+    /// <summary>Resumes the import: the user-directory check and sending of the entries still pending.</summary>
+    public Task<BulkInviteReport> ResumeAsync(CancellationToken cancellationToken) => RunGuardedAsync(resume: true, cancellationToken);
+
+    private async Task<BulkInviteReport> RunGuardedAsync(bool resume, CancellationToken cancellationToken)
     {
-        using var activity = Instrumentation.ActivitySource.StartActivity(_isPreview ? "BulkInvite.Preview" : "BulkInvite.Import");
-        activity?.SetTag("bulkinvite.import_id", ImportId);
+        if (!Active.TryAdd(ImportId, 0))
+        {
+            throw new InvalidOperationException($"Import {ImportId} is running in this process already.");
+        }
 
-        await _context.Store.CreateImportAsync(_report, cancellationToken).ConfigureAwait(false);
-        Log.ImportStarted(_context.Logger, ImportId, TenantId, _isPreview);
-
-        var staged = false;
         try
         {
-            await StageAsync(cancellationToken).ConfigureAwait(false);
-            staged = true;
+            return await RunCoreAsync(resume, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Active.TryRemove(ImportId, out _);
+        }
+    }
+
+    private async Task<BulkInviteReport> RunCoreAsync(bool resume, CancellationToken cancellationToken)
+    {
+        using var activity = Instrumentation.ActivitySource.StartActivity(resume ? "BulkInvite.Resume" : _isPreview ? "BulkInvite.Preview" : "BulkInvite.Import");
+        activity?.SetTag("bulkinvite.import_id", ImportId);
+
+        if (resume)
+        {
+            await CountStoredOutcomesAsync(cancellationToken).ConfigureAwait(false);
+            await _context.Store.UpdateImportAsync(_report with { Counts = _tally.ToCounts() }, cancellationToken).ConfigureAwait(false);
+            Log.ImportResumed(_context.Logger, ImportId, _tally[InviteOutcome.Pending]);
+        }
+        else
+        {
+            await _context.Store.CreateImportAsync(_report, cancellationToken).ConfigureAwait(false);
+            Log.ImportStarted(_context.Logger, ImportId, TenantId, _isPreview);
+        }
+
+        var staged = resume;
+        try
+        {
+            if (!resume)
+            {
+                await StageAsync(cancellationToken).ConfigureAwait(false);
+                staged = true;
+            }
+
             await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
             if (!_isPreview)
             {
@@ -106,15 +166,17 @@ internal sealed partial class ImportRun
     private async Task StageAsync(CancellationToken cancellationToken)
     {
         _stage = ImportStage.Staging;
-        var content = _request.Content;
+        var request = _request!;
+        var content = request.Content;
         if (content.CanSeek && content.Length - content.Position > Options.MaxFileBytes)
         {
             throw LimitedReadStream.TooLarge(Options.MaxFileBytes);
         }
 
-        await using var limited = new LimitedReadStream(content, Options.MaxFileBytes);
+        await using var hashing = new HashingReadStream(content);
+        await using var limited = new LimitedReadStream(hashing, Options.MaxFileBytes);
         var selection = await _context.ParserSelector
-            .SelectAsync(limited, _request.FileName, _request.ParserName, cancellationToken).ConfigureAwait(false);
+            .SelectAsync(limited, request.FileName, request.ParserName, cancellationToken).ConfigureAwait(false);
         _report = _report with { ParserName = selection.Parser.Name };
 
         var validator = _context.Validator;
@@ -152,6 +214,9 @@ internal sealed partial class ImportRun
                 await _context.Store.AddEntriesAsync(TenantId, ImportId, batch, CancellationToken.None).ConfigureAwait(false);
             }
         }
+
+        _report = _report with { ContentHash = hashing.GetHashHex() };
+        await CheckRepeatUploadAsync(request, cancellationToken).ConfigureAwait(false);
 
         Instrumentation.CountEntries(InviteOutcome.Invalid, _tally[InviteOutcome.Invalid]);
         Instrumentation.CountEntries(InviteOutcome.Duplicate, _tally[InviteOutcome.Duplicate]);
@@ -238,7 +303,7 @@ internal sealed partial class ImportRun
             var page = await _context.Store.ListEntriesAsync(
                 TenantId,
                 ImportId,
-                new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = Options.ExistenceCheckBatchSize },
+                new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = Options.ExistenceCheckBatchSize, IncludeTotalCount = false },
                 cancellationToken).ConfigureAwait(false);
             var entries = page.Items;
             if (entries.Count == 0)
@@ -266,7 +331,7 @@ internal sealed partial class ImportRun
                 var update = statuses[i] switch
                 {
                     UserStatus.Member => new InviteEntryUpdate(entries[i].Sequence, InviteOutcome.ExistingUser, ReasonCodes.Member, "The address already has an account.", null, now),
-                    UserStatus.PendingInvitation when !_request.ResendPendingInvitations =>
+                    UserStatus.PendingInvitation when !_report.ResendPendingInvitations =>
                         new InviteEntryUpdate(entries[i].Sequence, InviteOutcome.AlreadyInvited, ReasonCodes.PendingInvitation, "An invitation is pending.", null, now),
                     _ => default(InviteEntryUpdate?),
                 };
@@ -308,7 +373,7 @@ internal sealed partial class ImportRun
         while (true)
         {
             var page = await _context.Store.ListEntriesAsync(
-                TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = 1000 }, CancellationToken.None)
+                TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = 1000, IncludeTotalCount = false }, CancellationToken.None)
                 .ConfigureAwait(false);
             if (page.Items.Count == 0)
             {
@@ -335,6 +400,44 @@ internal sealed partial class ImportRun
         return skipped;
     }
 
+    /// <summary>
+    /// Refuses a file whose content this tenant imported within <see cref="BulkInviteOptions.RepeatUploadWindow"/>,
+    /// unless the request allows it; previews are never refused and never count.
+    /// </summary>
+    private async Task CheckRepeatUploadAsync(BulkInviteRequest request, CancellationToken cancellationToken)
+    {
+        var window = Options.RepeatUploadWindow;
+        if (_isPreview || request.AllowRepeatUpload || window <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var earlier = await _context.Store.ListImportsAsync(
+            TenantId,
+            new ImportQuery { ContentHash = _report.ContentHash, From = _report.CreatedAt - window, Limit = 2 },
+            cancellationToken).ConfigureAwait(false);
+        if (earlier.Items.FirstOrDefault(r => r.ImportId != ImportId) is { } previous)
+        {
+            throw new InviteRepeatUploadException(
+                $"The same file was imported at {previous.CreatedAt:u} (import {previous.ImportId}); nothing was sent. Import it again on purpose with AllowRepeatUpload.",
+                previous.ImportId,
+                previous.CreatedAt);
+        }
+    }
+
+    /// <summary>Counts the stored outcomes of a resumed import (its last summary may predate the interruption).</summary>
+    private async Task CountStoredOutcomesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var outcome in Enum.GetValues<InviteOutcome>())
+        {
+            var page = await _context.Store.ListEntriesAsync(
+                TenantId, ImportId, new EntryQuery { Outcome = outcome, Limit = 1 }, cancellationToken).ConfigureAwait(false);
+            _tally.Add(outcome, Math.Max(page.TotalCount, 0));
+        }
+
+        _entriesRead = _tally.Total;
+    }
+
     private async Task<BulkInviteReport> FinishAsync(ImportStatus status, string? error)
     {
         _stage = ImportStage.Finished;
@@ -343,6 +446,7 @@ internal sealed partial class ImportRun
             Status = status,
             Counts = _tally.ToCounts(),
             CompletedAt = _context.Time.GetUtcNow(),
+            UpdatedAt = _context.Time.GetUtcNow(),
             Error = error,
         };
         await _context.Store.UpdateImportAsync(_report, CancellationToken.None).ConfigureAwait(false);
@@ -362,7 +466,7 @@ internal sealed partial class ImportRun
         }
 
         _lastCheckpoint = now;
-        _report = _report with { Counts = _tally.ToCounts() };
+        _report = _report with { Counts = _tally.ToCounts(), UpdatedAt = _context.Time.GetUtcNow() };
         await _context.Store.UpdateImportAsync(_report, CancellationToken.None).ConfigureAwait(false);
         ReportProgress();
     }

@@ -11,6 +11,8 @@ internal sealed class OutcomeTally
 
     public void Add(InviteOutcome outcome) => _counts[(int)outcome]++;
 
+    public void Add(InviteOutcome outcome, long count) => _counts[(int)outcome] += count;
+
     public void Move(InviteOutcome from, InviteOutcome to)
     {
         _counts[(int)from]--;

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using BulkInvite.Cli.Output;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulkInvite.Cli.Commands;
+
+/// <summary>
+/// <c>bulkinvite resume ID</c>: sends what an interrupted import left pending (the process died, or the mail server
+/// was down), with the same sender switches as <c>send</c>. Nobody is invited twice; nobody is lost.
+/// </summary>
+internal static class ResumeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var id = new Argument<Guid>("ID") { Description = "The import's id (see 'bulkinvite history')." };
+        var database = DatabaseOption.Create();
+        var existingUsers = new Option<string?>("--existing-users") { Description = "A file of existing users' addresses, one a line." };
+        var format = new Option<ReportFormat?>("--format") { Description = "table, csv or json (default: table on a terminal, json otherwise)." };
+        var summary = new Option<bool>("--summary") { Description = "Print only the counts." };
+        var force = new Option<bool>("--force")
+        {
+            Description = "Resume although the import recorded progress less than 2 minutes ago (only when you know its process has stopped).",
+        };
+        var senders = new SenderSwitches();
+        var command = new Command("resume", "Send the entries an interrupted import left pending.") { id, database, existingUsers, format, summary, force };
+        senders.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var (addSender, error) = senders.Read(result, console);
+            if (addSender is null)
+            {
+                await console.Error.WriteLineAsync("bulkinvite: " + error).ConfigureAwait(false);
+                return CliApp.ExitError;
+            }
+
+            FileUserDirectory? directory = null;
+            if (result.GetValue(existingUsers) is { } usersPath)
+            {
+                directory = await FileUserDirectory.LoadAsync(usersPath, EmailValidator.Default, cancellationToken).ConfigureAwait(false);
+            }
+
+            var forced = result.GetValue(force);
+            Action<BulkInviteOptions> configure = o => o.ResumeAfterInactivity = forced ? TimeSpan.Zero : o.ResumeAfterInactivity;
+            var provider = await CliHost.BuildAsync(console, result.GetValue(database)!, configure, builder =>
+            {
+                if (directory is not null)
+                {
+                    builder.AddUserExistenceCheck(_ => directory);
+                }
+                else
+                {
+                    builder.WithoutUserExistenceCheck();
+                }
+
+                addSender(builder);
+            }).ConfigureAwait(false);
+            if (provider is null)
+            {
+                return CliApp.ExitError;
+            }
+
+            await using (provider.ConfigureAwait(false))
+            {
+                var scope = provider.CreateAsyncScope();
+                await using (scope.ConfigureAwait(false))
+                {
+                    var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
+                    BulkInviteReport report;
+                    try
+                    {
+                        using var progress = console.IsErrorTerminal ? new TerminalProgress(console.Error) : null;
+                        report = await service.ResumeAsync(CliHost.TenantId, result.GetValue(id), progress, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or InvitationTransportException)
+                    {
+                        await console.Error.WriteLineAsync("bulkinvite: cannot resume: " + CliHost.OneLine(ex.Message)).ConfigureAwait(false);
+                        return CliApp.ExitError;
+                    }
+
+                    var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
+                    await ReportWriters.WriteAsync(service, report, chosen, result.GetValue(summary), console.Output, cancellationToken).ConfigureAwait(false);
+                    return CliApp.ExitOk;
+                }
+            }
+        });
+        return command;
+    }
+}

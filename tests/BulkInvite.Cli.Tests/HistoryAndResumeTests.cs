@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BulkInvite.Smtp.Tests.Transport;
+
+namespace BulkInvite.Cli.Tests;
+
+[TestFixture]
+public sealed class HistoryAndResumeTests
+{
+    private static string NewDatabase() => Path.Combine(Path.GetTempPath(), "bulkinvite-cli-tests", Guid.NewGuid().ToString("N"), "history.db");
+
+    private static string NewPickup() => Path.Combine(Path.GetTempPath(), "bulkinvite-cli-tests", Guid.NewGuid().ToString("N"), "pickup");
+
+    [Test]
+    public async Task History_lists_imports_across_runs_and_report_shows_one_of_them()
+    {
+        var db = NewDatabase();
+        var first = CliRunner.TempFile("first.txt", "a@example.com\nbad\n");
+        var second = CliRunner.TempFile("second.txt", "b@example.com\nc@example.com\n");
+        Assert.That((await CliRunner.RunAsync(string.Empty, "send", first, "--db", db, "--pickup", NewPickup())).ExitCode, Is.Zero);
+        Assert.That((await CliRunner.RunAsync(string.Empty, "send", second, "--db", db, "--pickup", NewPickup())).ExitCode, Is.Zero);
+
+        var history = await CliRunner.RunAsync(string.Empty, "history", "--db", db, "--format", "json");
+
+        using var json = JsonDocument.Parse(history.Output);
+        var imports = json.RootElement.GetProperty("imports").EnumerateArray().ToList();
+        Assert.That(imports.Select(i => i.GetProperty("fileName").GetString()), Is.EqualTo(new[] { "second.txt", "first.txt" }));
+        var firstId = imports[1].GetProperty("importId").GetString()!;
+
+        var report = await CliRunner.RunAsync(string.Empty, "report", firstId, "--db", db, "--outcome", "Invalid", "--format", "json");
+
+        using var reportJson = JsonDocument.Parse(report.Output);
+        Assert.That(reportJson.RootElement.GetProperty("counts").GetProperty("Invited").GetInt64(), Is.EqualTo(1));
+        Assert.That(reportJson.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("address").GetString()), Is.EqualTo(new[] { "bad" }));
+    }
+
+    [Test]
+    public async Task The_same_file_sent_twice_is_refused_unless_allowed()
+    {
+        var db = NewDatabase();
+        var file = CliRunner.TempFile("list.txt", "a@example.com\n");
+        await CliRunner.RunAsync(string.Empty, "send", file, "--db", db, "--pickup", NewPickup());
+
+        var again = await CliRunner.RunAsync(string.Empty, "send", file, "--db", db, "--pickup", NewPickup());
+        var allowed = await CliRunner.RunAsync(string.Empty, "send", file, "--db", db, "--pickup", NewPickup(), "--allow-repeat");
+
+        Assert.That(again.ExitCode, Is.Not.Zero);
+        Assert.That(again.Error, Does.Contain("--allow-repeat"));
+        Assert.That(allowed.ExitCode, Is.Zero, allowed.Error);
+    }
+
+    [Test]
+    public async Task A_report_of_an_unknown_import_is_a_one_line_error()
+    {
+        var result = await CliRunner.RunAsync(string.Empty, "report", Guid.NewGuid().ToString(), "--db", NewDatabase());
+
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(result.Error, Does.StartWith("bulkinvite: there is no import"));
+    }
+
+    /// <summary>
+    /// The promise of resume, proven with a real crash: the sending process is killed in the middle of sending, then
+    /// the import is resumed against the same database file and the same SMTP server. Every address receives its
+    /// invitation; only a message the server had accepted but whose outcome was not yet stored can arrive twice,
+    /// and with one connection there is at most one such message.
+    /// </summary>
+    [Test]
+    public async Task An_import_killed_while_sending_is_resumed_and_every_address_gets_exactly_one_invitation_but_at_most_one()
+    {
+        const int Count = 150;
+        await using var server = await TestSmtpServer.StartAsync(new TestSmtpServerOptions { ReplyDelay = TimeSpan.FromMilliseconds(20) });
+        var db = NewDatabase();
+        var file = CliRunner.TempFile("crash.txt", string.Join('\n', Enumerable.Range(1, Count).Select(i => $"user{i}@example.com")));
+        string[] smtp = ["--smtp", $"127.0.0.1:{server.Port}", "--tls", "none", "--connections", "1"];
+
+        var child = CliRunner.StartProcess(["send", file, "--db", db, .. smtp, "--format", "json"]);
+        var deadline = Stopwatch.StartNew();
+        while (server.Store.Messages.Count < 30 && deadline.Elapsed < TimeSpan.FromSeconds(60) && !child.HasExited)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(child.HasExited, Is.False, "the import must still be sending when it is killed");
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync();
+        var beforeResume = server.Store.Messages.Count;
+        Assert.That(beforeResume, Is.InRange(30, Count - 1));
+
+        using var history = JsonDocument.Parse((await CliRunner.RunAsync(string.Empty, "history", "--db", db, "--format", "json")).Output);
+        var import = history.RootElement.GetProperty("imports")[0];
+        Assert.That(import.GetProperty("status").GetString(), Is.EqualTo("Running"));
+        var id = import.GetProperty("importId").GetString()!;
+
+        var refused = await CliRunner.RunAsync(string.Empty, ["resume", id, "--db", db, .. smtp]);
+        Assert.That(refused.ExitCode, Is.Not.Zero, "an import that was active a moment ago is not resumed without --force");
+
+        var resumed = await CliRunner.RunAsync(string.Empty, ["resume", id, "--db", db, .. smtp, "--force", "--format", "json"]);
+
+        Assert.That(resumed.ExitCode, Is.Zero, resumed.Error);
+        using var report = JsonDocument.Parse(resumed.Output);
+        Assert.That(report.RootElement.GetProperty("counts").GetProperty("Invited").GetInt64(), Is.EqualTo(Count));
+        Assert.That(report.RootElement.GetProperty("counts").GetProperty("Pending").GetInt64(), Is.Zero);
+        var perAddress = server.Store.Messages.SelectMany(m => m.Recipients).GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Multiple(() =>
+        {
+            Assert.That(perAddress.Keys, Is.EquivalentTo(Enumerable.Range(1, Count).Select(i => $"user{i}@example.com")), "nobody is lost");
+            Assert.That(perAddress.Values.Count(n => n > 1), Is.LessThanOrEqualTo(1), "at most the one message in flight at the kill arrives twice");
+            Assert.That(perAddress.Values.Max(), Is.LessThanOrEqualTo(2));
+        });
+    }
+}
