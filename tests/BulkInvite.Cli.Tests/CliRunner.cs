@@ -10,7 +10,12 @@ internal static class CliRunner
     {
         using var output = new MemoryStream();
         using var error = new StringWriter();
-        var console = new CliConsole(new MemoryStream(stdin), output, error, IsOutputTerminal: false);
+        // Each run gets a history database of its own unless the test names one with --db.
+        var database = Path.Combine(Path.GetTempPath(), "bulkinvite-cli-tests", Guid.NewGuid().ToString("N"), "history.db");
+        var console = new CliConsole(new MemoryStream(stdin), output, error, IsOutputTerminal: false)
+        {
+            GetEnvironmentVariable = name => name == "BULKINVITE_DB" ? database : Environment.GetEnvironmentVariable(name),
+        };
         var exit = await CliApp.RunAsync(args, console);
         return new CliResult(exit, output.ToArray(), error.ToString());
     }
@@ -52,6 +57,7 @@ internal static class CliRunner
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        start.Environment["BULKINVITE_DB"] = Path.Combine(Path.GetTempPath(), "bulkinvite-cli-tests", Guid.NewGuid().ToString("N"), "history.db");
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {

@@ -240,6 +240,8 @@ public sealed partial class SqliteInviteHistoryStoreTests
         yield return new TestCaseData(SqliteSql.CountImports, "USING COVERING INDEX ix_imports_history").SetName("History count uses ix_imports_history alone");
         yield return new TestCaseData(SqliteSql.ListImportsWithPreviews, "USING INDEX ix_imports_history").SetName("History page with previews uses ix_imports_history");
         yield return new TestCaseData(SqliteSql.CountImportsWithPreviews, "USING COVERING INDEX ix_imports_history").SetName("History count with previews uses ix_imports_history alone");
+        yield return new TestCaseData(SqliteSql.ListImportsWithContentHash, "USING INDEX ix_imports_content").SetName("Repeat-upload lookup uses ix_imports_content");
+        yield return new TestCaseData(SqliteSql.CountImportsWithContentHash, "USING INDEX ix_imports_content").SetName("Repeat-upload count uses ix_imports_content");
         yield return new TestCaseData(SqliteSql.SelectImport, "USING INDEX sqlite_autoindex_imports_1").SetName("Import lookup uses the primary key");
         yield return new TestCaseData(SqliteSql.UpdateEntry, "USING PRIMARY KEY").SetName("Entry update uses the primary key");
     }

@@ -13,7 +13,7 @@ internal static class HistoryCommand
 {
     public static Command Create(CliConsole console)
     {
-        var database = DatabaseOption.Create();
+        var database = DatabaseOption.Create(console);
         var limit = new Option<int>("--limit") { Description = "The most imports to list.", DefaultValueFactory = _ => 50 };
         var previews = new Option<bool>("--previews") { Description = "List previews too." };
         var format = new Option<ReportFormat?>("--format") { Description = "table or json (default: table on a terminal, json otherwise)." };

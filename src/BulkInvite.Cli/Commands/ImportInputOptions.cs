@@ -8,6 +8,8 @@ internal sealed class ImportInputOptions
 {
     private readonly ValidationSwitches _switches = new();
 
+    public ImportInputOptions(CliConsole console) => Database = DatabaseOption.Create(console);
+
     public Argument<string> File { get; } = new("FILE") { Description = "The file of addresses (plain text, mail-client lists or CSV with a header); '-' reads standard input." };
 
     public Option<string?> ExistingUsers { get; } = new("--existing-users")
@@ -25,7 +27,7 @@ internal sealed class ImportInputOptions
 
     public Option<long?> MaxBytes { get; } = new("--max-bytes") { Description = "The largest file accepted, in bytes (default 256 MiB)." };
 
-    public Option<string> Database { get; } = DatabaseOption.Create();
+    public Option<string> Database { get; }
 
     public void AddTo(Command command)
     {

@@ -10,7 +10,7 @@ internal static class PreviewCommand
 {
     public static Command Create(CliConsole console)
     {
-        var input = new ImportInputOptions();
+        var input = new ImportInputOptions(console);
         var command = new Command("preview", "Classify every entry of a file as an import would, and send nothing.");
         input.AddTo(command);
         command.SetAction((result, cancellationToken) => CliImport.RunAsync(input.Read(result, console), console, addSender: null, cancellationToken));

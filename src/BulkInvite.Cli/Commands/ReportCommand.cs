@@ -10,7 +10,7 @@ internal static class ReportCommand
     public static Command Create(CliConsole console)
     {
         var id = new Argument<Guid>("ID") { Description = "The import's id (see 'bulkinvite history')." };
-        var database = DatabaseOption.Create();
+        var database = DatabaseOption.Create(console);
         var outcome = new Option<InviteOutcome?>("--outcome") { Description = "Only entries with this outcome (for example Failed or Invalid)." };
         var format = new Option<ReportFormat?>("--format") { Description = "table, csv or json (default: table on a terminal, json otherwise)." };
         var summary = new Option<bool>("--summary") { Description = "Print only the counts." };

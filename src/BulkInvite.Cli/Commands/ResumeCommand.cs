@@ -13,7 +13,7 @@ internal static class ResumeCommand
     public static Command Create(CliConsole console)
     {
         var id = new Argument<Guid>("ID") { Description = "The import's id (see 'bulkinvite history')." };
-        var database = DatabaseOption.Create();
+        var database = DatabaseOption.Create(console);
         var existingUsers = new Option<string?>("--existing-users") { Description = "A file of existing users' addresses, one a line." };
         var format = new Option<ReportFormat?>("--format") { Description = "table, csv or json (default: table on a terminal, json otherwise)." };
         var summary = new Option<bool>("--summary") { Description = "Print only the counts." };

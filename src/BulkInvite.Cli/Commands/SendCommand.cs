@@ -10,7 +10,7 @@ internal static class SendCommand
 {
     public static Command Create(CliConsole console)
     {
-        var input = new ImportInputOptions();
+        var input = new ImportInputOptions(console);
         var senders = new SenderSwitches();
         var allowRepeat = new Option<bool>("--allow-repeat") { Description = "Import the file even if the same content was imported within the last day." };
         var command = new Command("send", "Import a file and send one invitation per new address (pickup folder or SMTP).");

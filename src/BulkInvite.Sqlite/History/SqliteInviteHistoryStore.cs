@@ -198,11 +198,18 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 command.Parameters.AddWithValue("$tenant_id", tenantId);
                 command.Parameters.AddWithValue("$from", query.From is { } from ? from.UtcTicks : long.MinValue);
                 command.Parameters.AddWithValue("$to", query.To is { } to ? to.UtcTicks : long.MaxValue);
-                command.Parameters.AddWithValue("$content_hash", (object?)query.ContentHash ?? DBNull.Value);
+                if (query.ContentHash is { } hash)
+                {
+                    command.Parameters.AddWithValue("$content_hash", hash);
+                    command.Parameters.AddWithValue("$previews", query.IncludePreviews ? 1 : 0);
+                }
             }
 
             long total;
-            var count = Command(connection, transaction, query.IncludePreviews ? SqliteSql.CountImportsWithPreviews : SqliteSql.CountImports);
+            var count = Command(
+                connection,
+                transaction,
+                query.ContentHash is not null ? SqliteSql.CountImportsWithContentHash : query.IncludePreviews ? SqliteSql.CountImportsWithPreviews : SqliteSql.CountImports);
             await using (count.ConfigureAwait(false))
             {
                 Bind(count);
@@ -212,7 +219,10 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
             var items = new List<BulkInviteReport>();
             if (query.Offset < total)
             {
-                var list = Command(connection, transaction, query.IncludePreviews ? SqliteSql.ListImportsWithPreviews : SqliteSql.ListImports);
+                var list = Command(
+                    connection,
+                    transaction,
+                    query.ContentHash is not null ? SqliteSql.ListImportsWithContentHash : query.IncludePreviews ? SqliteSql.ListImportsWithPreviews : SqliteSql.ListImports);
                 await using (list.ConfigureAwait(false))
                 {
                     Bind(list);

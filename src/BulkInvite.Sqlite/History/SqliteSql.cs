@@ -106,7 +106,6 @@ internal static class SqliteSql
     public const string ListImports = "SELECT " + ImportColumns + """
          FROM imports
         WHERE tenant_id = $tenant_id AND is_preview = 0 AND created_at >= $from AND created_at < $to
-          AND ($content_hash IS NULL OR content_hash = $content_hash)
         ORDER BY created_at DESC, import_id DESC
         LIMIT $limit OFFSET $offset
         """;
@@ -114,14 +113,12 @@ internal static class SqliteSql
     public const string CountImports = """
         SELECT COUNT(*) FROM imports
         WHERE tenant_id = $tenant_id AND is_preview = 0 AND created_at >= $from AND created_at < $to
-          AND ($content_hash IS NULL OR content_hash = $content_hash)
         """;
 
     /// <summary>History with previews: two ranges of <c>ix_imports_history</c>, merged and sorted.</summary>
     public const string ListImportsWithPreviews = "SELECT " + ImportColumns + """
          FROM imports
         WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at >= $from AND created_at < $to
-          AND ($content_hash IS NULL OR content_hash = $content_hash)
         ORDER BY created_at DESC, import_id DESC
         LIMIT $limit OFFSET $offset
         """;
@@ -129,7 +126,21 @@ internal static class SqliteSql
     public const string CountImportsWithPreviews = """
         SELECT COUNT(*) FROM imports
         WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at >= $from AND created_at < $to
-          AND ($content_hash IS NULL OR content_hash = $content_hash)
+        """;
+
+    /// <summary>Earlier imports of the same file (repeat uploads): one range of <c>ix_imports_content</c>.</summary>
+    public const string ListImportsWithContentHash = "SELECT " + ImportColumns + """
+         FROM imports
+        WHERE tenant_id = $tenant_id AND content_hash = $content_hash AND created_at >= $from AND created_at < $to
+          AND (is_preview = 0 OR $previews = 1)
+        ORDER BY created_at DESC, import_id DESC
+        LIMIT $limit OFFSET $offset
+        """;
+
+    public const string CountImportsWithContentHash = """
+        SELECT COUNT(*) FROM imports
+        WHERE tenant_id = $tenant_id AND content_hash = $content_hash AND created_at >= $from AND created_at < $to
+          AND (is_preview = 0 OR $previews = 1)
         """;
 
     public const string InsertEntry = """
