@@ -15,26 +15,10 @@ internal static class CsvText
     public static bool LooksLikeFormula(string value) => value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
 
     /// <summary>
-    /// The cell for a text value: empty for <see langword="null"/>; an apostrophe in front of text that looks like
-    /// a formula (spreadsheets show it as text then); quotes around text with a quote, comma or line break, inner
-    /// quotes doubled.
+    /// Appends the cell for a text value: nothing for <see langword="null"/>; an apostrophe in front of text that
+    /// looks like a formula (spreadsheets show it as text then); quotes around text with a quote, comma or line
+    /// break, inner quotes doubled.
     /// </summary>
-    public static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return string.Empty;
-        }
-
-        if (LooksLikeFormula(value))
-        {
-            value = "'" + value;
-        }
-
-        return NeedsQuotes(value) ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
-
-    /// <summary>Appends the cell for a text value (see <see cref="Cell"/>) without building it as a string first.</summary>
     public static StringBuilder AppendCell(StringBuilder row, string? value)
     {
         if (string.IsNullOrEmpty(value))
