@@ -3,7 +3,10 @@ using BulkInvite.Cli.Commands;
 
 namespace BulkInvite.Cli;
 
-/// <summary>The <c>bulkinvite</c> command line: <c>validate</c>, <c>preview</c> and <c>send</c>.</summary>
+/// <summary>
+/// The <c>bulkinvite</c> command line: <c>validate</c>, <c>preview</c>, <c>send</c>, <c>resume</c>, <c>history</c>,
+/// <c>report</c>, <c>export</c>, and the retention commands <c>forget</c> and <c>prune</c>.
+/// </summary>
 internal static class CliApp
 {
     public const int ExitOk = 0;
@@ -11,7 +14,7 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("Validate address lists, preview bulk invitations from a file, and send them.")
+        var root = new RootCommand("Validate address lists, preview bulk invitations from a file, send them, and keep, export and prune their history.")
         {
             ValidateCommand.Create(console),
             PreviewCommand.Create(console),
@@ -19,6 +22,9 @@ internal static class CliApp
             ResumeCommand.Create(console),
             HistoryCommand.Create(console),
             ReportCommand.Create(console),
+            ExportCommand.Create(console),
+            ForgetCommand.Create(console),
+            PruneCommand.Create(console),
         };
 
         var output = new StreamWriter(console.Output, leaveOpen: true) { AutoFlush = true };

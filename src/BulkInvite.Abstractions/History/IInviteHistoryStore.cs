@@ -58,4 +58,32 @@ public interface IInviteHistoryStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>One page of entries; empty when the tenant has no such import.</returns>
     Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a tenant's imports created before a point in time, previews included, with all their entries
+    /// (retention). Other tenants' imports are never touched.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="cutoff">Imports whose <see cref="BulkInviteReport.CreatedAt"/> is earlier than this instant are deleted.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>How many imports were deleted.</returns>
+    /// <remarks>A durable store deletes in one transaction: either every matching import goes, or none.</remarks>
+    Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes every entry of a tenant's imports whose <see cref="InviteEntryResult.Address"/> equals the given
+    /// address ignoring case (<see cref="StringComparison.OrdinalIgnoreCase"/>): a privacy request to forget a
+    /// person. Other tenants' entries are never touched.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="address">The address, as stored (trimmed, without a display name).</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>How many entries were deleted.</returns>
+    /// <remarks>
+    /// The imports' summaries (<see cref="BulkInviteReport.Counts"/>) are left as they are: they are counts, not
+    /// personal data, and keep recording what each import did. Entry counts of a store's pages
+    /// (<see cref="InvitePage{T}.TotalCount"/>) count the remaining entries. A durable store deletes in one
+    /// transaction.
+    /// </remarks>
+    Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default);
 }

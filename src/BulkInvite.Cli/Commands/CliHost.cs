@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,35 @@ internal static class CliHost
             await provider.DisposeAsync().ConfigureAwait(false);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Runs a command that only reads or deletes history: builds the container without a user directory or sender,
+    /// and hands the action a scope's service provider.
+    /// </summary>
+    public static async Task<int> RunOnHistoryAsync(CliConsole console, string databasePath, Func<IServiceProvider, Task<int>> action)
+    {
+        var provider = await BuildAsync(console, databasePath, null, b => b.WithoutUserExistenceCheck()).ConfigureAwait(false);
+        if (provider is null)
+        {
+            return CliApp.ExitError;
+        }
+
+        await using (provider.ConfigureAwait(false))
+        {
+            var scope = provider.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                return await action(scope.ServiceProvider).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Writes one line of text (UTF-8, LF) to the tool's standard output.</summary>
+    public static async Task WriteLineAsync(CliConsole console, string line, CancellationToken cancellationToken)
+    {
+        await console.Output.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken).ConfigureAwait(false);
+        await console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ");

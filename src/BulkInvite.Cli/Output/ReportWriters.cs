@@ -13,6 +13,11 @@ internal static class ReportWriters
     public static Task WriteAsync(
         IBulkInviteService service, BulkInviteReport report, ReportFormat format, bool summaryOnly, Stream output, CancellationToken cancellationToken, InviteOutcome? outcome = null)
     {
+        if (format == ReportFormat.Csv && !summaryOnly)
+        {
+            return InviteReportExport.WriteCsvAsync(service, report.TenantId, report.ImportId, output, outcome, cancellationToken);
+        }
+
         var entries = summaryOnly ? null : ReadEntriesAsync(service, report, outcome, cancellationToken);
         return Create(format, output).WriteAsync(report, entries, cancellationToken);
     }

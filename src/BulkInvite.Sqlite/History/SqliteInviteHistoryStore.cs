@@ -302,6 +302,53 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
+    /// <remarks>Entries and imports are deleted in one transaction, by index.</remarks>
+    public async Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        var deleted = 0;
+        await WriteAsync((tenantId, cutoff), async (connection, transaction, state, ct) =>
+        {
+            var entries = Command(connection, transaction, SqliteSql.DeleteEntriesOfImportsCreatedBefore);
+            await using (entries.ConfigureAwait(false))
+            {
+                entries.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                entries.Parameters.AddWithValue("$cutoff", SqliteRows.Ticks(state.cutoff));
+                await entries.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            var imports = Command(connection, transaction, SqliteSql.DeleteImportsCreatedBefore);
+            await using (imports.ConfigureAwait(false))
+            {
+                imports.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                imports.Parameters.AddWithValue("$cutoff", SqliteRows.Ticks(state.cutoff));
+                deleted = await imports.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The entries are found by the <c>address_key</c> index and deleted in one transaction.</remarks>
+    public async Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(address);
+        long deleted = 0;
+        await WriteAsync((tenantId, address), async (connection, transaction, state, ct) =>
+        {
+            var command = Command(connection, transaction, SqliteSql.DeleteEntriesWithAddress);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                command.Parameters.AddWithValue("$address_key", SqliteRows.AddressKey(state.address));
+                deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
     /// <summary>Closes the store's pooled connections to the database file; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {

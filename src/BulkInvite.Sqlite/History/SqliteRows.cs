@@ -8,6 +8,13 @@ internal static class SqliteRows
 {
     public static string Key(Guid importId) => importId.ToString("D", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The <c>address_key</c> column: the address in invariant upper case. <see cref="StringComparison.OrdinalIgnoreCase"/>
+    /// compares invariant upper-case forms, so equal keys are the addresses the in-memory store finds equal; a
+    /// lower-case key would disagree for a few characters (the dotless i, the Kelvin sign).
+    /// </summary>
+    public static string AddressKey(string address) => address.ToUpperInvariant();
+
     public static long Ticks(DateTimeOffset value) => value.UtcTicks;
 
     public static long OffsetMinutes(DateTimeOffset value) => (long)value.Offset.TotalMinutes;
@@ -89,6 +96,7 @@ internal static class SqliteRows
         command.Add("$sequence", SqliteType.Integer);
         command.Add("$line", SqliteType.Integer);
         command.Add("$address", SqliteType.Text);
+        command.Add("$address_key", SqliteType.Text);
         command.Add("$outcome", SqliteType.Integer);
         command.Add("$reason", SqliteType.Text);
         command.Add("$detail", SqliteType.Text);
@@ -105,6 +113,7 @@ internal static class SqliteRows
         command.Set("$sequence", entry.Sequence);
         command.Set("$line", entry.Line);
         command.Set("$address", entry.Address);
+        command.Set("$address_key", AddressKey(entry.Address));
         command.Set("$outcome", (long)entry.Outcome);
         command.Set("$reason", entry.Reason);
         command.Set("$detail", entry.Detail);

@@ -50,6 +50,7 @@ internal static class SqliteSql
             sequence INTEGER NOT NULL,
             line INTEGER NOT NULL,
             address TEXT NOT NULL,
+            address_key TEXT NOT NULL,
             outcome INTEGER NOT NULL,
             reason TEXT NULL,
             detail TEXT NULL,
@@ -62,6 +63,7 @@ internal static class SqliteSql
             PRIMARY KEY (import_id, sequence)
         ) WITHOUT ROWID;
         CREATE INDEX ix_entries_outcome ON entries (import_id, outcome, sequence);
+        CREATE INDEX ix_entries_address ON entries (address_key);
         PRAGMA user_version = 1;
         """;
 
@@ -145,10 +147,10 @@ internal static class SqliteSql
 
     public const string InsertEntry = """
         INSERT INTO entries (
-            import_id, sequence, line, address, outcome, reason, detail, duplicate_of_line, status_code,
+            import_id, sequence, line, address, address_key, outcome, reason, detail, duplicate_of_line, status_code,
             display_name, fields, updated_at, updated_offset
         ) VALUES (
-            $import_id, $sequence, $line, $address, $outcome, $reason, $detail, $duplicate_of_line, $status_code,
+            $import_id, $sequence, $line, $address, $address_key, $outcome, $reason, $detail, $duplicate_of_line, $status_code,
             $display_name, $fields, $updated_at, $updated_offset
         )
         """;
@@ -193,5 +195,29 @@ internal static class SqliteSql
     public const string CountEntriesWithOutcome = """
         SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.outcome = $outcome
+        """;
+
+    /// <summary>Retention, first step: the entries of a tenant's imports created before the cutoff, by primary key.</summary>
+    public const string DeleteEntriesOfImportsCreatedBefore = """
+        DELETE FROM entries
+        WHERE import_id IN (
+            SELECT import_id FROM imports
+            WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at < $cutoff)
+        """;
+
+    /// <summary>Retention, second step: the imports themselves, a range of <c>ix_imports_history</c>.</summary>
+    public const string DeleteImportsCreatedBefore = """
+        DELETE FROM imports
+        WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at < $cutoff
+        """;
+
+    /// <summary>
+    /// A privacy request: the entries with one address key (<c>ix_entries_address</c>), each checked against its
+    /// import's tenant by primary key.
+    /// </summary>
+    public const string DeleteEntriesWithAddress = """
+        DELETE FROM entries
+        WHERE address_key = $address_key
+          AND EXISTS (SELECT 1 FROM imports AS i WHERE i.import_id = entries.import_id AND i.tenant_id = $tenant_id)
         """;
 }

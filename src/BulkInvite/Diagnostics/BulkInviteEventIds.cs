@@ -32,4 +32,10 @@ public static class BulkInviteEventIds
 
     /// <summary>The transport is unavailable; the import stops with its unsent entries pending.</summary>
     public const int TransportUnavailable = 1101;
+
+    /// <summary>A tenant's imports older than a cutoff were deleted (1200-1299: retention).</summary>
+    public const int HistoryDeleted = 1200;
+
+    /// <summary>A tenant's report rows of one address were deleted on request; the address is not logged.</summary>
+    public const int AddressForgotten = 1201;
 }

@@ -44,4 +44,12 @@ internal static partial class Log
     [LoggerMessage(EventId = BulkInviteEventIds.TransportUnavailable, Level = LogLevel.Error,
         Message = "Import {ImportId}: the transport is unavailable; unsent entries stay pending")]
     public static partial void TransportUnavailable(ILogger logger, Exception exception, Guid importId);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.HistoryDeleted, Level = LogLevel.Information,
+        Message = "Deleted {Imports} imports of tenant {TenantId} created before {Cutoff:O}")]
+    public static partial void HistoryDeleted(ILogger logger, int imports, string tenantId, DateTimeOffset cutoff);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.AddressForgotten, Level = LogLevel.Information,
+        Message = "Deleted {Entries} report entries of one address for tenant {TenantId}")]
+    public static partial void AddressForgotten(ILogger logger, long entries, string tenantId);
 }

@@ -206,6 +206,61 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
         }
     }
 
+    /// <inheritdoc />
+    public Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var deleted = 0;
+        foreach (var (importId, data) in _imports)
+        {
+            bool expired;
+            lock (data)
+            {
+                expired = string.Equals(data.Report.TenantId, tenantId, StringComparison.Ordinal) && data.Report.CreatedAt < cutoff;
+            }
+
+            if (expired && _imports.TryRemove(new KeyValuePair<Guid, ImportData>(importId, data)))
+            {
+                deleted++;
+            }
+        }
+
+        return Task.FromResult(deleted);
+    }
+
+    /// <inheritdoc />
+    public Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(address);
+        cancellationToken.ThrowIfCancellationRequested();
+        var deleted = 0L;
+        foreach (var data in _imports.Values)
+        {
+            lock (data)
+            {
+                if (!string.Equals(data.Report.TenantId, tenantId, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                deleted += data.Entries.RemoveAll(entry =>
+                {
+                    if (!string.Equals(entry.Address, address, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return false;
+                    }
+
+                    data.Counts[(int)entry.Outcome]--;
+                    return true;
+                });
+            }
+        }
+
+        return Task.FromResult(deleted);
+    }
+
     private ImportData? Find(string tenantId, Guid importId)
     {
         if (!_imports.TryGetValue(importId, out var data))

@@ -1,3 +1,4 @@
+using BulkInvite.Diagnostics;
 using BulkInvite.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -130,6 +131,23 @@ internal sealed class BulkInviteService : IBulkInviteService
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         return _context.Store.ListImportsAsync(tenantId, query, cancellationToken);
+    }
+
+    public async Task<int> DeleteHistoryBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        var deleted = await _context.Store.DeleteImportsCreatedBeforeAsync(tenantId, cutoff, cancellationToken).ConfigureAwait(false);
+        Log.HistoryDeleted(_context.Logger, deleted, tenantId, cutoff);
+        return deleted;
+    }
+
+    public async Task<long> ForgetAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        var deleted = await _context.Store.DeleteAddressAsync(tenantId, address.Trim(), cancellationToken).ConfigureAwait(false);
+        Log.AddressForgotten(_context.Logger, deleted, tenantId);
+        return deleted;
     }
 
     private static void ValidateRequest(BulkInviteRequest request)

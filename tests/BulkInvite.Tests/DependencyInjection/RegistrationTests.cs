@@ -162,6 +162,12 @@ public sealed class RegistrationTests
 
         public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
             => _inner.ListEntriesAsync(tenantId, importId, query, cancellationToken);
+
+        public Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+            => _inner.DeleteImportsCreatedBeforeAsync(tenantId, cutoff, cancellationToken);
+
+        public Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
+            => _inner.DeleteAddressAsync(tenantId, address, cancellationToken);
     }
 
     private sealed class HostParser : IInviteFileParser

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulkInvite.Cli.Commands;
+
+/// <summary><c>bulkinvite forget ADDRESS</c>: deletes every report row of one address (a privacy request).</summary>
+internal static class ForgetCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var address = new Argument<string>("ADDRESS") { Description = "The address to forget, compared ignoring case." };
+        var database = DatabaseOption.Create();
+        var command = new Command("forget", "Delete every report row of one address from the history; the imports' counts are kept.") { address, database };
+        command.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValue(address)))
+            {
+                result.AddError("Give the address to forget.");
+            }
+        });
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        {
+            var service = services.GetRequiredService<IBulkInviteService>();
+            var deleted = await service.ForgetAddressAsync(CliHost.TenantId, result.GetValue(address)!, cancellationToken).ConfigureAwait(false);
+            await CliHost.WriteLineAsync(console, $"Deleted {deleted} report row(s) of that address.", cancellationToken).ConfigureAwait(false);
+            return CliApp.ExitOk;
+        }));
+        return command;
+    }
+}
