@@ -13,7 +13,7 @@ internal static class ExportCommand
     public static Command Create(CliConsole console)
     {
         var id = new Argument<Guid>("ID") { Description = "The import's id (see 'bulkinvite history')." };
-        var database = DatabaseOption.Create();
+        var database = DatabaseOption.Create(console);
         var format = new Option<ExportFormat?>("--format") { Description = "csv or jsonl (default: csv)." };
         var failedOnly = new Option<bool>("--failed-only")
         {

@@ -9,7 +9,7 @@ internal static class ForgetCommand
     public static Command Create(CliConsole console)
     {
         var address = new Argument<string>("ADDRESS") { Description = "The address to forget, compared ignoring case." };
-        var database = DatabaseOption.Create();
+        var database = DatabaseOption.Create(console);
         var command = new Command("forget", "Delete every report row of one address from the history; the imports' counts are kept.") { address, database };
         command.Validators.Add(result =>
         {

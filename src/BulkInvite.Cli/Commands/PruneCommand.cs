@@ -17,7 +17,7 @@ internal static class PruneCommand
                 result.AddError("--older-than must be 0 days or more.");
             }
         });
-        var database = DatabaseOption.Create();
+        var database = DatabaseOption.Create(console);
         var command = new Command("prune", "Delete old imports and their reports from the history.") { olderThan, database };
         command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
         {
