@@ -49,7 +49,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
         }.ToString();
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
-            $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds};");
+            $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
     }
 
     /// <inheritdoc />
