@@ -30,8 +30,23 @@ internal static class CliApp
         var output = new StreamWriter(console.Output, leaveOpen: true) { AutoFlush = true };
         await using (output.ConfigureAwait(false))
         {
-            var configuration = new InvocationConfiguration { Output = output, Error = console.Error };
-            return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            var configuration = new InvocationConfiguration { Output = output, Error = console.Error, EnableDefaultExceptionHandler = false };
+            try
+            {
+                return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await console.Error.WriteLineAsync("bulkinvite: cancelled.").ConfigureAwait(false);
+                return ExitError;
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Anything the commands do not handle themselves (a damaged history database, a full disk):
+                // one line, no stack trace.
+                await console.Error.WriteLineAsync($"bulkinvite: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+                return ExitError;
+            }
         }
     }
 }

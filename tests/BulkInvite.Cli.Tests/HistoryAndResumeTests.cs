@@ -50,6 +50,20 @@ public sealed class HistoryAndResumeTests
     }
 
     [Test]
+    public async Task A_damaged_history_database_is_a_one_line_error_without_a_stack_trace()
+    {
+        var db = NewDatabase();
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        await File.WriteAllTextAsync(db, string.Concat(Enumerable.Repeat("this is not a SQLite database. ", 200)));
+
+        var result = await CliRunner.RunAsync(string.Empty, "history", "--db", db);
+
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(result.Error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), result.Error);
+        Assert.That(result.Error, Does.StartWith("bulkinvite: ").And.Not.Contain("   at "));
+    }
+
+    [Test]
     public async Task A_report_of_an_unknown_import_is_a_one_line_error()
     {
         var result = await CliRunner.RunAsync(string.Empty, "report", Guid.NewGuid().ToString(), "--db", NewDatabase());
