@@ -35,9 +35,17 @@ internal static class CliHost
     /// Runs a command that only reads or deletes history: builds the container without a user directory or sender,
     /// and hands the action a scope's service provider.
     /// </summary>
-    public static async Task<int> RunOnHistoryAsync(CliConsole console, string databasePath, Func<IServiceProvider, Task<int>> action)
+    public static Task<int> RunOnHistoryAsync(CliConsole console, string databasePath, Func<IServiceProvider, Task<int>> action)
+        => RunAsync(console, databasePath, null, b => b.WithoutUserExistenceCheck(), action);
+
+    /// <summary>
+    /// Builds and validates the container, and hands the action a scope's service provider; settings that fail
+    /// validation are written to stderr and end the command with an error.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        CliConsole console, string databasePath, Action<BulkInviteOptions>? configure, Action<IBulkInviteBuilder> register, Func<IServiceProvider, Task<int>> action)
     {
-        var provider = await BuildAsync(console, databasePath, null, b => b.WithoutUserExistenceCheck()).ConfigureAwait(false);
+        var provider = await BuildAsync(console, databasePath, configure, register).ConfigureAwait(false);
         if (provider is null)
         {
             return CliApp.ExitError;
@@ -50,6 +58,19 @@ internal static class CliHost
             {
                 return await action(scope.ServiceProvider).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Registers the tool's user directory, or opts out of the check when no file of existing users was given.</summary>
+    public static void AddUserDirectory(IBulkInviteBuilder builder, FileUserDirectory? directory)
+    {
+        if (directory is not null)
+        {
+            builder.AddUserExistenceCheck(_ => directory);
+        }
+        else
+        {
+            builder.WithoutUserExistenceCheck();
         }
     }
 

@@ -35,72 +35,54 @@ internal static class CliImport
             await console.Error.WriteLineAsync("bulkinvite: no --existing-users file given: nobody is treated as an existing user.").ConfigureAwait(false);
         }
 
-        var provider = await CliHost.BuildAsync(
-            console,
-            settings.DatabasePath,
-            o =>
-            {
-                ValidationSwitches.Apply(settings.Validation, o.Validation);
-                o.MaxEntries = settings.MaxEntries ?? o.MaxEntries;
-                o.MaxFileBytes = settings.MaxBytes ?? o.MaxFileBytes;
-            },
-            builder =>
-            {
-                if (directory is not null)
-                {
-                    builder.AddUserExistenceCheck(_ => directory);
-                }
-                else
-                {
-                    builder.WithoutUserExistenceCheck();
-                }
-
-                addSender?.Invoke(builder);
-            }).ConfigureAwait(false);
-        if (provider is null)
+        void Configure(BulkInviteOptions o)
         {
-            return CliApp.ExitError;
+            ValidationSwitches.Apply(settings.Validation, o.Validation);
+            o.MaxEntries = settings.MaxEntries ?? o.MaxEntries;
+            o.MaxFileBytes = settings.MaxBytes ?? o.MaxFileBytes;
         }
 
-        await using (provider.ConfigureAwait(false))
+        void Register(IBulkInviteBuilder builder)
         {
-            var scope = provider.CreateAsyncScope();
-            await using (scope.ConfigureAwait(false))
+            CliHost.AddUserDirectory(builder, directory);
+            addSender?.Invoke(builder);
+        }
+
+        return await CliHost.RunAsync(console, settings.DatabasePath, Configure, Register, async services =>
+        {
+            var service = services.GetRequiredService<IBulkInviteService>();
+            var importId = Guid.NewGuid();
+            BulkInviteReport report;
+            try
             {
-                var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
-                var importId = Guid.NewGuid();
-                BulkInviteReport report;
-                try
-                {
-                    report = await RunAsync(service, importId, settings, console, send: addSender is not null, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InviteFileFormatException or InviteLimitExceededException or ArgumentException)
-                {
-                    var where = ex is InviteFileFormatException { LineNumber: { } line } ? $" (line {line})" : string.Empty;
-                    await console.Error.WriteLineAsync($"bulkinvite: cannot read '{settings.Path}'{where}: {CliHost.OneLine(ex.Message)}").ConfigureAwait(false);
-                    return CliApp.ExitError;
-                }
-                catch (InviteRepeatUploadException ex)
-                {
-                    await console.Error.WriteLineAsync($"bulkinvite: {CliHost.OneLine(ex.Message)} Use --allow-repeat to send it again.").ConfigureAwait(false);
-                    return CliApp.ExitError;
-                }
-                catch (InvitationTransportException ex)
-                {
-                    await console.Error.WriteLineAsync(
-                        $"bulkinvite: sending stopped: {CliHost.OneLine(ex.Message)} Unsent entries stay pending: 'bulkinvite resume {importId}' sends them.").ConfigureAwait(false);
-                    if (await service.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false) is { } failed)
-                    {
-                        await ReportWriters.WriteAsync(service, failed, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return CliApp.ExitError;
-                }
-
-                await ReportWriters.WriteAsync(service, report, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
-                return CliApp.ExitOk;
+                report = await RunAsync(service, importId, settings, console, send: addSender is not null, cancellationToken).ConfigureAwait(false);
             }
-        }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InviteFileFormatException or InviteLimitExceededException or ArgumentException)
+            {
+                var where = ex is InviteFileFormatException { LineNumber: { } line } ? $" (line {line})" : string.Empty;
+                await console.Error.WriteLineAsync($"bulkinvite: cannot read '{settings.Path}'{where}: {CliHost.OneLine(ex.Message)}").ConfigureAwait(false);
+                return CliApp.ExitError;
+            }
+            catch (InviteRepeatUploadException ex)
+            {
+                await console.Error.WriteLineAsync($"bulkinvite: {CliHost.OneLine(ex.Message)} Use --allow-repeat to send it again.").ConfigureAwait(false);
+                return CliApp.ExitError;
+            }
+            catch (InvitationTransportException ex)
+            {
+                await console.Error.WriteLineAsync(
+                    $"bulkinvite: sending stopped: {CliHost.OneLine(ex.Message)} Unsent entries stay pending: 'bulkinvite resume {importId}' sends them.").ConfigureAwait(false);
+                if (await service.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false) is { } failed)
+                {
+                    await ReportWriters.WriteAsync(service, failed, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
+                }
+
+                return CliApp.ExitError;
+            }
+
+            await ReportWriters.WriteAsync(service, report, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
+            return CliApp.ExitOk;
+        }).ConfigureAwait(false);
     }
 
     private static async Task<BulkInviteReport> RunAsync(

@@ -18,32 +18,19 @@ internal static class HistoryCommand
         var previews = new Option<bool>("--previews") { Description = "List previews too." };
         var format = new Option<ReportFormat?>("--format") { Description = "table or json (default: table on a terminal, json otherwise)." };
         var command = new Command("history", "List past imports, newest first.") { database, limit, previews, format };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
         {
-            var provider = await CliHost.BuildAsync(console, result.GetValue(database)!, null, b => b.WithoutUserExistenceCheck()).ConfigureAwait(false);
-            if (provider is null)
-            {
-                return CliApp.ExitError;
-            }
-
-            await using (provider.ConfigureAwait(false))
-            {
-                var scope = provider.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
-                {
-                    var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
-                    var page = await service.GetHistoryAsync(
-                        CliHost.TenantId,
-                        new ImportQuery { Limit = Math.Max(1, result.GetValue(limit)), IncludePreviews = result.GetValue(previews) },
-                        cancellationToken).ConfigureAwait(false);
-                    var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
-                    var bytes = chosen == ReportFormat.Json ? Json(page) : Encoding.UTF8.GetBytes(Table(page));
-                    await console.Output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                    await console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    return CliApp.ExitOk;
-                }
-            }
-        });
+            var service = services.GetRequiredService<IBulkInviteService>();
+            var page = await service.GetHistoryAsync(
+                CliHost.TenantId,
+                new ImportQuery { Limit = Math.Max(1, result.GetValue(limit)), IncludePreviews = result.GetValue(previews) },
+                cancellationToken).ConfigureAwait(false);
+            var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
+            var bytes = chosen == ReportFormat.Json ? Json(page) : Encoding.UTF8.GetBytes(Table(page));
+            await console.Output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            await console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return CliApp.ExitOk;
+        }));
         return command;
     }
 

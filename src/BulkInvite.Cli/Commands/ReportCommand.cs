@@ -15,33 +15,20 @@ internal static class ReportCommand
         var format = new Option<ReportFormat?>("--format") { Description = "table, csv or json (default: table on a terminal, json otherwise)." };
         var summary = new Option<bool>("--summary") { Description = "Print only the counts." };
         var command = new Command("report", "Show one import: its counts and one row per entry.") { id, database, outcome, format, summary };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
         {
-            var provider = await CliHost.BuildAsync(console, result.GetValue(database)!, null, b => b.WithoutUserExistenceCheck()).ConfigureAwait(false);
-            if (provider is null)
+            var service = services.GetRequiredService<IBulkInviteService>();
+            var report = await service.GetReportAsync(CliHost.TenantId, result.GetValue(id), cancellationToken).ConfigureAwait(false);
+            if (report is null)
             {
+                await console.Error.WriteLineAsync($"bulkinvite: there is no import {result.GetValue(id)} in '{result.GetValue(database)}'.").ConfigureAwait(false);
                 return CliApp.ExitError;
             }
 
-            await using (provider.ConfigureAwait(false))
-            {
-                var scope = provider.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
-                {
-                    var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
-                    var report = await service.GetReportAsync(CliHost.TenantId, result.GetValue(id), cancellationToken).ConfigureAwait(false);
-                    if (report is null)
-                    {
-                        await console.Error.WriteLineAsync($"bulkinvite: there is no import {result.GetValue(id)} in '{result.GetValue(database)}'.").ConfigureAwait(false);
-                        return CliApp.ExitError;
-                    }
-
-                    var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
-                    await ReportWriters.WriteAsync(service, report, chosen, result.GetValue(summary), console.Output, cancellationToken, result.GetValue(outcome)).ConfigureAwait(false);
-                    return CliApp.ExitOk;
-                }
-            }
-        });
+            var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
+            await ReportWriters.WriteAsync(service, report, chosen, result.GetValue(summary), console.Output, cancellationToken, result.GetValue(outcome)).ConfigureAwait(false);
+            return CliApp.ExitOk;
+        }));
         return command;
     }
 }

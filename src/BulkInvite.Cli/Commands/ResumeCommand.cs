@@ -41,47 +41,31 @@ internal static class ResumeCommand
 
             var forced = result.GetValue(force);
             Action<BulkInviteOptions> configure = o => o.ResumeAfterInactivity = forced ? TimeSpan.Zero : o.ResumeAfterInactivity;
-            var provider = await CliHost.BuildAsync(console, result.GetValue(database)!, configure, builder =>
+            void Register(IBulkInviteBuilder builder)
             {
-                if (directory is not null)
-                {
-                    builder.AddUserExistenceCheck(_ => directory);
-                }
-                else
-                {
-                    builder.WithoutUserExistenceCheck();
-                }
-
+                CliHost.AddUserDirectory(builder, directory);
                 addSender(builder);
-            }).ConfigureAwait(false);
-            if (provider is null)
-            {
-                return CliApp.ExitError;
             }
 
-            await using (provider.ConfigureAwait(false))
+            return await CliHost.RunAsync(console, result.GetValue(database)!, configure, Register, async services =>
             {
-                var scope = provider.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
+                var service = services.GetRequiredService<IBulkInviteService>();
+                BulkInviteReport report;
+                try
                 {
-                    var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
-                    BulkInviteReport report;
-                    try
-                    {
-                        using var progress = console.IsErrorTerminal ? new TerminalProgress(console.Error) : null;
-                        report = await service.ResumeAsync(CliHost.TenantId, result.GetValue(id), progress, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or InvitationTransportException)
-                    {
-                        await console.Error.WriteLineAsync("bulkinvite: cannot resume: " + CliHost.OneLine(ex.Message)).ConfigureAwait(false);
-                        return CliApp.ExitError;
-                    }
-
-                    var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
-                    await ReportWriters.WriteAsync(service, report, chosen, result.GetValue(summary), console.Output, cancellationToken).ConfigureAwait(false);
-                    return CliApp.ExitOk;
+                    using var progress = console.IsErrorTerminal ? new TerminalProgress(console.Error) : null;
+                    report = await service.ResumeAsync(CliHost.TenantId, result.GetValue(id), progress, cancellationToken).ConfigureAwait(false);
                 }
-            }
+                catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or InvitationTransportException)
+                {
+                    await console.Error.WriteLineAsync("bulkinvite: cannot resume: " + CliHost.OneLine(ex.Message)).ConfigureAwait(false);
+                    return CliApp.ExitError;
+                }
+
+                var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
+                await ReportWriters.WriteAsync(service, report, chosen, result.GetValue(summary), console.Output, cancellationToken).ConfigureAwait(false);
+                return CliApp.ExitOk;
+            }).ConfigureAwait(false);
         });
         return command;
     }
