@@ -12,6 +12,10 @@ internal sealed class SmtpConnection : IDisposable
     {
         Client = client;
         SupportsSmtpUtf8 = (client.Capabilities & SmtpCapabilities.UTF8) != 0;
+
+        // With SIZE announced, MailKit writes every message out once more just to measure it for MAIL FROM's SIZE=
+        // parameter. Invitations are a few kilobytes, far below any server's limit: the extension is not used.
+        client.Capabilities &= ~SmtpCapabilities.Size;
     }
 
     public SmtpClient Client { get; }

@@ -133,7 +133,7 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
 
     private async Task<SmtpConnection> ConnectAsync(CancellationToken cancellationToken)
     {
-        var client = new SmtpClient
+        var client = new ComposedMessageSmtpClient
         {
             Timeout = ToMilliseconds(options.ConnectTimeout),
             CheckCertificateRevocation = options.CheckCertificateRevocation,
