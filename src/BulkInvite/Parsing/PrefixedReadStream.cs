@@ -5,7 +5,7 @@ namespace BulkInvite.Parsing;
 /// and then continues with the rest of that stream. Works with streams that cannot seek.
 /// </summary>
 /// <remarks>The inner stream is not disposed: it belongs to whoever opened it.</remarks>
-internal sealed class PrefixedReadStream : Stream
+internal sealed class PrefixedReadStream : IO.ReadOnlyStream
 {
     private readonly ReadOnlyMemory<byte> _prefix;
     private readonly Stream _inner;
@@ -18,26 +18,6 @@ internal sealed class PrefixedReadStream : Stream
         _inner = inner;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
     public override int Read(Span<byte> buffer)
     {
         if (buffer.IsEmpty)
@@ -47,12 +27,6 @@ internal sealed class PrefixedReadStream : Stream
 
         var copied = CopyPrefix(buffer);
         return copied > 0 ? copied : _inner.Read(buffer);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -70,16 +44,6 @@ internal sealed class PrefixedReadStream : Stream
         var copied = CopyPrefix(buffer.Span);
         return copied > 0 ? ValueTask.FromResult(copied) : _inner.ReadAsync(buffer, cancellationToken);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private int CopyPrefix(Span<byte> buffer)
     {
