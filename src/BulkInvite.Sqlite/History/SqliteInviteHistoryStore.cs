@@ -108,25 +108,8 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");
             }
 
-            var command = Command(connection, transaction, SqliteSql.InsertEntry);
-            await using (command.ConfigureAwait(false))
-            {
-                SqliteRows.AddEntryParameters(command, importId);
-                command.Prepare();
-                foreach (var entry in entries)
-                {
-                    ArgumentNullException.ThrowIfNull(entry, nameof(entries));
-                    SqliteRows.BindEntry(command, entry);
-                    try
-                    {
-                        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
-                    catch (SqliteException ex) when (IsPrimaryKeyViolation(ex))
-                    {
-                        throw new InvalidOperationException($"Entry {entry.Sequence} of import {importId} exists already.", ex);
-                    }
-                }
-            }
+            ct.ThrowIfCancellationRequested();
+            SqliteEntryInserter.Insert(connection, importId, entries);
         }, cancellationToken);
     }
 

@@ -89,42 +89,6 @@ internal static class SqliteRows
         UpdatedAt = reader.IsDBNull(23) ? null : Time(reader.GetInt64(23), reader.GetInt64(24)),
     };
 
-    /// <summary>Prepares <see cref="SqliteSql.InsertEntry"/> for one import; <see cref="BindEntry"/> sets each row.</summary>
-    public static void AddEntryParameters(SqliteCommand command, Guid importId)
-    {
-        command.Parameters.AddWithValue("$import_id", Key(importId));
-        command.Add("$sequence", SqliteType.Integer);
-        command.Add("$line", SqliteType.Integer);
-        command.Add("$address", SqliteType.Text);
-        command.Add("$address_key", SqliteType.Text);
-        command.Add("$outcome", SqliteType.Integer);
-        command.Add("$reason", SqliteType.Text);
-        command.Add("$detail", SqliteType.Text);
-        command.Add("$duplicate_of_line", SqliteType.Integer);
-        command.Add("$status_code", SqliteType.Integer);
-        command.Add("$display_name", SqliteType.Text);
-        command.Add("$fields", SqliteType.Text);
-        command.Add("$updated_at", SqliteType.Integer);
-        command.Add("$updated_offset", SqliteType.Integer);
-    }
-
-    public static void BindEntry(SqliteCommand command, InviteEntryResult entry)
-    {
-        command.Set("$sequence", entry.Sequence);
-        command.Set("$line", entry.Line);
-        command.Set("$address", entry.Address);
-        command.Set("$address_key", AddressKey(entry.Address));
-        command.Set("$outcome", (long)entry.Outcome);
-        command.Set("$reason", entry.Reason);
-        command.Set("$detail", entry.Detail);
-        command.Set("$duplicate_of_line", entry.DuplicateOfLine);
-        command.Set("$status_code", entry.StatusCode);
-        command.Set("$display_name", entry.DisplayName);
-        command.Set("$fields", EntryFieldsJson.Write(entry.Fields));
-        command.Set("$updated_at", Ticks(entry.UpdatedAt));
-        command.Set("$updated_offset", OffsetMinutes(entry.UpdatedAt));
-    }
-
     /// <summary>Prepares <see cref="SqliteSql.UpdateEntry"/> for one import; <see cref="BindUpdate"/> sets each row.</summary>
     public static void AddUpdateParameters(SqliteCommand command, Guid importId)
     {
