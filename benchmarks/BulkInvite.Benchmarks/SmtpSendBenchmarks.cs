@@ -111,7 +111,7 @@ public class SmtpSendBenchmarks
     });
 
     [Benchmark(OperationsPerInvoke = Messages, Description = "BulkInvite composition only")]
-    public Task ComposeOnly() => RunAsync(async invitation => await _composer!.ComposeAsync(invitation, CancellationToken.None));
+    public Task ComposeOnly() => RunAsync(async invitation => (await _composer!.ComposeAsync(invitation, CancellationToken.None)).Release());
 
     private async Task RunAsync(Func<Invitation, Task> send)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
@@ -11,8 +12,11 @@ namespace BulkInvite.Smtp.Composition;
 /// <summary>Composes invitations with MimeKit: the template parsed once, only the personalised parts built per message.</summary>
 /// <remarks>
 /// <para>
-/// Every message gets its own MimeKit objects (addresses included: MimeKit addresses are mutable and raise change
-/// events to the lists that hold them), so messages composed on different threads share nothing mutable.
+/// The MimeKit objects of a message (the message with From and Reply-To, its parts and their headers) are built once
+/// and reused: a sender hands them back with <see cref="ComposedInvitation.Release"/> after the send, and the next
+/// invitation only sets To, Date, Message-ID, the subject (when it changed) and the bodies. A composed message is
+/// used by one invitation at a time, so messages composed on different threads share nothing mutable; one that is
+/// never released is simply collected.
 /// </para>
 /// <para>
 /// Bodies are UTF-8; each part is 7bit when it is ASCII with lines of at most 998 characters, otherwise
@@ -30,6 +34,7 @@ internal sealed class InvitationComposer : IInvitationComposer
     // RFC 5322 line length limit; longer lines (long links in HTML) make MimeKit pick quoted-printable.
     private const int MaxLineLength = 998;
     private const int InitialBuilderCapacity = 256;
+    private const int BoundaryRandomBytes = 16;
     private const int MaxCachedBuilderCapacity = 64 * 1024;
 
     // Keeps letters of every script readable in the HTML source; markup characters and quotes are always encoded.
@@ -48,6 +53,7 @@ internal sealed class InvitationComposer : IInvitationComposer
     private readonly InvitationTemplate _template;
     private readonly IAcceptLinkProvider _acceptLinks;
     private readonly TimeProvider _time;
+    private readonly InvitationMessageShellPool _shells = new();
 
     public InvitationComposer(InvitationMessageOptions options, InvitationTemplate template, IAcceptLinkProvider acceptLinks, TimeProvider time)
     {
@@ -109,17 +115,6 @@ internal sealed class InvitationComposer : IInvitationComposer
 
         var requiresSmtpUtf8 = !Ascii.IsValid(recipient.LocalPart);
 
-        var message = new MimeMessage();
-        message.From.Add(_from.Clone());
-        if (_replyTo is not null)
-        {
-            message.ReplyTo.Add(_replyTo.Clone());
-        }
-
-        message.To.Add(recipient);
-        message.Date = _time.GetUtcNow();
-        message.MessageId = MimeUtils.GenerateMessageId(_messageIdDomain);
-
         var values = new TemplateValues(
             invitation.Address,
             invitation.DisplayName ?? string.Empty,
@@ -130,25 +125,23 @@ internal sealed class InvitationComposer : IInvitationComposer
 
         var builder = t_builder ?? new StringBuilder(InitialBuilderCapacity);
         t_builder = null;
+        string subject, text;
+        string? html = null;
         try
         {
             _template.CompiledSubject.Render(builder, values, encoder: null);
             HeaderText.MakeSingleLine(builder);
-            message.Subject = builder.ToString();
+            subject = builder.ToString();
 
             builder.Clear();
             _template.CompiledText.Render(builder, values, encoder: null);
-            var text = CreatePart(TextFormat.Plain, builder);
+            text = builder.ToString();
 
-            if (_template.CompiledHtml is null)
-            {
-                message.Body = text;
-            }
-            else
+            if (_template.CompiledHtml is not null)
             {
                 builder.Clear();
                 _template.CompiledHtml.Render(builder, values, Html);
-                message.Body = new Multipart("alternative") { text, CreatePart(TextFormat.Html, builder) };
+                html = builder.ToString();
             }
         }
         finally
@@ -160,15 +153,78 @@ internal sealed class InvitationComposer : IInvitationComposer
             }
         }
 
-        return new ComposedInvitation(message, recipient, requiresSmtpUtf8);
+        var shell = _shells.TryRent(out var released) ? released : CreateShell();
+        var message = shell.Message;
+        message.To.Clear();
+        message.To.Add(recipient);
+        message.Date = _time.GetUtcNow();
+        message.MessageId = MimeUtils.GenerateMessageId(_messageIdDomain);
+        if (!string.Equals(shell.Subject, subject, StringComparison.Ordinal))
+        {
+            message.Subject = subject;
+            shell.Subject = subject;
+        }
+
+        SetContent(shell.Text, text);
+        if (shell.Html is not null)
+        {
+            SetContent(shell.Html, html!);
+            KeepBoundaryOutOf(shell.Alternative!, shell.Text, text, shell.Html, html!);
+        }
+
+        return new ComposedInvitation(message, recipient, requiresSmtpUtf8) { Shell = shell };
     }
 
-    private static TextPart CreatePart(TextFormat format, StringBuilder content)
+    /// <summary>The message structure of this template: built once per shell, filled per invitation.</summary>
+    private InvitationMessageShell CreateShell()
     {
-        var part = new TextPart(format);
-        part.SetText(Encoding.UTF8, content.ToString());
-        part.ContentTransferEncoding = part.GetBestEncoding(EncodingConstraint.SevenBit, MaxLineLength);
-        return part;
+        var message = new MimeMessage();
+        message.From.Add(_from.Clone());
+        if (_replyTo is not null)
+        {
+            message.ReplyTo.Add(_replyTo.Clone());
+        }
+
+        var text = new TextPart(TextFormat.Plain);
+        TextPart? html = null;
+        Multipart? alternative = null;
+        if (_template.CompiledHtml is null)
+        {
+            message.Body = text;
+        }
+        else
+        {
+            html = new TextPart(TextFormat.Html);
+            alternative = new Multipart("alternative") { text, html };
+            message.Body = alternative;
+        }
+
+        return new InvitationMessageShell(_shells, message, text, html, alternative);
+    }
+
+    /// <summary>UTF-8 content; 7bit when it is ASCII with short lines, else quoted-printable or base64, whichever MimeKit finds shorter.</summary>
+    private static void SetContent(TextPart part, string content)
+    {
+        part.SetText(Encoding.UTF8, content);
+        part.ContentTransferEncoding = SevenBitText.IsSafe(content)
+            ? ContentEncoding.SevenBit
+            : part.GetBestEncoding(EncodingConstraint.SevenBit, MaxLineLength);
+    }
+
+    /// <summary>
+    /// A shell keeps its boundary from one invitation to the next; a 7bit body that happens to contain it (only
+    /// possible through a value) gets a new one. Quoted-printable and base64 bodies cannot contain <c>=-</c>.
+    /// </summary>
+    private static void KeepBoundaryOutOf(Multipart alternative, TextPart text, string textContent, TextPart html, string htmlContent)
+    {
+        var boundary = alternative.Boundary ?? string.Empty;
+        while (boundary.Length == 0
+            || (text.ContentTransferEncoding == ContentEncoding.SevenBit && textContent.Contains(boundary, StringComparison.Ordinal))
+            || (html.ContentTransferEncoding == ContentEncoding.SevenBit && htmlContent.Contains(boundary, StringComparison.Ordinal)))
+        {
+            boundary = "=-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(BoundaryRandomBytes));
+            alternative.Boundary = boundary;
+        }
     }
 
     private static MailboxAddress? ParseMailbox(string? value, string setting, bool required)

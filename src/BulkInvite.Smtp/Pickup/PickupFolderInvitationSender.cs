@@ -88,6 +88,10 @@ internal sealed class PickupFolderInvitationSender : IInvitationSender
                 isTransient: true,
                 e);
         }
+        finally
+        {
+            composed.Release();
+        }
     }
 
     private static FormatOptions CreateFormat(bool international)

@@ -79,6 +79,11 @@ internal sealed class SmtpInvitationSender : IInvitationSender, IAsyncDisposable
             SmtpLog.TransportUnavailable(logger, exception, options.Host, options.Port, exception.StatusCode, exception.IsTransient);
             throw;
         }
+        finally
+        {
+            // MailKit holds no reference to the message once the send has returned or thrown.
+            composed.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
