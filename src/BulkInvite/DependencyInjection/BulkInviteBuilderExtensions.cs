@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using BulkInvite.Background;
+using BulkInvite.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace BulkInvite;
 
@@ -109,6 +113,34 @@ public static class BulkInviteBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds <see cref="IBulkInviteQueue"/>: imports and previews run on a hosted background worker, so that a page
+    /// answers at once and shows progress. Needs a generic host (ASP.NET Core, a worker service) to run the worker.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the queue's options, if given; bind configuration with <c>services.Configure&lt;BackgroundImportOptions&gt;(section)</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IBulkInviteBuilder AddBackgroundImports(this IBulkInviteBuilder builder, Action<BackgroundImportOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<BackgroundImportOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (!builder.Services.Any(d => d.ServiceType == typeof(BulkInviteQueue)))
+        {
+            options.ValidateOnStart();
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackgroundImportOptions>, BackgroundImportOptionsValidator>());
+        builder.Services.TryAddSingleton<BulkInviteQueue>();
+        builder.Services.TryAddSingleton<IBulkInviteQueue>(sp => sp.GetRequiredService<BulkInviteQueue>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BackgroundImportWorker>());
         return builder;
     }
 }

@@ -38,4 +38,16 @@ public static class BulkInviteEventIds
 
     /// <summary>A tenant's report rows of one address were deleted on request; the address is not logged.</summary>
     public const int AddressForgotten = 1201;
+
+    /// <summary>An upload was spooled and its import queued (1300-1399: background imports).</summary>
+    public const int BackgroundImportQueued = 1300;
+
+    /// <summary>Spooled imports left by an earlier process were queued again at start-up.</summary>
+    public const int BackgroundImportsRecovered = 1301;
+
+    /// <summary>A queued import failed with an unexpected exception; the worker goes on with the next one.</summary>
+    public const int BackgroundImportFailed = 1302;
+
+    /// <summary>A spooled import had begun before the process stopped; it is left to <c>ResumeAsync</c>.</summary>
+    public const int BackgroundImportInterrupted = 1303;
 }

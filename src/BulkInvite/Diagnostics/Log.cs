@@ -52,4 +52,20 @@ internal static partial class Log
     [LoggerMessage(EventId = BulkInviteEventIds.AddressForgotten, Level = LogLevel.Information,
         Message = "Deleted {Entries} report entries of one address for tenant {TenantId}")]
     public static partial void AddressForgotten(ILogger logger, long entries, string tenantId);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportQueued, Level = LogLevel.Information,
+        Message = "Import {ImportId} of tenant {TenantId} queued (preview: {IsPreview})")]
+    public static partial void BackgroundImportQueued(ILogger logger, Guid importId, string tenantId, bool isPreview);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportsRecovered, Level = LogLevel.Warning,
+        Message = "{Jobs} spooled imports found in {Directory} queued again; {Unreadable} job files could not be read and were left in place")]
+    public static partial void BackgroundImportsRecovered(ILogger logger, int jobs, int unreadable, string directory);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportFailed, Level = LogLevel.Error,
+        Message = "Queued import {ImportId} failed")]
+    public static partial void BackgroundImportFailed(ILogger logger, Exception exception, Guid importId);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportInterrupted, Level = LogLevel.Warning,
+        Message = "Spooled import {ImportId} had begun before the process stopped; resume it to send what is pending")]
+    public static partial void BackgroundImportInterrupted(ILogger logger, Guid importId);
 }

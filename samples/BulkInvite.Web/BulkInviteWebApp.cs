@@ -1,0 +1,141 @@
+using BulkInvite.Web.Demo;
+using BulkInvite.Web.Imports;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace BulkInvite.Web;
+
+/// <summary>Builds the sample host: the SDK registered through DI as a customer would, and the Bulk Invite pages.</summary>
+public static class BulkInviteWebApp
+{
+    /// <summary>Request bodies may carry the file plus the form around it.</summary>
+    internal const long FormOverheadBytes = 64 * 1024;
+
+    /// <summary>Builds the application.</summary>
+    /// <param name="args">Command-line arguments (<c>--urls</c>, configuration overrides).</param>
+    /// <param name="configure">Changes the builder before the application is built (tests set folders and limits).</param>
+    /// <returns>The application, not started.</returns>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = DefaultContentRoot(args) });
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+        var environment = builder.Environment;
+
+        // Settings are read when the services are first resolved, so that a test host's configuration applies too.
+        string DataDirectory() => Path.GetFullPath(configuration["Sample:DataDirectory"] ?? "App_Data", environment.ContentRootPath);
+        long MaxFileBytes() => configuration.GetValue<long?>("BulkInvite:MaxFileBytes") ?? new BulkInviteOptions().MaxFileBytes;
+        long MaxRequestBytes() => checked((MaxFileBytes() * 2) + FormOverheadBytes);
+
+        builder.Services.Configure<SampleOptions>(configuration.GetSection("Sample"));
+
+        // The SDK, as a host registers it: options from configuration, the host's user directory, a durable
+        // history, one named sender per account, and imports run in the background.
+        builder.Services.Configure<BulkInviteOptions>(configuration.GetSection("BulkInvite"));
+        var bulkInvite = builder.Services.AddBulkInvite()
+            .AddUserExistenceCheck<DemoUserDirectory>()
+            .AddSqliteHistoryStore(o => o.DatabasePath = Path.Combine(CreateDirectory(DataDirectory()), "bulkinvite.db"))
+            .AddBackgroundImports(o =>
+            {
+                configuration.GetSection("BulkInvite:Background").Bind(o);
+                o.SpoolDirectory = Path.Combine(DataDirectory(), "spool");
+            });
+        var sample = configuration.GetSection("Sample").Get<SampleOptions>() ?? new SampleOptions();
+        AddSenders(bulkInvite, configuration, sample, DataDirectory);
+
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/Login";
+                o.LogoutPath = "/Logout";
+                o.Cookie.Name = "bulkinvite.sample";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/Login").AllowAnonymousToPage("/Error"));
+
+        // The upload limit is the SDK's MaxFileBytes; requests up to twice that are still read to the end, so that
+        // the page can say why the file was refused instead of the connection being cut.
+        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBytes());
+        builder.Services.Configure<FormOptions>(o =>
+        {
+            o.MultipartBodyLengthLimit = MaxRequestBytes();
+            o.ValueCountLimit = 64;
+        });
+        builder.Services.AddSingleton(_ => new UploadLimits(MaxFileBytes(), MaxRequestBytes()));
+
+        var app = builder.Build();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error");
+        }
+
+        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapImportEndpoints();
+        return app;
+    }
+
+    /// <summary>
+    /// The folder with <c>appsettings.json</c>: the current one when it has it (<c>dotnet run</c> in the project
+    /// folder, a test host), else the application's own folder (<c>dotnet run --project</c> from elsewhere).
+    /// </summary>
+    private static string? DefaultContentRoot(string[] args)
+        => args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
+            || File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"))
+            ? null
+            : AppContext.BaseDirectory;
+
+    private static string CreateDirectory(string path)
+    {
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static void AddSenders(IBulkInviteBuilder bulkInvite, IConfiguration configuration, SampleOptions sample, Func<string> dataDirectory)
+    {
+        var smtp = string.Equals(sample.Sender, "Smtp", StringComparison.OrdinalIgnoreCase);
+        if (!smtp && !string.Equals(sample.Sender, "Pickup", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Sample:Sender is '{sample.Sender}'; it must be Pickup or Smtp.");
+        }
+
+        var templates = Path.Combine(AppContext.BaseDirectory, "templates");
+        foreach (var account in sample.Accounts)
+        {
+            // Each tenant's invitations carry its own account name: one named sender per tenant.
+            if (smtp)
+            {
+                bulkInvite.AddSmtpSender(account.TenantId, o =>
+                {
+                    configuration.GetSection("BulkInvite:Smtp").Bind(o);
+                    o.Password = configuration["BulkInvite:Smtp:Password"] ?? Environment.GetEnvironmentVariable("BULKINVITE_SMTP_PASSWORD");
+                    o.Message.AccountName = account.AccountName;
+                    o.Message.TemplateDirectory ??= Directory.Exists(templates) ? templates : null;
+                });
+            }
+            else
+            {
+                bulkInvite.AddPickupFolderSender(account.TenantId, o =>
+                {
+                    configuration.GetSection("BulkInvite:Pickup").Bind(o);
+                    o.Directory = Path.Combine(dataDirectory(), "pickup", account.TenantId);
+                    o.Message.AccountName = account.AccountName;
+                    o.Message.TemplateDirectory ??= Directory.Exists(templates) ? templates : null;
+                });
+            }
+        }
+    }
+}
+
+/// <summary>The upload limits the pages enforce.</summary>
+/// <param name="MaxFileBytes">The largest file accepted (the SDK's <c>MaxFileBytes</c>).</param>
+/// <param name="MaxRequestBytes">The largest request read to the end.</param>
+public sealed record UploadLimits(long MaxFileBytes, long MaxRequestBytes);

@@ -1,0 +1,66 @@
+using BulkInvite.Web.Demo;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace BulkInvite.Web.Pages;
+
+/// <summary>"View details": one row per entry of an import, paged by keyset, filterable by outcome.</summary>
+public sealed class ReportModel : PageModel
+{
+    /// <summary>Rows per page.</summary>
+    public const int PageSize = 50;
+
+    private readonly IBulkInviteService _service;
+
+    public ReportModel(IBulkInviteService service) => _service = service;
+
+    public BulkInviteReport? Report { get; private set; }
+
+    public InvitePage<InviteEntryResult> Entries { get; private set; } = new([], 0, false);
+
+    public InviteOutcome? Outcome { get; private set; }
+
+    public long After { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid importId, InviteOutcome? outcome, long after, CancellationToken cancellationToken)
+    {
+        // Another tenant's import reads as missing: the store scopes every query to the signed-in tenant.
+        Report = await _service.GetReportAsync(User.Tenant(), importId, cancellationToken);
+        if (Report is null)
+        {
+            return NotFound();
+        }
+
+        Outcome = outcome;
+        After = Math.Max(0, after);
+        Entries = await _service.GetEntriesAsync(
+            User.Tenant(),
+            importId,
+            new EntryQuery { Outcome = outcome, AfterSequence = After, Limit = PageSize },
+            cancellationToken);
+        return Page();
+    }
+
+    /// <summary>The reason column: the code, the duplicate's first line, the server's reply.</summary>
+    public static string Describe(InviteEntryResult entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var parts = new List<string>(3);
+        if (entry.Reason is { Length: > 0 } reason)
+        {
+            parts.Add(entry.DuplicateOfLine is { } line ? $"{reason} {line}" : reason);
+        }
+
+        if (entry.StatusCode is { } code)
+        {
+            parts.Add(code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (entry.Detail is { Length: > 0 } detail)
+        {
+            parts.Add(detail);
+        }
+
+        return string.Join(" · ", parts);
+    }
+}

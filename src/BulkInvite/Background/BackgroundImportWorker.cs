@@ -1,0 +1,143 @@
+using BulkInvite.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BulkInvite.Background;
+
+/// <summary>Runs the queued imports, <see cref="BackgroundImportOptions.MaxConcurrentImports"/> at a time, each in its own DI scope.</summary>
+internal sealed class BackgroundImportWorker : BackgroundService
+{
+    private readonly BulkInviteQueue _queue;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly BackgroundImportOptions _options;
+    private readonly ILogger _logger;
+
+    public BackgroundImportWorker(BulkInviteQueue queue, IServiceScopeFactory scopes, IOptions<BackgroundImportOptions> options, ILogger<BackgroundImportWorker> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _queue = queue;
+        _scopes = scopes;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var (jobs, unreadable) = _queue.Spool.Recover();
+        if (jobs.Count > 0 || unreadable > 0)
+        {
+            Log.BackgroundImportsRecovered(_logger, jobs.Count, unreadable, _queue.Spool.Directory);
+        }
+
+        foreach (var job in jobs)
+        {
+            _queue.AddRecovered(job);
+        }
+
+        var workers = new Task[_options.MaxConcurrentImports];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            workers[i] = Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (_queue.Reader.TryRead(out var job))
+                {
+                    await RunAsync(job, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: jobs still queued stay in the spool folder for the next start.
+        }
+    }
+
+    private async Task RunAsync(SpooledImport job, CancellationToken stoppingToken)
+    {
+        _queue.Started(job);
+        try
+        {
+            var scope = _scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
+                if (job.Recovered && await service.GetReportAsync(job.TenantId, job.ImportId, stoppingToken).ConfigureAwait(false) is not null)
+                {
+                    // It began before the process stopped: its staged entries are in the store, and sending them
+                    // again from the file could invite people twice. ResumeAsync sends what is still pending.
+                    Log.BackgroundImportInterrupted(_logger, job.ImportId);
+                    _queue.Ended(job.ImportId, QueuedImportStatus.Failed, "The import was interrupted when the application stopped; resume it to send what is still pending.", "Interrupted");
+                    return;
+                }
+
+                var content = new FileStream(_queue.Spool.UploadPath(job.ImportId), FileMode.Open, FileAccess.Read, FileShare.Read, 81_920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                await using (content.ConfigureAwait(false))
+                {
+                    var request = new BulkInviteRequest
+                    {
+                        Content = content,
+                        FileName = job.FileName,
+                        TenantId = job.TenantId,
+                        InitiatedBy = job.InitiatedBy,
+                        ImportId = job.ImportId,
+                        ParserName = job.ParserName,
+                        SenderName = job.SenderName,
+                        AllowRepeatUpload = job.AllowRepeatUpload,
+                        ResendPendingInvitations = job.ResendPendingInvitations,
+                    };
+                    var progress = new StateProgress(_queue, job.ImportId);
+                    var report = job.IsPreview
+                        ? await service.PreviewAsync(request, progress, stoppingToken).ConfigureAwait(false)
+                        : await service.ImportAsync(request, progress, stoppingToken).ConfigureAwait(false);
+                    _queue.Report(job.ImportId, new BulkInviteProgress(job.ImportId, ImportStage.Finished, report.Counts.Total, 0, report.Counts));
+                    _queue.Ended(job.ImportId, QueuedImportStatus.Completed, null, null);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _queue.Ended(job.ImportId, QueuedImportStatus.Failed, "The import was cancelled because the application stopped.", "Cancelled");
+        }
+#pragma warning disable CA1031 // One failed import must not stop the worker; each failure is recorded and logged.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var code = e switch
+            {
+                InviteFileFormatException => "InvalidFileFormat",
+                InviteRepeatUploadException => "RepeatUpload",
+                InviteLimitExceededException => "LimitExceeded",
+                InvitationTransportException => "TransportUnavailable",
+                _ => "ImportFailed",
+            };
+            if (code == "ImportFailed")
+            {
+                Log.BackgroundImportFailed(_logger, e, job.ImportId);
+            }
+
+            // A transport failure leaves the staged entries pending in the store, to be resumed; nothing is lost.
+            _queue.Ended(job.ImportId, QueuedImportStatus.Failed, e.Message, code);
+        }
+        finally
+        {
+            _queue.Spool.Delete(job.ImportId);
+        }
+    }
+
+    /// <summary>Writes progress straight into the job's state (no synchronization context, no queued callbacks).</summary>
+    private sealed class StateProgress(BulkInviteQueue queue, Guid importId) : IProgress<BulkInviteProgress>
+    {
+        public void Report(BulkInviteProgress value) => queue.Report(importId, value);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using BulkInvite.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BulkInvite.Background;
+
+/// <summary>The queue behind <see cref="IBulkInviteQueue"/>: spooled jobs in a channel, their states in memory.</summary>
+internal sealed class BulkInviteQueue : IBulkInviteQueue
+{
+    private readonly Channel<SpooledImport> _channel = Channel.CreateUnbounded<SpooledImport>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly ConcurrentDictionary<Guid, QueuedImportState> _states = new();
+    private readonly ConcurrentQueue<Guid> _ended = new();
+    private readonly BackgroundImportOptions _options;
+    private readonly IOptionsMonitor<BulkInviteOptions> _importOptions;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private int _queued;
+
+    public BulkInviteQueue(IOptions<BackgroundImportOptions> options, IOptionsMonitor<BulkInviteOptions> importOptions, TimeProvider time, ILogger<BulkInviteQueue> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _importOptions = importOptions;
+        _time = time;
+        _logger = logger;
+        Spool = new SpoolFolder(_options.SpoolDirectory);
+    }
+
+    public SpoolFolder Spool { get; }
+
+    public ChannelReader<SpooledImport> Reader => _channel.Reader;
+
+    public async Task<Guid> EnqueueAsync(BulkInviteRequest request, bool preview = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Content);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.TenantId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.InitiatedBy);
+        ArgumentNullException.ThrowIfNull(request.FileName);
+
+        if (Interlocked.Increment(ref _queued) > _options.MaxQueuedImports)
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new InviteLimitExceededException(
+                nameof(BackgroundImportOptions.MaxQueuedImports),
+                _options.MaxQueuedImports,
+                $"{_options.MaxQueuedImports:N0} imports are waiting already (BulkInvite:Background:MaxQueuedImports); try again when one has started.");
+        }
+
+        var job = new SpooledImport
+        {
+            ImportId = request.ImportId ?? Guid.NewGuid(),
+            TenantId = request.TenantId,
+            InitiatedBy = request.InitiatedBy,
+            FileName = request.FileName,
+            IsPreview = preview,
+            ParserName = request.ParserName,
+            SenderName = request.SenderName,
+            AllowRepeatUpload = request.AllowRepeatUpload,
+            ResendPendingInvitations = request.ResendPendingInvitations,
+            QueuedAt = _time.GetUtcNow(),
+        };
+
+        try
+        {
+            if (_states.ContainsKey(job.ImportId))
+            {
+                throw new InvalidOperationException($"Import {job.ImportId} is queued already.");
+            }
+
+            await Spool.WriteAsync(job, request.Content, _importOptions.CurrentValue.MaxFileBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _queued);
+            throw;
+        }
+
+        Add(job);
+        Log.BackgroundImportQueued(_logger, job.ImportId, job.TenantId, job.IsPreview);
+        return job.ImportId;
+    }
+
+    public QueuedImportState? GetState(string tenantId, Guid importId)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        return _states.TryGetValue(importId, out var state) && string.Equals(state.TenantId, tenantId, StringComparison.Ordinal)
+            ? state
+            : null;
+    }
+
+    /// <summary>Queues a job found in the spool folder at start-up.</summary>
+    public void AddRecovered(SpooledImport job)
+    {
+        Interlocked.Increment(ref _queued);
+        Add(job);
+    }
+
+    /// <summary>A worker took the job.</summary>
+    public void Started(SpooledImport job)
+    {
+        Interlocked.Decrement(ref _queued);
+        Update(job.ImportId, state => state with { Status = QueuedImportStatus.Running });
+    }
+
+    public void Report(Guid importId, BulkInviteProgress progress) => Update(importId, state => state with { Progress = progress });
+
+    public void Ended(Guid importId, QueuedImportStatus status, string? error, string? errorCode)
+    {
+        Update(importId, state => state with { Status = status, Error = error, ErrorCode = errorCode });
+        _ended.Enqueue(importId);
+        while (_ended.Count > _options.MaxRetainedStates && _ended.TryDequeue(out var oldest))
+        {
+            _states.TryRemove(oldest, out _);
+        }
+    }
+
+    private void Add(SpooledImport job)
+    {
+        _states[job.ImportId] = new QueuedImportState(job.ImportId, job.TenantId, job.FileName, job.IsPreview, QueuedImportStatus.Queued, null, null, null);
+        if (!_channel.Writer.TryWrite(job))
+        {
+            throw new InvalidOperationException("The background import queue is closed.");
+        }
+    }
+
+    private void Update(Guid importId, Func<QueuedImportState, QueuedImportState> change)
+    {
+        while (_states.TryGetValue(importId, out var current))
+        {
+            if (_states.TryUpdate(importId, change(current), current))
+            {
+                return;
+            }
+        }
+    }
+}

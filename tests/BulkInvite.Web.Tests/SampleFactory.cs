@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace BulkInvite.Web.Tests;
+
+/// <summary>The sample host on a data folder of its own (history database, pickup and spool folders).</summary>
+internal sealed class SampleFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public SampleFactory(long? maxFileBytes = null, bool kestrel = false)
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "bulkinvite-web-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        _settings = new Dictionary<string, string?>
+        {
+            ["Sample:DataDirectory"] = DataDirectory,
+            ["BulkInvite:ProgressInterval"] = "00:00:00.100",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (maxFileBytes is { } limit)
+        {
+            _settings["BulkInvite:MaxFileBytes"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (kestrel)
+        {
+            UseKestrel(0);
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The .eml files written for one tenant.</summary>
+    public string[] PickupFiles(string tenant)
+    {
+        var folder = Path.Combine(DataDirectory, "pickup", tenant);
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : [];
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a finishing import; the folder is under the system's temporary folder.
+        }
+    }
+}
