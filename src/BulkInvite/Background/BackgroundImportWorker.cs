@@ -23,19 +23,15 @@ internal sealed class BackgroundImportWorker : BackgroundService
         _logger = logger;
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the host takes requests: what an earlier process left in the spool folder is queued first.
+        _queue.EnsureRecovered();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var (jobs, unreadable) = _queue.Spool.Recover();
-        if (jobs.Count > 0 || unreadable > 0)
-        {
-            Log.BackgroundImportsRecovered(_logger, jobs.Count, unreadable, _queue.Spool.Directory);
-        }
-
-        foreach (var job in jobs)
-        {
-            _queue.AddRecovered(job);
-        }
-
         var workers = new Task[_options.MaxConcurrentImports];
         for (var i = 0; i < workers.Length; i++)
         {

@@ -16,6 +16,8 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
     private readonly IOptionsMonitor<BulkInviteOptions> _importOptions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Lock _recovery = new();
+    private bool _recovered;
     private int _queued;
 
     public BulkInviteQueue(IOptions<BackgroundImportOptions> options, IOptionsMonitor<BulkInviteOptions> importOptions, TimeProvider time, ILogger<BulkInviteQueue> logger)
@@ -39,6 +41,7 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
         ArgumentException.ThrowIfNullOrWhiteSpace(request.TenantId);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.InitiatedBy);
         ArgumentNullException.ThrowIfNull(request.FileName);
+        EnsureRecovered();
 
         if (Interlocked.Increment(ref _queued) > _options.MaxQueuedImports)
         {
@@ -91,11 +94,33 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
             : null;
     }
 
-    /// <summary>Queues a job found in the spool folder at start-up.</summary>
-    public void AddRecovered(SpooledImport job)
+    /// <summary>
+    /// Queues the jobs an earlier process left in the spool folder, once, before this process spools anything:
+    /// the scan removes partial copies, which must never be one that is being written now.
+    /// </summary>
+    public void EnsureRecovered()
     {
-        Interlocked.Increment(ref _queued);
-        Add(job);
+        lock (_recovery)
+        {
+            if (_recovered)
+            {
+                return;
+            }
+
+            var (jobs, unreadable) = Spool.Recover();
+            if (jobs.Count > 0 || unreadable > 0)
+            {
+                Log.BackgroundImportsRecovered(_logger, jobs.Count, unreadable, Spool.Directory);
+            }
+
+            foreach (var job in jobs)
+            {
+                Interlocked.Increment(ref _queued);
+                Add(job);
+            }
+
+            _recovered = true;
+        }
     }
 
     /// <summary>A worker took the job.</summary>

@@ -1,0 +1,321 @@
+using System.Text;
+using System.Text.Json;
+using BulkInvite.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BulkInvite.Tests.Background;
+
+/// <summary>Imports queued with <see cref="IBulkInviteQueue"/> and run by the hosted worker of a real generic host.</summary>
+[TestFixture]
+public sealed class BulkInviteQueueTests
+{
+    private string _spool = null!;
+    private RecordingSender _sender = null!;
+    private FakeUserDirectory _directory = null!;
+    private InMemoryHistoryHolder _history = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _spool = Path.Combine(Path.GetTempPath(), "bulkinvite-queue-tests", Guid.NewGuid().ToString("N"));
+        _sender = new RecordingSender();
+        _directory = new FakeUserDirectory();
+        _history = new InMemoryHistoryHolder();
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (Directory.Exists(_spool))
+        {
+            Directory.Delete(_spool, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task A_queued_import_runs_in_the_background_and_ends_completed()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+
+        var id = await queue.EnqueueAsync(Request("a@example.com\nb@example.com\nbroken\n"));
+        var state = await WaitAsync(queue, "tenant-1", id);
+
+        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
+        Assert.That(state.Error, Is.Null);
+        Assert.That(state.Progress!.Counts.Invited, Is.EqualTo(2));
+        Assert.That(state.Progress.Counts.Invalid, Is.EqualTo(1));
+        Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "a@example.com", "b@example.com" }));
+        using var scope = host.Services.CreateScope();
+        var report = await scope.ServiceProvider.GetRequiredService<IBulkInviteService>().GetReportAsync("tenant-1", id);
+        Assert.That(report!.Status, Is.EqualTo(ImportStatus.Completed));
+        Assert.That(report.InitiatedBy, Is.EqualTo("admin"));
+        Assert.That(Directory.GetFiles(_spool), Is.Empty, "the spooled upload is removed once the import has run");
+    }
+
+    [Test]
+    public async Task A_queued_preview_sends_nothing()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+
+        var id = await queue.EnqueueAsync(Request("a@example.com\n"), preview: true);
+        var state = await WaitAsync(queue, "tenant-1", id);
+
+        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
+        Assert.That(state.IsPreview, Is.True);
+        Assert.That(state.Progress!.Counts.Pending, Is.EqualTo(1));
+        Assert.That(_sender.Sent, Is.Empty);
+    }
+
+    [Test]
+    public async Task The_given_import_id_is_used()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        var given = Guid.NewGuid();
+
+        var id = await queue.EnqueueAsync(Request("a@example.com\n") with { ImportId = given });
+
+        Assert.That(id, Is.EqualTo(given));
+        Assert.That((await WaitAsync(queue, "tenant-1", id)).Status, Is.EqualTo(QueuedImportStatus.Completed));
+    }
+
+    [Test]
+    public async Task Another_tenant_cannot_read_the_state()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+
+        var id = await queue.EnqueueAsync(Request("a@example.com\n"));
+
+        Assert.That(queue.GetState("tenant-2", id), Is.Null);
+        Assert.That(queue.GetState("tenant-1", id), Is.Not.Null);
+        Assert.That(queue.GetState("tenant-1", Guid.NewGuid()), Is.Null);
+    }
+
+    [Test]
+    public async Task An_upload_over_the_size_limit_is_refused_before_it_is_queued()
+    {
+        using var host = await StartAsync(maxFileBytes: 100);
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+
+        var error = Assert.ThrowsAsync<InviteLimitExceededException>(() => queue.EnqueueAsync(Request(new string('a', 50) + "@example.com\n" + new string('b', 60) + "@example.com\n")));
+
+        Assert.That(error!.LimitName, Is.EqualTo(nameof(BulkInviteOptions.MaxFileBytes)));
+        Assert.That(error.Limit, Is.EqualTo(100));
+        Assert.That(Directory.Exists(_spool) ? Directory.GetFiles(_spool) : [], Is.Empty, "nothing is left in the spool folder");
+        var next = await queue.EnqueueAsync(Request("a@example.com\n"));
+        Assert.That((await WaitAsync(queue, "tenant-1", next)).Status, Is.EqualTo(QueuedImportStatus.Completed));
+    }
+
+    [Test]
+    public async Task A_full_queue_refuses_one_more_import()
+    {
+        var gate = new TaskCompletionSource();
+        _sender.Behavior = async (_, ct) =>
+        {
+            await gate.Task.WaitAsync(ct);
+            return InvitationSendResult.Success();
+        };
+        using var host = await StartAsync(maxQueued: 2);
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+
+        var running = await queue.EnqueueAsync(Request("a@example.com\n"));
+        await WaitForAsync(() => queue.GetState("tenant-1", running)!.Status == QueuedImportStatus.Running);
+        var waiting1 = await queue.EnqueueAsync(Request("b@example.com\n"));
+        var waiting2 = await queue.EnqueueAsync(Request("c@example.com\n"));
+        var error = Assert.ThrowsAsync<InviteLimitExceededException>(() => queue.EnqueueAsync(Request("d@example.com\n")));
+
+        Assert.That(error!.LimitName, Is.EqualTo(nameof(BackgroundImportOptions.MaxQueuedImports)));
+        Assert.That(queue.GetState("tenant-1", waiting1)!.Status, Is.EqualTo(QueuedImportStatus.Queued));
+        gate.SetResult();
+        Assert.That((await WaitAsync(queue, "tenant-1", waiting2)).Status, Is.EqualTo(QueuedImportStatus.Completed));
+        Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "a@example.com", "b@example.com", "c@example.com" }));
+    }
+
+    [Test]
+    public async Task A_binary_file_ends_failed_with_a_typed_code()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04 }.Concat(new byte[300]).ToArray();
+
+        var id = await queue.EnqueueAsync(new BulkInviteRequest { Content = new MemoryStream(zip), FileName = "people.xlsx", TenantId = "tenant-1", InitiatedBy = "admin" });
+        var state = await WaitAsync(queue, "tenant-1", id);
+
+        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Failed));
+        Assert.That(state.ErrorCode, Is.EqualTo("InvalidFileFormat"));
+        Assert.That(state.Error, Is.Not.Empty);
+        Assert.That(_sender.Sent, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_repeat_upload_ends_failed_and_says_so()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        var first = await queue.EnqueueAsync(Request("a@example.com\n"));
+        await WaitAsync(queue, "tenant-1", first);
+
+        var again = await queue.EnqueueAsync(Request("a@example.com\n"));
+        var state = await WaitAsync(queue, "tenant-1", again);
+
+        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Failed));
+        Assert.That(state.ErrorCode, Is.EqualTo("RepeatUpload"));
+        Assert.That(_sender.Sent, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Spooled_uploads_left_by_a_stopped_process_run_at_the_next_start()
+    {
+        var id = Guid.NewGuid();
+        Directory.CreateDirectory(_spool);
+        await File.WriteAllTextAsync(Path.Combine(_spool, id.ToString("N") + ".upload"), "left@example.com\n");
+        await File.WriteAllTextAsync(Path.Combine(_spool, id.ToString("N") + ".json"), JsonSerializer.Serialize(new
+        {
+            importId = id, tenantId = "tenant-1", initiatedBy = "admin", fileName = "left.txt", queuedAt = DateTimeOffset.UtcNow,
+        }));
+        await File.WriteAllTextAsync(Path.Combine(_spool, Guid.NewGuid().ToString("N") + ".upload"), "half-copied@example.com");
+
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        await WaitForAsync(() => queue.GetState("tenant-1", id) is not null);
+        var state = await WaitAsync(queue, "tenant-1", id);
+
+        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
+        Assert.That(_sender.Sent.Select(i => i.Address), Is.EqualTo(new[] { "left@example.com" }));
+        Assert.That(Directory.GetFiles(_spool), Is.Empty, "the orphaned partial copy is removed too");
+    }
+
+    [Test]
+    public async Task A_spooled_upload_whose_import_had_begun_is_left_to_resume_and_not_sent_again()
+    {
+        // First process: the import runs to the end (its entries are in the store).
+        Guid id;
+        using (var host = await StartAsync())
+        {
+            var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+            id = await queue.EnqueueAsync(Request("once@example.com\n"));
+            await WaitAsync(queue, "tenant-1", id);
+        }
+
+        // As if the process had died before removing the spooled files.
+        await File.WriteAllTextAsync(Path.Combine(_spool, id.ToString("N") + ".upload"), "once@example.com\n");
+        await File.WriteAllTextAsync(Path.Combine(_spool, id.ToString("N") + ".json"), JsonSerializer.Serialize(new
+        {
+            importId = id, tenantId = "tenant-1", initiatedBy = "admin", fileName = "once.txt", queuedAt = DateTimeOffset.UtcNow,
+        }));
+
+        using var restarted = await StartAsync();
+        var restartedQueue = restarted.Services.GetRequiredService<IBulkInviteQueue>();
+        await WaitForAsync(() => restartedQueue.GetState("tenant-1", id) is not null);
+        var state = await WaitAsync(restartedQueue, "tenant-1", id);
+
+        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Failed));
+        Assert.That(state.ErrorCode, Is.EqualTo("Interrupted"));
+        Assert.That(_sender.Sent, Has.Count.EqualTo(1), "nobody is invited twice");
+    }
+
+    [Test]
+    public void Arguments_are_checked()
+    {
+        using var host = Build();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+
+        Assert.ThrowsAsync<ArgumentNullException>(() => queue.EnqueueAsync(null!));
+        Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com") with { TenantId = " " }));
+        Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com") with { InitiatedBy = "" }));
+        Assert.Throws<ArgumentNullException>(() => queue.GetState(null!, Guid.NewGuid()));
+        Assert.Throws<ArgumentNullException>(() => BulkInviteBuilderExtensions.AddBackgroundImports(null!));
+    }
+
+    [TestCase(0, 1, 1)]
+    [TestCase(1, 0, 1)]
+    [TestCase(1, 65, 1)]
+    [TestCase(1, 1, 0)]
+    public void Bad_queue_options_fail_at_start_up_naming_the_setting(int maxQueued, int maxConcurrent, int retained)
+    {
+        using var host = Build(o =>
+        {
+            o.MaxQueuedImports = maxQueued;
+            o.MaxConcurrentImports = maxConcurrent;
+            o.MaxRetainedStates = retained;
+        });
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain("BulkInvite:Background:"));
+    }
+
+    [Test]
+    public void Registering_twice_adds_one_worker()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddBackgroundImports().AddBackgroundImports();
+
+        Assert.That(services.Count(d => d.ServiceType == typeof(IHostedService)), Is.EqualTo(1));
+        Assert.That(services.Count(d => d.ServiceType == typeof(IBulkInviteQueue)), Is.EqualTo(1));
+    }
+
+    private BulkInviteRequest Request(string content) => new()
+    {
+        Content = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+        FileName = "invitees.txt",
+        TenantId = "tenant-1",
+        InitiatedBy = "admin",
+    };
+
+    private async Task<IHost> StartAsync(long? maxFileBytes = null, int maxQueued = 100)
+    {
+        var host = Build(o => o.MaxQueuedImports = maxQueued, maxFileBytes);
+        await host.StartAsync();
+        return host;
+    }
+
+    private IHost Build(Action<BackgroundImportOptions>? configure = null, long? maxFileBytes = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IInviteHistoryStore>(_history.Store);
+        builder.Services.AddBulkInvite(o =>
+            {
+                o.ProgressInterval = TimeSpan.Zero;
+                if (maxFileBytes is { } limit)
+                {
+                    o.MaxFileBytes = limit;
+                }
+            })
+            .AddUserExistenceCheck(_ => _directory)
+            .AddSender(_sender)
+            .AddBackgroundImports(o =>
+            {
+                o.SpoolDirectory = _spool;
+                configure?.Invoke(o);
+            });
+        return builder.Build();
+    }
+
+    private static async Task<QueuedImportState> WaitAsync(IBulkInviteQueue queue, string tenant, Guid id)
+    {
+        QueuedImportState? state = null;
+        await WaitForAsync(() => (state = queue.GetState(tenant, id)) is { Status: QueuedImportStatus.Completed or QueuedImportStatus.Failed });
+        return state!;
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
+    /// <summary>One in-memory history for every host of a test, as a database would outlive a process.</summary>
+    private sealed class InMemoryHistoryHolder
+    {
+        public IInviteHistoryStore Store { get; } = new InMemoryInviteHistoryStore();
+    }
+}
