@@ -26,6 +26,18 @@ public interface IBulkInviteService
     Task<BulkInviteReport> PreviewAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Counts what a preview would find, without keeping its entries: every entry is parsed, validated, de-duplicated
+    /// and (with a user directory) checked, and only the counts come back. Nothing is stored, nothing is sent, and
+    /// memory grows only with the number of unique addresses: the quick answer for a big file.
+    /// </summary>
+    /// <param name="request">The file and who previews it for which tenant.</param>
+    /// <param name="cancellationToken">Cancels the count.</param>
+    /// <returns>A preview's report with the counts (would-be invitations as <see cref="InviteOutcome.Pending"/>); it is not in the history.</returns>
+    /// <exception cref="InviteFileFormatException">The file cannot be read as text.</exception>
+    /// <exception cref="InviteLimitExceededException">The file exceeds a configured limit.</exception>
+    Task<BulkInviteReport> SummarizeAsync(BulkInviteRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Resumes an interrupted import (the process died, or the transport failed): checks and sends only the entries
     /// that are still <see cref="InviteOutcome.Pending"/>, so nobody is invited twice and nobody is lost.
     /// </summary>

@@ -103,6 +103,12 @@ internal static class CliImport
                 ParserName = settings.ParserName,
                 AllowRepeatUpload = settings.AllowRepeat,
             };
+            if (!send && settings.SummaryOnly)
+            {
+                // Only the counts are printed: the SDK counts without storing the entries.
+                return await service.SummarizeAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
             using var progress = console.IsErrorTerminal ? new TerminalProgress(console.Error) : null;
             return send
                 ? await service.ImportAsync(request, progress, cancellationToken).ConfigureAwait(false)

@@ -75,6 +75,13 @@ internal sealed class BulkInviteService : IBulkInviteService
         return new ImportRun(_context, request, isPreview: true, progress).RunAsync(cancellationToken);
     }
 
+    public async Task<BulkInviteReport> SummarizeAsync(BulkInviteRequest request, CancellationToken cancellationToken = default)
+    {
+        ValidateRequest(request);
+        using var run = new SummaryRun(_context, request);
+        return await run.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);

@@ -371,6 +371,9 @@ public sealed class InviteReportExportTests
         public Task<BulkInviteReport> PreviewAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
             => throw new NotSupportedException();
 
+        public Task<BulkInviteReport> SummarizeAsync(BulkInviteRequest request, CancellationToken cancellationToken = default)
+            => throw new NotSupportedException();
+
         public Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
             => throw new NotSupportedException();
 

@@ -1,0 +1,376 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using BulkInvite.Dedupe;
+using BulkInvite.Diagnostics;
+using BulkInvite.Parsing;
+
+namespace BulkInvite.Pipeline;
+
+/// <summary>
+/// A preview that keeps only the counts (<see cref="IBulkInviteService.SummarizeAsync"/>): parse, validate,
+/// de-duplicate and, when the host has one, ask the user directory about the new addresses; nothing is stored or sent.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Plain-text UTF-8 files take the fast path: <see cref="Utf8TextScanner"/> finds the entries on the bytes, an ASCII
+/// entry is trimmed, validated and fingerprinted without becoming a string, and fingerprints go into the table in
+/// batches whose slots are prefetched first. Any other entry (non-ASCII, quoted, in angle brackets, too long) is decoded
+/// and goes through the same code as a full import (<see cref="MailboxText"/>, the validator, <see cref="AddressKey"/>),
+/// so the counts are those of <see cref="IBulkInviteService.PreviewAsync"/>. Other files (CSV, UTF-16) are read by
+/// their parser, entry by entry.
+/// </para>
+/// <para>Nothing is allocated per entry on the fast path unless a user directory needs the new addresses as strings.</para>
+/// </remarks>
+internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
+{
+    private const int BatchSize = 256;
+    private const int MaxKeyBytes = 1024;
+
+    // Which ASCII bytes TextTrimming trims (char.IsWhiteSpace, U+FEFF is not ASCII).
+    private static readonly bool[] AsciiTrimmable = CreateTrimTable();
+
+    private readonly ImportContext _context;
+    private readonly BulkInviteRequest _request;
+    private readonly EmailValidator? _fastValidator;
+    private readonly IEmailValidator _validator;
+    private readonly DuplicateComparison _comparison;
+    private readonly long _maxEntries;
+    private readonly bool _rejectOverLimit;
+    private readonly OutcomeTally _tally = new();
+    private readonly char[] _keyChars = new char[AddressKey.BufferLength];
+    private readonly byte[] _keyBytes = new byte[MaxKeyBytes];
+    private readonly ulong[] _highs = new ulong[BatchSize];
+    private readonly uint[] _lows = new uint[BatchSize];
+    private readonly long[] _lines = new long[BatchSize];
+    private readonly List<string> _directoryBatch = [];
+    private readonly List<string>? _batchKeys;
+    private readonly TokenBuffer _token;
+    private AddressSet _addresses = null!;
+    private char[] _decoded = [];
+    private int _maxEntryLength;
+    private int _batched;
+    private long _sequence;
+
+    public SummaryRun(ImportContext context, BulkInviteRequest request)
+    {
+        _context = context;
+        _request = request;
+        _validator = context.Validator;
+        _fastValidator = context.Validator as EmailValidator;
+        _comparison = context.Options.DuplicateComparison;
+        _maxEntryLength = context.Options.Parsing.MaxEntryLength;
+        _maxEntries = context.Options.MaxEntries;
+        _rejectOverLimit = context.Options.OverLimitBehavior == OverLimitBehavior.Reject;
+        _batchKeys = context.ExistenceCheck is null ? null : new List<string>(BatchSize);
+        _token = new TokenBuffer(Math.Max(1, _maxEntryLength));
+    }
+
+    public async Task<BulkInviteReport> RunAsync(CancellationToken cancellationToken)
+    {
+        using var activity = Instrumentation.ActivitySource.StartActivity("BulkInvite.Summary");
+        var started = Stopwatch.GetTimestamp();
+        var createdAt = _context.Time.GetUtcNow();
+        var options = _context.Options;
+        var content = _request.Content;
+        long? knownLength = content.CanSeek ? content.Length - content.Position : null;
+        if (knownLength > options.MaxFileBytes)
+        {
+            throw LimitedReadStream.TooLarge(options.MaxFileBytes);
+        }
+
+        // Sized for the file at the outset (about 29 bytes a line in a typical list), so that the table does not
+        // grow, and so briefly hold its old and new arrays at once, while the file is read.
+        _addresses = new AddressSet(knownLength is { } bytes ? (int)Math.Min(bytes / 29, 1 << 28) : 0);
+
+        await using var limited = new LimitedReadStream(content, options.MaxFileBytes);
+        var selection = await _context.ParserSelector.SelectAsync(limited, _request.FileName, _request.ParserName, cancellationToken).ConfigureAwait(false);
+        if (selection.Parser is TextInviteParser text && ReferenceEquals(selection.Encoding, TextEncodingDetector.Utf8))
+        {
+            _maxEntryLength = text.Options.MaxEntryLength;
+            using var scanner = new Utf8TextScanner(_maxEntryLength);
+            await scanner.ScanAsync(selection.Content, this, CheckUsersIfDueAsync, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await foreach (var entry in selection.Parser.ParseAsync(selection.Content, cancellationToken).ConfigureAwait(false))
+            {
+                Classify(entry);
+                if (_batched == 0)
+                {
+                    await CheckUsersIfDueAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            Release();
+        }
+
+        await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
+        var counts = _tally.ToCounts();
+        Log.PreviewCompleted(_context.Logger, _request.ImportId ?? Guid.Empty, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, counts.Pending);
+        return new BulkInviteReport
+        {
+            ImportId = _request.ImportId ?? Guid.NewGuid(),
+            TenantId = _request.TenantId,
+            FileName = _request.FileName,
+            InitiatedBy = _request.InitiatedBy,
+            IsPreview = true,
+            Status = ImportStatus.Completed,
+            Counts = counts,
+            CreatedAt = createdAt,
+            CompletedAt = _context.Time.GetUtcNow(),
+            UpdatedAt = _context.Time.GetUtcNow(),
+            ParserName = selection.Parser.Name,
+        };
+    }
+
+    public void Token(ReadOnlySpan<byte> token, long line, bool simple)
+    {
+        if (simple && Ascii.IsValid(token))
+        {
+            ClassifyAscii(token, line);
+            return;
+        }
+
+        // Decoded as the full import decodes it, and collected as its tokenizer collects it.
+        if (_decoded.Length < token.Length)
+        {
+            if (_decoded.Length > 0)
+            {
+                ArrayPool<char>.Shared.Return(_decoded);
+            }
+
+            _decoded = ArrayPool<char>.Shared.Rent(Math.Max(token.Length, 256));
+        }
+
+        var chars = TextEncodingDetector.Utf8.GetChars(token, _decoded);
+        _token.Reset(_maxEntryLength);
+        _token.Append(_decoded.AsSpan(0, chars));
+        if (!_token.IsEmpty)
+        {
+            Classify(MailboxText.ToEntry(line, _token.Text, _token.Overflowed));
+        }
+    }
+
+    public void LongToken(TokenBuffer token, long line) => Classify(MailboxText.ToEntry(line, token.Text, token.Overflowed));
+
+    /// <summary>Adds the batch of fingerprints to the table: every slot prefetched first, then each added in file order.</summary>
+    public void Release()
+    {
+        var count = _batched;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var addresses = _addresses;
+        var highs = _highs.AsSpan(0, count);
+        foreach (var high in highs)
+        {
+            addresses.Prefetch(high);
+        }
+
+        var lows = _lows;
+        var lines = _lines;
+        for (var i = 0; i < count; i++)
+        {
+            if (addresses.TryAdd(highs[i], lows[i], lines[i], out _))
+            {
+                _tally.Add(InviteOutcome.Pending);
+                if (_batchKeys is not null)
+                {
+                    _directoryBatch.Add(_batchKeys[i]);
+                }
+            }
+            else
+            {
+                _tally.Add(InviteOutcome.Duplicate);
+            }
+        }
+
+        _batchKeys?.Clear();
+        _batched = 0;
+    }
+
+    public void Dispose()
+    {
+        _token.Dispose();
+        if (_decoded.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(_decoded);
+            _decoded = [];
+        }
+    }
+
+    private static bool[] CreateTrimTable()
+    {
+        var table = new bool[128];
+        for (var i = 0; i < table.Length; i++)
+        {
+            table[i] = TextTrimming.IsTrimmable((char)i);
+        }
+
+        return table;
+    }
+
+    private void ClassifyAscii(ReadOnlySpan<byte> token, long line)
+    {
+        var trimmable = AsciiTrimmable;
+        var start = 0;
+        var end = token.Length;
+        while (start < end && trimmable[token[start]])
+        {
+            start++;
+        }
+
+        while (end > start && trimmable[token[end - 1]])
+        {
+            end--;
+        }
+
+        if (start == end)
+        {
+            return;
+        }
+
+        if (!Counted())
+        {
+            return;
+        }
+
+        var address = token[start..end];
+        if (address.Length > _maxEntryLength)
+        {
+            _tally.Add(InviteOutcome.Invalid);
+            return;
+        }
+
+        InvalidReason reason;
+        if (_fastValidator is not null)
+        {
+            reason = _fastValidator.Validate(address);
+        }
+        else
+        {
+            Span<char> chars = address.Length <= 256 ? stackalloc char[256] : new char[address.Length];
+            Ascii.ToUtf16(address, chars, out var written);
+            reason = _validator.Validate(chars[..written]);
+        }
+
+        if (reason != InvalidReason.None)
+        {
+            _tally.Add(InviteOutcome.Invalid);
+            return;
+        }
+
+        // Valid addresses are at most 254 bytes.
+        var key = _keyBytes.AsSpan(0, address.Length);
+        if (_comparison == DuplicateComparison.IgnoreCase)
+        {
+            Ascii.ToLower(address, key, out _);
+        }
+        else
+        {
+            var at = address.LastIndexOf((byte)'@');
+            address[..(at + 1)].CopyTo(key);
+            Ascii.ToLower(address[(at + 1)..], key[(at + 1)..], out _);
+        }
+
+        AddToBatch(key, line);
+    }
+
+    private void Classify(in InviteEntry entry)
+    {
+        if (!Counted())
+        {
+            return;
+        }
+
+        var address = entry.Address ?? string.Empty;
+        if (entry.Problem != InvalidReason.None || _validator.Validate(address) != InvalidReason.None)
+        {
+            _tally.Add(InviteOutcome.Invalid);
+            return;
+        }
+
+        var normalized = AddressKey.Get(address, _comparison, _keyChars);
+        var length = Encoding.UTF8.GetByteCount(normalized);
+        var key = length <= _keyBytes.Length ? _keyBytes.AsSpan(0, length) : new byte[length];
+        Encoding.UTF8.GetBytes(normalized, key);
+        AddToBatch(key, entry.Line);
+    }
+
+    /// <summary>Counts one more entry against <see cref="BulkInviteOptions.MaxEntries"/>; entries past it are skipped or refused.</summary>
+    private bool Counted()
+    {
+        if (++_sequence <= _maxEntries)
+        {
+            return true;
+        }
+
+        if (_rejectOverLimit)
+        {
+            throw new InviteLimitExceededException(
+                nameof(BulkInviteOptions.MaxEntries),
+                _maxEntries,
+                $"The file holds more than {_maxEntries:N0} entries, the limit set by {nameof(BulkInviteOptions)}.{nameof(BulkInviteOptions.MaxEntries)}.");
+        }
+
+        _tally.Add(InviteOutcome.Skipped);
+        return false;
+    }
+
+    private void AddToBatch(ReadOnlySpan<byte> key, long line)
+    {
+        var (high, low) = _addresses.FingerprintUtf8(key);
+        var i = _batched;
+        _highs[i] = high;
+        _lows[i] = low;
+        _lines[i] = line;
+        _batchKeys?.Add(Encoding.UTF8.GetString(key));
+        if (++_batched == BatchSize)
+        {
+            Release();
+        }
+    }
+
+    private ValueTask CheckUsersIfDueAsync(CancellationToken cancellationToken)
+        => _directoryBatch.Count >= _context.Options.ExistenceCheckBatchSize ? new ValueTask(CheckUsersAsync(cancellationToken)) : default;
+
+    /// <summary>Asks the user directory about the new addresses found so far, in batches of <see cref="BulkInviteOptions.ExistenceCheckBatchSize"/>.</summary>
+    private async Task CheckUsersAsync(CancellationToken cancellationToken)
+    {
+        var check = _context.ExistenceCheck;
+        if (check is null)
+        {
+            return;
+        }
+
+        Release();
+        var size = _context.Options.ExistenceCheckBatchSize;
+        for (var offset = 0; offset < _directoryBatch.Count; offset += size)
+        {
+            var addresses = _directoryBatch.GetRange(offset, Math.Min(size, _directoryBatch.Count - offset));
+            var statuses = await check.CheckAsync(new UserExistenceQuery(_request.TenantId, addresses), cancellationToken).ConfigureAwait(false);
+            if (statuses is null || statuses.Count != addresses.Count)
+            {
+                throw new InvalidOperationException(
+                    $"The user-existence check {check.GetType().Name} returned {statuses?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} statuses for {addresses.Count} addresses; it must return one status per address, in order.");
+            }
+
+            foreach (var status in statuses)
+            {
+                if (status == UserStatus.Member)
+                {
+                    _tally.Move(InviteOutcome.Pending, InviteOutcome.ExistingUser);
+                }
+                else if (status == UserStatus.PendingInvitation && !_request.ResendPendingInvitations)
+                {
+                    _tally.Move(InviteOutcome.Pending, InviteOutcome.AlreadyInvited);
+                }
+            }
+        }
+
+        _directoryBatch.Clear();
+    }
+}
