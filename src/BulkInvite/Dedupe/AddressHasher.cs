@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace BulkInvite.Dedupe;
 
@@ -34,6 +35,7 @@ internal readonly struct AddressHasher
     /// </summary>
     /// <param name="key">The normalized address, UTF-8.</param>
     /// <returns>The fingerprint.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (ulong High, uint Low) HashUtf8(ReadOnlySpan<byte> key)
     {
         var h1 = _seed ^ ((ulong)key.Length * Prime1);
@@ -51,10 +53,20 @@ internal readonly struct AddressHasher
 
         if (data.Length > 0)
         {
-            ulong tail = 0;
-            for (var i = data.Length - 1; i >= 0; i--)
+            // The last 1-7 bytes: the final eight bytes of the key when it has them (overlapping words already
+            // hashed; the length is in the seed), else the bytes one by one.
+            ulong tail;
+            if (key.Length >= 8)
             {
-                tail = (tail << 8) | data[i];
+                tail = BinaryPrimitives.ReadUInt64LittleEndian(key[^8..]) >> ((8 - data.Length) * 8);
+            }
+            else
+            {
+                tail = 0;
+                for (var i = data.Length - 1; i >= 0; i--)
+                {
+                    tail = (tail << 8) | data[i];
+                }
             }
 
             h1 ^= BitOperations.RotateLeft(tail * Prime2, 31) * Prime1;
@@ -66,6 +78,7 @@ internal readonly struct AddressHasher
         return (Mix(h1), (uint)Mix(h2 ^ h1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Mix(ulong h)
     {
         h ^= h >> 33;

@@ -8,12 +8,14 @@ namespace BulkInvite.Dedupe;
 /// open-addressing table of 16-byte slots (a 96-bit fingerprint and the line): 18 to 32 bytes per unique address,
 /// where a <c>HashSet&lt;string&gt;</c> needs over 100. Not thread-safe: one import uses one set.
 /// </summary>
-internal sealed class AddressSet
+internal sealed unsafe class AddressSet : IDisposable
 {
     private const int MinCapacity = 1024;
 
     private readonly AddressHasher _hasher;
-    private Slot[] _slots;
+    private SlotMemory _memory;
+    private Slot* _slots;
+    private int _length;
     private int _count;
     private int _growAt;
 
@@ -31,7 +33,9 @@ internal sealed class AddressSet
             capacity <<= 1;
         }
 
-        _slots = GC.AllocateArray<Slot>(capacity, pinned: true);
+        _memory = new SlotMemory((long)capacity * sizeof(Slot));
+        _slots = (Slot*)_memory.Pointer;
+        _length = capacity;
         _growAt = (int)(capacity * 0.8);
     }
 
@@ -39,7 +43,7 @@ internal sealed class AddressSet
     public int Count => _count;
 
     /// <summary>The bytes held by the table.</summary>
-    public long AllocatedBytes => (long)_slots.Length * 16;
+    public long AllocatedBytes => (long)_length * sizeof(Slot);
 
     /// <summary>Adds a normalized address first seen on <paramref name="line"/>.</summary>
     /// <param name="normalizedAddress">The address in normalized form.</param>
@@ -55,6 +59,7 @@ internal sealed class AddressSet
     /// <summary>The fingerprint of a normalized address given as UTF-8 (for <see cref="TryAdd(ulong, uint, long, out long)"/>).</summary>
     /// <param name="normalizedAddress">The address in normalized form, UTF-8.</param>
     /// <returns>The fingerprint; one set takes fingerprints of one kind only (all UTF-8, or all from <see cref="TryAdd(ReadOnlySpan{char}, long, out long)"/>).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (ulong High, uint Low) FingerprintUtf8(ReadOnlySpan<byte> normalizedAddress) => _hasher.HashUtf8(normalizedAddress);
 
     /// <summary>
@@ -62,13 +67,13 @@ internal sealed class AddressSet
     /// a batch of prefetches overlaps the cache misses that a table of hundreds of megabytes otherwise takes one by one.
     /// </summary>
     /// <param name="high">The fingerprint's high part.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void Prefetch(ulong high)
     {
         if (Sse.IsSupported)
         {
-            var index = (int)((high | 1) >> 32) & (_slots.Length - 1);
-            // The table lives on the pinned object heap, so the address stays valid.
-            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[index]));
+            var index = (int)((high | 1) >> 32) & (_length - 1);
+            Sse.Prefetch0(_slots + index);
         }
     }
 
@@ -78,11 +83,12 @@ internal sealed class AddressSet
     /// <param name="line">The line it is on.</param>
     /// <param name="firstLine">When it was seen before: the line of its first occurrence.</param>
     /// <returns><see langword="true"/> when it is new.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAdd(ulong high, uint low, long line, out long firstLine)
     {
         high |= 1; // 0 marks an empty slot.
         var slots = _slots;
-        var mask = slots.Length - 1;
+        var mask = _length - 1;
         var index = (int)(high >> 32) & mask;
         while (true)
         {
@@ -111,18 +117,30 @@ internal sealed class AddressSet
         return true;
     }
 
+    /// <summary>Frees the table.</summary>
+    public void Dispose()
+    {
+        _memory.Dispose();
+        _slots = null;
+        _length = 0;
+    }
+
     private void Grow()
     {
         var old = _slots;
-        if (old.Length >= (1 << 30))
+        var oldLength = _length;
+        if (oldLength >= (1 << 30))
         {
             throw new InvalidOperationException("The de-duplication table is full.");
         }
 
-        var slots = GC.AllocateArray<Slot>(old.Length * 2, pinned: true);
-        var mask = slots.Length - 1;
-        foreach (var slot in old)
+        var length = oldLength * 2;
+        var memory = new SlotMemory((long)length * sizeof(Slot));
+        var slots = (Slot*)memory.Pointer;
+        var mask = length - 1;
+        for (var i = 0; i < oldLength; i++)
         {
+            var slot = old[i];
             if (slot.High == 0)
             {
                 continue;
@@ -137,8 +155,11 @@ internal sealed class AddressSet
             slots[index] = slot;
         }
 
+        _memory.Dispose();
+        _memory = memory;
         _slots = slots;
-        _growAt = (int)(slots.Length * 0.8);
+        _length = length;
+        _growAt = (int)(length * 0.8);
     }
 
     private readonly record struct Slot(ulong High, uint Low, uint Line);

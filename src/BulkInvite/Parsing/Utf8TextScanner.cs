@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace BulkInvite.Parsing;
 
@@ -131,6 +132,7 @@ internal sealed class Utf8TextScanner : IDisposable
         => await content.ReadAtLeastAsync(buffer.AsMemory(length, atLeast - length), atLeast - length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Scans <c>buffer[position..length)</c>; returns where it stopped (the end) and moves <paramref name="tokenStart"/> past every finished entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Scan(byte[] buffer, int length, int position, ref int tokenStart, IUtf8EntrySink sink)
     {
         var p = position;
@@ -208,6 +210,7 @@ internal sealed class Utf8TextScanner : IDisposable
         return p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EndToken(ReadOnlySpan<byte> token, IUtf8EntrySink sink)
     {
         if (_long is { } longToken && _decoder is not null)

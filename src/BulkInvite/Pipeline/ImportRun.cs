@@ -181,7 +181,7 @@ internal sealed partial class ImportRun
 
         var validator = _context.Validator;
         var comparison = Options.DuplicateComparison;
-        var addresses = new AddressSet();
+        using var addresses = new AddressSet();
         var keyBuffer = new char[AddressKey.BufferLength];
         var batchSize = Options.StagingBatchSize;
         var batch = new List<InviteEntryResult>(batchSize);

@@ -4,6 +4,7 @@ using System.Text;
 using BulkInvite.Dedupe;
 using BulkInvite.Diagnostics;
 using BulkInvite.Parsing;
+using System.Runtime.CompilerServices;
 
 namespace BulkInvite.Pipeline;
 
@@ -124,6 +125,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Token(ReadOnlySpan<byte> token, long line, bool simple)
     {
         if (simple && Ascii.IsValid(token))
@@ -155,6 +157,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     public void LongToken(TokenBuffer token, long line) => Classify(MailboxText.ToEntry(line, token.Text, token.Overflowed));
 
     /// <summary>Adds the batch of fingerprints to the table: every slot prefetched first, then each added in file order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Release()
     {
         var count = _batched;
@@ -194,6 +197,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
 
     public void Dispose()
     {
+        _addresses?.Dispose();
         _token.Dispose();
         if (_decoded.Length > 0)
         {
@@ -213,6 +217,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         return table;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ClassifyAscii(ReadOnlySpan<byte> token, long line)
     {
         var trimmable = AsciiTrimmable;
@@ -320,6 +325,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddToBatch(ReadOnlySpan<byte> key, long line)
     {
         var (high, low) = _addresses.FingerprintUtf8(key);

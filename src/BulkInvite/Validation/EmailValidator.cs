@@ -77,6 +77,11 @@ public sealed class EmailValidator : IEmailValidator
             return InvalidReason.AddressTooLong;
         }
 
+        if (PlainAddress.IsCertainlyValid(address, AllowInternational))
+        {
+            return InvalidReason.None;
+        }
+
         // Plain addresses (atext, dots and '@' only) are ASCII; anything else is looked at from its first unusual character.
         int unusual = AddressCharacters.IndexOfNonPlain(address);
         if (unusual >= 0 && !Ascii.IsValid(address[unusual..]))
@@ -105,6 +110,11 @@ public sealed class EmailValidator : IEmailValidator
         if (utf8Address.Length > AddressSyntax.MaxAddressOctets)
         {
             return InvalidReason.AddressTooLong;
+        }
+
+        if (PlainAddress.IsCertainlyValidUtf8(utf8Address, AllowInternational))
+        {
+            return InvalidReason.None;
         }
 
         int unusual = AddressCharacters.IndexOfNonPlain(utf8Address);
