@@ -48,6 +48,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     private readonly List<string>? _batchKeys;
     private readonly TokenBuffer _token;
     private AddressSet _addresses = null!;
+    private DeduplicationWorker? _worker;
     private char[] _decoded = [];
     private int _maxEntryLength;
     private int _batched;
@@ -84,6 +85,12 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         // grow, and so briefly hold its old and new arrays at once, while the file is read.
         _addresses = new AddressSet(knownLength is { } bytes ? (int)Math.Min(bytes / 29, 1 << 28) : 0);
 
+        // Without a user directory nothing needs the new addresses as they are found: a second core adds them to the table.
+        if (_batchKeys is null && Environment.ProcessorCount > 1)
+        {
+            _worker = new DeduplicationWorker(_addresses);
+        }
+
         await using var limited = new LimitedReadStream(content, options.MaxFileBytes);
         var selection = await _context.ParserSelector.SelectAsync(limited, _request.FileName, _request.ParserName, cancellationToken).ConfigureAwait(false);
         if (selection.Parser is TextInviteParser text && ReferenceEquals(selection.Encoding, TextEncodingDetector.Utf8))
@@ -104,6 +111,13 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
             }
 
             Release();
+        }
+
+        if (_worker is not null)
+        {
+            var (unique, duplicate) = await _worker.CompleteAsync().ConfigureAwait(false);
+            _tally.Add(InviteOutcome.Pending, unique);
+            _tally.Add(InviteOutcome.Duplicate, duplicate);
         }
 
         await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
@@ -197,6 +211,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
 
     public void Dispose()
     {
+        _worker?.Dispose();
         _addresses?.Dispose();
         _token.Dispose();
         if (_decoded.Length > 0)
@@ -328,6 +343,12 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddToBatch(ReadOnlySpan<byte> key, long line)
     {
+        if (_worker is not null)
+        {
+            _worker.Add(key);
+            return;
+        }
+
         var (high, low) = _addresses.FingerprintUtf8(key);
         var i = _batched;
         _highs[i] = high;

@@ -100,6 +100,7 @@ public sealed class EmailValidator : IEmailValidator
     /// <param name="utf8Address">The address in UTF-8.</param>
     /// <returns><see cref="InvalidReason.None"/> when valid; otherwise the first reason found
     /// (<see cref="InvalidReason.InvalidEncoding"/> for bytes that are not UTF-8).</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public InvalidReason Validate(ReadOnlySpan<byte> utf8Address)
     {
         if (utf8Address.IsEmpty)

@@ -187,8 +187,10 @@ internal static class PlainAddress
         return (topLevel & ~digit) != 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Join(uint low, uint high) => low | ((ulong)high << 32);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (uint Atext, uint Ldh, uint Digit, uint Dot, uint At, uint Hyphen) Classify(Vector256<byte> v)
     {
         // Set membership by nibble tables: bit h of LowNibble[l] is set when the character 0xhl is in the set.
@@ -207,11 +209,11 @@ internal static class PlainAddress
             Vector256.Equals(v, Vector256.Create((byte)'-')).ExtractMostSignificantBits());
     }
 
-    private static Vector256<byte> HighNibbleBit => Vector256.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
+    private static readonly Vector256<byte> HighNibbleBit = Vector256.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    private static Vector256<byte> AtextByLowNibble { get; } = NibbleTable(c => (Classes[c] & Atext) != 0);
+    private static readonly Vector256<byte> AtextByLowNibble = NibbleTable(c => (Classes[c] & Atext) != 0);
 
-    private static Vector256<byte> LdhByLowNibble { get; } = NibbleTable(c => (Classes[c] & (LetterOrDigit | Hyphen)) != 0);
+    private static readonly Vector256<byte> LdhByLowNibble = NibbleTable(c => (Classes[c] & (LetterOrDigit | Hyphen)) != 0);
 
     private static Vector256<byte> NibbleTable(Func<int, bool> member)
     {

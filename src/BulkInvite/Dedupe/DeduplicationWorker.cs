@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+
+namespace BulkInvite.Dedupe;
+
+/// <summary>
+/// Counts the unique keys of a summary on a second thread: the reading thread finds, validates and normalizes the
+/// addresses and hands their keys over in batches; this thread fingerprints them and adds them to the table, in the
+/// order they were found. The two halves of the work take about the same time, so both cores are busy.
+/// </summary>
+/// <remarks>A bounded queue of a few batches keeps memory fixed: a reader that gets ahead waits.</remarks>
+internal sealed class DeduplicationWorker : IDisposable
+{
+    private const int KeysPerBatch = 8192;
+    private const int BytesPerBatch = 512 * 1024;
+    private const int QueuedBatches = 4;
+    private const int PrefetchGroup = 256;
+
+    private readonly AddressSet _set;
+    private readonly BlockingCollection<KeyBatch> _full = new(QueuedBatches);
+    private readonly ConcurrentBag<KeyBatch> _free = [];
+    private readonly CancellationTokenSource _failed = new();
+    private readonly Task _consumer;
+    private KeyBatch _current = new();
+    private long _unique;
+    private long _duplicate;
+    private bool _completed;
+
+    public DeduplicationWorker(AddressSet set)
+    {
+        _set = set;
+        _consumer = Task.Factory.StartNew(Consume, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Queues one normalized key (UTF-8); the span may be reused as soon as this returns.</summary>
+    public void Add(ReadOnlySpan<byte> key)
+    {
+        var batch = _current;
+        if (batch.Count == KeysPerBatch || batch.Used + key.Length > BytesPerBatch)
+        {
+            Hand();
+            batch = _current;
+        }
+
+        key.CopyTo(batch.Bytes.AsSpan(batch.Used));
+        batch.Used += key.Length;
+        batch.Ends[batch.Count++] = batch.Used;
+    }
+
+    /// <summary>Waits until every key is in the table.</summary>
+    /// <returns>How many keys were new, and how many were seen before.</returns>
+    public async Task<(long Unique, long Duplicate)> CompleteAsync()
+    {
+        if (_current.Count > 0)
+        {
+            Hand();
+        }
+
+        _completed = true;
+        _full.CompleteAdding();
+        await _consumer.ConfigureAwait(false);
+        return (_unique, _duplicate);
+    }
+
+    public void Dispose()
+    {
+        if (!_completed)
+        {
+            _completed = true;
+            _full.CompleteAdding();
+            try
+            {
+                _consumer.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The summary failed or was cancelled already; its own exception is the one that surfaces.
+            }
+        }
+
+        _full.Dispose();
+        _failed.Dispose();
+    }
+
+    private void Hand()
+    {
+        try
+        {
+            _full.Add(_current, _failed.Token);
+        }
+        catch (OperationCanceledException) when (_failed.IsCancellationRequested)
+        {
+            // The consumer stopped with an exception: CompleteAsync rethrows it.
+            _consumer.GetAwaiter().GetResult();
+            throw;
+        }
+
+        _current = _free.TryTake(out var batch) ? batch : new KeyBatch();
+    }
+
+    private void Consume()
+    {
+        try
+        {
+            var highs = new ulong[PrefetchGroup];
+            var lows = new uint[PrefetchGroup];
+            foreach (var batch in _full.GetConsumingEnumerable())
+            {
+                var bytes = batch.Bytes;
+                var ends = batch.Ends;
+                var start = 0;
+                for (var first = 0; first < batch.Count; first += PrefetchGroup)
+                {
+                    var count = Math.Min(PrefetchGroup, batch.Count - first);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var end = ends[first + i];
+                        var (high, low) = _set.FingerprintUtf8(bytes.AsSpan(start, end - start));
+                        start = end;
+                        highs[i] = high;
+                        lows[i] = low;
+                        _set.Prefetch(high);
+                    }
+
+                    for (var i = 0; i < count; i++)
+                    {
+                        if (_set.TryAdd(highs[i], lows[i], 0, out _))
+                        {
+                            _unique++;
+                        }
+                        else
+                        {
+                            _duplicate++;
+                        }
+                    }
+                }
+
+                batch.Count = 0;
+                batch.Used = 0;
+                _free.Add(batch);
+            }
+        }
+        catch
+        {
+            _failed.Cancel();
+            throw;
+        }
+    }
+
+    private sealed class KeyBatch
+    {
+        public byte[] Bytes { get; } = new byte[BytesPerBatch];
+
+        public int[] Ends { get; } = new int[KeysPerBatch];
+
+        public int Count { get; set; }
+
+        public int Used { get; set; }
+    }
+}
