@@ -7,6 +7,7 @@ namespace BulkInvite.Benchmarks;
 /// <summary>
 /// Runs the benchmarks: <c>dotnet run -c Release --project benchmarks/BulkInvite.Benchmarks -- --filter '*'</c>.
 /// Two more modes: <c>generate --lines N [--seed S] --output FILE</c> writes a seeded input file, and
+/// <c>strictness [--count N]</c> prints what each validator accepts of a corpus, and
 /// <c>measure PIPELINE FILE [--repeat N]</c> runs one front-end pipeline and prints its wall time and peak working set.
 /// </summary>
 public static class Program
@@ -41,6 +42,12 @@ public static class Program
                 Console.WriteLine($"{args[1]}: {elapsed.TotalSeconds:0.000} s, peak working set {PeakWorkingSetBytes() / (1024.0 * 1024):0} MiB, result {result:N0}");
             }
 
+            return 0;
+        }
+
+        if (args.Length > 0 && args[0] == "strictness")
+        {
+            Strictness.Print(int.Parse(Value(args, "--count") ?? "100000", CultureInfo.InvariantCulture));
             return 0;
         }
 

@@ -10,9 +10,14 @@ public class ValidatorBenchmarks
 {
     private readonly EmailValidator _validator = EmailValidator.Default;
     private string[] _addresses = [];
+    private byte[][] _utf8 = [];
 
     [GlobalSetup]
-    public void Setup() => _addresses = AddressCorpus.Create(10_000);
+    public void Setup()
+    {
+        _addresses = AddressCorpus.Create(10_000);
+        _utf8 = [.. _addresses.Select(System.Text.Encoding.UTF8.GetBytes)];
+    }
 
     [Benchmark(Baseline = true, Description = "MailAddress.TryCreate")]
     public int MailAddressTryCreate()
@@ -36,6 +41,21 @@ public class ValidatorBenchmarks
         foreach (var address in _addresses)
         {
             if (MailboxAddress.TryParse(address, out _))
+            {
+                valid++;
+            }
+        }
+
+        return valid;
+    }
+
+    [Benchmark(Description = "BulkInvite EmailValidator (UTF-8 bytes)")]
+    public int BulkInviteValidatorUtf8()
+    {
+        var valid = 0;
+        foreach (var address in _utf8)
+        {
+            if (_validator.Validate(address) == InvalidReason.None)
             {
                 valid++;
             }

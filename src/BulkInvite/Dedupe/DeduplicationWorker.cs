@@ -7,7 +7,7 @@ namespace BulkInvite.Dedupe;
 /// addresses and hands their keys over in batches; this thread fingerprints them and adds them to the table, in the
 /// order they were found. The two halves of the work take about the same time, so both cores are busy.
 /// </summary>
-/// <remarks>A bounded queue of a few batches keeps memory fixed: a reader that gets ahead waits.</remarks>
+/// <remarks>A fixed set of batches keeps memory fixed, and nothing is allocated per key: a reader that gets ahead waits.</remarks>
 internal sealed class DeduplicationWorker : IDisposable
 {
     private const int KeysPerBatch = 8192;
@@ -16,22 +16,36 @@ internal sealed class DeduplicationWorker : IDisposable
     private const int PrefetchGroup = 256;
 
     private readonly AddressSet _set;
+    private readonly DuplicateComparison _comparison;
     private readonly BlockingCollection<KeyBatch> _full = new(QueuedBatches);
-    private readonly ConcurrentBag<KeyBatch> _free = [];
+    private readonly BlockingCollection<KeyBatch> _free = new();
     private readonly CancellationTokenSource _failed = new();
     private readonly Task _consumer;
-    private KeyBatch _current = new();
+    private KeyBatch _current;
     private long _unique;
     private long _duplicate;
     private bool _completed;
 
-    public DeduplicationWorker(AddressSet set)
+    public DeduplicationWorker(AddressSet set, DuplicateComparison comparison)
     {
         _set = set;
+        _comparison = comparison;
+
+        // A fixed set of batches: the queued ones, the one being filled and the one being added to the table.
+        for (var i = 0; i < QueuedBatches + 1; i++)
+        {
+            _free.Add(new KeyBatch());
+        }
+
+        _current = new KeyBatch();
         _consumer = Task.Factory.StartNew(Consume, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Queues one normalized key (UTF-8); the span may be reused as soon as this returns.</summary>
+    /// <summary>
+    /// Queues one key (UTF-8): a valid address, normalized already or ASCII; its ASCII letters are lower-cased here as
+    /// <see cref="DuplicateComparison"/> asks (which changes nothing in a normalized key). The span may be reused as
+    /// soon as this returns.
+    /// </summary>
     public void Add(ReadOnlySpan<byte> key)
     {
         var batch = _current;
@@ -78,6 +92,7 @@ internal sealed class DeduplicationWorker : IDisposable
         }
 
         _full.Dispose();
+        _free.Dispose();
         _failed.Dispose();
     }
 
@@ -86,15 +101,14 @@ internal sealed class DeduplicationWorker : IDisposable
         try
         {
             _full.Add(_current, _failed.Token);
+            _current = _free.Take(_failed.Token);
         }
         catch (OperationCanceledException) when (_failed.IsCancellationRequested)
         {
-            // The consumer stopped with an exception: CompleteAsync rethrows it.
+            // The consumer stopped with an exception: it surfaces here.
             _consumer.GetAwaiter().GetResult();
             throw;
         }
-
-        _current = _free.TryTake(out var batch) ? batch : new KeyBatch();
     }
 
     private void Consume()
@@ -114,7 +128,9 @@ internal sealed class DeduplicationWorker : IDisposable
                     for (var i = 0; i < count; i++)
                     {
                         var end = ends[first + i];
-                        var (high, low) = _set.FingerprintUtf8(bytes.AsSpan(start, end - start));
+                        var key = bytes.AsSpan(start, end - start);
+                        Normalize(key);
+                        var (high, low) = _set.FingerprintUtf8(key);
                         start = end;
                         highs[i] = high;
                         lows[i] = low;
@@ -143,6 +159,18 @@ internal sealed class DeduplicationWorker : IDisposable
         {
             _failed.Cancel();
             throw;
+        }
+    }
+
+    private void Normalize(Span<byte> key)
+    {
+        if (_comparison == DuplicateComparison.IgnoreCase)
+        {
+            System.Text.Ascii.ToLowerInPlace(key, out _);
+        }
+        else
+        {
+            System.Text.Ascii.ToLowerInPlace(key[(key.LastIndexOf((byte)'@') + 1)..], out _);
         }
     }
 

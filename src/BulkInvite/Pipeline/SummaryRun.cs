@@ -88,7 +88,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         // Without a user directory nothing needs the new addresses as they are found: a second core adds them to the table.
         if (_batchKeys is null && Environment.ProcessorCount > 1)
         {
-            _worker = new DeduplicationWorker(_addresses);
+            _worker = new DeduplicationWorker(_addresses, _comparison);
         }
 
         await using var limited = new LimitedReadStream(content, options.MaxFileBytes);
@@ -142,10 +142,43 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Token(ReadOnlySpan<byte> token, long line, bool simple)
     {
-        if (simple && Ascii.IsValid(token))
+        if (simple)
         {
-            ClassifyAscii(token, line);
-            return;
+            var trimmable = AsciiTrimmable;
+            var start = 0;
+            var end = token.Length;
+            while (start < end && token[start] < 128 && trimmable[token[start]])
+            {
+                start++;
+            }
+
+            while (end > start && token[end - 1] < 128 && trimmable[token[end - 1]])
+            {
+                end--;
+            }
+
+            if (start == end)
+            {
+                return;
+            }
+
+            var address = token[start..end];
+            if (_worker is not null && _fastValidator is not null && PlainAddress.IsCertainlyValidUtf8(address, _fastValidator.AllowInternational))
+            {
+                // The common case: a plain address, valid under any option; the worker normalizes and counts it.
+                if (Counted())
+                {
+                    _worker.Add(address);
+                }
+
+                return;
+            }
+
+            if (Ascii.IsValid(address) && Ascii.IsValid(token))
+            {
+                ClassifyAscii(address, line);
+                return;
+            }
         }
 
         // Decoded as the full import decodes it, and collected as its tokenizer collects it.
@@ -232,33 +265,15 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         return table;
     }
 
+    /// <summary>An ASCII entry, trimmed, that the one-pass check did not pass: counted, validated by the full rules, normalized.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ClassifyAscii(ReadOnlySpan<byte> token, long line)
+    private void ClassifyAscii(ReadOnlySpan<byte> address, long line)
     {
-        var trimmable = AsciiTrimmable;
-        var start = 0;
-        var end = token.Length;
-        while (start < end && trimmable[token[start]])
-        {
-            start++;
-        }
-
-        while (end > start && trimmable[token[end - 1]])
-        {
-            end--;
-        }
-
-        if (start == end)
-        {
-            return;
-        }
-
         if (!Counted())
         {
             return;
         }
 
-        var address = token[start..end];
         if (address.Length > _maxEntryLength)
         {
             _tally.Add(InviteOutcome.Invalid);
@@ -280,6 +295,12 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         if (reason != InvalidReason.None)
         {
             _tally.Add(InviteOutcome.Invalid);
+            return;
+        }
+
+        if (_worker is not null)
+        {
+            _worker.Add(address);
             return;
         }
 

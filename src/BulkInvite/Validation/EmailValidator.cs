@@ -77,7 +77,7 @@ public sealed class EmailValidator : IEmailValidator
             return InvalidReason.AddressTooLong;
         }
 
-        if (PlainAddress.IsCertainlyValid(address, AllowInternational))
+        if (IsCertainlyValid(address))
         {
             return InvalidReason.None;
         }
@@ -133,6 +133,20 @@ public sealed class EmailValidator : IEmailValidator
         Span<char> chars = stackalloc char[AddressSyntax.MaxAddressOctets];
         Utf8.ToUtf16(utf8Address, chars, out _, out int written);
         return Validate(chars[..written]);
+    }
+
+    /// <summary>The one-pass check of plain addresses on the ASCII bytes of the text (the vector form is for bytes).</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private bool IsCertainlyValid(ReadOnlySpan<char> address)
+    {
+        if (address.Length > 64)
+        {
+            return PlainAddress.IsCertainlyValid(address, AllowInternational);
+        }
+
+        Span<byte> ascii = stackalloc byte[64];
+        return Ascii.FromUtf16(address, ascii, out int written) == System.Buffers.OperationStatus.Done
+            && PlainAddress.IsCertainlyValidUtf8(ascii[..written], AllowInternational);
     }
 
     /// <summary>Whether an address is valid.</summary>

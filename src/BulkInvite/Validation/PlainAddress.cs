@@ -137,20 +137,42 @@ internal static class PlainAddress
             return IsCertainlyValid(address, international);
         }
 
-        Span<byte> padded = stackalloc byte[64];
-        padded.Clear();
-        address.CopyTo(padded);
-        ref var start = ref MemoryMarshal.GetReference(padded);
-        var low = Classify(Vector256.LoadUnsafe(ref start));
-        var high = Classify(Vector256.LoadUnsafe(ref start, 32));
-        var atext = Join(low.Atext, high.Atext);
-        var ldh = Join(low.Ldh, high.Ldh);
-        var digit = Join(low.Digit, high.Digit);
-        var dot = Join(low.Dot, high.Dot);
-        var at = Join(low.At, high.At);
-        var hyphen = Join(low.Hyphen, high.Hyphen);
+        // Two loads that cover the address and overlap in the middle, never reading outside it: 32-byte vectors from
+        // 32 bytes on, 16-byte ones from 16; shorter addresses are copied to a zeroed block first.
+        ref var start = ref MemoryMarshal.GetReference(address);
+        Masks low, high;
+        int shift;
+        if (length >= 32)
+        {
+            low = Classify(Vector256.LoadUnsafe(ref start));
+            high = Classify(Vector256.LoadUnsafe(ref start, (nuint)(length - 32)));
+            shift = length - 32;
+        }
+        else if (length >= 16)
+        {
+            low = Classify(Vector128.LoadUnsafe(ref start));
+            high = Classify(Vector128.LoadUnsafe(ref start, (nuint)(length - 16)));
+            shift = length - 16;
+        }
+        else
+        {
+            Span<byte> padded = stackalloc byte[16];
+            padded.Clear();
+            address.CopyTo(padded);
+            low = Classify(Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(padded)));
+            high = default;
+            shift = 0;
+        }
+
+        var atext = Join(low.Atext, high.Atext, shift);
+        var ldh = Join(low.Ldh, high.Ldh, shift);
+        var digit = Join(low.Digit, high.Digit, shift);
+        var dot = Join(low.Dot, high.Dot, shift);
+        var at = Join(low.At, high.At, shift);
+        var hyphen = Join(low.Hyphen, high.Hyphen, shift);
 
         var all = length == 64 ? ulong.MaxValue : (1UL << length) - 1;
+        at &= all;
         if (BitOperations.PopCount(at) != 1)
         {
             return false;
@@ -187,26 +209,46 @@ internal static class PlainAddress
         return (topLevel & ~digit) != 0;
     }
 
+    /// <summary>The masks of the two loads as one, the second shifted to where it was loaded from (overlapping bits agree).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Join(uint low, uint high) => low | ((ulong)high << 32);
+    private static ulong Join(uint low, uint high, int shift) => low | ((ulong)high << shift);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (uint Atext, uint Ldh, uint Digit, uint Dot, uint At, uint Hyphen) Classify(Vector256<byte> v)
+    private static Masks Classify(Vector256<byte> v)
     {
-        // Set membership by nibble tables: bit h of LowNibble[l] is set when the character 0xhl is in the set.
+        // Set membership by nibble tables: bit h of the table's entry l is set when the character 0xhl is in the set.
         var lowNibbles = v & Vector256.Create((byte)0x0F);
         var highBits = Avx2.Shuffle(HighNibbleBit, Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & Vector256.Create((byte)0x0F));
         var atext = Avx2.Shuffle(AtextByLowNibble, lowNibbles) & highBits;
         var ldh = Avx2.Shuffle(LdhByLowNibble, lowNibbles) & highBits;
         var zero = Vector256<byte>.Zero;
         var digit = Vector256.LessThanOrEqual(v - Vector256.Create((byte)'0'), Vector256.Create((byte)9));
-        return (
+        return new Masks(
             ~Vector256.Equals(atext, zero).ExtractMostSignificantBits(),
             ~Vector256.Equals(ldh, zero).ExtractMostSignificantBits(),
             digit.ExtractMostSignificantBits(),
             Vector256.Equals(v, Vector256.Create((byte)'.')).ExtractMostSignificantBits(),
             Vector256.Equals(v, Vector256.Create((byte)'@')).ExtractMostSignificantBits(),
             Vector256.Equals(v, Vector256.Create((byte)'-')).ExtractMostSignificantBits());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Masks Classify(Vector128<byte> v)
+    {
+        var lowNibbles = v & Vector128.Create((byte)0x0F);
+        var highBits = Ssse3.Shuffle(HighNibbleBit.GetLower(), Sse2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F));
+        var atext = Ssse3.Shuffle(AtextByLowNibble.GetLower(), lowNibbles) & highBits;
+        var ldh = Ssse3.Shuffle(LdhByLowNibble.GetLower(), lowNibbles) & highBits;
+        var zero = Vector128<byte>.Zero;
+        var digit = Vector128.LessThanOrEqual(v - Vector128.Create((byte)'0'), Vector128.Create((byte)9));
+        const uint Low16 = 0xFFFF;
+        return new Masks(
+            ~Vector128.Equals(atext, zero).ExtractMostSignificantBits() & Low16,
+            ~Vector128.Equals(ldh, zero).ExtractMostSignificantBits() & Low16,
+            digit.ExtractMostSignificantBits(),
+            Vector128.Equals(v, Vector128.Create((byte)'.')).ExtractMostSignificantBits(),
+            Vector128.Equals(v, Vector128.Create((byte)'@')).ExtractMostSignificantBits(),
+            Vector128.Equals(v, Vector128.Create((byte)'-')).ExtractMostSignificantBits());
     }
 
     private static readonly Vector256<byte> HighNibbleBit = Vector256.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -229,6 +271,9 @@ internal static class PlainAddress
         table[..16].CopyTo(table[16..]);
         return Vector256.Create<byte>(table);
     }
+
+    /// <summary>One bit per byte of a load, for each class.</summary>
+    private readonly record struct Masks(uint Atext, uint Ldh, uint Digit, uint Dot, uint At, uint Hyphen);
 
     private static byte[] CreateClasses()
     {

@@ -1,0 +1,62 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulkInvite.Benchmarks;
+
+/// <summary>
+/// The whole pipeline on a generated file of one million lines: staging into the in-memory history store, the
+/// user-directory check, and an invitation per new address through a sender that does nothing; beside it the
+/// preview (staging and check only) and the summary (nothing stored).
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class WholePipelineBenchmarks
+{
+    private const int Lines = 1_000_000;
+
+    private string _path = string.Empty;
+
+    [GlobalSetup]
+    public void Setup() => _path = InputFileGenerator.Cached(Lines);
+
+    [Benchmark(Baseline = true, Description = "ImportAsync: stage, check, send (no-op sender)")]
+    public long Import() => Run((service, request) => service.ImportAsync(request)).Invited;
+
+    [Benchmark(Description = "PreviewAsync: stage and check")]
+    public long Preview() => Run((service, request) => service.PreviewAsync(request)).Pending;
+
+    [Benchmark(Description = "SummarizeAsync: counts only")]
+    public long Summary() => Run((service, request) => service.SummarizeAsync(request)).Pending;
+
+    private OutcomeCounts Run(Func<IBulkInviteService, BulkInviteRequest, Task<BulkInviteReport>> run)
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite(o =>
+            {
+                o.MaxEntries = 2 * Lines;
+                o.StagingBatchSize = 10_000;
+                o.MaxParallelSends = 8;
+            })
+            .AddUserExistenceCheck(_ => new NobodyExists())
+            .AddSender(new NoOpSender());
+        using var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+        using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var request = new BulkInviteRequest { Content = file, FileName = "invitees.txt", TenantId = "bench", InitiatedBy = "bench", AllowRepeatUpload = true };
+        return run(scope.ServiceProvider.GetRequiredService<IBulkInviteService>(), request).GetAwaiter().GetResult().Counts;
+    }
+
+    private sealed class NoOpSender : IInvitationSender
+    {
+        private static readonly Task<InvitationSendResult> Sent = Task.FromResult(InvitationSendResult.Success());
+
+        public Task<InvitationSendResult> SendAsync(Invitation invitation, CancellationToken cancellationToken = default) => Sent;
+    }
+
+    private sealed class NobodyExists : IUserExistenceCheck
+    {
+        public Task<IReadOnlyList<UserStatus>> CheckAsync(UserExistenceQuery query, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<UserStatus>>(new UserStatus[query.Addresses.Count]);
+    }
+}
