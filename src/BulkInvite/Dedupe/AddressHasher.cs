@@ -43,11 +43,7 @@ internal readonly struct AddressHasher
         var data = key;
         while (data.Length >= 8)
         {
-            var word = BinaryPrimitives.ReadUInt64LittleEndian(data);
-            h1 ^= BitOperations.RotateLeft(word * Prime2, 31) * Prime1;
-            h1 = (BitOperations.RotateLeft(h1, 27) * Prime1) + Prime3;
-            h2 ^= BitOperations.RotateLeft(word * Prime1, 33) * Prime3;
-            h2 = (BitOperations.RotateLeft(h2, 29) * Prime2) + Prime1;
+            Round(ref h1, ref h2, BinaryPrimitives.ReadUInt64LittleEndian(data));
             data = data[8..];
         }
 
@@ -69,13 +65,20 @@ internal readonly struct AddressHasher
                 }
             }
 
-            h1 ^= BitOperations.RotateLeft(tail * Prime2, 31) * Prime1;
-            h1 = (BitOperations.RotateLeft(h1, 27) * Prime1) + Prime3;
-            h2 ^= BitOperations.RotateLeft(tail * Prime1, 33) * Prime3;
-            h2 = (BitOperations.RotateLeft(h2, 29) * Prime2) + Prime1;
+            Round(ref h1, ref h2, tail);
         }
 
         return (Mix(h1), (uint)Mix(h2 ^ h1));
+    }
+
+    /// <summary>Mixes one 64-bit word into both lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(ref ulong h1, ref ulong h2, ulong word)
+    {
+        h1 ^= BitOperations.RotateLeft(word * Prime2, 31) * Prime1;
+        h1 = (BitOperations.RotateLeft(h1, 27) * Prime1) + Prime3;
+        h2 ^= BitOperations.RotateLeft(word * Prime1, 33) * Prime3;
+        h2 = (BitOperations.RotateLeft(h2, 29) * Prime2) + Prime1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

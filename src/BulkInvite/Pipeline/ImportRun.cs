@@ -227,6 +227,12 @@ internal sealed partial class ImportRun
         await CheckpointAsync(force: true).ConfigureAwait(false);
     }
 
+    /// <summary>The error for a file of more entries than <see cref="BulkInviteOptions.MaxEntries"/>.</summary>
+    internal static InviteLimitExceededException TooManyEntries(long maxEntries) => new(
+        nameof(BulkInviteOptions.MaxEntries),
+        maxEntries,
+        $"The file holds more than {maxEntries:N0} entries, the limit set by {nameof(BulkInviteOptions)}.{nameof(BulkInviteOptions.MaxEntries)}.");
+
     private InviteEntryResult Classify(
         in InviteEntry entry, long sequence, IEmailValidator validator, DuplicateComparison comparison,
         AddressSet addresses, char[] keyBuffer, DateTimeOffset now)
@@ -241,10 +247,7 @@ internal sealed partial class ImportRun
         {
             if (Options.OverLimitBehavior == OverLimitBehavior.Reject)
             {
-                throw new InviteLimitExceededException(
-                    nameof(BulkInviteOptions.MaxEntries),
-                    Options.MaxEntries,
-                    $"The file holds more than {Options.MaxEntries:N0} entries, the limit set by {nameof(BulkInviteOptions)}.{nameof(BulkInviteOptions.MaxEntries)}.");
+                throw TooManyEntries(Options.MaxEntries);
             }
 
             outcome = InviteOutcome.Skipped;

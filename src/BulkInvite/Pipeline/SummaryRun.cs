@@ -351,10 +351,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
 
         if (_rejectOverLimit)
         {
-            throw new InviteLimitExceededException(
-                nameof(BulkInviteOptions.MaxEntries),
-                _maxEntries,
-                $"The file holds more than {_maxEntries:N0} entries, the limit set by {nameof(BulkInviteOptions)}.{nameof(BulkInviteOptions.MaxEntries)}.");
+            throw ImportRun.TooManyEntries(_maxEntries);
         }
 
         _tally.Add(InviteOutcome.Skipped);

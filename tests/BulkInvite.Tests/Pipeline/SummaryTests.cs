@@ -109,13 +109,8 @@ public sealed class SummaryTests
         await using var harness = new PipelineHarness(o => o.MaxFileBytes = 10, withDirectory: false);
 
         Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.SummarizeAsync(PipelineHarness.Request("ann@example.com\nben@example.com\n")));
-        Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.SummarizeAsync(new BulkInviteRequest
-        {
-            Content = new ChunkedReadStream(Encoding.UTF8.GetBytes("ann@example.com\nben@example.com\n"), 4),
-            FileName = "x.txt",
-            TenantId = PipelineHarness.Tenant,
-            InitiatedBy = "admin",
-        }));
+        Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.SummarizeAsync(
+            Request(new ChunkedReadStream(Encoding.UTF8.GetBytes("ann@example.com\nben@example.com\n"), 4), "x.txt")));
     }
 
     [Test]
@@ -124,13 +119,7 @@ public sealed class SummaryTests
         await using var harness = new PipelineHarness(withDirectory: false);
         var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04 }.Concat(new byte[300]).ToArray();
 
-        Assert.ThrowsAsync<InviteFileFormatException>(() => harness.Service.SummarizeAsync(new BulkInviteRequest
-        {
-            Content = new MemoryStream(zip),
-            FileName = "x.xlsx",
-            TenantId = PipelineHarness.Tenant,
-            InitiatedBy = "admin",
-        }));
+        Assert.ThrowsAsync<InviteFileFormatException>(() => harness.Service.SummarizeAsync(Request(new MemoryStream(zip), "x.xlsx")));
     }
 
     [Test]
@@ -140,14 +129,9 @@ public sealed class SummaryTests
         var small = Encoding.UTF8.GetBytes(Repeat(2_000));
         var large = Encoding.UTF8.GetBytes(Repeat(40_000));
 
-        long Allocated(byte[] file) => Allocations.Measure(() => harness.Service.SummarizeAsync(new BulkInviteRequest
-        {
-            // Not seekable: the table is not sized from the file's length, so both runs use the same table.
-            Content = new ChunkedReadStream(file, 1 << 16),
-            FileName = "x.txt",
-            TenantId = PipelineHarness.Tenant,
-            InitiatedBy = "admin",
-        }).GetAwaiter().GetResult());
+        // Not seekable: the table is not sized from the file's length, so both runs use the same table.
+        long Allocated(byte[] file) => Allocations.Measure(
+            () => harness.Service.SummarizeAsync(Request(new ChunkedReadStream(file, 1 << 16), "x.txt")).GetAwaiter().GetResult());
 
         var perEntry = (double)(Allocated(large) - Allocated(small)) / (38_000 * 3);
         Assert.That(perEntry, Is.LessThan(1.0), "bytes allocated per additional invalid or duplicate entry");
@@ -163,6 +147,14 @@ public sealed class SummaryTests
             return builder.ToString();
         }
     }
+
+    private static BulkInviteRequest Request(Stream content, string fileName) => new()
+    {
+        Content = content,
+        FileName = fileName,
+        TenantId = PipelineHarness.Tenant,
+        InitiatedBy = "admin",
+    };
 
     private static async Task AssertSameCountsAsync(byte[] file, string fileName, bool withDirectory, Action<BulkInviteOptions>? configure = null)
     {
