@@ -22,6 +22,8 @@ public static partial class FrontEndPipelines
         ["regex"] = ReadLinesRegex,
         ["mailaddress-hashset"] = ReadLinesMailAddressHashSet,
         ["bulkinvite"] = BulkInviteSummary,
+        ["import"] = path => WholePipelineBenchmarks.Run(path, (service, request) => service.ImportAsync(request)).Invited,
+        ["preview"] = path => WholePipelineBenchmarks.Run(path, (service, request) => service.PreviewAsync(request)).Pending,
     };
 
     /// <summary>Reads the file and counts line ends: the physical limit.</summary>
