@@ -71,6 +71,59 @@ internal readonly struct AddressHasher
         return (Mix(h1), (uint)Mix(h2 ^ h1));
     }
 
+    /// <summary>
+    /// <see cref="HashUtf8"/> of the key with its ASCII letters lower-cased, without a pass to lower-case it: each
+    /// word is lower-cased as it is read (other bytes, non-ASCII ones included, are left as they are).
+    /// </summary>
+    /// <param name="key">A valid address, UTF-8.</param>
+    /// <returns>The fingerprint of the lower-cased key.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (ulong High, uint Low) HashUtf8IgnoreCase(ReadOnlySpan<byte> key)
+    {
+        var h1 = _seed ^ ((ulong)key.Length * Prime1);
+        var h2 = BitOperations.RotateLeft(_seed, 29) ^ ((ulong)key.Length * Prime3);
+        var data = key;
+        while (data.Length >= 8)
+        {
+            Round(ref h1, ref h2, LowerAscii(BinaryPrimitives.ReadUInt64LittleEndian(data)));
+            data = data[8..];
+        }
+
+        if (data.Length > 0)
+        {
+            ulong tail;
+            if (key.Length >= 8)
+            {
+                tail = BinaryPrimitives.ReadUInt64LittleEndian(key[^8..]) >> ((8 - data.Length) * 8);
+            }
+            else
+            {
+                tail = 0;
+                for (var i = data.Length - 1; i >= 0; i--)
+                {
+                    tail = (tail << 8) | data[i];
+                }
+            }
+
+            Round(ref h1, ref h2, LowerAscii(tail));
+        }
+
+        return (Mix(h1), (uint)Mix(h2 ^ h1));
+    }
+
+    /// <summary>Lower-cases the ASCII capital letters among eight bytes (SWAR); bytes from 0x80 on are untouched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong LowerAscii(ulong word)
+    {
+        const ulong Low7 = 0x7F7F7F7F7F7F7F7FUL;
+        const ulong High = 0x8080808080808080UL;
+        var seven = word & Low7;
+        var atLeastA = seven + 0x3F3F3F3F3F3F3F3FUL;   // high bit set from 'A' (0x41) on
+        var aboveZ = seven + 0x2525252525252525UL;     // high bit set from '[' (0x5B) on
+        var capital = (atLeastA ^ aboveZ) & ~word & High;
+        return word | (capital >> 2);
+    }
+
     /// <summary>Mixes one 64-bit word into both lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Round(ref ulong h1, ref ulong h2, ulong word)

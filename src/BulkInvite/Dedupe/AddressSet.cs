@@ -62,6 +62,12 @@ internal sealed unsafe class AddressSet : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (ulong High, uint Low) FingerprintUtf8(ReadOnlySpan<byte> normalizedAddress) => _hasher.HashUtf8(normalizedAddress);
 
+    /// <summary>The fingerprint <see cref="FingerprintUtf8"/> gives the key with its ASCII letters lower-cased.</summary>
+    /// <param name="address">A valid address, UTF-8, in any letter case.</param>
+    /// <returns>The fingerprint.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (ulong High, uint Low) FingerprintUtf8IgnoreCase(ReadOnlySpan<byte> address) => _hasher.HashUtf8IgnoreCase(address);
+
     /// <summary>
     /// Asks the processor to fetch the slot a fingerprint starts at, ahead of <see cref="TryAdd(ulong, uint, long, out long)"/>:
     /// a batch of prefetches overlaps the cache misses that a table of hundreds of megabytes otherwise takes one by one.

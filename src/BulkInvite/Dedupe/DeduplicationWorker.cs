@@ -43,7 +43,7 @@ internal sealed class DeduplicationWorker : IDisposable
 
     /// <summary>
     /// Queues one key (UTF-8): a valid address, normalized already or ASCII; its ASCII letters are lower-cased here as
-    /// <see cref="DuplicateComparison"/> asks (which changes nothing in a normalized key). The span may be reused as
+    /// <see cref="DuplicateComparison"/> asks, within the fingerprint (which changes nothing for a normalized key). The span may be reused as
     /// soon as this returns.
     /// </summary>
     public void Add(ReadOnlySpan<byte> key)
@@ -111,6 +111,7 @@ internal sealed class DeduplicationWorker : IDisposable
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Consume()
     {
         try
@@ -129,8 +130,18 @@ internal sealed class DeduplicationWorker : IDisposable
                     {
                         var end = ends[first + i];
                         var key = bytes.AsSpan(start, end - start);
-                        Normalize(key);
-                        var (high, low) = _set.FingerprintUtf8(key);
+                        (ulong High, uint Low) fingerprint;
+                        if (_comparison == DuplicateComparison.IgnoreCase)
+                        {
+                            fingerprint = _set.FingerprintUtf8IgnoreCase(key);
+                        }
+                        else
+                        {
+                            LowerDomain(key);
+                            fingerprint = _set.FingerprintUtf8(key);
+                        }
+
+                        var (high, low) = fingerprint;
                         start = end;
                         highs[i] = high;
                         lows[i] = low;
@@ -162,17 +173,7 @@ internal sealed class DeduplicationWorker : IDisposable
         }
     }
 
-    private void Normalize(Span<byte> key)
-    {
-        if (_comparison == DuplicateComparison.IgnoreCase)
-        {
-            System.Text.Ascii.ToLowerInPlace(key, out _);
-        }
-        else
-        {
-            System.Text.Ascii.ToLowerInPlace(key[(key.LastIndexOf((byte)'@') + 1)..], out _);
-        }
-    }
+    private static void LowerDomain(Span<byte> key) => System.Text.Ascii.ToLowerInPlace(key[(key.LastIndexOf((byte)'@') + 1)..], out _);
 
     private sealed class KeyBatch
     {
