@@ -140,7 +140,7 @@ public sealed class BrowserTests
         await page.ClickAsync("#send");
 
         await page.WaitForSelectorAsync("#upload-error");
-        Assert.That(await page.TextContentAsync("#upload-error"), Does.Contain("larger than the limit"));
+        Assert.That(await page.TextContentAsync("#upload-error"), Does.Contain("larger than the limit of 256 KB"));
         await ScreenshotAsync(page, "7-too-large");
     }
 

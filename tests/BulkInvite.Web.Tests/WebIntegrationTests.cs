@@ -194,7 +194,7 @@ public sealed class WebIntegrationTests
         var response = await alice.UploadAsync("big.txt", content);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
-        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("The file is larger than the limit"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("The file is larger than the limit of 64 KB"));
         Assert.That(await alice.GetPageAsync("/History?previews=true"), Does.Contain("0 imports"));
         Assert.That(Directory.Exists(Path.Combine(_factory.DataDirectory, "spool")) ? Directory.GetFiles(Path.Combine(_factory.DataDirectory, "spool")) : [], Is.Empty);
     }

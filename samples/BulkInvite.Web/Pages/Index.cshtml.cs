@@ -36,7 +36,10 @@ public sealed class IndexModel : PageModel
 
     public ImportStatusView? Status { get; private set; }
 
-    public long MaxFileMegabytes => Math.Max(1, _limits.MaxFileBytes / (1024 * 1024));
+    /// <summary>The upload limit as people read it: <c>64 MB</c>, <c>256 KB</c>.</summary>
+    public string MaxFileSize => _limits.MaxFileBytes >= 1024 * 1024 && _limits.MaxFileBytes % (1024 * 1024) == 0
+        ? $"{_limits.MaxFileBytes / (1024 * 1024):N0} MB"
+        : $"{Math.Max(1, _limits.MaxFileBytes / 1024):N0} KB";
 
     public async Task<IActionResult> OnGetAsync(Guid? import, CancellationToken cancellationToken)
     {
@@ -117,7 +120,7 @@ public sealed class IndexModel : PageModel
         return RedirectToPage("/Index", new { import = importId });
     }
 
-    private string TooLarge() => $"The file is larger than the limit of {MaxFileMegabytes} MB. Split it into smaller files.";
+    private string TooLarge() => $"The file is larger than the limit of {MaxFileSize}. Split it into smaller files.";
 
     private PageResult Refuse(int statusCode, string message)
     {
