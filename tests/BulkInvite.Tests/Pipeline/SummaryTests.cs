@@ -114,6 +114,22 @@ public sealed class SummaryTests
     }
 
     [Test]
+    [CancelAfter(30_000)]
+    public async Task A_cancelled_summary_stops_and_releases_its_second_thread([Values] bool withDirectory)
+    {
+        await using var harness = new PipelineHarness(withDirectory: withDirectory);
+        var file = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 200_000).Select(i => $"u{i}@example.com\n")));
+        using var cancel = new CancellationTokenSource();
+        var stream = new CancellingStream(file, after: file.Length / 2, cancel);
+
+        Assert.That(async () => await harness.Service.SummarizeAsync(Request(stream, "x.txt"), cancel.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        // The service is usable again at once: nothing was left running.
+        var report = await harness.Service.SummarizeAsync(Request(new MemoryStream(Encoding.UTF8.GetBytes("a@example.com\n")), "y.txt"));
+        Assert.That(report.Counts.Pending, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_binary_file_is_refused_with_a_typed_error()
     {
         await using var harness = new PipelineHarness(withDirectory: false);
@@ -180,5 +196,21 @@ public sealed class SummaryTests
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>Cancels the token once half the file has been read, as a user leaving the page would.</summary>
+    private sealed class CancellingStream(byte[] bytes, int after, CancellationTokenSource cancel) : MemoryStream(bytes, writable: false)
+    {
+        public override bool CanSeek => false;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Position >= after)
+            {
+                await cancel.CancelAsync();
+            }
+
+            return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 4096)], cancellationToken);
+        }
     }
 }
