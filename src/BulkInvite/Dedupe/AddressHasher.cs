@@ -36,14 +36,28 @@ internal readonly struct AddressHasher
     /// <param name="key">The normalized address, UTF-8.</param>
     /// <returns>The fingerprint.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (ulong High, uint Low) HashUtf8(ReadOnlySpan<byte> key)
+    public (ulong High, uint Low) HashUtf8(ReadOnlySpan<byte> key) => HashUtf8(key, ignoreCase: false);
+
+    /// <summary>
+    /// <see cref="HashUtf8(ReadOnlySpan{byte})"/> of the key with its ASCII letters lower-cased, without a pass to
+    /// lower-case it: each word is lower-cased as it is read (other bytes, non-ASCII ones included, are left as they are).
+    /// </summary>
+    /// <param name="key">A valid address, UTF-8.</param>
+    /// <returns>The fingerprint of the lower-cased key.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (ulong High, uint Low) HashUtf8IgnoreCase(ReadOnlySpan<byte> key) => HashUtf8(key, ignoreCase: true);
+
+    /// <summary>Both UTF-8 fingerprints; <paramref name="ignoreCase"/> is a constant at every call, so each caller gets its own loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (ulong High, uint Low) HashUtf8(ReadOnlySpan<byte> key, bool ignoreCase)
     {
         var h1 = _seed ^ ((ulong)key.Length * Prime1);
         var h2 = BitOperations.RotateLeft(_seed, 29) ^ ((ulong)key.Length * Prime3);
         var data = key;
         while (data.Length >= 8)
         {
-            Round(ref h1, ref h2, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(data);
+            Round(ref h1, ref h2, ignoreCase ? LowerAscii(word) : word);
             data = data[8..];
         }
 
@@ -65,47 +79,7 @@ internal readonly struct AddressHasher
                 }
             }
 
-            Round(ref h1, ref h2, tail);
-        }
-
-        return (Mix(h1), (uint)Mix(h2 ^ h1));
-    }
-
-    /// <summary>
-    /// <see cref="HashUtf8"/> of the key with its ASCII letters lower-cased, without a pass to lower-case it: each
-    /// word is lower-cased as it is read (other bytes, non-ASCII ones included, are left as they are).
-    /// </summary>
-    /// <param name="key">A valid address, UTF-8.</param>
-    /// <returns>The fingerprint of the lower-cased key.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (ulong High, uint Low) HashUtf8IgnoreCase(ReadOnlySpan<byte> key)
-    {
-        var h1 = _seed ^ ((ulong)key.Length * Prime1);
-        var h2 = BitOperations.RotateLeft(_seed, 29) ^ ((ulong)key.Length * Prime3);
-        var data = key;
-        while (data.Length >= 8)
-        {
-            Round(ref h1, ref h2, LowerAscii(BinaryPrimitives.ReadUInt64LittleEndian(data)));
-            data = data[8..];
-        }
-
-        if (data.Length > 0)
-        {
-            ulong tail;
-            if (key.Length >= 8)
-            {
-                tail = BinaryPrimitives.ReadUInt64LittleEndian(key[^8..]) >> ((8 - data.Length) * 8);
-            }
-            else
-            {
-                tail = 0;
-                for (var i = data.Length - 1; i >= 0; i--)
-                {
-                    tail = (tail << 8) | data[i];
-                }
-            }
-
-            Round(ref h1, ref h2, LowerAscii(tail));
+            Round(ref h1, ref h2, ignoreCase ? LowerAscii(tail) : tail);
         }
 
         return (Mix(h1), (uint)Mix(h2 ^ h1));

@@ -83,6 +83,34 @@ internal sealed unsafe class AddressSet : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a group of fingerprints in order: every slot is prefetched first, so that the cache misses of a table of
+    /// hundreds of megabytes overlap instead of coming one by one.
+    /// </summary>
+    /// <param name="highs">The fingerprints' high parts.</param>
+    /// <param name="lows">Their low parts.</param>
+    /// <param name="lines">Their lines, or empty when lines are not kept (they are then recorded as 0).</param>
+    /// <param name="added">Receives, per fingerprint, whether it was new.</param>
+    /// <returns>How many were new.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int AddGroup(ReadOnlySpan<ulong> highs, ReadOnlySpan<uint> lows, ReadOnlySpan<long> lines, Span<bool> added)
+    {
+        foreach (var high in highs)
+        {
+            Prefetch(high);
+        }
+
+        var count = 0;
+        for (var i = 0; i < highs.Length; i++)
+        {
+            var isNew = TryAdd(highs[i], lows[i], lines.IsEmpty ? 0 : lines[i], out _);
+            added[i] = isNew;
+            count += isNew ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>Adds a fingerprint first seen on <paramref name="line"/>.</summary>
     /// <param name="high">The fingerprint's high part.</param>
     /// <param name="low">The fingerprint's low part.</param>

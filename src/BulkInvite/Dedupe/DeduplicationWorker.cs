@@ -118,6 +118,7 @@ internal sealed class DeduplicationWorker : IDisposable
         {
             var highs = new ulong[PrefetchGroup];
             var lows = new uint[PrefetchGroup];
+            var added = new bool[PrefetchGroup];
             foreach (var batch in _full.GetConsumingEnumerable())
             {
                 var bytes = batch.Bytes;
@@ -141,24 +142,14 @@ internal sealed class DeduplicationWorker : IDisposable
                             fingerprint = _set.FingerprintUtf8(key);
                         }
 
-                        var (high, low) = fingerprint;
                         start = end;
-                        highs[i] = high;
-                        lows[i] = low;
-                        _set.Prefetch(high);
+                        highs[i] = fingerprint.High;
+                        lows[i] = fingerprint.Low;
                     }
 
-                    for (var i = 0; i < count; i++)
-                    {
-                        if (_set.TryAdd(highs[i], lows[i], 0, out _))
-                        {
-                            _unique++;
-                        }
-                        else
-                        {
-                            _duplicate++;
-                        }
-                    }
+                    var unique = _set.AddGroup(highs.AsSpan(0, count), lows.AsSpan(0, count), default, added.AsSpan(0, count));
+                    _unique += unique;
+                    _duplicate += count - unique;
                 }
 
                 batch.Count = 0;

@@ -44,6 +44,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     private readonly ulong[] _highs = new ulong[BatchSize];
     private readonly uint[] _lows = new uint[BatchSize];
     private readonly long[] _lines = new long[BatchSize];
+    private readonly bool[] _added = new bool[BatchSize];
     private readonly List<string> _directoryBatch = [];
     private readonly List<string>? _batchKeys;
     private readonly TokenBuffer _token;
@@ -174,7 +175,8 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
                 return;
             }
 
-            if (Ascii.IsValid(address) && Ascii.IsValid(token))
+            // What was trimmed is ASCII whitespace, so the address tells whether the whole entry is ASCII.
+            if (Ascii.IsValid(address))
             {
                 ClassifyAscii(address, line);
                 return;
@@ -213,28 +215,18 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
             return;
         }
 
-        var addresses = _addresses;
-        var highs = _highs.AsSpan(0, count);
-        foreach (var high in highs)
+        var added = _added.AsSpan(0, count);
+        var unique = _addresses.AddGroup(_highs.AsSpan(0, count), _lows.AsSpan(0, count), _lines.AsSpan(0, count), added);
+        _tally.Add(InviteOutcome.Pending, unique);
+        _tally.Add(InviteOutcome.Duplicate, count - unique);
+        if (_batchKeys is not null)
         {
-            addresses.Prefetch(high);
-        }
-
-        var lows = _lows;
-        var lines = _lines;
-        for (var i = 0; i < count; i++)
-        {
-            if (addresses.TryAdd(highs[i], lows[i], lines[i], out _))
+            for (var i = 0; i < count; i++)
             {
-                _tally.Add(InviteOutcome.Pending);
-                if (_batchKeys is not null)
+                if (added[i])
                 {
                     _directoryBatch.Add(_batchKeys[i]);
                 }
-            }
-            else
-            {
-                _tally.Add(InviteOutcome.Duplicate);
             }
         }
 
