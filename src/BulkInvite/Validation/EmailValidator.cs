@@ -77,7 +77,7 @@ public sealed class EmailValidator : IEmailValidator
             return InvalidReason.AddressTooLong;
         }
 
-        if (IsCertainlyValid(address))
+        if (PlainAddress.IsCertainlyValidUtf16(address, AllowInternational))
         {
             return InvalidReason.None;
         }
@@ -100,7 +100,6 @@ public sealed class EmailValidator : IEmailValidator
     /// <param name="utf8Address">The address in UTF-8.</param>
     /// <returns><see cref="InvalidReason.None"/> when valid; otherwise the first reason found
     /// (<see cref="InvalidReason.InvalidEncoding"/> for bytes that are not UTF-8).</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public InvalidReason Validate(ReadOnlySpan<byte> utf8Address)
     {
         if (utf8Address.IsEmpty)
@@ -124,6 +123,12 @@ public sealed class EmailValidator : IEmailValidator
             return AddressSyntax.Validate(utf8Address, unusual, this);
         }
 
+        return ValidateNonAscii(utf8Address);
+    }
+
+    /// <summary>An address with bytes above ASCII: checked as UTF-8, then by the rules for text.</summary>
+    private InvalidReason ValidateNonAscii(ReadOnlySpan<byte> utf8Address)
+    {
         if (!Utf8.IsValid(utf8Address))
         {
             return InvalidReason.InvalidEncoding;
@@ -133,20 +138,6 @@ public sealed class EmailValidator : IEmailValidator
         Span<char> chars = stackalloc char[AddressSyntax.MaxAddressOctets];
         Utf8.ToUtf16(utf8Address, chars, out _, out int written);
         return Validate(chars[..written]);
-    }
-
-    /// <summary>The one-pass check of plain addresses on the ASCII bytes of the text (the vector form is for bytes).</summary>
-    [System.Runtime.CompilerServices.SkipLocalsInit]
-    private bool IsCertainlyValid(ReadOnlySpan<char> address)
-    {
-        if (address.Length > 64)
-        {
-            return PlainAddress.IsCertainlyValid(address, AllowInternational);
-        }
-
-        Span<byte> ascii = stackalloc byte[64];
-        return Ascii.FromUtf16(address, ascii, out int written) == System.Buffers.OperationStatus.Done
-            && PlainAddress.IsCertainlyValidUtf8(ascii[..written], AllowInternational);
     }
 
     /// <summary>Whether an address is valid.</summary>

@@ -122,13 +122,12 @@ internal static class PlainAddress
 
     /// <summary>
     /// The same check on UTF-8 bytes without a branch per character: up to 64 bytes are classified with AVX2 into
-    /// bit masks (atext, letter-digit-hyphen, digit, dot, <c>@</c>, hyphen), and every rule is a few operations on them.
-    /// Character loops mispredict at every dot and at the <c>@</c>; this runs in the same time for any address.
+    /// bit masks (atext, atext outside host names, digit, dot, <c>@</c>, hyphen), and every rule is a few operations on
+    /// them. Character loops mispredict at every dot and at the <c>@</c>; this runs in the same time for any address.
     /// </summary>
     /// <param name="address">The address, at most 254 bytes.</param>
     /// <param name="international">As for <see cref="IsCertainlyValid{T}(ReadOnlySpan{T}, bool)"/>.</param>
     /// <returns><see langword="true"/> when valid; <see langword="false"/> when the full rules must look.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsCertainlyValidUtf8(ReadOnlySpan<byte> address, bool international)
     {
         var length = address.Length;
@@ -137,143 +136,168 @@ internal static class PlainAddress
             return IsCertainlyValid(address, international);
         }
 
-        // Two loads that cover the address and overlap in the middle, never reading outside it: 32-byte vectors from
-        // 32 bytes on, 16-byte ones from 16; shorter addresses are copied to a zeroed block first.
         ref var start = ref MemoryMarshal.GetReference(address);
-        Masks low, high;
-        int shift;
-        if (length >= 32)
+        Masks masks;
+        if (length <= 32)
         {
-            low = Classify(Vector256.LoadUnsafe(ref start));
-            high = Classify(Vector256.LoadUnsafe(ref start, (nuint)(length - 32)));
-            shift = length - 32;
-        }
-        else if (length >= 16)
-        {
-            low = Classify(Vector128.LoadUnsafe(ref start));
-            high = Classify(Vector128.LoadUnsafe(ref start, (nuint)(length - 16)));
-            shift = length - 16;
+            // One vector with the address from its first byte and zeros after it, loaded without reading outside it.
+            Vector128<byte> low, high;
+            if (length >= 16)
+            {
+                low = Vector128.LoadUnsafe(ref start);
+                high = Slide(Vector128.LoadUnsafe(ref start, (nuint)(length - 16)), 32 - length);
+            }
+            else if (length > 8)
+            {
+                low = Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref start)).AsByte();
+                var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8)) >> ((16 - length) * 8);
+                low = low.AsUInt64().WithElement(1, tail).AsByte();
+                high = default;
+            }
+            else
+            {
+                var tail = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4)) >> ((8 - length) * 8);
+                low = Vector128.CreateScalar(Unsafe.ReadUnaligned<uint>(ref start) | ((ulong)tail << 32)).AsByte();
+                high = default;
+            }
+
+            masks = Classify(Vector256.Create(low, high));
         }
         else
         {
-            Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            address.CopyTo(padded);
-            low = Classify(Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(padded)));
-            high = default;
-            shift = 0;
+            // Two vectors that overlap in the middle; the second one's bits are moved to where it was loaded from.
+            masks = Classify(Vector256.LoadUnsafe(ref start)).Join(Classify(Vector256.LoadUnsafe(ref start, (nuint)(length - 32))), length - 32);
         }
 
-        var atext = Join(low.Atext, high.Atext, shift);
-        var ldh = Join(low.Ldh, high.Ldh, shift);
-        var digit = Join(low.Digit, high.Digit, shift);
-        var dot = Join(low.Dot, high.Dot, shift);
-        var at = Join(low.At, high.At, shift);
-        var hyphen = Join(low.Hyphen, high.Hyphen, shift);
-
-        var all = length == 64 ? ulong.MaxValue : (1UL << length) - 1;
-        at &= all;
-        if (BitOperations.PopCount(at) != 1)
-        {
-            return false;
-        }
-
-        var atIndex = BitOperations.TrailingZeroCount(at);
-        var local = at - 1;
-        var domain = all & ~(local | at);
-        var localDots = dot & local;
-        var domainDots = dot & domain;
-        var last = 1UL << (length - 1);
-        var firstOfDomain = at << 1;
-
-        var ok = atIndex != 0                                      // a local part
-            & (local & ~(atext | dot)) == 0                        // of atext and dots
-            & (localDots & 1) == 0                                 // not starting with a dot
-            & (localDots & (at >> 1)) == 0                         // not ending with one
-            & (localDots & (localDots >> 1)) == 0                  // no two in a row
-            & (domain & ~(ldh | dot)) == 0                         // a domain of letters, digits, hyphens and dots
-            & domainDots != 0                                      // of two labels or more
-            & (domainDots & (firstOfDomain | last)) == 0           // none of them empty at either end
-            & (domainDots & (domainDots >> 1)) == 0                // or in the middle
-            & (hyphen & (firstOfDomain | (domainDots << 1))) == 0  // no label starting with a hyphen
-            & (hyphen & (last | (domainDots >> 1))) == 0           // or ending with one
-            & (!international | (hyphen & (hyphen >> 1) & domain) == 0);
-        if (!ok)
-        {
-            return false;
-        }
-
-        // The top-level label: the bits after the last dot, not all digits. Labels here are at most 57 long.
-        var lastDot = 63 - BitOperations.LeadingZeroCount(domainDots);
-        var topLevel = domain & ~((2UL << lastDot) - 1);
-        return (topLevel & ~digit) != 0;
+        return Check(masks, length, international);
     }
 
-    /// <summary>The masks of the two loads as one, the second shifted to where it was loaded from (overlapping bits agree).</summary>
+    /// <summary>The vector check of <see cref="IsCertainlyValidUtf8(ReadOnlySpan{byte}, bool)"/> on UTF-16 text: each code unit narrowed to a byte, anything above ASCII to a byte of no class.</summary>
+    /// <param name="address">The address, at most 254 code units.</param>
+    /// <param name="international">As for <see cref="IsCertainlyValid{T}(ReadOnlySpan{T}, bool)"/>.</param>
+    /// <returns><see langword="true"/> when valid; <see langword="false"/> when the full rules must look.</returns>
+    public static bool IsCertainlyValidUtf16(ReadOnlySpan<char> address, bool international)
+    {
+        var length = address.Length;
+        if (!Avx2.IsSupported || (uint)(length - 8) > 64 - 8)
+        {
+            return IsCertainlyValid(address, international);
+        }
+
+        ref var start = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(address));
+        Masks masks;
+        if (length < 16)
+        {
+            // Code units 0-7 and the last 8, the latter moved down to follow the former.
+            var bytes = Sse2.PackUnsignedSaturate(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, (nuint)(length - 8)));
+            var first8 = Vector128.Create(ulong.MaxValue, 0).AsByte();
+            masks = Classify(Vector256.Create((bytes & first8) | Vector128.AndNot(Slide(bytes, 16 - length), first8), Vector128<byte>.Zero));
+        }
+        else if (length <= 32)
+        {
+            var bytes = Narrow(Vector256.LoadUnsafe(ref start), Vector256.LoadUnsafe(ref start, (nuint)(length - 16)));
+            masks = Classify(Vector256.Create(bytes.GetLower(), Slide(bytes.GetUpper(), 32 - length)));
+        }
+        else
+        {
+            var first = Narrow(Vector256.LoadUnsafe(ref start), Vector256.LoadUnsafe(ref start, 16));
+            var second = Narrow(Vector256.LoadUnsafe(ref start, (nuint)(length - 32)), Vector256.LoadUnsafe(ref start, (nuint)(length - 16)));
+            masks = Classify(first).Join(Classify(second), length - 32);
+        }
+
+        return Check(masks, length, international);
+    }
+
+    /// <summary>The rules, on the masks of an address of 6 to 64 octets whose bits beyond its length are clear.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Join(uint low, uint high, int shift) => low | ((ulong)high << shift);
+    private static bool Check(in Masks masks, int length, bool international)
+    {
+        var at = masks.At;
+        var dot = masks.Dot;
+        var all = ulong.MaxValue >> (64 - length);
+        var last = 1UL << (length - 1);
+        var separator = dot | at;
+        var domain = all & ~((at << 1) - 1);
+        var hyphen = masks.Hyphen & domain;
+
+        // Every rule that a character breaks sets its bit here.
+        var broken = (all & ~(masks.Atext | separator))                    // only atext, dots and '@'
+            | (masks.NotInHostName & domain)                                // a domain of letters, digits, hyphens and dots
+            | (separator & (1 | last | (separator >> 1)))                   // no dot or '@' first, last or next to another:
+                                                                            // no empty local part or label
+            | (hyphen & ((separator << 1) | (separator >> 1) | last))       // no label starting or ending with a hyphen
+            | (international ? hyphen & (hyphen >> 1) : 0);                 // no "--" where IDNA rules would look
+
+        // The top-level label, the bits after the last dot, is not all digits (a label here is at most 62 long).
+        var topLevel = all & ~((2UL << (63 - BitOperations.LeadingZeroCount(dot))) - 1);
+        return (broken == 0)
+            & (BitOperations.PopCount(at) == 1)                             // one '@'
+            & (dot > at)                                                    // a dot after it: two labels or more
+            & ((topLevel & ~masks.Digit) != 0);
+    }
+
+    /// <summary>Bytes <paramref name="by"/> to 16 of a vector moved to its start, zeros after them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Slide(Vector128<byte> vector, int by) =>
+        Ssse3.Shuffle(vector, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(SlideIndices), (nuint)by));
+
+    /// <summary>Two vectors of 16 code units as one of 32 bytes in order; code units above 255 become 255 or 0, both of no class.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Narrow(Vector256<short> first, Vector256<short> second) =>
+        Avx2.Permute4x64(Avx2.PackUnsignedSaturate(first, second).AsUInt64(), 0b11_01_10_00).AsByte();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Masks Classify(Vector256<byte> v)
     {
         // Set membership by nibble tables: bit h of the table's entry l is set when the character 0xhl is in the set.
-        var lowNibbles = v & Vector256.Create((byte)0x0F);
-        var highBits = Avx2.Shuffle(HighNibbleBit, Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & Vector256.Create((byte)0x0F));
-        var atext = Avx2.Shuffle(AtextByLowNibble, lowNibbles) & highBits;
-        var ldh = Avx2.Shuffle(LdhByLowNibble, lowNibbles) & highBits;
+        var nibble = Vector256.Create((byte)0x0F);
+        var lowNibbles = v & nibble;
+        var highBits = Avx2.Shuffle(Vector256.Create(HighNibbleBit), Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & nibble);
         var zero = Vector256<byte>.Zero;
+        var atext = Avx2.Shuffle(Vector256.Create(AtextByLowNibble), lowNibbles) & highBits;
+        var notInHostName = Avx2.Shuffle(Vector256.Create(NotInHostNameByLowNibble), lowNibbles) & highBits;
         var digit = Vector256.LessThanOrEqual(v - Vector256.Create((byte)'0'), Vector256.Create((byte)9));
         return new Masks(
             ~Vector256.Equals(atext, zero).ExtractMostSignificantBits(),
-            ~Vector256.Equals(ldh, zero).ExtractMostSignificantBits(),
+            ~Vector256.Equals(notInHostName, zero).ExtractMostSignificantBits(),
             digit.ExtractMostSignificantBits(),
             Vector256.Equals(v, Vector256.Create((byte)'.')).ExtractMostSignificantBits(),
             Vector256.Equals(v, Vector256.Create((byte)'@')).ExtractMostSignificantBits(),
             Vector256.Equals(v, Vector256.Create((byte)'-')).ExtractMostSignificantBits());
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Masks Classify(Vector128<byte> v)
+    // Bit h of entry l is set when the character 0xhl is in the set (the nibble tables of Classify): atext, and atext
+    // that is not a letter, digit or hyphen. Written out so that the JIT embeds them; PlainAddressTests checks them
+    // against the character classes through the scalar form.
+    private static Vector128<byte> HighNibbleBit => Vector128.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    private static Vector128<byte> AtextByLowNibble => Vector128.Create(
+        (byte)0xE8, 0xFC, 0xF8, 0xFC, 0xFC, 0xFC, 0xFC, 0xFC, 0xF8, 0xF8, 0xF4, 0xD4, 0xD0, 0xDC, 0xF0, 0x7C);
+
+    private static Vector128<byte> NotInHostNameByLowNibble => Vector128.Create(
+        (byte)0x40, 0x04, 0x00, 0x04, 0x04, 0x04, 0x04, 0x04, 0x00, 0x00, 0x04, 0x84, 0x80, 0x88, 0xA0, 0x2C);
+
+    // 0-15, then "none" (a shuffle index with the top bit set gives 0): 16 bytes of it from offset k keep bytes k to 15.
+    private static ReadOnlySpan<byte> SlideIndices =>
+    [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+        0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    ];
+
+    /// <summary>One bit per byte of the address, for each class.</summary>
+    [StructLayout(LayoutKind.Auto)]
+    private readonly record struct Masks(ulong Atext, ulong NotInHostName, ulong Digit, ulong Dot, ulong At, ulong Hyphen)
     {
-        var lowNibbles = v & Vector128.Create((byte)0x0F);
-        var highBits = Ssse3.Shuffle(HighNibbleBit.GetLower(), Sse2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F));
-        var atext = Ssse3.Shuffle(AtextByLowNibble.GetLower(), lowNibbles) & highBits;
-        var ldh = Ssse3.Shuffle(LdhByLowNibble.GetLower(), lowNibbles) & highBits;
-        var zero = Vector128<byte>.Zero;
-        var digit = Vector128.LessThanOrEqual(v - Vector128.Create((byte)'0'), Vector128.Create((byte)9));
-        const uint Low16 = 0xFFFF;
-        return new Masks(
-            ~Vector128.Equals(atext, zero).ExtractMostSignificantBits() & Low16,
-            ~Vector128.Equals(ldh, zero).ExtractMostSignificantBits() & Low16,
-            digit.ExtractMostSignificantBits(),
-            Vector128.Equals(v, Vector128.Create((byte)'.')).ExtractMostSignificantBits(),
-            Vector128.Equals(v, Vector128.Create((byte)'@')).ExtractMostSignificantBits(),
-            Vector128.Equals(v, Vector128.Create((byte)'-')).ExtractMostSignificantBits());
+        /// <summary>These masks and those of a second load made <paramref name="shift"/> bytes further on (overlapping bits agree).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Masks Join(in Masks second, int shift) => new(
+            Atext | (second.Atext << shift),
+            NotInHostName | (second.NotInHostName << shift),
+            Digit | (second.Digit << shift),
+            Dot | (second.Dot << shift),
+            At | (second.At << shift),
+            Hyphen | (second.Hyphen << shift));
     }
-
-    private static readonly Vector256<byte> HighNibbleBit = Vector256.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
-
-    private static readonly Vector256<byte> AtextByLowNibble = NibbleTable(c => (Classes[c] & Atext) != 0);
-
-    private static readonly Vector256<byte> LdhByLowNibble = NibbleTable(c => (Classes[c] & (LetterOrDigit | Hyphen)) != 0);
-
-    private static Vector256<byte> NibbleTable(Func<int, bool> member)
-    {
-        Span<byte> table = stackalloc byte[32];
-        for (var c = 0; c < 128; c++)
-        {
-            if (member(c))
-            {
-                table[c & 0x0F] |= (byte)(1 << (c >> 4));
-            }
-        }
-
-        table[..16].CopyTo(table[16..]);
-        return Vector256.Create<byte>(table);
-    }
-
-    /// <summary>One bit per byte of a load, for each class.</summary>
-    private readonly record struct Masks(uint Atext, uint Ldh, uint Digit, uint Dot, uint At, uint Hyphen);
 
     private static byte[] CreateClasses()
     {

@@ -24,13 +24,15 @@ public sealed class PlainAddressTests
             var bytes = Encoding.UTF8.GetBytes(address);
             var scalar = PlainAddress.IsCertainlyValid(address.AsSpan(), international);
             var vector = PlainAddress.IsCertainlyValidUtf8(bytes, international);
+            var vector16 = PlainAddress.IsCertainlyValidUtf16(address, international);
             Assert.That(PlainAddress.IsCertainlyValid(bytes.AsSpan(), international), Is.EqualTo(scalar), address);
             if (!international)
             {
                 Assert.That(vector, Is.EqualTo(scalar), address);
+                Assert.That(vector16, Is.EqualTo(scalar), address);
             }
 
-            if (!scalar && !vector)
+            if (!scalar && !vector && !vector16)
             {
                 continue;
             }
@@ -41,6 +43,30 @@ public sealed class PlainAddressTests
         }
 
         Assert.That(accepted, Is.GreaterThan(2_000), "the candidates include plenty of plain addresses");
+    }
+
+    [Test]
+    public void Every_length_and_every_place_of_a_bad_character_is_seen_by_the_vector_forms()
+    {
+        // Lengths 6 to 70 cover each way the vector forms load an address; a bad character is put at every place.
+        for (var length = 6; length <= 70; length++)
+        {
+            var domain = "ab.co";
+            var local = new string('x', length - domain.Length - 1);
+            var address = $"{local}@{domain}";
+            var expected = PlainAddress.IsCertainlyValid(address.AsSpan(), international: false);
+            Assert.That(PlainAddress.IsCertainlyValidUtf8(Encoding.ASCII.GetBytes(address), false), Is.EqualTo(expected), address);
+            Assert.That(PlainAddress.IsCertainlyValidUtf16(address, false), Is.EqualTo(expected), address);
+            for (var place = 0; place < length; place++)
+            {
+                foreach (var bad in " \u00E9\u0100\u8000(\0")
+                {
+                    var broken = string.Concat(address.AsSpan(0, place), bad.ToString(), address.AsSpan(place + 1));
+                    Assert.That(PlainAddress.IsCertainlyValidUtf16(broken, false), Is.False, $"{broken} ({length})");
+                    Assert.That(PlainAddress.IsCertainlyValidUtf8(Encoding.UTF8.GetBytes(broken), false), Is.False, $"{broken} ({length})");
+                }
+            }
+        }
     }
 
     [TestCase("a@b.co", true)]
