@@ -5,45 +5,55 @@ namespace BulkInvite.Dedupe;
 
 /// <summary>
 /// Remembers the normalized addresses seen in one import and the line where each first appeared, in a compact
-/// open-addressing table of 16-byte slots (a 96-bit fingerprint and the line): 18 to 32 bytes per unique address,
-/// where a <c>HashSet&lt;string&gt;</c> needs over 100. Not thread-safe: one import uses one set.
+/// open-addressing table of 16-byte slots (a 96-bit fingerprint and the line), or of 12-byte ones when no lines are
+/// kept (a summary counts only): 15 to 32 bytes per unique address, where a <c>HashSet&lt;string&gt;</c> needs over
+/// 100. The table is sized for the expected count without rounding to a power of two (a fingerprint's slot is found
+/// by multiplying, not masking), and doubles when it is 80 % full. Not thread-safe: one import uses one set.
 /// </summary>
 internal sealed unsafe class AddressSet : IDisposable
 {
     private const int MinCapacity = 1024;
+    private const int MaxCapacity = 1 << 30;
+    private const double MaxLoad = 0.8;
+    private const int SlotWithLine = 16;
+    private const int SlotWithoutLine = 12;
+    private const int PrefetchDistance = 16;
 
     private readonly AddressHasher _hasher;
+    private readonly int _stride;
     private SlotMemory _memory;
-    private Slot* _slots;
+    private byte* _slots;
     private int _length;
     private int _count;
     private int _growAt;
 
-    public AddressSet(int expectedCount = 0)
-        : this(AddressHasher.CreateRandom(), expectedCount)
+    public AddressSet(int expectedCount = 0, bool keepLines = true)
+        : this(AddressHasher.CreateRandom(), expectedCount, keepLines)
     {
     }
 
-    internal AddressSet(AddressHasher hasher, int expectedCount = 0)
+    internal AddressSet(AddressHasher hasher, int expectedCount = 0, bool keepLines = true)
     {
         _hasher = hasher;
-        var capacity = MinCapacity;
-        while (capacity * 0.8 < expectedCount && capacity < (1 << 30))
-        {
-            capacity <<= 1;
-        }
-
-        _memory = new SlotMemory((long)capacity * sizeof(Slot));
-        _slots = (Slot*)_memory.Pointer;
+        _stride = keepLines ? SlotWithLine : SlotWithoutLine;
+        var capacity = (int)Math.Clamp(Math.Ceiling(expectedCount / MaxLoad) + 1, MinCapacity, MaxCapacity);
+        _memory = new SlotMemory((long)capacity * _stride);
+        _slots = (byte*)_memory.Pointer;
         _length = capacity;
-        _growAt = (int)(capacity * 0.8);
+        _growAt = (int)(capacity * MaxLoad);
     }
+
+    /// <summary>Whether the line of each address is kept (16-byte slots) or not (12-byte slots; lines read as 0).</summary>
+    public bool KeepsLines => _stride == SlotWithLine;
+
+    /// <summary>Has the table's pages faulted in by a thread of their own while it is filled (see <see cref="SlotMemory.PrefaultInBackground"/>); until it grows.</summary>
+    public void PrefaultInBackground() => _memory.PrefaultInBackground();
 
     /// <summary>How many unique addresses are remembered.</summary>
     public int Count => _count;
 
     /// <summary>The bytes held by the table.</summary>
-    public long AllocatedBytes => (long)_length * sizeof(Slot);
+    public long AllocatedBytes => (long)_length * _stride;
 
     /// <summary>Adds a normalized address first seen on <paramref name="line"/>.</summary>
     /// <param name="normalizedAddress">The address in normalized form.</param>
@@ -78,14 +88,13 @@ internal sealed unsafe class AddressSet : IDisposable
     {
         if (Sse.IsSupported)
         {
-            var index = (int)((high | 1) >> 32) & (_length - 1);
-            Sse.Prefetch0(_slots + index);
+            Sse.Prefetch0(_slots + ((long)Home(high | 1, _length) * _stride));
         }
     }
 
     /// <summary>
-    /// Adds a group of fingerprints in order: every slot is prefetched first, so that the cache misses of a table of
-    /// hundreds of megabytes overlap instead of coming one by one.
+    /// Adds a group of fingerprints in order, each slot prefetched a few fingerprints ahead, so that the cache misses of
+    /// a table of hundreds of megabytes overlap instead of coming one by one.
     /// </summary>
     /// <param name="highs">The fingerprints' high parts.</param>
     /// <param name="lows">Their low parts.</param>
@@ -95,14 +104,22 @@ internal sealed unsafe class AddressSet : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AddGroup(ReadOnlySpan<ulong> highs, ReadOnlySpan<uint> lows, ReadOnlySpan<long> lines, Span<bool> added)
     {
-        foreach (var high in highs)
+        // Slots are fetched a fixed distance ahead of the one being added: enough misses in flight to overlap their
+        // latency, few enough that the processor keeps every one of them.
+        var ahead = Math.Min(PrefetchDistance, highs.Length);
+        for (var i = 0; i < ahead; i++)
         {
-            Prefetch(high);
+            Prefetch(highs[i]);
         }
 
         var count = 0;
         for (var i = 0; i < highs.Length; i++)
         {
+            if (i + PrefetchDistance < highs.Length)
+            {
+                Prefetch(highs[i + PrefetchDistance]);
+            }
+
             var isNew = TryAdd(highs[i], lows[i], lines.IsEmpty ? 0 : lines[i], out _);
             added[i] = isNew;
             count += isNew ? 1 : 0;
@@ -122,26 +139,35 @@ internal sealed unsafe class AddressSet : IDisposable
     {
         high |= 1; // 0 marks an empty slot.
         var slots = _slots;
-        var mask = _length - 1;
-        var index = (int)(high >> 32) & mask;
+        var stride = _stride;
+        var length = _length;
+        var index = Home(high, length);
+        byte* slot;
         while (true)
         {
-            ref var slot = ref slots[index];
-            if (slot.High == 0)
+            slot = slots + ((long)index * stride);
+            var stored = Unsafe.ReadUnaligned<ulong>(slot);
+            if (stored == 0)
             {
                 break;
             }
 
-            if (slot.High == high && slot.Low == low)
+            if (stored == high && Unsafe.ReadUnaligned<uint>(slot + 8) == low)
             {
-                firstLine = slot.Line;
+                firstLine = stride == SlotWithLine ? Unsafe.ReadUnaligned<uint>(slot + 12) : 0;
                 return false;
             }
 
-            index = (index + 1) & mask;
+            index = index + 1 == length ? 0 : index + 1;
         }
 
-        slots[index] = new Slot(high, low, (uint)Math.Min(line, uint.MaxValue));
+        Unsafe.WriteUnaligned(slot, high);
+        Unsafe.WriteUnaligned(slot + 8, low);
+        if (stride == SlotWithLine)
+        {
+            Unsafe.WriteUnaligned(slot + 12, (uint)Math.Min(line, uint.MaxValue));
+        }
+
         firstLine = 0;
         if (++_count >= _growAt)
         {
@@ -159,42 +185,45 @@ internal sealed unsafe class AddressSet : IDisposable
         _length = 0;
     }
 
+    /// <summary>The slot a fingerprint starts at: its bits 32-63 scaled to the table's length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Home(ulong high, int length) => (int)(((high >> 32) * (ulong)(uint)length) >> 32);
+
     private void Grow()
     {
         var old = _slots;
         var oldLength = _length;
-        if (oldLength >= (1 << 30))
+        if (oldLength >= MaxCapacity)
         {
             throw new InvalidOperationException("The de-duplication table is full.");
         }
 
-        var length = oldLength * 2;
-        var memory = new SlotMemory((long)length * sizeof(Slot));
-        var slots = (Slot*)memory.Pointer;
-        var mask = length - 1;
+        var length = (int)Math.Min((long)oldLength * 2, MaxCapacity);
+        var stride = _stride;
+        var memory = new SlotMemory((long)length * stride);
+        var slots = (byte*)memory.Pointer;
         for (var i = 0; i < oldLength; i++)
         {
-            var slot = old[i];
-            if (slot.High == 0)
+            var from = old + ((long)i * stride);
+            var high = Unsafe.ReadUnaligned<ulong>(from);
+            if (high == 0)
             {
                 continue;
             }
 
-            var index = (int)(slot.High >> 32) & mask;
-            while (slots[index].High != 0)
+            var index = Home(high, length);
+            while (Unsafe.ReadUnaligned<ulong>(slots + ((long)index * stride)) != 0)
             {
-                index = (index + 1) & mask;
+                index = index + 1 == length ? 0 : index + 1;
             }
 
-            slots[index] = slot;
+            Buffer.MemoryCopy(from, slots + ((long)index * stride), stride, stride);
         }
 
         _memory.Dispose();
         _memory = memory;
         _slots = slots;
         _length = length;
-        _growAt = (int)(length * 0.8);
+        _growAt = (int)(length * MaxLoad);
     }
-
-    private readonly record struct Slot(ulong High, uint Low, uint Line);
 }

@@ -28,6 +28,9 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     private const int BatchSize = 256;
     private const int MaxKeyBytes = 1024;
 
+    // Tables from this size on have their pages faulted in ahead by a thread of their own.
+    private const long PrefaultBytes = 32L << 20;
+
     // Which ASCII bytes TextTrimming trims (char.IsWhiteSpace, U+FEFF is not ASCII).
     private static readonly bool[] AsciiTrimmable = CreateTrimTable();
 
@@ -84,7 +87,12 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
 
         // Sized for the file at the outset (about 29 bytes a line in a typical list), so that the table does not
         // grow, and so briefly hold its old and new arrays at once, while the file is read.
-        _addresses = new AddressSet(knownLength is { } bytes ? (int)Math.Min(bytes / 29, 1 << 28) : 0);
+        // A summary reports counts only, so the table keeps no lines (12-byte slots).
+        _addresses = new AddressSet(knownLength is { } bytes ? (int)Math.Min(bytes / 29, 1 << 28) : 0, keepLines: false);
+        if (_addresses.AllocatedBytes >= PrefaultBytes)
+        {
+            _addresses.PrefaultInBackground();
+        }
 
         // Without a user directory nothing needs the new addresses as they are found: a second core adds them to the table.
         if (_batchKeys is null && Environment.ProcessorCount > 1)

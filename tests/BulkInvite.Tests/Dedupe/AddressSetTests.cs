@@ -37,6 +37,60 @@ public sealed class AddressSetTests
     }
 
     [Test]
+    public void A_set_without_lines_uses_twelve_byte_slots_and_still_tells_every_address_apart()
+    {
+        using var set = new AddressSet(expectedCount: 1000, keepLines: false);
+        const int N = 200_000;
+        for (var i = 0; i < N; i++)
+        {
+            Assert.That(set.TryAdd($"user{i}@example.com", i + 1, out _), Is.True, $"user{i} is new");
+        }
+
+        for (var i = 0; i < N; i += 331)
+        {
+            Assert.That(set.TryAdd($"user{i}@example.com", 0, out var first), Is.False);
+            Assert.That(first, Is.Zero, "no lines are kept");
+        }
+
+        Assert.That(set.KeepsLines, Is.False);
+        Assert.That(set.Count, Is.EqualTo(N));
+        Assert.That(set.AllocatedBytes % 12, Is.Zero);
+        Assert.That((double)set.AllocatedBytes / set.Count, Is.LessThanOrEqualTo(40));
+    }
+
+    [Test]
+    public void A_table_sized_for_its_count_is_not_rounded_to_a_power_of_two()
+    {
+        using var set = new AddressSet(expectedCount: 3_000_000, keepLines: false);
+        Assert.That(set.AllocatedBytes, Is.EqualTo(((long)Math.Ceiling(3_000_000 / 0.8) + 1) * 12));
+    }
+
+    [Test]
+    public void Faulting_the_pages_in_ahead_changes_nothing_that_is_added_meanwhile()
+    {
+        using var set = new AddressSet(expectedCount: 4_000_000, keepLines: false);
+        set.PrefaultInBackground();
+        for (var i = 0; i < 100_000; i++)
+        {
+            Assert.That(set.TryAdd($"user{i}@example.com", 0, out _), Is.True);
+        }
+
+        for (var i = 0; i < 100_000; i++)
+        {
+            Assert.That(set.TryAdd($"user{i}@example.com", 0, out _), Is.False, $"user{i} was kept");
+        }
+    }
+
+    [Test]
+    public void A_set_can_be_disposed_while_its_pages_are_being_faulted_in()
+    {
+        var set = new AddressSet(expectedCount: 20_000_000, keepLines: false);
+        set.PrefaultInBackground();
+        Assert.That(set.TryAdd("a@example.com", 1, out _), Is.True);
+        Assert.DoesNotThrow(set.Dispose);
+    }
+
+    [Test]
     public void Each_unique_address_costs_at_most_forty_bytes()
     {
         var set = new AddressSet();
