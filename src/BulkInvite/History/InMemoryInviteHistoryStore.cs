@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
+using BulkInvite.History;
 
 namespace BulkInvite;
 
 /// <summary>
 /// The default history store: keeps imports and their entries in memory for the lifetime of the process.
-/// Thread-safe; every read and write is scoped to its tenant. For history that survives a restart, register a
+/// Thread-safe; every read and write is scoped to its tenant. Entries are kept as values in one list per import, not
+/// as the objects handed in: an update changes its entry in place, and a page read hands out new objects, so the
+/// garbage collector has few long-lived objects to trace and none to replace. For history that survives a restart, register a
 /// durable store with <c>AddHistoryStore&lt;T&gt;()</c>.
 /// </summary>
 public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
@@ -47,12 +50,14 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
         var data = Find(tenantId, importId) ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
         lock (data)
         {
-            foreach (var entry in entries)
+            for (var i = 0; i < entries.Count; i++)
             {
+                var entry = entries[i];
+                ArgumentNullException.ThrowIfNull(entry, nameof(entries));
                 var list = data.Entries;
-                if (list.Count == 0 || list[^1].Sequence < entry.Sequence)
+                if (list.Count == 0 || list[list.Count - 1].Sequence < entry.Sequence)
                 {
-                    list.Add(entry);
+                    list.Add(new StoredEntry(entry));
                 }
                 else
                 {
@@ -62,7 +67,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                         throw new InvalidOperationException($"Entry {entry.Sequence} of import {importId} exists already.");
                     }
 
-                    list.Insert(~index, entry);
+                    list.Insert(~index, new StoredEntry(entry));
                 }
 
                 data.Counts[(int)entry.Outcome]++;
@@ -81,25 +86,23 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
         var data = Find(tenantId, importId) ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
         lock (data)
         {
-            foreach (var update in updates)
+            for (var i = 0; i < updates.Count; i++)
             {
+                var update = updates[i];
                 var index = data.IndexOf(update.Sequence);
                 if (index < 0)
                 {
                     throw new KeyNotFoundException($"Import {importId} has no entry {update.Sequence}.");
                 }
 
-                var old = data.Entries[index];
-                data.Counts[(int)old.Outcome]--;
+                ref var stored = ref data.Entries[index];
+                data.Counts[(int)stored.Outcome]--;
                 data.Counts[(int)update.Outcome]++;
-                data.Entries[index] = old with
-                {
-                    Outcome = update.Outcome,
-                    Reason = update.Reason,
-                    Detail = update.Detail,
-                    StatusCode = update.StatusCode,
-                    UpdatedAt = update.UpdatedAt,
-                };
+                stored.Outcome = update.Outcome;
+                stored.Reason = update.Reason;
+                stored.Detail = update.Detail;
+                stored.StatusCode = update.StatusCode;
+                stored.UpdatedAt = update.UpdatedAt;
             }
         }
 
@@ -186,7 +189,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
             var hasMore = false;
             for (var i = start; i < list.Count; i++)
             {
-                var entry = list[i];
+                ref readonly var entry = ref list[i];
                 if (query.Outcome is { } outcome && entry.Outcome != outcome)
                 {
                     continue;
@@ -198,7 +201,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                     break;
                 }
 
-                items.Add(entry);
+                items.Add(entry.ToResult());
             }
 
             var total = query.Outcome is { } o ? data.Counts[(int)o] : list.Count;
@@ -278,17 +281,25 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
     {
         public BulkInviteReport Report { get; set; } = report;
 
-        public List<InviteEntryResult> Entries { get; } = [];
+        public StoredEntryList Entries { get; } = new();
 
         public long[] Counts { get; } = new long[Enum.GetValues<InviteOutcome>().Length];
 
         public int IndexOf(long sequence)
         {
-            int lo = 0, hi = Entries.Count - 1;
+            // Entries are numbered 1, 2, 3, ... in file order, so an entry is usually where its number says; otherwise
+            // (entries forgotten by a privacy delete) a binary search finds it.
+            var entries = Entries;
+            if (sequence >= 1 && sequence <= entries.Count && entries[(int)(sequence - 1)].Sequence == sequence)
+            {
+                return (int)(sequence - 1);
+            }
+
+            int lo = 0, hi = entries.Count - 1;
             while (lo <= hi)
             {
                 var mid = lo + ((hi - lo) >> 1);
-                var s = Entries[mid].Sequence;
+                var s = entries[mid].Sequence;
                 if (s == sequence)
                 {
                     return mid;

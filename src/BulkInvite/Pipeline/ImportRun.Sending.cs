@@ -7,6 +7,7 @@ internal sealed partial class ImportRun
 {
     private const int SendPageSize = 500;
     private const int RecordBatchSize = 256;
+    private const int MaxSendChunk = 16;
 
     private async Task SendAsync(CancellationToken cancellationToken)
     {
@@ -19,7 +20,10 @@ internal sealed partial class ImportRun
 
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var parallelism = Options.MaxParallelSends;
-        var work = Channel.CreateBounded<InviteEntryResult>(new BoundedChannelOptions(parallelism * 4) { SingleWriter = true });
+        // Entries go out in small chunks, so that a hand-over (and the wake-up of a waiting sender) is paid per chunk,
+        // not per entry; a chunk is small enough that every sender gets work, however few the entries.
+        var chunk = (int)Math.Clamp(_tally[InviteOutcome.Pending] / (parallelism * 4L), 1, MaxSendChunk);
+        var work = Channel.CreateBounded<InviteEntryResult[]>(new BoundedChannelOptions(parallelism * 2) { SingleWriter = true });
         var outcomes = Channel.CreateUnbounded<InviteEntryUpdate>(new UnboundedChannelOptions { SingleReader = true });
         Exception? stopReason = null;
 
@@ -30,7 +34,7 @@ internal sealed partial class ImportRun
         }
 
         var recorder = RecordOutcomesAsync(outcomes.Reader, Stop);
-        var producer = Task.Run(() => ProduceAsync(work.Writer, abort.Token), CancellationToken.None);
+        var producer = Task.Run(() => ProduceAsync(work.Writer, chunk, abort.Token), CancellationToken.None);
         var consumers = new Task[parallelism];
         for (var i = 0; i < consumers.Length; i++)
         {
@@ -55,7 +59,7 @@ internal sealed partial class ImportRun
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task ProduceAsync(ChannelWriter<InviteEntryResult> writer, CancellationToken cancellationToken)
+    private async Task ProduceAsync(ChannelWriter<InviteEntryResult[]> writer, int chunk, CancellationToken cancellationToken)
     {
         try
         {
@@ -65,9 +69,16 @@ internal sealed partial class ImportRun
                 var page = await _context.Store.ListEntriesAsync(
                     TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = SendPageSize, IncludeTotalCount = false }, cancellationToken)
                     .ConfigureAwait(false);
-                foreach (var entry in page.Items)
+                var items = page.Items;
+                for (var start = 0; start < items.Count; start += chunk)
                 {
-                    await writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
+                    var part = new InviteEntryResult[Math.Min(chunk, items.Count - start)];
+                    for (var i = 0; i < part.Length; i++)
+                    {
+                        part[i] = items[start + i];
+                    }
+
+                    await writer.WriteAsync(part, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (page.Items.Count == 0 || !page.HasMore)
@@ -90,52 +101,60 @@ internal sealed partial class ImportRun
 
     private async Task ConsumeAsync(
         IInvitationSender sender,
-        ChannelReader<InviteEntryResult> reader,
+        ChannelReader<InviteEntryResult[]> reader,
         ChannelWriter<InviteEntryUpdate> outcomes,
         Action<Exception> stop,
         CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var entry in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var part in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                var invitation = new Invitation
+                foreach (var entry in part)
                 {
-                    ImportId = ImportId,
-                    Sequence = entry.Sequence,
-                    TenantId = TenantId,
-                    InitiatedBy = _report.InitiatedBy,
-                    Address = entry.Address,
-                    DisplayName = entry.DisplayName,
-                    Fields = entry.Fields,
-                };
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return; // Stopped: the rest of the chunk stays pending.
+                    }
 
-                InviteEntryUpdate update;
-                try
-                {
-                    var result = await sender.SendAsync(invitation, cancellationToken).ConfigureAwait(false);
-                    update = result.Succeeded
-                        ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Invited, null, result.Detail, result.StatusCode, _context.Time.GetUtcNow())
-                        : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Failed, ReasonCodes.Rejected, result.Detail, result.StatusCode, _context.Time.GetUtcNow());
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    return; // The entry stays pending.
-                }
-                catch (InvitationTransportException ex)
-                {
-                    Log.TransportUnavailable(_context.Logger, ex, ImportId);
-                    stop(ex);
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    Log.SendFailedUnexpectedly(_context.Logger, ex, ImportId, entry.Sequence, entry.Line);
-                    update = new InviteEntryUpdate(
-                        entry.Sequence, InviteOutcome.Failed, ReasonCodes.SenderError, ex.GetType().Name + ": " + ex.Message, null, _context.Time.GetUtcNow());
-                }
+                    var invitation = new Invitation
+                    {
+                        ImportId = ImportId,
+                        Sequence = entry.Sequence,
+                        TenantId = TenantId,
+                        InitiatedBy = _report.InitiatedBy,
+                        Address = entry.Address,
+                        DisplayName = entry.DisplayName,
+                        Fields = entry.Fields,
+                    };
 
-                outcomes.TryWrite(update);
+                    InviteEntryUpdate update;
+                    try
+                    {
+                        var result = await sender.SendAsync(invitation, cancellationToken).ConfigureAwait(false);
+                        update = result.Succeeded
+                            ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Invited, null, result.Detail, result.StatusCode, _context.Time.GetUtcNow())
+                            : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Failed, ReasonCodes.Rejected, result.Detail, result.StatusCode, _context.Time.GetUtcNow());
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        return; // The entry stays pending.
+                    }
+                    catch (InvitationTransportException ex)
+                    {
+                        Log.TransportUnavailable(_context.Logger, ex, ImportId);
+                        stop(ex);
+                        return;
+                    }
+                    catch (Exception ex)
+                    {
+                        Log.SendFailedUnexpectedly(_context.Logger, ex, ImportId, entry.Sequence, entry.Line);
+                        update = new InviteEntryUpdate(
+                            entry.Sequence, InviteOutcome.Failed, ReasonCodes.SenderError, ex.GetType().Name + ": " + ex.Message, null, _context.Time.GetUtcNow());
+                    }
+
+                    outcomes.TryWrite(update);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -148,18 +167,22 @@ internal sealed partial class ImportRun
     private async Task RecordOutcomesAsync(ChannelReader<InviteEntryUpdate> reader, Action<Exception> stop)
     {
         var failed = false;
+        var pending = new List<InviteEntryUpdate>(RecordBatchSize);
         while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            var batch = new List<InviteEntryUpdate>(RecordBatchSize);
-            while (batch.Count < RecordBatchSize && reader.TryRead(out var update))
+            pending.Clear();
+            while (pending.Count < RecordBatchSize && reader.TryRead(out var update))
             {
-                batch.Add(update);
+                pending.Add(update);
             }
 
-            if (failed)
+            if (failed || pending.Count == 0)
             {
                 continue;
             }
+
+            // The store gets a list of its own, as long as the outcomes it holds (the store may keep it).
+            var batch = pending.ToArray();
 
             try
             {

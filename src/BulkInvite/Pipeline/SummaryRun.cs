@@ -31,9 +31,6 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     // Tables from this size on have their pages faulted in ahead by a thread of their own.
     private const long PrefaultBytes = 32L << 20;
 
-    // Which ASCII bytes TextTrimming trims (char.IsWhiteSpace, U+FEFF is not ASCII).
-    private static readonly bool[] AsciiTrimmable = CreateTrimTable();
-
     private readonly ImportContext _context;
     private readonly BulkInviteRequest _request;
     private readonly EmailValidator? _fastValidator;
@@ -88,7 +85,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         // Sized for the file at the outset (about 29 bytes a line in a typical list), so that the table does not
         // grow, and so briefly hold its old and new arrays at once, while the file is read.
         // A summary reports counts only, so the table keeps no lines (12-byte slots).
-        _addresses = new AddressSet(knownLength is { } bytes ? (int)Math.Min(bytes / 29, 1 << 28) : 0, keepLines: false);
+        _addresses = new AddressSet(knownLength is { } bytes ? ImportRun.ExpectedEntries(bytes, options) : 0, keepLines: false);
         if (_addresses.AllocatedBytes >= PrefaultBytes)
         {
             _addresses.PrefaultInBackground();
@@ -153,25 +150,12 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     {
         if (simple)
         {
-            var trimmable = AsciiTrimmable;
-            var start = 0;
-            var end = token.Length;
-            while (start < end && token[start] < 128 && trimmable[token[start]])
-            {
-                start++;
-            }
-
-            while (end > start && token[end - 1] < 128 && trimmable[token[end - 1]])
-            {
-                end--;
-            }
-
-            if (start == end)
+            var address = TextTrimming.TrimAscii(token, out _);
+            if (address.IsEmpty)
             {
                 return;
             }
 
-            var address = token[start..end];
             if (_worker is not null && _fastValidator is not null && PlainAddress.IsCertainlyValidUtf8(address, _fastValidator.AllowInternational))
             {
                 // The common case: a plain address, valid under any option; the worker normalizes and counts it.
@@ -252,17 +236,6 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
             ArrayPool<char>.Shared.Return(_decoded);
             _decoded = [];
         }
-    }
-
-    private static bool[] CreateTrimTable()
-    {
-        var table = new bool[128];
-        for (var i = 0; i < table.Length; i++)
-        {
-            table[i] = TextTrimming.IsTrimmable((char)i);
-        }
-
-        return table;
     }
 
     /// <summary>An ASCII entry, trimmed, that the one-pass check did not pass: counted, validated by the full rules, normalized.</summary>

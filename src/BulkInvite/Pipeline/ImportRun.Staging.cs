@@ -1,0 +1,251 @@
+using System.Buffers;
+using System.Text;
+using BulkInvite.Dedupe;
+using BulkInvite.Diagnostics;
+using BulkInvite.Parsing;
+
+namespace BulkInvite.Pipeline;
+
+internal sealed partial class ImportRun
+{
+    private async Task StageAsync(CancellationToken cancellationToken)
+    {
+        _stage = ImportStage.Staging;
+        var request = _request!;
+        var content = request.Content;
+        if (content.CanSeek && content.Length - content.Position > Options.MaxFileBytes)
+        {
+            throw LimitedReadStream.TooLarge(Options.MaxFileBytes);
+        }
+
+        await using var hashing = new HashingReadStream(content);
+        await using var limited = new LimitedReadStream(hashing, Options.MaxFileBytes);
+        var selection = await _context.ParserSelector
+            .SelectAsync(limited, request.FileName, request.ParserName, cancellationToken).ConfigureAwait(false);
+        _report = _report with { ParserName = selection.Parser.Name };
+
+        // The de-duplication table is sized for the file at the outset (about 29 bytes a line in a typical list), so
+        // that it does not grow while the file is read.
+        using var stager = new Stager(this, content.CanSeek ? ExpectedEntries(content.Length - content.Position, Options) : 0);
+        try
+        {
+            if (selection.Parser is TextInviteParser text && ReferenceEquals(selection.Encoding, TextEncodingDetector.Utf8))
+            {
+                // UTF-8 text, the common upload: entries are found in the bytes, and an ASCII entry becomes its
+                // address string at once, without the file being decoded first (the same entries as the text parser's).
+                stager.MaxEntryLength = text.Options.MaxEntryLength;
+                using var scanner = new Utf8TextScanner(text.Options.MaxEntryLength);
+                await scanner.ScanAsync(selection.Content, stager, stager.StoreFullBatchesAsync, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await foreach (var entry in selection.Parser.ParseAsync(selection.Content, cancellationToken).ConfigureAwait(false))
+                {
+                    stager.Add(entry);
+                    await stager.StoreFullBatchesAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            // Whatever was read is recorded, also when staging stops early (cancelled, over a limit).
+            await stager.StoreAllAsync().ConfigureAwait(false);
+        }
+
+        _report = _report with { ContentHash = hashing.GetHashHex() };
+        await CheckRepeatUploadAsync(request, cancellationToken).ConfigureAwait(false);
+
+        Instrumentation.CountEntries(InviteOutcome.Invalid, _tally[InviteOutcome.Invalid]);
+        Instrumentation.CountEntries(InviteOutcome.Duplicate, _tally[InviteOutcome.Duplicate]);
+        Instrumentation.CountEntries(InviteOutcome.Skipped, _tally[InviteOutcome.Skipped]);
+        Log.StagingCompleted(
+            _context.Logger, ImportId, stager.Sequence, selection.Parser.Name, _tally[InviteOutcome.Pending],
+            _tally[InviteOutcome.Invalid], _tally[InviteOutcome.Duplicate], _tally[InviteOutcome.Skipped]);
+        await CheckpointAsync(force: true).ConfigureAwait(false);
+    }
+
+    private InviteEntryResult Classify(
+        in InviteEntry entry, long sequence, IEmailValidator validator, DuplicateComparison comparison,
+        AddressSet addresses, char[] keyBuffer, DateTimeOffset now)
+    {
+        var address = entry.Address ?? string.Empty;
+        InviteOutcome outcome;
+        string? reason = null;
+        string? detail = null;
+        long? duplicateOf = null;
+
+        if (sequence > Options.MaxEntries)
+        {
+            if (Options.OverLimitBehavior == OverLimitBehavior.Reject)
+            {
+                throw TooManyEntries(Options.MaxEntries);
+            }
+
+            outcome = InviteOutcome.Skipped;
+            reason = ReasonCodes.MaxEntriesExceeded;
+            detail = $"Beyond the limit of {Options.MaxEntries:N0} entries.";
+        }
+        else if (entry.Problem != InvalidReason.None)
+        {
+            outcome = InviteOutcome.Invalid;
+            reason = ReasonCodes.Of(entry.Problem);
+        }
+        else if (validator.Validate(address) is var invalid && invalid != InvalidReason.None)
+        {
+            outcome = InviteOutcome.Invalid;
+            reason = ReasonCodes.Of(invalid);
+        }
+        else if (!addresses.TryAdd(AddressKey.Get(address, comparison, keyBuffer), entry.Line, out var firstLine))
+        {
+            outcome = InviteOutcome.Duplicate;
+            reason = ReasonCodes.DuplicateOfLine;
+            duplicateOf = firstLine;
+            detail = "Duplicate of line " + firstLine.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            outcome = InviteOutcome.Pending;
+        }
+
+        return new InviteEntryResult
+        {
+            Sequence = sequence,
+            Line = entry.Line,
+            Address = address,
+            Outcome = outcome,
+            Reason = reason,
+            Detail = detail,
+            DuplicateOfLine = duplicateOf,
+            DisplayName = entry.DisplayName,
+            Fields = entry.Fields,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>About how many entries a file of <paramref name="bytes"/> holds (29 bytes a line in a typical list), within the limit of entries.</summary>
+    internal static int ExpectedEntries(long bytes, BulkInviteOptions options) => (int)Math.Min(Math.Min(bytes / 29, options.MaxEntries), 1 << 28);
+
+    /// <summary>
+    /// Numbers the entries of the file as they are found, classifies each and collects the results in batches of
+    /// <see cref="BulkInviteOptions.StagingBatchSize"/> for the store. Takes entries from a parser, or from
+    /// <see cref="Utf8TextScanner"/> as bytes.
+    /// </summary>
+    private sealed class Stager(ImportRun run, int expectedEntries) : IUtf8EntrySink, IDisposable
+    {
+        private readonly IEmailValidator _validator = run._context.Validator;
+        private readonly DuplicateComparison _comparison = run.Options.DuplicateComparison;
+        private readonly AddressSet _addresses = new(expectedEntries);
+        private readonly char[] _keyBuffer = new char[AddressKey.BufferLength];
+        private readonly int _batchSize = run.Options.StagingBatchSize;
+        private readonly List<List<InviteEntryResult>> _full = [];
+        private List<InviteEntryResult> _batch = new(run.Options.StagingBatchSize);
+        private DateTimeOffset _now = run._context.Time.GetUtcNow();
+        private TokenBuffer? _token;
+        private char[] _decoded = [];
+
+        /// <summary>How many entries were found.</summary>
+        public long Sequence { get; private set; }
+
+        /// <summary>The text parser's entry limit, for entries found as bytes.</summary>
+        public int MaxEntryLength { get; set; } = int.MaxValue;
+
+        public void Add(in InviteEntry entry)
+        {
+            var sequence = ++Sequence;
+            var result = run.Classify(entry, sequence, _validator, _comparison, _addresses, _keyBuffer, _now);
+            _batch.Add(result);
+            run._tally.Add(result.Outcome);
+            run._entriesRead = sequence;
+            if (_batch.Count >= _batchSize)
+            {
+                _full.Add(_batch);
+                _batch = new List<InviteEntryResult>(_batchSize);
+            }
+        }
+
+        /// <summary>Stores the batches that are full.</summary>
+        public ValueTask StoreFullBatchesAsync(CancellationToken cancellationToken) =>
+            _full.Count == 0 ? default : new ValueTask(StoreAsync(cancellationToken));
+
+        /// <summary>Stores every result not stored yet; never cancelled itself.</summary>
+        public async Task StoreAllAsync()
+        {
+            await StoreAsync(CancellationToken.None).ConfigureAwait(false);
+            if (_batch.Count > 0)
+            {
+                var last = _batch;
+                _batch = [];
+                await run._context.Store.AddEntriesAsync(run.TenantId, run.ImportId, last, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        public void Token(ReadOnlySpan<byte> token, long line, bool simple)
+        {
+            if (simple)
+            {
+                var text = TextTrimming.TrimAscii(token, out var start);
+                if (text.IsEmpty)
+                {
+                    return;
+                }
+
+                // An ASCII entry without quotes or angle brackets, within the limit, is its own address: the entry
+                // the text parser makes of it (MailboxText.ToEntry) holds the same string and nothing else.
+                if (token.Length - start <= MaxEntryLength && Ascii.IsValid(text) && text.IndexOfAny((byte)'"', (byte)'<') < 0)
+                {
+                    Add(new InviteEntry(line, Encoding.ASCII.GetString(text), InvalidReason.None));
+                    return;
+                }
+            }
+
+            // Decoded as the text parser decodes it, and collected as its tokenizer collects it.
+            if (_decoded.Length < token.Length)
+            {
+                if (_decoded.Length > 0)
+                {
+                    ArrayPool<char>.Shared.Return(_decoded);
+                }
+
+                _decoded = ArrayPool<char>.Shared.Rent(Math.Max(token.Length, 256));
+            }
+
+            var chars = TextEncodingDetector.Utf8.GetChars(token, _decoded);
+            var buffer = _token ??= new TokenBuffer(Math.Max(1, MaxEntryLength));
+            buffer.Reset(MaxEntryLength);
+            buffer.Append(_decoded.AsSpan(0, chars));
+            if (!buffer.IsEmpty)
+            {
+                Add(MailboxText.ToEntry(line, buffer.Text, buffer.Overflowed));
+            }
+        }
+
+        public void LongToken(TokenBuffer token, long line) => Add(MailboxText.ToEntry(line, token.Text, token.Overflowed));
+
+        public void Release()
+        {
+        }
+
+        public void Dispose()
+        {
+            _addresses.Dispose();
+            _token?.Dispose();
+            if (_decoded.Length > 0)
+            {
+                ArrayPool<char>.Shared.Return(_decoded);
+                _decoded = [];
+            }
+        }
+
+        private async Task StoreAsync(CancellationToken cancellationToken)
+        {
+            // A batch leaves the list once it is stored: one the store failed on is offered again at the end.
+            while (_full.Count > 0)
+            {
+                await run._context.Store.AddEntriesAsync(run.TenantId, run.ImportId, _full[0], cancellationToken).ConfigureAwait(false);
+                _full.RemoveAt(0);
+                _now = run._context.Time.GetUtcNow();
+                await run.CheckpointAsync(force: false).ConfigureAwait(false);
+            }
+        }
+    }
+}
