@@ -53,11 +53,10 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
             for (var i = 0; i < entries.Count; i++)
             {
                 var entry = entries[i];
-                ArgumentNullException.ThrowIfNull(entry, nameof(entries));
                 var list = data.Entries;
                 if (list.Count == 0 || list[list.Count - 1].Sequence < entry.Sequence)
                 {
-                    list.Add(new StoredEntry(entry));
+                    list.Add(entry);
                 }
                 else
                 {
@@ -67,7 +66,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                         throw new InvalidOperationException($"Entry {entry.Sequence} of import {importId} exists already.");
                     }
 
-                    list.Insert(~index, new StoredEntry(entry));
+                    list.Insert(~index, entry);
                 }
 
                 data.Counts[(int)entry.Outcome]++;
@@ -201,7 +200,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                     break;
                 }
 
-                items.Add(entry.ToResult());
+                items.Add(list.ToResult(i));
             }
 
             var total = query.Outcome is { } o ? data.Counts[(int)o] : list.Count;
@@ -248,9 +247,9 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                     continue;
                 }
 
-                deleted += data.Entries.RemoveAll(entry =>
+                deleted += data.Entries.RemoveAll((entry, entryAddress) =>
                 {
-                    if (!string.Equals(entry.Address, address, StringComparison.OrdinalIgnoreCase))
+                    if (!entryAddress.Equals(address, StringComparison.OrdinalIgnoreCase))
                     {
                         return false;
                     }

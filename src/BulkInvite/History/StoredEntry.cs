@@ -2,34 +2,25 @@ using System.Runtime.InteropServices;
 
 namespace BulkInvite.History;
 
-/// <summary>One entry as <see cref="InMemoryInviteHistoryStore"/> keeps it: its fixed parts, and those an update changes.</summary>
+/// <summary>
+/// One entry as <see cref="InMemoryInviteHistoryStore"/> keeps it: its fixed parts, and those an update changes. The
+/// address is kept in the list's text blocks (<see cref="AddressAt"/>), not as a string of its own: a million strings
+/// that live as long as the import would otherwise be copied by every collection of the younger generations.
+/// </summary>
 [StructLayout(LayoutKind.Auto)]
-internal struct StoredEntry(InviteEntryResult entry)
+internal struct StoredEntry
 {
-    public readonly long Sequence = entry.Sequence;
-    public readonly long Line = entry.Line;
-    public readonly string Address = entry.Address;
-    public readonly long? DuplicateOfLine = entry.DuplicateOfLine;
-    public readonly string? DisplayName = entry.DisplayName;
-    public readonly IReadOnlyDictionary<string, string>? Fields = entry.Fields;
-    public InviteOutcome Outcome = entry.Outcome;
-    public string? Reason = entry.Reason;
-    public string? Detail = entry.Detail;
-    public int? StatusCode = entry.StatusCode;
-    public DateTimeOffset UpdatedAt = entry.UpdatedAt;
-
-    public readonly InviteEntryResult ToResult() => new()
-    {
-        Sequence = Sequence,
-        Line = Line,
-        Address = Address,
-        Outcome = Outcome,
-        Reason = Reason,
-        Detail = Detail,
-        DuplicateOfLine = DuplicateOfLine,
-        StatusCode = StatusCode,
-        DisplayName = DisplayName,
-        Fields = Fields,
-        UpdatedAt = UpdatedAt,
-    };
+    public long Sequence;
+    public long Line;
+    public long AddressAt;
+    public int AddressLength;
+    public string? LongAddress;
+    public long? DuplicateOfLine;
+    public string? DisplayName;
+    public IReadOnlyDictionary<string, string>? Fields;
+    public InviteOutcome Outcome;
+    public string? Reason;
+    public string? Detail;
+    public int? StatusCode;
+    public DateTimeOffset UpdatedAt;
 }

@@ -1,0 +1,90 @@
+using BulkInvite.History;
+
+namespace BulkInvite.Tests.History;
+
+/// <summary>The in-memory store's entry list: chunks of entries, addresses in blocks of text.</summary>
+[TestFixture]
+public sealed class StoredEntryListTests
+{
+    private static InviteEntryResult Entry(long sequence, string? address = null) => new()
+    {
+        Sequence = sequence,
+        Line = sequence + 1,
+        Address = address ?? $"user{sequence}@example.com",
+        Outcome = InviteOutcome.Pending,
+        DisplayName = sequence % 7 == 0 ? "Name" : null,
+        DuplicateOfLine = sequence % 5 == 0 ? 3 : null,
+        UpdatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(2)),
+    };
+
+    [Test]
+    public void Entries_across_many_chunks_and_text_blocks_come_back_as_they_were_given()
+    {
+        var list = new StoredEntryList();
+        var given = Enumerable.Range(1, 20_000).Select(i => Entry(i, i % 1000 == 0 ? new string('x', 5000) + "@example.com" : null)).ToList();
+        foreach (var entry in given)
+        {
+            list.Add(entry);
+        }
+
+        Assert.That(list.Count, Is.EqualTo(given.Count));
+        for (var i = 0; i < given.Count; i++)
+        {
+            Assert.That(list.ToResult(i), Is.EqualTo(given[i]));
+        }
+    }
+
+    [Test]
+    public void An_entry_is_changed_in_place_and_handed_out_as_a_new_object()
+    {
+        var list = new StoredEntryList();
+        var entry = Entry(1);
+        list.Add(entry);
+
+        list[0].Outcome = InviteOutcome.Invited;
+        list[0].StatusCode = 250;
+
+        var result = list.ToResult(0);
+        Assert.That(result, Is.Not.SameAs(entry));
+        Assert.That(result, Is.EqualTo(entry with { Outcome = InviteOutcome.Invited, StatusCode = 250 }));
+        Assert.That(entry.Outcome, Is.EqualTo(InviteOutcome.Pending), "what was handed in is not changed");
+    }
+
+    [Test]
+    public void Entries_inserted_out_of_order_keep_their_places()
+    {
+        var list = new StoredEntryList();
+        list.Add(Entry(1));
+        list.Add(Entry(3));
+        list.Insert(1, Entry(2));
+
+        Assert.That(Enumerable.Range(0, list.Count).Select(i => list.ToResult(i).Address), Is.EqualTo(new[] { "user1@example.com", "user2@example.com", "user3@example.com" }));
+    }
+
+    [Test]
+    public void Removed_entries_leave_no_trace_of_their_address()
+    {
+        var list = new StoredEntryList();
+        for (var i = 1; i <= 10; i++)
+        {
+            list.Add(Entry(i, i % 2 == 0 ? "forget.me@example.com" : null));
+        }
+
+        var removed = list.RemoveAll((_, address) => address.Equals("FORGET.ME@example.com", StringComparison.OrdinalIgnoreCase));
+
+        Assert.That(removed, Is.EqualTo(5));
+        Assert.That(Enumerable.Range(0, list.Count).Select(i => list.ToResult(i).Sequence), Is.EqualTo(new long[] { 1, 3, 5, 7, 9 }));
+        var blocks = (List<char[]>)typeof(StoredEntryList).GetField("_text", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(list)!;
+        Assert.That(new string(blocks[0]), Does.Not.Contain("forget.me"));
+        Assert.That(new string(blocks[0]), Does.Contain("user9@example.com"));
+    }
+
+    [Test]
+    public void Reading_outside_the_list_is_refused()
+    {
+        var list = new StoredEntryList();
+        list.Add(Entry(1));
+        Assert.That(() => list[1], Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => list.Insert(3, Entry(2)), Throws.TypeOf<ArgumentOutOfRangeException>());
+    }
+}
