@@ -66,6 +66,11 @@ internal sealed unsafe class AddressSet : IDisposable
         return TryAdd(high, low, line, out firstLine);
     }
 
+    /// <summary>The fingerprint of a normalized address given as text (for <see cref="TryAdd(ulong, uint, long, out long)"/>; the one <see cref="TryAdd(ReadOnlySpan{char}, long, out long)"/> uses).</summary>
+    /// <param name="normalizedAddress">The address in normalized form.</param>
+    /// <returns>The fingerprint.</returns>
+    public (ulong High, uint Low) Fingerprint(ReadOnlySpan<char> normalizedAddress) => _hasher.Hash(normalizedAddress);
+
     /// <summary>The fingerprint of a normalized address given as UTF-8 (for <see cref="TryAdd(ulong, uint, long, out long)"/>).</summary>
     /// <param name="normalizedAddress">The address in normalized form, UTF-8.</param>
     /// <returns>The fingerprint; one set takes fingerprints of one kind only (all UTF-8, or all from <see cref="TryAdd(ReadOnlySpan{char}, long, out long)"/>).</returns>

@@ -64,17 +64,17 @@ internal sealed partial class ImportRun
         await CheckpointAsync(force: true).ConfigureAwait(false);
     }
 
-    private InviteEntryResult Classify(
-        in InviteEntry entry, long sequence, IEmailValidator validator, DuplicateComparison comparison,
-        AddressSet addresses, char[] keyBuffer, DateTimeOffset now)
+    /// <summary>The entry's result, from what <see cref="Stager"/> found out about it ahead (its check and fingerprint).</summary>
+    private InviteEntryResult Classify(in Stager.Found found, AddressSet addresses, DateTimeOffset now)
     {
+        ref readonly var entry = ref found.Entry;
         var address = entry.Address ?? string.Empty;
         InviteOutcome outcome;
         string? reason = null;
         string? detail = null;
         long? duplicateOf = null;
 
-        if (sequence > Options.MaxEntries)
+        if (found.Sequence > Options.MaxEntries)
         {
             if (Options.OverLimitBehavior == OverLimitBehavior.Reject)
             {
@@ -85,17 +85,12 @@ internal sealed partial class ImportRun
             reason = ReasonCodes.MaxEntriesExceeded;
             detail = $"Beyond the limit of {Options.MaxEntries:N0} entries.";
         }
-        else if (entry.Problem != InvalidReason.None)
+        else if (found.Invalid != InvalidReason.None)
         {
             outcome = InviteOutcome.Invalid;
-            reason = ReasonCodes.Of(entry.Problem);
+            reason = ReasonCodes.Of(found.Invalid);
         }
-        else if (validator.Validate(address) is var invalid && invalid != InvalidReason.None)
-        {
-            outcome = InviteOutcome.Invalid;
-            reason = ReasonCodes.Of(invalid);
-        }
-        else if (!addresses.TryAdd(AddressKey.Get(address, comparison, keyBuffer), entry.Line, out var firstLine))
+        else if (!addresses.TryAdd(found.High, found.Low, entry.Line, out var firstLine))
         {
             outcome = InviteOutcome.Duplicate;
             reason = ReasonCodes.DuplicateOfLine;
@@ -109,7 +104,7 @@ internal sealed partial class ImportRun
 
         return new InviteEntryResult
         {
-            Sequence = sequence,
+            Sequence = found.Sequence,
             Line = entry.Line,
             Address = address,
             Outcome = outcome,
@@ -132,6 +127,10 @@ internal sealed partial class ImportRun
     /// </summary>
     private sealed class Stager(ImportRun run, int expectedEntries) : IUtf8EntrySink, IDisposable
     {
+        private const int Lookahead = 8;
+
+        private readonly Found[] _found = new Found[Lookahead];
+        private readonly long _maxEntries = run.Options.MaxEntries;
         private readonly IEmailValidator _validator = run._context.Validator;
         private readonly DuplicateComparison _comparison = run.Options.DuplicateComparison;
         private readonly AddressSet _addresses = new(expectedEntries);
@@ -141,6 +140,8 @@ internal sealed partial class ImportRun
         private List<InviteEntryResult> _batch = new(run.Options.StagingBatchSize);
         private DateTimeOffset _now = run._context.Time.GetUtcNow();
         private TokenBuffer? _token;
+        private int _first;
+        private int _ahead;
         private char[] _decoded = [];
 
         /// <summary>How many entries were found.</summary>
@@ -149,13 +150,65 @@ internal sealed partial class ImportRun
         /// <summary>The text parser's entry limit, for entries found as bytes.</summary>
         public int MaxEntryLength { get; set; } = int.MaxValue;
 
+        /// <summary>
+        /// Takes the next entry. It is checked and fingerprinted at once, and its slot in the de-duplication table
+        /// fetched; it is added to the table, in file order, a few entries later, when that slot is in the cache.
+        /// </summary>
         public void Add(in InviteEntry entry)
         {
-            var sequence = ++Sequence;
-            var result = run.Classify(entry, sequence, _validator, _comparison, _addresses, _keyBuffer, _now);
+            if (_ahead == Lookahead)
+            {
+                SettleFirst();
+            }
+
+            ref var found = ref _found[(_first + _ahead) % Lookahead];
+            found.Entry = entry;
+            found.Sequence = ++Sequence;
+            found.Invalid = entry.Problem;
+            if (found.Sequence <= _maxEntries && found.Invalid == InvalidReason.None)
+            {
+                found.Invalid = _validator.Validate(entry.Address ?? string.Empty);
+                if (found.Invalid == InvalidReason.None)
+                {
+                    (found.High, found.Low) = _addresses.Fingerprint(AddressKey.Get(entry.Address!, _comparison, _keyBuffer));
+                    _addresses.Prefetch(found.High);
+                }
+            }
+
+            _ahead++;
+        }
+
+        /// <summary>Classifies the entries taken and not settled yet.</summary>
+        public void Flush()
+        {
+            while (_ahead > 0)
+            {
+                SettleFirst();
+            }
+        }
+
+        private void SettleFirst()
+        {
+            ref var found = ref _found[_first];
+            InviteEntryResult result;
+            try
+            {
+                result = run.Classify(found, _addresses, _now);
+            }
+            catch
+            {
+                // Refused (over the limit of entries): this entry and those taken after it are not staged.
+                Array.Clear(_found);
+                _ahead = 0;
+                throw;
+            }
+
+            found = default;
+            _first = (_first + 1) % Lookahead;
+            _ahead--;
             _batch.Add(result);
             run._tally.Add(result.Outcome);
-            run._entriesRead = sequence;
+            run._entriesRead = result.Sequence;
             if (_batch.Count >= _batchSize)
             {
                 _full.Add(_batch);
@@ -167,9 +220,20 @@ internal sealed partial class ImportRun
         public ValueTask StoreFullBatchesAsync(CancellationToken cancellationToken) =>
             _full.Count == 0 ? default : new ValueTask(StoreAsync(cancellationToken));
 
+        /// <summary>What is known of an entry taken and not classified yet.</summary>
+        internal struct Found
+        {
+            public InviteEntry Entry;
+            public long Sequence;
+            public InvalidReason Invalid;
+            public ulong High;
+            public uint Low;
+        }
+
         /// <summary>Stores every result not stored yet; never cancelled itself.</summary>
         public async Task StoreAllAsync()
         {
+            Flush();
             await StoreAsync(CancellationToken.None).ConfigureAwait(false);
             if (_batch.Count > 0)
             {
