@@ -127,6 +127,7 @@ internal sealed partial class ImportRun
     /// </summary>
     private sealed class Stager(ImportRun run, int expectedEntries) : IUtf8EntrySink, IDisposable
     {
+        // How many entries are taken ahead of the one added to the table: enough for its slot to arrive in the cache.
         private const int Lookahead = 8;
 
         private readonly Found[] _found = new Found[Lookahead];
@@ -220,16 +221,6 @@ internal sealed partial class ImportRun
         public ValueTask StoreFullBatchesAsync(CancellationToken cancellationToken) =>
             _full.Count == 0 ? default : new ValueTask(StoreAsync(cancellationToken));
 
-        /// <summary>What is known of an entry taken and not classified yet.</summary>
-        internal struct Found
-        {
-            public InviteEntry Entry;
-            public long Sequence;
-            public InvalidReason Invalid;
-            public ulong High;
-            public uint Low;
-        }
-
         /// <summary>Stores every result not stored yet; never cancelled itself.</summary>
         public async Task StoreAllAsync()
         {
@@ -310,6 +301,16 @@ internal sealed partial class ImportRun
                 _now = run._context.Time.GetUtcNow();
                 await run.CheckpointAsync(force: false).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>What is known of an entry taken and not classified yet.</summary>
+        internal struct Found
+        {
+            public InviteEntry Entry;
+            public long Sequence;
+            public InvalidReason Invalid;
+            public ulong High;
+            public uint Low;
         }
     }
 }
