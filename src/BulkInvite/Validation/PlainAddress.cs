@@ -141,27 +141,27 @@ internal static class PlainAddress
         if (length <= 32)
         {
             // One vector with the address from its first byte and zeros after it, loaded without reading outside it.
-            Vector128<byte> low, high;
             if (length >= 16)
             {
-                low = Vector128.LoadUnsafe(ref start);
-                high = Slide(Vector128.LoadUnsafe(ref start, (nuint)(length - 16)), 32 - length);
+                // The first 16 bytes and the last 16, the latter moved down in their lane to follow the former.
+                var both = Vector256.Create(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, (nuint)(length - 16)));
+                return Check(Classify(SlideUpperLane(both, 32 - length)), length, international);
             }
-            else if (length > 8)
+
+            // Up to 15 bytes: two overlapping words, the second moved down to follow the first, zeros after them.
+            Vector128<byte> low;
+            if (length > 8)
             {
-                low = Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref start)).AsByte();
                 var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8)) >> ((16 - length) * 8);
-                low = low.AsUInt64().WithElement(1, tail).AsByte();
-                high = default;
+                low = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref start), tail).AsByte();
             }
             else
             {
                 var tail = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4)) >> ((8 - length) * 8);
                 low = Vector128.CreateScalar(Unsafe.ReadUnaligned<uint>(ref start) | ((ulong)tail << 32)).AsByte();
-                high = default;
             }
 
-            masks = Classify(Vector256.Create(low, high));
+            masks = Classify(low.ToVector256());
         }
         else
         {
@@ -196,7 +196,7 @@ internal static class PlainAddress
         else if (length <= 32)
         {
             var bytes = Narrow(Vector256.LoadUnsafe(ref start), Vector256.LoadUnsafe(ref start, (nuint)(length - 16)));
-            masks = Classify(Vector256.Create(bytes.GetLower(), Slide(bytes.GetUpper(), 32 - length)));
+            masks = Classify(SlideUpperLane(bytes, 32 - length));
         }
         else
         {
@@ -241,6 +241,11 @@ internal static class PlainAddress
     private static Vector128<byte> Slide(Vector128<byte> vector, int by) =>
         Ssse3.Shuffle(vector, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(SlideIndices), (nuint)by));
 
+    /// <summary>The upper 16 bytes of a vector from byte <paramref name="by"/> of them on, moved to the start of their lane, zeros after them; the lower 16 as they are.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> SlideUpperLane(Vector256<byte> vector, int by) =>
+        Avx2.Shuffle(vector, Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(UpperLaneSlides), (nuint)(by * 32)));
+
     /// <summary>Two vectors of 16 code units as one of 32 bytes in order; code units above 255 become 255 or 0, both of no class.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<byte> Narrow(Vector256<short> first, Vector256<short> second) =>
@@ -276,6 +281,29 @@ internal static class PlainAddress
 
     private static Vector128<byte> NotInHostNameByLowNibble => Vector128.Create(
         (byte)0x40, 0x04, 0x00, 0x04, 0x04, 0x04, 0x04, 0x04, 0x00, 0x00, 0x04, 0x84, 0x80, 0x88, 0xA0, 0x2C);
+
+    // For k = 0 to 16, 32 shuffle indices: the lower lane as it is, the upper one's bytes k to 15 moved to its start
+    // (an index with the top bit set gives 0).
+    private static ReadOnlySpan<byte> UpperLaneSlides =>
+    [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    ];
 
     // 0-15, then "none" (a shuffle index with the top bit set gives 0): 16 bytes of it from offset k keep bytes k to 15.
     private static ReadOnlySpan<byte> SlideIndices =>
