@@ -141,27 +141,25 @@ internal static class PlainAddress
         if (length <= 32)
         {
             // One vector with the address from its first byte and zeros after it, loaded without reading outside it.
+            Vector256<byte> bytes;
             if (length >= 16)
             {
                 // The first 16 bytes and the last 16, the latter moved down in their lane to follow the former.
-                var both = Vector256.Create(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, (nuint)(length - 16)));
-                return Check(Classify(SlideUpperLane(both, 32 - length)), length, international);
+                bytes = SlideUpperLane(Vector256.Create(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, (nuint)(length - 16))), 32 - length);
             }
-
-            // Up to 15 bytes: two overlapping words, the second moved down to follow the first, zeros after them.
-            Vector128<byte> low;
-            if (length > 8)
+            else if (length > 8)
             {
+                // Two overlapping words, the second moved down to follow the first.
                 var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8)) >> ((16 - length) * 8);
-                low = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref start), tail).AsByte();
+                bytes = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref start), tail).AsByte().ToVector256();
             }
             else
             {
                 var tail = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4)) >> ((8 - length) * 8);
-                low = Vector128.CreateScalar(Unsafe.ReadUnaligned<uint>(ref start) | ((ulong)tail << 32)).AsByte();
+                bytes = Vector128.CreateScalar(Unsafe.ReadUnaligned<uint>(ref start) | ((ulong)tail << 32)).AsByte().ToVector256();
             }
 
-            masks = Classify(low.ToVector256());
+            masks = Classify(bytes);
         }
         else
         {
