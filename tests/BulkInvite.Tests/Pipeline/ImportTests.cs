@@ -233,6 +233,42 @@ public sealed class ImportTests
     }
 
     [Test]
+    public async Task A_few_entries_are_spread_over_every_sender()
+    {
+        // Entries are handed to senders in chunks; with as many entries as senders, each sender gets one.
+        await using var harness = new PipelineHarness(o => o.MaxParallelSends = 8);
+        var started = 0;
+        var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Sender.Behavior = async (_, ct) =>
+        {
+            if (Interlocked.Increment(ref started) == 8)
+            {
+                allStarted.SetResult();
+            }
+
+            // Each send waits until all eight have started (or gives up after a while, and the test fails).
+            await Task.WhenAny(allStarted.Task, Task.Delay(TimeSpan.FromSeconds(10), ct));
+            return InvitationSendResult.Success();
+        };
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', Enumerable.Range(1, 8).Select(i => $"few{i}@example.com"))));
+
+        Assert.That(report.Counts.Invited, Is.EqualTo(8));
+        Assert.That(harness.Sender.MaxConcurrency, Is.EqualTo(8), "all eight were in flight at once");
+    }
+
+    [Test]
+    public async Task Many_entries_in_chunks_are_each_sent_once()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxParallelSends = 4);
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', Enumerable.Range(1, 5_000).Select(i => $"many{i}@example.com"))));
+
+        Assert.That(report.Counts.Invited, Is.EqualTo(5_000));
+        Assert.That(harness.Sender.Sent.Select(i => i.Sequence).Order(), Is.EqualTo(Enumerable.Range(1, 5_000).Select(i => (long)i)));
+        Assert.That(harness.Sender.MaxConcurrency, Is.LessThanOrEqualTo(4));
+    }
+
+    [Test]
     public async Task Invitations_carry_the_import_tenant_initiator_display_name_and_fields()
     {
         await using var harness = new PipelineHarness();
