@@ -278,6 +278,7 @@ internal sealed partial class ImportRun
 
         public void Release()
         {
+            // Nothing to do: an entry's text is copied out (into its strings) as the entry is taken.
         }
 
         public void Dispose()
