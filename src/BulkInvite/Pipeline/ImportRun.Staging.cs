@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using BulkInvite.Dedupe;
 using BulkInvite.Diagnostics;
@@ -33,9 +32,7 @@ internal sealed partial class ImportRun
             {
                 // UTF-8 text, the common upload: entries are found in the bytes, and an ASCII entry becomes its
                 // address string at once, without the file being decoded first (the same entries as the text parser's).
-                stager.MaxEntryLength = text.Options.MaxEntryLength;
-                using var scanner = new Utf8TextScanner(text.Options.MaxEntryLength);
-                await scanner.ScanAsync(selection.Content, stager, stager.StoreFullBatchesAsync, cancellationToken).ConfigureAwait(false);
+                await stager.ScanAsync(selection.Content, text.Options.MaxEntryLength, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -140,16 +137,22 @@ internal sealed partial class ImportRun
         private readonly List<List<InviteEntryResult>> _full = [];
         private List<InviteEntryResult> _batch = new(run.Options.StagingBatchSize);
         private DateTimeOffset _now = run._context.Time.GetUtcNow();
-        private TokenBuffer? _token;
+        private Utf8EntryDecoder? _decoder;
+        private int _maxEntryLength = int.MaxValue;
         private int _first;
         private int _ahead;
-        private char[] _decoded = [];
 
         /// <summary>How many entries were found.</summary>
         public long Sequence { get; private set; }
 
-        /// <summary>The text parser's entry limit, for entries found as bytes.</summary>
-        public int MaxEntryLength { get; set; } = int.MaxValue;
+        /// <summary>Stages UTF-8 text from its bytes, within the text parser's entry limit.</summary>
+        public async Task ScanAsync(Stream content, int maxEntryLength, CancellationToken cancellationToken)
+        {
+            _maxEntryLength = maxEntryLength;
+            _decoder = new Utf8EntryDecoder(maxEntryLength);
+            using var scanner = new Utf8TextScanner(maxEntryLength);
+            await scanner.ScanAsync(content, this, StoreFullBatchesAsync, cancellationToken).ConfigureAwait(false);
+        }
 
         /// <summary>
         /// Takes the next entry. It is checked and fingerprinted at once, and its slot in the de-duplication table
@@ -246,35 +249,21 @@ internal sealed partial class ImportRun
 
                 // An ASCII entry without quotes or angle brackets, within the limit, is its own address: the entry
                 // the text parser makes of it (MailboxText.ToEntry) holds the same string and nothing else.
-                if (token.Length - start <= MaxEntryLength && Ascii.IsValid(text) && text.IndexOfAny((byte)'"', (byte)'<') < 0)
+                if (token.Length - start <= _maxEntryLength && Ascii.IsValid(text) && text.IndexOfAny((byte)'"', (byte)'<') < 0)
                 {
                     Add(new InviteEntry(line, Encoding.ASCII.GetString(text), InvalidReason.None));
                     return;
                 }
             }
 
-            // Decoded as the text parser decodes it, and collected as its tokenizer collects it.
-            if (_decoded.Length < token.Length)
+            // Decoded and collected as the text parser does it.
+            if (_decoder!.TryDecode(token, line, out var entry))
             {
-                if (_decoded.Length > 0)
-                {
-                    ArrayPool<char>.Shared.Return(_decoded);
-                }
-
-                _decoded = ArrayPool<char>.Shared.Rent(Math.Max(token.Length, 256));
-            }
-
-            var chars = TextEncodingDetector.Utf8.GetChars(token, _decoded);
-            var buffer = _token ??= new TokenBuffer(Math.Max(1, MaxEntryLength));
-            buffer.Reset(MaxEntryLength);
-            buffer.Append(_decoded.AsSpan(0, chars));
-            if (!buffer.IsEmpty)
-            {
-                Add(MailboxText.ToEntry(line, buffer.Text, buffer.Overflowed));
+                Add(entry);
             }
         }
 
-        public void LongToken(TokenBuffer token, long line) => Add(MailboxText.ToEntry(line, token.Text, token.Overflowed));
+        public void LongToken(TokenBuffer token, long line) => Add(Utf8EntryDecoder.ToEntry(token, line));
 
         public void Release()
         {
@@ -284,12 +273,7 @@ internal sealed partial class ImportRun
         public void Dispose()
         {
             _addresses.Dispose();
-            _token?.Dispose();
-            if (_decoded.Length > 0)
-            {
-                ArrayPool<char>.Shared.Return(_decoded);
-                _decoded = [];
-            }
+            _decoder?.Dispose();
         }
 
         private async Task StoreAsync(CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using BulkInvite.Dedupe;
@@ -43,14 +42,12 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     private readonly byte[] _keyBytes = new byte[MaxKeyBytes];
     private readonly ulong[] _highs = new ulong[BatchSize];
     private readonly uint[] _lows = new uint[BatchSize];
-    private readonly long[] _lines = new long[BatchSize];
     private readonly bool[] _added = new bool[BatchSize];
     private readonly List<string> _directoryBatch = [];
     private readonly List<string>? _batchKeys;
-    private readonly TokenBuffer _token;
     private AddressSet _addresses = null!;
     private DeduplicationWorker? _worker;
-    private char[] _decoded = [];
+    private Utf8EntryDecoder? _decoder;
     private int _maxEntryLength;
     private int _batched;
     private long _sequence;
@@ -66,7 +63,6 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         _maxEntries = context.Options.MaxEntries;
         _rejectOverLimit = context.Options.OverLimitBehavior == OverLimitBehavior.Reject;
         _batchKeys = context.ExistenceCheck is null ? null : new List<string>(BatchSize);
-        _token = new TokenBuffer(Math.Max(1, _maxEntryLength));
     }
 
     public async Task<BulkInviteReport> RunAsync(CancellationToken cancellationToken)
@@ -170,32 +166,19 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
             // What was trimmed is ASCII whitespace, so the address tells whether the whole entry is ASCII.
             if (Ascii.IsValid(address))
             {
-                ClassifyAscii(address, line);
+                ClassifyAscii(address);
                 return;
             }
         }
 
-        // Decoded as the full import decodes it, and collected as its tokenizer collects it.
-        if (_decoded.Length < token.Length)
+        // Decoded and collected as the full import's text parser does it.
+        if ((_decoder ??= new Utf8EntryDecoder(_maxEntryLength)).TryDecode(token, line, out var entry))
         {
-            if (_decoded.Length > 0)
-            {
-                ArrayPool<char>.Shared.Return(_decoded);
-            }
-
-            _decoded = ArrayPool<char>.Shared.Rent(Math.Max(token.Length, 256));
-        }
-
-        var chars = TextEncodingDetector.Utf8.GetChars(token, _decoded);
-        _token.Reset(_maxEntryLength);
-        _token.Append(_decoded.AsSpan(0, chars));
-        if (!_token.IsEmpty)
-        {
-            Classify(MailboxText.ToEntry(line, _token.Text, _token.Overflowed));
+            Classify(entry);
         }
     }
 
-    public void LongToken(TokenBuffer token, long line) => Classify(MailboxText.ToEntry(line, token.Text, token.Overflowed));
+    public void LongToken(TokenBuffer token, long line) => Classify(Utf8EntryDecoder.ToEntry(token, line));
 
     /// <summary>Adds the batch of fingerprints to the table: every slot prefetched first, then each added in file order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -208,7 +191,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         }
 
         var added = _added.AsSpan(0, count);
-        var unique = _addresses.AddGroup(_highs.AsSpan(0, count), _lows.AsSpan(0, count), _lines.AsSpan(0, count), added);
+        var unique = _addresses.AddGroup(_highs.AsSpan(0, count), _lows.AsSpan(0, count), default, added);
         _tally.Add(InviteOutcome.Pending, unique);
         _tally.Add(InviteOutcome.Duplicate, count - unique);
         if (_batchKeys is not null)
@@ -230,17 +213,12 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     {
         _worker?.Dispose();
         _addresses?.Dispose();
-        _token.Dispose();
-        if (_decoded.Length > 0)
-        {
-            ArrayPool<char>.Shared.Return(_decoded);
-            _decoded = [];
-        }
+        _decoder?.Dispose();
     }
 
     /// <summary>An ASCII entry, trimmed, that the one-pass check did not pass: counted, validated by the full rules, normalized.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ClassifyAscii(ReadOnlySpan<byte> address, long line)
+    private void ClassifyAscii(ReadOnlySpan<byte> address)
     {
         if (!Counted())
         {
@@ -290,7 +268,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
             Ascii.ToLower(address[(at + 1)..], key[(at + 1)..], out _);
         }
 
-        AddToBatch(key, line);
+        AddToBatch(key);
     }
 
     private void Classify(in InviteEntry entry)
@@ -311,7 +289,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         var length = Encoding.UTF8.GetByteCount(normalized);
         var key = length <= _keyBytes.Length ? _keyBytes.AsSpan(0, length) : new byte[length];
         Encoding.UTF8.GetBytes(normalized, key);
-        AddToBatch(key, entry.Line);
+        AddToBatch(key);
     }
 
     /// <summary>Counts one more entry against <see cref="BulkInviteOptions.MaxEntries"/>; entries past it are skipped or refused.</summary>
@@ -332,7 +310,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddToBatch(ReadOnlySpan<byte> key, long line)
+    private void AddToBatch(ReadOnlySpan<byte> key)
     {
         if (_worker is not null)
         {
@@ -344,7 +322,6 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         var i = _batched;
         _highs[i] = high;
         _lows[i] = low;
-        _lines[i] = line;
         _batchKeys?.Add(Encoding.UTF8.GetString(key));
         if (++_batched == BatchSize)
         {

@@ -237,7 +237,7 @@ internal static class PlainAddress
     /// <summary>Bytes <paramref name="by"/> to 16 of a vector moved to its start, zeros after them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Slide(Vector128<byte> vector, int by) =>
-        Ssse3.Shuffle(vector, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(SlideIndices), (nuint)by));
+        Ssse3.Shuffle(vector, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(UpperLaneSlides), (nuint)((by * 32) + 16)));
 
     /// <summary>The upper 16 bytes of a vector from byte <paramref name="by"/> of them on, moved to the start of their lane, zeros after them; the lower 16 as they are.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -281,7 +281,7 @@ internal static class PlainAddress
         (byte)0x40, 0x04, 0x00, 0x04, 0x04, 0x04, 0x04, 0x04, 0x00, 0x00, 0x04, 0x84, 0x80, 0x88, 0xA0, 0x2C);
 
     // For k = 0 to 16, 32 shuffle indices: the lower lane as it is, the upper one's bytes k to 15 moved to its start
-    // (an index with the top bit set gives 0).
+    // (an index with the top bit set gives 0). The upper 16 of entry k alone serve Slide of one 16-byte vector.
     private static ReadOnlySpan<byte> UpperLaneSlides =>
     [
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
@@ -301,13 +301,6 @@ internal static class PlainAddress
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-    ];
-
-    // 0-15, then "none" (a shuffle index with the top bit set gives 0): 16 bytes of it from offset k keep bytes k to 15.
-    private static ReadOnlySpan<byte> SlideIndices =>
-    [
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-        0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
     ];
 
     /// <summary>One bit per byte of the address, for each class.</summary>
