@@ -270,15 +270,26 @@ internal static class PlainAddress
     }
 
     // Bit h of entry l is set when the character 0xhl is in the set (the nibble tables of Classify): atext, and atext
-    // that is not a letter, digit or hyphen. Written out so that the JIT embeds them; PlainAddressTests checks them
-    // against the character classes through the scalar form.
-    private static Vector128<byte> HighNibbleBit => Vector128.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
+    // that is not a letter, digit or hyphen. Written out so that the JIT embeds them, and always inlined: a caller that
+    // has used up its inlining budget otherwise calls them, building the vector on every call. PlainAddressTests checks
+    // them against the character classes through the scalar form.
+    private static Vector128<byte> HighNibbleBit
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
 
-    private static Vector128<byte> AtextByLowNibble => Vector128.Create(
-        (byte)0xE8, 0xFC, 0xF8, 0xFC, 0xFC, 0xFC, 0xFC, 0xFC, 0xF8, 0xF8, 0xF4, 0xD4, 0xD0, 0xDC, 0xF0, 0x7C);
+    private static Vector128<byte> AtextByLowNibble
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create((byte)0xE8, 0xFC, 0xF8, 0xFC, 0xFC, 0xFC, 0xFC, 0xFC, 0xF8, 0xF8, 0xF4, 0xD4, 0xD0, 0xDC, 0xF0, 0x7C);
+    }
 
-    private static Vector128<byte> NotInHostNameByLowNibble => Vector128.Create(
-        (byte)0x40, 0x04, 0x00, 0x04, 0x04, 0x04, 0x04, 0x04, 0x00, 0x00, 0x04, 0x84, 0x80, 0x88, 0xA0, 0x2C);
+    private static Vector128<byte> NotInHostNameByLowNibble
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create((byte)0x40, 0x04, 0x00, 0x04, 0x04, 0x04, 0x04, 0x04, 0x00, 0x00, 0x04, 0x84, 0x80, 0x88, 0xA0, 0x2C);
+    }
 
     // For k = 0 to 16, 32 shuffle indices: the lower lane as it is, the upper one's bytes k to 15 moved to its start
     // (an index with the top bit set gives 0). The upper 16 of entry k alone serve Slide of one 16-byte vector.

@@ -39,6 +39,25 @@ public sealed class Utf8TextScannerTests
     }
 
     [Test]
+    public async Task Long_random_inputs_give_the_entries_of_the_text_parser([Values(40, 4096)] int bufferSize, [Values(33, 1000, 1 << 20)] int readSize)
+    {
+        // Hundreds of pieces read in big chunks: most of each buffer is scanned 32 bytes at a time, with stops of every
+        // kind at every place of a block, CRLFs across blocks and before the short rest of a buffer, and quotes and
+        // brackets that hand over to the state machine and back.
+        var random = new Random(bufferSize + readSize);
+        var compared = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            if (await AssertSameEntriesAsync(RandomInput(random, 400, badBytes: false), bufferSize, 1024, readSize))
+            {
+                compared++;
+            }
+        }
+
+        Assert.That(compared, Is.EqualTo(200), "without bad bytes no input is refused as binary");
+    }
+
+    [Test]
     public async Task A_byte_order_mark_is_skipped_and_crlf_split_across_buffers_is_one_line_end()
     {
         var input = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("a@example.com\r\nb@example.com\r\n\r\nc@example.com")).ToArray();
@@ -65,7 +84,7 @@ public sealed class Utf8TextScannerTests
     }
 
     /// <returns>Whether the input was compared (the text parser refuses a file of many control bytes as binary).</returns>
-    private static async Task<bool> AssertSameEntriesAsync(byte[] input, int bufferSize, int maxEntryLength)
+    private static async Task<bool> AssertSameEntriesAsync(byte[] input, int bufferSize, int maxEntryLength, int readSize = 5)
     {
         var expected = new List<InviteEntry>();
         var parser = new TextInviteParser(new InviteParserOptions { MaxEntryLength = maxEntryLength });
@@ -81,22 +100,25 @@ public sealed class Utf8TextScannerTests
             return false;
         }
 
-        var actual = await ScanAsync(input, bufferSize, maxEntryLength);
+        var actual = await ScanAsync(input, bufferSize, maxEntryLength, readSize);
         Assert.That(actual.Select(Describe), Is.EqualTo(expected.Select(Describe)), () => "input: " + Convert.ToHexString(input));
         return true;
     }
 
     private static string Describe(InviteEntry e) => $"{e.Line}|{e.Problem}|{e.Address}|{e.DisplayName}";
 
-    private static async Task<List<InviteEntry>> ScanAsync(byte[] input, int bufferSize, int maxEntryLength)
+    private static async Task<List<InviteEntry>> ScanAsync(byte[] input, int bufferSize, int maxEntryLength, int readSize = 5)
     {
         var sink = new CollectingSink(maxEntryLength);
         using var scanner = new Utf8TextScanner(maxEntryLength, bufferSize);
-        await scanner.ScanAsync(new ChunkedReadStream(input, 5), sink, null, CancellationToken.None);
+        await scanner.ScanAsync(new ChunkedReadStream(input, readSize), sink, null, CancellationToken.None);
         return sink.Entries;
     }
 
-    private static byte[] RandomInput(Random random)
+    /// <param name="random">The source of the input.</param>
+    /// <param name="maxPieces">At most this many pieces.</param>
+    /// <param name="badBytes">Whether invalid UTF-8 and NUL bytes are among them (a long input with many is refused as binary).</param>
+    private static byte[] RandomInput(Random random, int maxPieces = 30, bool badBytes = true)
     {
         var bytes = new List<byte>();
         if (random.Next(4) == 0)
@@ -104,20 +126,24 @@ public sealed class Utf8TextScannerTests
             bytes.AddRange(Encoding.UTF8.GetPreamble());
         }
 
-        var count = random.Next(0, 30);
+        var count = random.Next(0, maxPieces);
         for (var i = 0; i < count; i++)
         {
+            var piece = Pieces[random.Next(Pieces.Length)];
             if (random.Next(12) == 0)
             {
-                bytes.AddRange(BadBytes[random.Next(BadBytes.Length)]);
+                if (badBytes)
+                {
+                    bytes.AddRange(BadBytes[random.Next(BadBytes.Length)]);
+                }
             }
             else if (random.Next(40) == 0)
             {
                 bytes.AddRange(Encoding.UTF8.GetBytes(new string((char)('a' + random.Next(26)), random.Next(10, 80))));
             }
-            else
+            else if (badBytes || piece != "\0")
             {
-                bytes.AddRange(Encoding.UTF8.GetBytes(Pieces[random.Next(Pieces.Length)]));
+                bytes.AddRange(Encoding.UTF8.GetBytes(piece));
             }
         }
 
@@ -133,6 +159,13 @@ public sealed class Utf8TextScannerTests
 
         public void Token(ReadOnlySpan<byte> token, long line, bool simple)
         {
+            if (simple)
+            {
+                // A simple token has nothing for the state machine: no quote or bracket.
+                var text = Encoding.UTF8.GetString(token);
+                Assert.That(text.IndexOfAny(['"', '<']), Is.EqualTo(-1), () => "simple token: " + text);
+            }
+
             _token.Reset(maxEntryLength);
             _token.Append(Encoding.UTF8.GetString(token));
             if (!_token.IsEmpty)
