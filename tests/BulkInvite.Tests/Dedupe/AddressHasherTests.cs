@@ -3,7 +3,11 @@ using BulkInvite.Dedupe;
 
 namespace BulkInvite.Tests.Dedupe;
 
-/// <summary>The case-folding fingerprint equals the fingerprint of the lower-cased key.</summary>
+/// <summary>
+/// The fingerprint: the case-folding one equals that of the lower-cased key, keys of every length and every one-byte
+/// change get fingerprints of their own, the slot bits are evenly spread for addresses of one domain, and the seed
+/// matters.
+/// </summary>
 [TestFixture]
 public sealed class AddressHasherTests
 {
@@ -16,6 +20,72 @@ public sealed class AddressHasherTests
             var expected = b is >= 'A' and <= 'Z' ? b + 32 : b;
             Assert.That(AddressHasher.LowerAscii(word), Is.EqualTo(0x0101010101010101UL * (ulong)expected), $"byte 0x{b:X2}");
         }
+    }
+
+    [Test]
+    public void Every_prefix_and_every_one_byte_change_of_a_key_has_a_fingerprint_of_its_own()
+    {
+        // Prefixes of every length up to 512 bytes, each with the last word partly full or full; a key and the key with
+        // one byte changed differ in one word.
+        var hasher = new AddressHasher(7);
+        var key = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("jane.doe+news@mail.example.com.", 17))[..512]);
+        var seen = new HashSet<(ulong, uint)>();
+        for (var length = 0; length <= key.Length; length++)
+        {
+            var prefix = key.AsSpan(0, length);
+            Assert.That(seen.Add(hasher.HashUtf8(prefix)), Is.True, $"prefix of {length} bytes");
+            for (var i = 0; i < length; i += 1 + (length / 40))
+            {
+                var changed = prefix.ToArray();
+                changed[i] ^= 0x01;
+                Assert.That(seen.Add(hasher.HashUtf8(changed)), Is.True, $"byte {i} of {length} changed");
+            }
+        }
+
+        Assert.That(seen, Has.Count.GreaterThan(10_000));
+    }
+
+    [Test]
+    public void A_zero_byte_at_the_end_makes_another_key()
+    {
+        var hasher = new AddressHasher(7);
+        for (var length = 0; length < 40; length++)
+        {
+            var key = new byte[length + 1];
+            Assert.That(hasher.HashUtf8(key.AsSpan(0, length)), Is.Not.EqualTo(hasher.HashUtf8(key)), $"{length} zero bytes and one more");
+        }
+    }
+
+    [Test]
+    public void Slots_of_addresses_of_one_domain_are_evenly_spread()
+    {
+        // The bits that pick a slot (the top 32 of the high part), for 100,000 addresses that differ in a counter
+        // only: a chi-squared test over 256 buckets of the top 8 bits (255 degrees of freedom; 99.99 % quantile 360).
+        var hasher = new AddressHasher(11);
+        var buckets = new int[256];
+        const int Count = 100_000;
+        for (var i = 0; i < Count; i++)
+        {
+            var (high, _) = hasher.HashUtf8(Encoding.ASCII.GetBytes($"user{i}@example.com"));
+            buckets[high >> 56]++;
+        }
+
+        const double Expected = Count / 256.0;
+        var chiSquared = buckets.Sum(b => (b - Expected) * (b - Expected) / Expected);
+        Assert.That(chiSquared, Is.LessThan(360));
+    }
+
+    [Test]
+    public void Different_seeds_give_different_fingerprints_and_random_hashers_differ()
+    {
+        var key = "jane@example.com"u8.ToArray();
+        Assert.That(new AddressHasher(1).HashUtf8(key), Is.Not.EqualTo(new AddressHasher(2).HashUtf8(key)));
+        var first = new AddressHasher(1);
+        var again = new AddressHasher(1);
+        Assert.That(first.HashUtf8(key), Is.EqualTo(again.HashUtf8(key)), "the same seed");
+        var random = AddressHasher.CreateRandom();
+        var other = AddressHasher.CreateRandom();
+        Assert.That(random.HashUtf8(key), Is.Not.EqualTo(other.HashUtf8(key)), "random seeds");
     }
 
     [Test]
