@@ -136,38 +136,56 @@ internal static class PlainAddress
             return IsCertainlyValid(address, international);
         }
 
-        ref var start = ref MemoryMarshal.GetReference(address);
         Masks masks;
         if (length <= 32)
         {
-            // One vector with the address from its first byte and zeros after it, loaded without reading outside it.
-            Vector256<byte> bytes;
-            if (length >= 16)
-            {
-                // The first 16 bytes and the last 16, the latter moved down in their lane to follow the former.
-                bytes = SlideUpperLane(Vector256.Create(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, (nuint)(length - 16))), 32 - length);
-            }
-            else if (length > 8)
-            {
-                // Two overlapping words, the second moved down to follow the first.
-                var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8)) >> ((16 - length) * 8);
-                bytes = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref start), tail).AsByte().ToVector256();
-            }
-            else
-            {
-                var tail = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4)) >> ((8 - length) * 8);
-                bytes = Vector128.CreateScalar(Unsafe.ReadUnaligned<uint>(ref start) | ((ulong)tail << 32)).AsByte().ToVector256();
-            }
-
-            masks = Classify(bytes);
+            masks = Classify(LoadShort(address));
         }
         else
         {
             // Two vectors that overlap in the middle; the second one's bits are moved to where it was loaded from.
+            ref var start = ref MemoryMarshal.GetReference(address);
             masks = Classify(Vector256.LoadUnsafe(ref start)).Join(Classify(Vector256.LoadUnsafe(ref start, (nuint)(length - 32))), length - 32);
         }
 
         return Check(masks, length, international);
+    }
+
+    /// <summary>Up to 32 bytes in one vector, from its first byte, zeros after them; loaded without reading outside the span. Needs AVX2.</summary>
+    /// <param name="bytes">At most 32 bytes.</param>
+    /// <returns>The vector.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<byte> LoadShort(ReadOnlySpan<byte> bytes)
+    {
+        var length = bytes.Length;
+        ref var start = ref MemoryMarshal.GetReference(bytes);
+        if (length >= 16)
+        {
+            // The first 16 bytes and the last 16, the latter moved down in their lane to follow the former.
+            return SlideUpperLane(Vector256.Create(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, (nuint)(length - 16))), 32 - length);
+        }
+
+        if (length > 8)
+        {
+            // Two overlapping words, the second moved down to follow the first.
+            var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8)) >> ((16 - length) * 8);
+            return Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref start), tail).AsByte().ToVector256();
+        }
+
+        if (length >= 4)
+        {
+            // Two overlapping halves (shifted as 64 bits: a shift of a 32-bit value by 32 would shift by 0).
+            var tail = (ulong)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4)) >> ((8 - length) * 8);
+            return Vector128.CreateScalar(Unsafe.ReadUnaligned<uint>(ref start) | (tail << 32)).AsByte().ToVector256();
+        }
+
+        var word = 0u;
+        for (var i = length - 1; i >= 0; i--)
+        {
+            word = (word << 8) | Unsafe.Add(ref start, i);
+        }
+
+        return Vector128.CreateScalar(word).AsByte().ToVector256();
     }
 
     /// <summary>The vector check of <see cref="IsCertainlyValidUtf8(ReadOnlySpan{byte}, bool)"/> on UTF-16 text: each code unit narrowed to a byte, anything above ASCII to a byte of no class.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using BulkInvite.Dedupe;
 
@@ -86,6 +88,20 @@ public sealed class AddressHasherTests
         var random = AddressHasher.CreateRandom();
         var other = AddressHasher.CreateRandom();
         Assert.That(random.HashUtf8(key), Is.Not.EqualTo(other.HashUtf8(key)), "random seeds");
+    }
+
+    [Test]
+    public void A_short_key_loaded_in_one_vector_is_its_bytes_then_zeros()
+    {
+        Assume.That(Avx2.IsSupported, "the vector load needs AVX2");
+        var bytes = Enumerable.Range(1, 40).Select(i => (byte)(i * 5)).ToArray();
+        for (var length = 0; length <= AddressHasher.ShortKeyBytes; length++)
+        {
+            // From an array that goes on after the key: nothing beyond it may be read into the vector.
+            var loaded = new byte[32];
+            PlainAddress.LoadShort(bytes.AsSpan(0, length)).CopyTo(loaded);
+            Assert.That(loaded, Is.EqualTo(bytes.Take(length).Concat(new byte[32 - length]).ToArray()), $"{length} bytes");
+        }
     }
 
     [Test]

@@ -18,6 +18,10 @@ public sealed class SummaryTests
         "x@y", "\"Doe, Jane\" <jane@example.com>", "Jane <jane@example.com>", "<bob@example.org>", "bob@example.org (Bob)",
         " spaced@example.com ", "\u00A0nbsp@example.com\u00A0", "\uFEFFbom@example.com", "tab\t@example.com", "",
         "\"quoted\"@example.com", "user@[192.0.2.1]", "user@example.123", "dave@-bad.com", new string('l', 70) + "@example.com",
+
+        // The same addresses on the plain path and on the others, short (one vector) and long, in other cases.
+        "jane@EXAMPLE.com", "Bob@example.ORG", "a@b.c", "A@b.C", "Long.Address.Name.Here@Example.Com", "long.address.name.here@example.com",
+        "<Long.Address.Name.Here@example.com>", "exactly.thirty.two@example.co.uk", "EXACTLY.thirty.two@example.CO.uk",
     ];
 
     private static readonly string[] Separators = ["\n", "\r\n", ",", ", ", ";", "\t", "\r", "\n\n"];
