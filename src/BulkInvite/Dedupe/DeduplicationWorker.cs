@@ -3,9 +3,10 @@ using System.Collections.Concurrent;
 namespace BulkInvite.Dedupe;
 
 /// <summary>
-/// Counts the unique keys of a summary on a second thread: the reading thread finds, validates and normalizes the
-/// addresses and hands their keys over in batches; this thread fingerprints them and adds them to the table, in the
-/// order they were found. The two halves of the work take about the same time, so both cores are busy.
+/// Counts the unique keys of a summary on a second thread: the reading thread finds the entries, validates some of them
+/// and hands them over in batches; this thread checks the others (when it has the validator), fingerprints the valid
+/// ones and adds them to the table, in the order they were found. How the checking is shared is fixed (by
+/// the summary: every other entry), so that both cores are busy and nothing depends on timing.
 /// </summary>
 /// <remarks>A fixed set of batches keeps memory fixed, and nothing is allocated per key: a reader that gets ahead waits.</remarks>
 internal sealed class DeduplicationWorker : IDisposable
@@ -17,6 +18,7 @@ internal sealed class DeduplicationWorker : IDisposable
 
     private readonly AddressSet _set;
     private readonly DuplicateComparison _comparison;
+    private readonly EmailValidator? _checker;
     private readonly BlockingCollection<KeyBatch> _full = new(QueuedBatches);
     private readonly BlockingCollection<KeyBatch> _free = new();
     private readonly CancellationTokenSource _failed = new();
@@ -24,12 +26,17 @@ internal sealed class DeduplicationWorker : IDisposable
     private KeyBatch _current;
     private long _unique;
     private long _duplicate;
+    private long _invalid;
     private bool _completed;
 
-    public DeduplicationWorker(AddressSet set, DuplicateComparison comparison)
+    /// <param name="set">The table.</param>
+    /// <param name="comparison">How keys are compared.</param>
+    /// <param name="checker">The validator for <see cref="AddEntry"/>; <see langword="null"/> when only valid keys are added.</param>
+    public DeduplicationWorker(AddressSet set, DuplicateComparison comparison, EmailValidator? checker = null)
     {
         _set = set;
         _comparison = comparison;
+        _checker = checker;
 
         // A fixed set of batches: the queued ones, the one being filled and the one being added to the table.
         for (var i = 0; i < QueuedBatches + 1; i++)
@@ -46,23 +53,25 @@ internal sealed class DeduplicationWorker : IDisposable
     /// <see cref="DuplicateComparison"/> asks, within the fingerprint (which changes nothing for a normalized key). The span may be reused as
     /// soon as this returns.
     /// </summary>
-    public void Add(ReadOnlySpan<byte> key)
-    {
-        var batch = _current;
-        if (batch.Count == KeysPerBatch || batch.Used + key.Length > BytesPerBatch)
-        {
-            Hand();
-            batch = _current;
-        }
+    public void Add(ReadOnlySpan<byte> key) => Queue(key, check: false);
 
-        key.CopyTo(batch.Bytes.AsSpan(batch.Used));
-        batch.Used += key.Length;
-        batch.Ends[batch.Count++] = batch.Used;
+    /// <summary>
+    /// Queues one trimmed ASCII entry, within the entry limit, to be checked here with the validator's full rules, and
+    /// then added as <see cref="Add"/> adds a key, or counted as invalid. Needs the validator.
+    /// </summary>
+    /// <param name="entry">The entry, ASCII, trimmed; at most <see cref="MaxEntryBytes"/> bytes.</param>
+    public void AddEntry(ReadOnlySpan<byte> entry)
+    {
+        System.Diagnostics.Debug.Assert(_checker is not null, "entries are checked by the validator");
+        Queue(entry, check: true);
     }
 
+    /// <summary>The longest entry <see cref="AddEntry"/> takes (a batch's bytes).</summary>
+    public static int MaxEntryBytes => BytesPerBatch;
+
     /// <summary>Waits until every key is in the table.</summary>
-    /// <returns>How many keys were new, and how many were seen before.</returns>
-    public async Task<(long Unique, long Duplicate)> CompleteAsync()
+    /// <returns>How many keys were new, how many were seen before, and how many entries were invalid.</returns>
+    public async Task<(long Unique, long Duplicate, long Invalid)> CompleteAsync()
     {
         if (_current.Count > 0)
         {
@@ -72,7 +81,7 @@ internal sealed class DeduplicationWorker : IDisposable
         _completed = true;
         _full.CompleteAdding();
         await _consumer.ConfigureAwait(false);
-        return (_unique, _duplicate);
+        return (_unique, _duplicate, _invalid);
     }
 
     public void Dispose()
@@ -94,6 +103,23 @@ internal sealed class DeduplicationWorker : IDisposable
         _full.Dispose();
         _free.Dispose();
         _failed.Dispose();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Queue(ReadOnlySpan<byte> key, bool check)
+    {
+        var batch = _current;
+        if (batch.Count == KeysPerBatch || batch.Used + key.Length > BytesPerBatch)
+        {
+            Hand();
+            batch = _current;
+        }
+
+        key.CopyTo(batch.Bytes.AsSpan(batch.Used));
+        batch.Used += key.Length;
+
+        // An entry to check is marked by its end's complement.
+        batch.Ends[batch.Count++] = check ? ~batch.Used : batch.Used;
     }
 
     private void Hand()
@@ -124,34 +150,41 @@ internal sealed class DeduplicationWorker : IDisposable
                 var bytes = batch.Bytes;
                 var ends = batch.Ends;
                 var start = 0;
-                for (var first = 0; first < batch.Count; first += PrefetchGroup)
+                var grouped = 0;
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    var count = Math.Min(PrefetchGroup, batch.Count - first);
-                    for (var i = 0; i < count; i++)
+                    var end = ends[i];
+                    var check = end < 0;
+                    end = check ? ~end : end;
+                    var key = bytes.AsSpan(start, end - start);
+                    start = end;
+                    if (check && _checker!.Validate(key) != InvalidReason.None)
                     {
-                        var end = ends[first + i];
-                        var key = bytes.AsSpan(start, end - start);
-                        (ulong High, uint Low) fingerprint;
-                        if (_comparison == DuplicateComparison.IgnoreCase)
-                        {
-                            fingerprint = _set.FingerprintUtf8IgnoreCase(key);
-                        }
-                        else
-                        {
-                            LowerDomain(key);
-                            fingerprint = _set.FingerprintUtf8(key);
-                        }
-
-                        start = end;
-                        highs[i] = fingerprint.High;
-                        lows[i] = fingerprint.Low;
+                        _invalid++;
+                        continue;
                     }
 
-                    var unique = _set.AddGroup(highs.AsSpan(0, count), lows.AsSpan(0, count), default, added.AsSpan(0, count));
-                    _unique += unique;
-                    _duplicate += count - unique;
+                    (ulong High, uint Low) fingerprint;
+                    if (_comparison == DuplicateComparison.IgnoreCase)
+                    {
+                        fingerprint = _set.FingerprintUtf8IgnoreCase(key);
+                    }
+                    else
+                    {
+                        LowerDomain(key);
+                        fingerprint = _set.FingerprintUtf8(key);
+                    }
+
+                    highs[grouped] = fingerprint.High;
+                    lows[grouped] = fingerprint.Low;
+                    if (++grouped == PrefetchGroup)
+                    {
+                        AddGroup(highs, lows, added, grouped);
+                        grouped = 0;
+                    }
                 }
 
+                AddGroup(highs, lows, added, grouped);
                 batch.Count = 0;
                 batch.Used = 0;
                 _free.Add(batch);
@@ -162,6 +195,13 @@ internal sealed class DeduplicationWorker : IDisposable
             _failed.Cancel();
             throw;
         }
+    }
+
+    private void AddGroup(ulong[] highs, uint[] lows, bool[] added, int count)
+    {
+        var unique = _set.AddGroup(highs.AsSpan(0, count), lows.AsSpan(0, count), default, added.AsSpan(0, count));
+        _unique += unique;
+        _duplicate += count - unique;
     }
 
     private static void LowerDomain(Span<byte> key) => System.Text.Ascii.ToLowerInPlace(key[(key.LastIndexOf((byte)'@') + 1)..], out _);

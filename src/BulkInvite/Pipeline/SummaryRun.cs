@@ -14,8 +14,9 @@ namespace BulkInvite.Pipeline;
 /// <remarks>
 /// <para>
 /// Plain-text UTF-8 files take the fast path: <see cref="Utf8TextScanner"/> finds the entries on the bytes, an ASCII
-/// entry is trimmed, validated and fingerprinted without becoming a string, and fingerprints go into the table in
-/// batches whose slots are prefetched first. Any other entry (non-ASCII, quoted, in angle brackets, too long) is decoded
+/// entry is trimmed, validated and fingerprinted without becoming a string (without a user directory, a second thread,
+/// <see cref="DeduplicationWorker"/>, fingerprints them, checks every other one and adds them to the table), and
+/// fingerprints go into the table in batches whose slots are prefetched first. Any other entry (non-ASCII, quoted, in angle brackets, too long) is decoded
 /// and goes through the same code as a full import (<see cref="MailboxText"/>, the validator, <see cref="AddressKey"/>),
 /// so the counts are those of <see cref="IBulkInviteService.PreviewAsync"/>. Other files (CSV, UTF-16) are read by
 /// their parser, entry by entry.
@@ -90,7 +91,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         // Without a user directory nothing needs the new addresses as they are found: a second core adds them to the table.
         if (_batchKeys is null && Environment.ProcessorCount > 1)
         {
-            _worker = new DeduplicationWorker(_addresses, _comparison);
+            _worker = new DeduplicationWorker(_addresses, _comparison, _fastValidator);
         }
 
         await using var limited = new LimitedReadStream(content, options.MaxFileBytes);
@@ -117,9 +118,10 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
 
         if (_worker is not null)
         {
-            var (unique, duplicate) = await _worker.CompleteAsync().ConfigureAwait(false);
+            var (unique, duplicate, invalid) = await _worker.CompleteAsync().ConfigureAwait(false);
             _tally.Add(InviteOutcome.Pending, unique);
             _tally.Add(InviteOutcome.Duplicate, duplicate);
+            _tally.Add(InviteOutcome.Invalid, invalid);
         }
 
         await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
@@ -152,15 +154,29 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
                 return;
             }
 
-            if (_worker is not null && _fastValidator is not null && PlainAddress.IsCertainlyValidUtf8(address, _fastValidator.AllowInternational))
+            if (_worker is not null && _fastValidator is not null)
             {
-                // The common case: a plain address, valid under any option; the worker normalizes and counts it.
-                if (Counted())
+                // The common case. Every other ASCII entry is checked by the worker, which then normalizes and counts
+                // it; the others here, the plain ones in one pass: the checking is shared between the cores.
+                if ((_sequence & 1) == 0 && address.Length <= _maxEntryLength && address.Length <= DeduplicationWorker.MaxEntryBytes && Ascii.IsValid(address))
                 {
-                    _worker.Add(address);
+                    if (Counted())
+                    {
+                        _worker.AddEntry(address);
+                    }
+
+                    return;
                 }
 
-                return;
+                if (PlainAddress.IsCertainlyValidUtf8(address, _fastValidator.AllowInternational))
+                {
+                    if (Counted())
+                    {
+                        _worker.Add(address);
+                    }
+
+                    return;
+                }
             }
 
             // What was trimmed is ASCII whitespace, so the address tells whether the whole entry is ASCII.
