@@ -190,13 +190,10 @@ internal sealed class Utf8TextScanner : IDisposable
                 case CarriageReturn:
                 case LineFeed:
                     _afterCarriageReturn = c == CarriageReturn;
-                    EndToken(buffer.AsSpan(tokenStart, p - tokenStart), sink);
-                    _line++;
-                    tokenStart = p + 1;
+                    Separate(buffer, p, endsLine: true, ref tokenStart, sink);
                     break;
                 case (byte)',' or (byte)';' or (byte)'\t':
-                    EndToken(buffer.AsSpan(tokenStart, p - tokenStart), sink);
-                    tokenStart = p + 1;
+                    Separate(buffer, p, endsLine: false, ref tokenStart, sink);
                     break;
                 case (byte)'"':
                     _simple = false;
@@ -247,13 +244,10 @@ internal sealed class Utf8TextScanner : IDisposable
                         break;
                     case CarriageReturn:
                     case LineFeed:
-                        EndToken(buffer.AsSpan(tokenStart, q - tokenStart), sink);
-                        _line++;
-                        tokenStart = q + 1;
+                        Separate(buffer, q, endsLine: true, ref tokenStart, sink);
                         break;
                     case (byte)',' or (byte)';' or (byte)'\t':
-                        EndToken(buffer.AsSpan(tokenStart, q - tokenStart), sink);
-                        tokenStart = q + 1;
+                        Separate(buffer, q, endsLine: false, ref tokenStart, sink);
                         break;
                     default:
                         // A quote or '<': the state machine takes over.
@@ -279,6 +273,19 @@ internal sealed class Utf8TextScanner : IDisposable
             | Vector256.Equals(v, Vector256.Create((byte)'\t'))
             | Vector256.Equals(v, Vector256.Create((byte)'"'))
             | Vector256.Equals(v, Vector256.Create((byte)'<'))).ExtractMostSignificantBits();
+
+    /// <summary>A separator at <paramref name="at"/>: the entry before it ends, and the next one starts after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Separate(byte[] buffer, int at, bool endsLine, ref int tokenStart, IUtf8EntrySink sink)
+    {
+        EndToken(buffer.AsSpan(tokenStart, at - tokenStart), sink);
+        if (endsLine)
+        {
+            _line++;
+        }
+
+        tokenStart = at + 1;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EndToken(ReadOnlySpan<byte> token, IUtf8EntrySink sink)
