@@ -190,9 +190,9 @@ internal readonly struct AddressHasher
         return HashLong(key, ignoreCase);
     }
 
-    /// <summary>The multiply-rotate function, for keys longer than <see cref="ShortKeyBytes"/> (or every key without AVX2).</summary>
+    /// <summary>The multiply-rotate function, for keys longer than <see cref="ShortKeyBytes"/> (or every key without AVX2); internal for the benchmarks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private (ulong High, uint Low) HashLong(ReadOnlySpan<byte> key, bool ignoreCase)
+    internal (ulong High, uint Low) HashLong(ReadOnlySpan<byte> key, bool ignoreCase)
     {
         var h1 = _seed ^ ((ulong)key.Length * Prime1);
         var h2 = BitOperations.RotateLeft(_seed, 29) ^ ((ulong)key.Length * Prime3);
