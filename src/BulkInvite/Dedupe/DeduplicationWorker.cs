@@ -59,15 +59,12 @@ internal sealed class DeduplicationWorker : IDisposable
     /// Queues one trimmed ASCII entry, within the entry limit, to be checked here with the validator's full rules, and
     /// then added as <see cref="Add"/> adds a key, or counted as invalid. Needs the validator.
     /// </summary>
-    /// <param name="entry">The entry, ASCII, trimmed; at most <see cref="MaxEntryBytes"/> bytes.</param>
+    /// <param name="entry">The entry, ASCII, trimmed; no longer than a valid address can be (longer ones are invalid anyway).</param>
     public void AddEntry(ReadOnlySpan<byte> entry)
     {
         System.Diagnostics.Debug.Assert(_checker is not null, "entries are checked by the validator");
         Queue(entry, check: true);
     }
-
-    /// <summary>The longest entry <see cref="AddEntry"/> takes (a batch's bytes).</summary>
-    public static int MaxEntryBytes => BytesPerBatch;
 
     /// <summary>Waits until every key is in the table.</summary>
     /// <returns>How many keys were new, how many were seen before, and how many entries were invalid.</returns>

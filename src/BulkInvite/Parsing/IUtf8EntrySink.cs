@@ -6,7 +6,7 @@ internal interface IUtf8EntrySink
     /// <summary>One entry, not trimmed, its bytes contiguous in the scanner's buffer (valid until <see cref="Release"/>).</summary>
     /// <param name="token">The bytes between two separators.</param>
     /// <param name="line">The line the entry is on.</param>
-    /// <param name="simple">Whether no quote, angle bracket or backslash took part in finding its end.</param>
+    /// <param name="simple">Whether no quote, angle bracket or backslash took part in finding its end; a simple token holds no quote and no <c>&lt;</c>.</param>
     void Token(ReadOnlySpan<byte> token, long line, bool simple);
 
     /// <summary>One entry too long for the scanner's buffer, decoded into <paramref name="token"/> (trimmed at the start, cut at the limit).</summary>

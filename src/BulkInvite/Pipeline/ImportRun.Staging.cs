@@ -247,9 +247,9 @@ internal sealed partial class ImportRun
                     return;
                 }
 
-                // An ASCII entry without quotes or angle brackets, within the limit, is its own address: the entry
-                // the text parser makes of it (MailboxText.ToEntry) holds the same string and nothing else.
-                if (token.Length - start <= _maxEntryLength && Ascii.IsValid(text) && text.IndexOfAny((byte)'"', (byte)'<') < 0)
+                // An ASCII entry within the limit is its own address (a simple token holds no quote or angle bracket):
+                // the entry the text parser makes of it (MailboxText.ToEntry) holds the same string and nothing else.
+                if (token.Length - start <= _maxEntryLength && Ascii.IsValid(text))
                 {
                     Add(new InviteEntry(line, Encoding.ASCII.GetString(text), InvalidReason.None));
                     return;

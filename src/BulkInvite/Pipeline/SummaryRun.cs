@@ -158,7 +158,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
             {
                 // The common case. Every other ASCII entry is checked by the worker, which then normalizes and counts
                 // it; the others here, the plain ones in one pass: the checking is shared between the cores.
-                if ((_sequence & 1) == 0 && address.Length <= _maxEntryLength && address.Length <= DeduplicationWorker.MaxEntryBytes && Ascii.IsValid(address))
+                if ((_sequence & 1) == 0 && address.Length <= Math.Min(_maxEntryLength, AddressSyntax.MaxAddressOctets) && Ascii.IsValid(address))
                 {
                     if (Counted())
                     {
