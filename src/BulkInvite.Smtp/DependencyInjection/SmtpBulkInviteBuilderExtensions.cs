@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using BulkInvite.Smtp;
 using BulkInvite.Smtp.Composition;
 using BulkInvite.Smtp.DependencyInjection;
@@ -103,7 +104,7 @@ public static class SmtpBulkInviteBuilderExtensions
     /// <typeparam name="T">The implementation (a singleton).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IBulkInviteBuilder AddAcceptLinkProvider<T>(this IBulkInviteBuilder builder)
+    public static IBulkInviteBuilder AddAcceptLinkProvider<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IBulkInviteBuilder builder)
         where T : class, IAcceptLinkProvider
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -12,8 +12,6 @@ internal sealed class SpoolFolder
     private const string JobExtension = ".json";
     private const int CopyBufferSize = 81_920;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public SpoolFolder(string directory) => Directory = Path.GetFullPath(directory);
 
     public string Directory { get; }
@@ -53,7 +51,7 @@ internal sealed class SpoolFolder
             }
 
             var temporary = JobPath(job.ImportId) + ".tmp";
-            await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(job, Json), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(job, SpoolJsonContext.Default.SpooledImport), cancellationToken).ConfigureAwait(false);
             File.Move(temporary, JobPath(job.ImportId));
         }
         catch
@@ -84,7 +82,7 @@ internal sealed class SpoolFolder
             SpooledImport? job;
             try
             {
-                job = JsonSerializer.Deserialize<SpooledImport>(File.ReadAllBytes(path), Json);
+                job = JsonSerializer.Deserialize(File.ReadAllBytes(path), SpoolJsonContext.Default.SpooledImport);
             }
             catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
             {

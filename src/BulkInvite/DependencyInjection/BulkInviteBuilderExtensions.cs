@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using BulkInvite.Background;
 using BulkInvite.DependencyInjection;
@@ -14,7 +15,7 @@ public static class BulkInviteBuilderExtensions
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IBulkInviteBuilder AddUserExistenceCheck<T>(this IBulkInviteBuilder builder)
+    public static IBulkInviteBuilder AddUserExistenceCheck<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IBulkInviteBuilder builder)
         where T : class, IUserExistenceCheck
         => builder.AddUserExistenceCheck<T>(ServiceLifetime.Scoped);
 
@@ -23,7 +24,7 @@ public static class BulkInviteBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="lifetime">The implementation's lifetime (scoped suits a directory backed by a database context).</param>
     /// <returns>The builder.</returns>
-    public static IBulkInviteBuilder AddUserExistenceCheck<T>(this IBulkInviteBuilder builder, ServiceLifetime lifetime)
+    public static IBulkInviteBuilder AddUserExistenceCheck<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IBulkInviteBuilder builder, ServiceLifetime lifetime)
         where T : class, IUserExistenceCheck
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -60,7 +61,7 @@ public static class BulkInviteBuilderExtensions
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IBulkInviteBuilder AddSender<T>(this IBulkInviteBuilder builder)
+    public static IBulkInviteBuilder AddSender<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IBulkInviteBuilder builder)
         where T : class, IInvitationSender
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -84,7 +85,7 @@ public static class BulkInviteBuilderExtensions
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IBulkInviteBuilder AddHistoryStore<T>(this IBulkInviteBuilder builder)
+    public static IBulkInviteBuilder AddHistoryStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IBulkInviteBuilder builder)
         where T : class, IInviteHistoryStore
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -96,7 +97,7 @@ public static class BulkInviteBuilderExtensions
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IBulkInviteBuilder AddParser<T>(this IBulkInviteBuilder builder)
+    public static IBulkInviteBuilder AddParser<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IBulkInviteBuilder builder)
         where T : class, IInviteFileParser
     {
         ArgumentNullException.ThrowIfNull(builder);

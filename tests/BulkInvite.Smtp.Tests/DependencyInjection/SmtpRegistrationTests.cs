@@ -48,6 +48,37 @@ public sealed class SmtpRegistrationTests
     }
 
     [Test]
+    public async Task A_pickup_sender_bound_from_configuration_gets_every_setting_of_its_section()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "bulkinvite-pickup-" + Guid.NewGuid().ToString("N"));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["BulkInvite:Pickup:Directory"] = directory,
+            ["BulkInvite:Pickup:Message:FromAddress"] = "invitations@example.com",
+            ["BulkInvite:Pickup:Message:FromName"] = "Contoso",
+            ["BulkInvite:Pickup:Message:AccountName"] = "Contoso Cloud",
+            ["BulkInvite:Pickup:Message:AcceptLinkBaseUrl"] = "https://example.com/accept",
+            ["BulkInvite:Pickup:Message:MessageIdDomain"] = "mail.example.com",
+        }).Build();
+        await using var provider = Build(b => b.AddPickupFolderSender(configuration.GetSection("BulkInvite:Pickup")));
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var options = provider.GetRequiredService<IOptionsMonitor<PickupFolderSenderOptions>>().Get(Options.DefaultName);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Directory, Is.EqualTo(directory));
+            Assert.That(options.Message.FromAddress, Is.EqualTo("invitations@example.com"));
+            Assert.That(options.Message.FromName, Is.EqualTo("Contoso"));
+            Assert.That(options.Message.AccountName, Is.EqualTo("Contoso Cloud"));
+            Assert.That(options.Message.AcceptLinkBaseUrl, Is.EqualTo("https://example.com/accept"));
+            Assert.That(options.Message.MessageIdDomain, Is.EqualTo("mail.example.com"));
+            Assert.That(options.Message.Template, Is.Null, "a template object is set in code, never from configuration");
+        });
+        Assert.That(provider.GetRequiredService<IInvitationSender>().GetType().Name, Is.EqualTo("PickupFolderInvitationSender"));
+    }
+
+    [Test]
     public async Task Named_senders_live_side_by_side()
     {
         await using var provider = Build(b => b
