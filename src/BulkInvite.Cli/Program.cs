@@ -1,3 +1,4 @@
 using BulkInvite.Cli;
 
+NativeDispatch.HandOverIfFaster(args);
 return await CliApp.RunAsync(args, CliConsole.System).ConfigureAwait(false);
