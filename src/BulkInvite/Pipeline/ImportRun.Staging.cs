@@ -175,7 +175,7 @@ internal sealed partial class ImportRun
                 if (found.Invalid == InvalidReason.None)
                 {
                     (found.High, found.Low) = _addresses.Fingerprint(AddressKey.Get(entry.Address!, _comparison, _keyBuffer));
-                    _addresses.Prefetch(found.High);
+                    _addresses.Prefetch(found.Low);
                 }
             }
 

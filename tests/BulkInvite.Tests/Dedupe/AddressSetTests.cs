@@ -37,7 +37,7 @@ public sealed class AddressSetTests
     }
 
     [Test]
-    public void A_set_without_lines_uses_twelve_byte_slots_and_still_tells_every_address_apart()
+    public void A_set_without_lines_tells_every_address_apart_in_its_main_table_and_its_overflow()
     {
         using var set = new AddressSet(expectedCount: 1000, keepLines: false);
         const int N = 200_000;
@@ -54,15 +54,61 @@ public sealed class AddressSetTests
 
         Assert.That(set.KeepsLines, Is.False);
         Assert.That(set.Count, Is.EqualTo(N));
-        Assert.That(set.AllocatedBytes % 12, Is.Zero);
+        Assert.That(set.OverflowCount, Is.EqualTo(N - 1000), "the main table, sized for 1,000, is full at 80 % of its 1,251 slots");
         Assert.That((double)set.AllocatedBytes / set.Count, Is.LessThanOrEqualTo(40));
     }
 
     [Test]
-    public void A_table_sized_for_its_count_is_not_rounded_to_a_power_of_two()
+    public void Lines_are_kept_for_addresses_in_either_table()
     {
-        using var set = new AddressSet(expectedCount: 3_000_000, keepLines: false);
-        Assert.That(set.AllocatedBytes, Is.EqualTo(((long)Math.Ceiling(3_000_000 / 0.8) + 1) * 12));
+        using var set = new AddressSet(expectedCount: 2000);
+        const int N = 50_000;
+        for (var i = 0; i < N; i++)
+        {
+            Assert.That(set.TryAdd($"user{i}@example.com", i + 1, out _), Is.True, $"user{i} is new");
+        }
+
+        Assert.That(set.OverflowCount, Is.GreaterThan(0));
+        for (var i = 0; i < N; i++)
+        {
+            Assert.That(set.TryAdd($"user{i}@example.com", N + i, out var first), Is.False, $"user{i} was kept");
+            Assert.That(first, Is.EqualTo(i + 1), $"user{i}'s first line");
+        }
+
+        Assert.That(set.Count, Is.EqualTo(N));
+    }
+
+    [TestCase(false, 8)]
+    [TestCase(true, 12)]
+    public void A_table_sized_for_its_count_has_slots_of_a_tag_and_the_line_and_is_not_rounded_to_a_power_of_two(bool keepLines, int slotBytes)
+    {
+        const int N = 3_000_000;
+        using var set = new AddressSet(expectedCount: N, keepLines);
+        Assert.That(set.AllocatedBytes, Is.EqualTo(((long)Math.Ceiling(N / 0.8) + 1) * slotBytes));
+
+        for (var i = 0; i < N; i++)
+        {
+            set.TryAdd((ulong)i * 0x9E3779B97F4A7C15UL, (uint)i * 2654435761U, i, out _);
+        }
+
+        Assert.That(set.Count, Is.EqualTo(N));
+        Assert.That(set.OverflowCount, Is.Zero, "the expected count fits in the main table");
+        Assert.That((double)set.AllocatedBytes / set.Count, Is.LessThanOrEqualTo((slotBytes / 0.8) + 0.01));
+    }
+
+    [Test]
+    public void Fingerprints_placed_alike_are_told_apart_by_their_tags_and_the_tag_alone_decides()
+    {
+        using var set = new AddressSet(new AddressHasher(5), expectedCount: 100, keepLines: true);
+
+        // The low part places a fingerprint; the high part is the tag that is kept and compared.
+        Assert.That(set.TryAdd(0x1111_0000_0000_0000UL, 7, 1, out _), Is.True);
+        Assert.That(set.TryAdd(0x2222_0000_0000_0000UL, 7, 2, out _), Is.True, "another tag at the same place");
+        Assert.That(set.TryAdd(0x2222_0000_0000_0000UL, 7, 3, out var first), Is.False);
+        Assert.That(first, Is.EqualTo(2));
+        Assert.That(set.TryAdd(0x2222_0000_0000_0000UL, 8, 4, out first), Is.False, "the same tag from a place nearby: the low part is not compared");
+        Assert.That(first, Is.EqualTo(2));
+        Assert.That(set.TryAdd(0x1111_0000_0000_0000UL, 0xFFFF_FFFF, 5, out _), Is.True, "the same tag at a place far away is not looked at");
     }
 
     [Test]
