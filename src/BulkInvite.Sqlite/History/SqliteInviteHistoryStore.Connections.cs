@@ -17,6 +17,7 @@ public sealed partial class SqliteInviteHistoryStore
     private volatile bool _schemaReady;
     private long _committedWrites;
     private int _disposed;
+    private volatile bool _connected;
 
     /// <summary>The full path of the database file.</summary>
     internal string DatabasePath { get; }
@@ -99,6 +100,7 @@ public sealed partial class SqliteInviteHistoryStore
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
+        _connected = true;
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -198,9 +200,17 @@ public sealed partial class SqliteInviteHistoryStore
         }
     }
 
-    /// <summary>Closes the pooled connections to the database file, so that the file can be moved or deleted.</summary>
+    /// <summary>
+    /// Closes the pooled connections to the database file, so that the file can be moved or deleted. A store that never
+    /// connected has none, and leaves SQLite unloaded (a preview or a summary that stored nothing never needs it).
+    /// </summary>
     private void ClearPool()
     {
+        if (!_connected)
+        {
+            return;
+        }
+
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
