@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics.X86;
 namespace BulkInvite.Cli;
 
 /// <summary>
-/// The linux-x64 tool is compiled ahead of time twice: for every x64 processor (the command itself), and for
+/// The linux-x64 tool is compiled ahead of time twice: for any x64 processor .NET runs on (the command itself), and for
 /// x86-64-v3 (AVX2, BMI1, BMI2, FMA, LZCNT, MOVBE), beside it with the suffix <see cref="Suffix"/>. Native code has its
-/// instruction sets fixed when it is compiled, and code compiled for every x64 processor cannot use AVX2 at all, so the
+/// instruction sets fixed when it is compiled, and code compiled for any x64 processor cannot use AVX2 at all, so the
 /// validator, the scanner and the fingerprints lose their 256-bit paths in it. The command therefore hands its process
 /// over to the x86-64-v3 executable (<c>execv</c>: same process, arguments, environment and standard streams) when the
 /// processor has those instruction sets. Anything that stops the hand-over leaves the command running as it is.

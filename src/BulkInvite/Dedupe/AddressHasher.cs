@@ -9,18 +9,19 @@ using System.Security.Cryptography;
 namespace BulkInvite.Dedupe;
 
 /// <summary>
-/// A seeded 96-bit fingerprint of a normalized address. Two different addresses share a fingerprint with a probability
-/// near 2^-96 per pair (about 6·10^-16 for a file of 10 million unique addresses), and the random seeds keep a crafted
-/// file from aiming at collisions. A key is hashed by one of two functions, chosen by its length alone, so that one
-/// key always gets one fingerprint:
+/// A seeded 96-bit fingerprint of a normalized address: a 64-bit high part, which <see cref="AddressSet"/> keeps as
+/// its tag, and a 32-bit low part, which places it in the main table. The random seeds keep a crafted file from aiming
+/// at collisions. A key is hashed by one of two functions, chosen by its length alone, so that one key always gets one
+/// fingerprint:
 /// <list type="bullet">
 /// <item>
 /// Up to 32 bytes (nearly every address), with AVX2: three strongly universal multiply-shift functions of 32 bits each
 /// over the key's eight 32-bit words and its length (Dietzfelbinger, "Universal hashing via integer arithmetic without
-/// primes", 2018), so that two keys collide with probability at most 2^-96 over the seeds, whatever the keys. The key is
-/// one vector (<see cref="HashShort"/>), and the products are computed four at a time, with no chain of rounds: about
-/// half the time of the multiply-rotate lanes on the same keys (<c>FingerprintBenchmarks</c>). The first 64 bits then go through a bijective finalizer, which
-/// spreads the slots of keys that differ in a few bytes and changes no collision.
+/// primes", 2018). Two keys agree on any one of them with probability at most 2^-32 over the seeds, whatever the
+/// keys, and the three have seeds of their own: the high part (the first two, through a bijective finalizer that
+/// spreads keys differing in a few bytes and changes no collision) is independent of the low part (the third). The key
+/// is one vector (<see cref="HashShort"/>), and the products are computed four at a time, with no chain of rounds:
+/// about half the time of the multiply-rotate lanes on the same keys (<c>FingerprintBenchmarks</c>).
 /// </item>
 /// <item>
 /// Longer keys, or without AVX2: two 64-bit multiply-rotate lanes with different constants over the same words, each
