@@ -25,7 +25,7 @@ internal static partial class NativeDispatch
     public static void HandOverIfFaster(string[] args)
     {
         // Just-in-time compiled code uses what the processor has already, and code compiled for x86-64-v3 is that code.
-        if (RuntimeFeature.IsDynamicCodeSupported || Avx2.IsSupported || !OperatingSystem.IsLinux() || !X86Base.IsSupported)
+        if (RuntimeFeature.IsDynamicCodeSupported || Avx2.IsSupported || !OperatingSystem.IsLinux())
         {
             return;
         }
