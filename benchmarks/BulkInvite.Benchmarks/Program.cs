@@ -36,10 +36,19 @@ public static class Program
             var repeat = int.Parse(Value(args, "--repeat") ?? "1", CultureInfo.InvariantCulture);
             for (var run = 1; run <= repeat; run++)
             {
+                var gen0 = GC.CollectionCount(0);
+                var gen1 = GC.CollectionCount(1);
+                var gen2 = GC.CollectionCount(2);
+                var pause = GC.GetTotalPauseDuration();
+                var allocated = GC.GetTotalAllocatedBytes(precise: false);
                 var watch = Stopwatch.StartNew();
                 var result = pipeline(args[2]);
                 var elapsed = watch.Elapsed;
-                Console.WriteLine($"{args[1]}: {elapsed.TotalSeconds:0.000} s, peak working set {PeakWorkingSetBytes() / (1024.0 * 1024):0} MiB, result {result:N0}");
+                Console.WriteLine(
+                    $"{args[1]}: {elapsed.TotalSeconds:0.000} s, peak working set {PeakWorkingSetBytes() / (1024.0 * 1024):0} MiB, result {result:N0}; "
+                    + $"allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / (1024.0 * 1024):0} MiB, "
+                    + $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen 0/1/2), "
+                    + $"paused {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms");
             }
 
             return 0;

@@ -94,14 +94,9 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                     throw new KeyNotFoundException($"Import {importId} has no entry {update.Sequence}.");
                 }
 
-                ref var stored = ref data.Entries[index];
-                data.Counts[(int)stored.Outcome]--;
+                var before = data.Entries.Update(index, update);
+                data.Counts[(int)before]--;
                 data.Counts[(int)update.Outcome]++;
-                stored.Outcome = update.Outcome;
-                stored.Reason = update.Reason;
-                stored.Detail = update.Detail;
-                stored.StatusCode = update.StatusCode;
-                stored.UpdatedAt = update.UpdatedAt;
             }
         }
 

@@ -4,7 +4,9 @@ namespace BulkInvite.History;
 /// The entries of one import in <see cref="InMemoryInviteHistoryStore"/>, in chunks of a fixed size, their addresses
 /// in blocks of text: appending never copies what is there (a list that doubles would copy, and churn the large-object
 /// heap, for a million entries), each entry is updated in place, and the garbage collector finds a few large arrays
-/// where there would be a million small objects to trace and move.
+/// of plain values where there would be a million small objects to trace and move. What an entry holds by reference
+/// is kept beside the chunks: its reason once per distinct reason, and a detail, display name, fields or very long
+/// address in a side table, which only the entries that have one use.
 /// </summary>
 internal sealed class StoredEntryList
 {
@@ -18,21 +20,19 @@ internal sealed class StoredEntryList
 
     private readonly List<StoredEntry[]> _chunks = [];
     private readonly List<char[]> _text = [];
+    private readonly List<string> _reasons = [];
+    private readonly Dictionary<string, int> _reasonIds = new(StringComparer.Ordinal);
+
+    // Slot 0 stands for "none".
+    private readonly List<object?> _side = [null];
     private int _textUsed = TextBlockSize;
 
     /// <summary>How many entries there are.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The entry at <paramref name="index"/>, to read or to change (its address through <see cref="AddressOf"/>).</summary>
+    /// <summary>The entry at <paramref name="index"/>, to read (its address through <see cref="AddressOf"/>; changed through <see cref="Update"/>).</summary>
     /// <param name="index">0 to <see cref="Count"/> - 1.</param>
-    public ref StoredEntry this[int index]
-    {
-        get
-        {
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-            return ref _chunks[index >> ChunkShift][index & (ChunkSize - 1)];
-        }
-    }
+    public ref readonly StoredEntry this[int index] => ref At(index);
 
     public void Add(InviteEntryResult entry)
     {
@@ -48,58 +48,83 @@ internal sealed class StoredEntryList
         Append(stored);
         for (var i = Count - 1; i > index; i--)
         {
-            this[i] = this[i - 1];
+            At(i) = At(i - 1);
         }
 
-        this[index] = stored;
+        At(index) = stored;
+    }
+
+    /// <summary>Changes the entry at <paramref name="index"/> as <paramref name="update"/> says.</summary>
+    /// <returns>The outcome it had before.</returns>
+    public InviteOutcome Update(int index, in InviteEntryUpdate update)
+    {
+        ref var entry = ref At(index);
+        var before = entry.Outcome;
+        entry.Outcome = update.Outcome;
+        entry.Reason = ReasonId(update.Reason);
+        entry.Detail = Put(entry.Detail, update.Detail);
+        entry.StatusCode = update.StatusCode.GetValueOrDefault();
+        entry.Flags = update.StatusCode.HasValue ? entry.Flags | StoredEntryFlags.StatusCode : entry.Flags & ~StoredEntryFlags.StatusCode;
+        SetUpdatedAt(ref entry, update.UpdatedAt);
+        return before;
     }
 
     /// <summary>The address of an entry of this list.</summary>
-    public ReadOnlySpan<char> AddressOf(in StoredEntry entry) => entry.LongAddress is { } address
-        ? address
+    public ReadOnlySpan<char> AddressOf(in StoredEntry entry) => (entry.Flags & StoredEntryFlags.LongAddress) != 0
+        ? (string)_side[(int)entry.AddressAt]!
         : _text[(int)(entry.AddressAt >> TextBlockShift)].AsSpan((int)(entry.AddressAt & (TextBlockSize - 1)), entry.AddressLength);
 
     /// <summary>The entry at <paramref name="index"/> as the store hands it out: a new object each time.</summary>
     public InviteEntryResult ToResult(int index)
     {
         ref readonly var entry = ref this[index];
+        var extra = (StoredExtra?)_side[entry.Extra];
         return new InviteEntryResult
         {
             Sequence = entry.Sequence,
             Line = entry.Line,
-            Address = entry.LongAddress ?? AddressOf(entry).ToString(),
+            Address = (entry.Flags & StoredEntryFlags.LongAddress) != 0 ? (string)_side[(int)entry.AddressAt]! : AddressOf(entry).ToString(),
             Outcome = entry.Outcome,
-            Reason = entry.Reason,
-            Detail = entry.Detail,
-            DuplicateOfLine = entry.DuplicateOfLine,
-            StatusCode = entry.StatusCode,
-            DisplayName = entry.DisplayName,
-            Fields = entry.Fields,
-            UpdatedAt = entry.UpdatedAt,
+            Reason = entry.Reason == 0 ? null : _reasons[entry.Reason - 1],
+            Detail = (string?)_side[entry.Detail],
+            DuplicateOfLine = (entry.Flags & StoredEntryFlags.DuplicateOfLine) != 0 ? entry.DuplicateOfLine : null,
+            StatusCode = (entry.Flags & StoredEntryFlags.StatusCode) != 0 ? entry.StatusCode : null,
+            DisplayName = extra?.DisplayName,
+            Fields = extra?.Fields,
+            UpdatedAt = new DateTimeOffset(entry.UpdatedTicks, TimeSpan.FromMinutes(entry.OffsetMinutes)),
         };
     }
 
-    /// <summary>Removes the entries <paramref name="match"/> picks, keeping the order of the others; their addresses are wiped from the text blocks.</summary>
+    /// <summary>
+    /// Removes the entries <paramref name="match"/> picks, keeping the order of the others; their addresses are wiped
+    /// from the text blocks, and what the side table held for them is dropped.
+    /// </summary>
     /// <returns>How many were removed.</returns>
     public int RemoveAll(Func<StoredEntry, ReadOnlySpan<char>, bool> match)
     {
         var kept = 0;
         for (var i = 0; i < Count; i++)
         {
-            ref var entry = ref this[i];
+            ref var entry = ref At(i);
             if (match(entry, AddressOf(entry)))
             {
-                if (entry.LongAddress is null)
+                if ((entry.Flags & StoredEntryFlags.LongAddress) != 0)
+                {
+                    _side[(int)entry.AddressAt] = null;
+                }
+                else
                 {
                     _text[(int)(entry.AddressAt >> TextBlockShift)].AsSpan((int)(entry.AddressAt & (TextBlockSize - 1)), entry.AddressLength).Clear();
                 }
 
+                _side[entry.Detail] = null;
+                _side[entry.Extra] = null;
                 continue;
             }
 
             if (kept != i)
             {
-                this[kept] = entry;
+                At(kept) = entry;
             }
 
             kept++;
@@ -108,13 +133,25 @@ internal sealed class StoredEntryList
         var removed = Count - kept;
         for (var i = kept; i < Count; i++)
         {
-            this[i] = default; // No references kept to what was removed.
+            At(i) = default;
         }
 
         Count = kept;
         var chunks = (kept + ChunkSize - 1) >> ChunkShift;
         _chunks.RemoveRange(chunks, _chunks.Count - chunks);
         return removed;
+    }
+
+    private static void SetUpdatedAt(ref StoredEntry entry, DateTimeOffset updatedAt)
+    {
+        entry.UpdatedTicks = updatedAt.Ticks;
+        entry.OffsetMinutes = (short)updatedAt.TotalOffsetMinutes;
+    }
+
+    private ref StoredEntry At(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        return ref _chunks[index >> ChunkShift][index & (ChunkSize - 1)];
     }
 
     private void Append(in StoredEntry entry)
@@ -125,7 +162,48 @@ internal sealed class StoredEntryList
         }
 
         Count++;
-        this[Count - 1] = entry;
+        At(Count - 1) = entry;
+    }
+
+    private int ReasonId(string? reason)
+    {
+        if (reason is null)
+        {
+            return 0;
+        }
+
+        if (!_reasonIds.TryGetValue(reason, out var id))
+        {
+            _reasons.Add(reason);
+            id = _reasons.Count;
+            _reasonIds.Add(reason, id);
+        }
+
+        return id;
+    }
+
+    /// <summary>Puts <paramref name="value"/> into the side table, in <paramref name="slot"/> if the entry has one already.</summary>
+    /// <returns>The slot now used, 0 for none.</returns>
+    private int Put(int slot, object? value)
+    {
+        if (value is null)
+        {
+            if (slot != 0)
+            {
+                _side[slot] = null;
+            }
+
+            return 0;
+        }
+
+        if (slot != 0)
+        {
+            _side[slot] = value;
+            return slot;
+        }
+
+        _side.Add(value);
+        return _side.Count - 1;
     }
 
     private StoredEntry Store(InviteEntryResult entry)
@@ -136,20 +214,21 @@ internal sealed class StoredEntryList
             Sequence = entry.Sequence,
             Line = entry.Line,
             AddressLength = entry.Address.Length,
-            DuplicateOfLine = entry.DuplicateOfLine,
-            DisplayName = entry.DisplayName,
-            Fields = entry.Fields,
+            DuplicateOfLine = entry.DuplicateOfLine.GetValueOrDefault(),
+            StatusCode = entry.StatusCode.GetValueOrDefault(),
             Outcome = entry.Outcome,
-            Reason = entry.Reason,
-            Detail = entry.Detail,
-            StatusCode = entry.StatusCode,
-            UpdatedAt = entry.UpdatedAt,
+            Reason = ReasonId(entry.Reason),
+            Detail = Put(0, entry.Detail),
+            Extra = entry.DisplayName is null && entry.Fields is null ? 0 : Put(0, new StoredExtra(entry.DisplayName, entry.Fields)),
+            Flags = (entry.DuplicateOfLine.HasValue ? StoredEntryFlags.DuplicateOfLine : 0) | (entry.StatusCode.HasValue ? StoredEntryFlags.StatusCode : 0),
         };
+        SetUpdatedAt(ref stored, entry.UpdatedAt);
 
         var address = entry.Address;
         if (address.Length > MaxBlockAddress)
         {
-            stored.LongAddress = address;
+            stored.Flags |= StoredEntryFlags.LongAddress;
+            stored.AddressAt = Put(0, address);
             return stored;
         }
 
@@ -164,4 +243,7 @@ internal sealed class StoredEntryList
         _textUsed += address.Length;
         return stored;
     }
+
+    /// <summary>What few entries have: a display name, fields.</summary>
+    private sealed record StoredExtra(string? DisplayName, IReadOnlyDictionary<string, string>? Fields);
 }

@@ -1,4 +1,5 @@
 using BulkInvite.History;
+using BulkInvite.Pipeline;
 
 namespace BulkInvite.Tests.History;
 
@@ -41,13 +42,52 @@ public sealed class StoredEntryListTests
         var entry = Entry(1);
         list.Add(entry);
 
-        list[0].Outcome = InviteOutcome.Invited;
-        list[0].StatusCode = 250;
+        var at = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromMinutes(-210));
+        var before = list.Update(0, new InviteEntryUpdate(1, InviteOutcome.Invited, null, "250 2.0.0 queued", 250, at));
 
         var result = list.ToResult(0);
+        Assert.That(before, Is.EqualTo(InviteOutcome.Pending));
         Assert.That(result, Is.Not.SameAs(entry));
-        Assert.That(result, Is.EqualTo(entry with { Outcome = InviteOutcome.Invited, StatusCode = 250 }));
+        Assert.That(result, Is.EqualTo(entry with { Outcome = InviteOutcome.Invited, Detail = "250 2.0.0 queued", StatusCode = 250, UpdatedAt = at }));
+        Assert.That(result.UpdatedAt.Offset, Is.EqualTo(TimeSpan.FromMinutes(-210)));
         Assert.That(entry.Outcome, Is.EqualTo(InviteOutcome.Pending), "what was handed in is not changed");
+    }
+
+    [Test]
+    public void Optional_values_keep_the_difference_between_none_and_zero()
+    {
+        var list = new StoredEntryList();
+        var zero = Entry(1) with { DuplicateOfLine = 0, StatusCode = 0, Reason = "", Detail = "" };
+        var none = Entry(2) with { DuplicateOfLine = null, StatusCode = null, Reason = null, Detail = null, DisplayName = null };
+        list.Add(zero);
+        list.Add(none);
+
+        Assert.That(list.ToResult(0), Is.EqualTo(zero));
+        Assert.That(list.ToResult(1), Is.EqualTo(none));
+    }
+
+    [Test]
+    public void An_update_replaces_the_detail_and_status_it_had()
+    {
+        var list = new StoredEntryList();
+        list.Add(Entry(1) with { Detail = "first", StatusCode = 451, Reason = ReasonCodes.Rejected });
+        var at = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero);
+
+        list.Update(0, new InviteEntryUpdate(1, InviteOutcome.Failed, ReasonCodes.SenderError, "second", null, at));
+        Assert.That(list.ToResult(0).Detail, Is.EqualTo("second"));
+        Assert.That(list.ToResult(0).StatusCode, Is.Null);
+        Assert.That(list.ToResult(0).Reason, Is.EqualTo(ReasonCodes.SenderError));
+
+        list.Update(0, new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, 250, at));
+        Assert.That(list.ToResult(0), Is.EqualTo(Entry(1) with { Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = at }));
+        Assert.That(SideTable(list).Count(o => o is not null), Is.Zero, "the detail dropped leaves nothing behind");
+    }
+
+    [Test]
+    public void A_stored_entry_is_64_bytes_of_plain_values()
+    {
+        Assert.That(System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<StoredEntry>(), Is.False);
+        Assert.That(System.Runtime.CompilerServices.Unsafe.SizeOf<StoredEntry>(), Is.EqualTo(64));
     }
 
     [Test]
@@ -78,6 +118,25 @@ public sealed class StoredEntryListTests
         Assert.That(new string(blocks[0]), Does.Not.Contain("forget.me"));
         Assert.That(new string(blocks[0]), Does.Contain("user9@example.com"));
     }
+
+    [Test]
+    public void Removed_entries_leave_nothing_in_the_side_table()
+    {
+        var list = new StoredEntryList();
+        var longAddress = new string('f', 2000) + "@example.com";
+        list.Add(Entry(1) with { Detail = "550 <forget.me@example.com> rejected", DisplayName = "Forget Me", Fields = new Dictionary<string, string> { ["team"] = "x" } });
+        list.Add(Entry(2, longAddress) with { Detail = "kept" });
+        list.Add(Entry(3) with { Detail = "also kept" });
+
+        Assert.That(list.RemoveAll((entry, _) => entry.Sequence <= 2), Is.EqualTo(2));
+
+        Assert.That(SideTable(list).OfType<string>(), Is.EqualTo(new[] { "also kept" }));
+        Assert.That(SideTable(list).Count(o => o is not null), Is.EqualTo(1));
+        Assert.That(list.ToResult(0), Is.EqualTo(Entry(3) with { Detail = "also kept" }));
+    }
+
+    private static List<object?> SideTable(StoredEntryList list)
+        => (List<object?>)typeof(StoredEntryList).GetField("_side", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(list)!;
 
     [Test]
     public void Reading_outside_the_list_is_refused()
