@@ -6,10 +6,10 @@ public enum ImportStage
     /// <summary>Reading, validating and de-duplicating the file; nothing is sent yet.</summary>
     Staging = 0,
 
-    /// <summary>Asking the host's user directory about the staged addresses.</summary>
+    /// <summary>A preview asking the host's user directory about the staged addresses (an import asks it page by page as it sends).</summary>
     CheckingUsers = 1,
 
-    /// <summary>Sending invitations.</summary>
+    /// <summary>Asking the host's user directory about each page of pending entries, and sending invitations to the addresses it does not know.</summary>
     Sending = 2,
 
     /// <summary>The import has ended.</summary>

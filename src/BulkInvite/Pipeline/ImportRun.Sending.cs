@@ -34,7 +34,7 @@ internal sealed partial class ImportRun
         }
 
         var recorder = RecordOutcomesAsync(outcomes.Reader, Stop);
-        var producer = Task.Run(() => ProduceAsync(work.Writer, chunk, abort.Token), CancellationToken.None);
+        var producer = Task.Run(() => ProduceAsync(work.Writer, outcomes.Writer, chunk, Stop, abort.Token), CancellationToken.None);
         var consumers = new Task[parallelism];
         for (var i = 0; i < consumers.Length; i++)
         {
@@ -51,6 +51,11 @@ internal sealed partial class ImportRun
             await recorder.ConfigureAwait(false);
         }
 
+        if (_context.ExistenceCheck is not null)
+        {
+            LogExistenceCheck();
+        }
+
         if (stopReason is not null)
         {
             Rethrow(stopReason);
@@ -59,39 +64,78 @@ internal sealed partial class ImportRun
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task ProduceAsync(ChannelWriter<InviteEntryResult[]> writer, int chunk, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the pending entries page by page, asks the user directory about each page (existing users and pending
+    /// invitations go to the recorder, not to a sender), and hands the rest out in chunks.
+    /// </summary>
+    private async Task ProduceAsync(
+        ChannelWriter<InviteEntryResult[]> writer, ChannelWriter<InviteEntryUpdate> outcomes, int chunk, Action<Exception> stop, CancellationToken cancellationToken)
     {
+        var check = _context.ExistenceCheck;
+        var pageSize = check is null ? SendPageSize : Options.ExistenceCheckBatchSize;
+        var toSend = new List<InviteEntryResult>(pageSize);
         try
         {
             long after = 0;
             while (true)
             {
                 var page = await _context.Store.ListEntriesAsync(
-                    TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = SendPageSize, IncludeTotalCount = false }, cancellationToken)
+                    TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = pageSize, IncludeTotalCount = false }, cancellationToken)
                     .ConfigureAwait(false);
                 var items = page.Items;
-                for (var start = 0; start < items.Count; start += chunk)
+                if (items.Count == 0)
                 {
-                    var part = new InviteEntryResult[Math.Min(chunk, items.Count - start)];
+                    break;
+                }
+
+                var sendable = items;
+                if (check is not null)
+                {
+                    var statuses = await CheckPageAsync(check, items, cancellationToken).ConfigureAwait(false);
+                    var now = _context.Time.GetUtcNow();
+                    toSend.Clear();
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        if (ExistenceUpdate(items[i], statuses[i], now) is { } update)
+                        {
+                            outcomes.TryWrite(update);
+                        }
+                        else
+                        {
+                            toSend.Add(items[i]);
+                        }
+                    }
+
+                    sendable = toSend;
+                }
+
+                for (var start = 0; start < sendable.Count; start += chunk)
+                {
+                    var part = new InviteEntryResult[Math.Min(chunk, sendable.Count - start)];
                     for (var i = 0; i < part.Length; i++)
                     {
-                        part[i] = items[start + i];
+                        part[i] = sendable[start + i];
                     }
 
                     await writer.WriteAsync(part, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (page.Items.Count == 0 || !page.HasMore)
+                if (!page.HasMore)
                 {
                     break;
                 }
 
-                after = page.Items[^1].Sequence;
+                after = items[^1].Sequence;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped: what was not handed out stays pending.
+        }
+        catch (Exception ex)
+        {
+            // The store or the user directory failed: sending stops, and what was not sent stays pending.
+            stop(ex);
         }
         finally
         {

@@ -25,6 +25,8 @@ internal sealed partial class ImportRun
     private BulkInviteReport _report;
     private ImportStage _stage;
     private long _entriesRead;
+    private long _checkedEntries;
+    private long _checkBatches;
     private long _lastCheckpoint;
 
     public ImportRun(ImportContext context, BulkInviteRequest request, bool isPreview, IProgress<BulkInviteProgress>? progress)
@@ -121,9 +123,13 @@ internal sealed partial class ImportRun
                 staged = true;
             }
 
-            await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
-            if (!_isPreview)
+            if (_isPreview)
             {
+                await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Each page of pending entries is checked against the user directory just before it is sent.
                 await SendAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -169,6 +175,7 @@ internal sealed partial class ImportRun
         maxEntries,
         $"The file holds more than {maxEntries:N0} entries, the limit set by {nameof(BulkInviteOptions)}.{nameof(BulkInviteOptions.MaxEntries)}.");
 
+    /// <summary>Checks every pending entry against the user directory, in batches, and records who needs no invitation (a preview's last stage).</summary>
     private async Task CheckUsersAsync(CancellationToken cancellationToken)
     {
         _stage = ImportStage.CheckingUsers;
@@ -178,7 +185,8 @@ internal sealed partial class ImportRun
             return;
         }
 
-        long after = 0, checkedCount = 0, batches = 0;
+        long after = 0;
+        var updates = new List<InviteEntryUpdate>();
         while (true)
         {
             var page = await _context.Store.ListEntriesAsync(
@@ -192,47 +200,26 @@ internal sealed partial class ImportRun
                 break;
             }
 
-            var addresses = new string[entries.Count];
-            for (var i = 0; i < addresses.Length; i++)
-            {
-                addresses[i] = EmailAddressNormalizer.Normalize(entries[i].Address, Options.DuplicateComparison);
-            }
-
-            var statuses = await check.CheckAsync(new UserExistenceQuery(TenantId, addresses), cancellationToken).ConfigureAwait(false);
-            if (statuses is null || statuses.Count != addresses.Length)
-            {
-                throw new InvalidOperationException(
-                    $"The user-existence check {check.GetType().Name} returned {statuses?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} statuses for {addresses.Length} addresses; it must return one status per address, in order.");
-            }
-
+            var statuses = await CheckPageAsync(check, entries, cancellationToken).ConfigureAwait(false);
+            updates.Clear();
             var now = _context.Time.GetUtcNow();
-            var updates = new List<InviteEntryUpdate>();
             for (var i = 0; i < statuses.Count; i++)
             {
-                var update = statuses[i] switch
+                if (ExistenceUpdate(entries[i], statuses[i], now) is { } update)
                 {
-                    UserStatus.Member => new InviteEntryUpdate(entries[i].Sequence, InviteOutcome.ExistingUser, ReasonCodes.Member, "The address already has an account.", null, now),
-                    UserStatus.PendingInvitation when !_report.ResendPendingInvitations =>
-                        new InviteEntryUpdate(entries[i].Sequence, InviteOutcome.AlreadyInvited, ReasonCodes.PendingInvitation, "An invitation is pending.", null, now),
-                    _ => default(InviteEntryUpdate?),
-                };
-                if (update is { } u)
-                {
-                    updates.Add(u);
+                    updates.Add(update);
                 }
             }
 
             if (updates.Count > 0)
             {
-                await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates, cancellationToken).ConfigureAwait(false);
+                await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates.ToArray(), cancellationToken).ConfigureAwait(false);
                 foreach (var u in updates)
                 {
                     _tally.Move(InviteOutcome.Pending, u.Outcome);
                 }
             }
 
-            checkedCount += entries.Count;
-            batches++;
             after = entries[^1].Sequence;
             await CheckpointAsync(force: false).ConfigureAwait(false);
             if (!page.HasMore)
@@ -243,9 +230,42 @@ internal sealed partial class ImportRun
 
         Instrumentation.CountEntries(InviteOutcome.ExistingUser, _tally[InviteOutcome.ExistingUser]);
         Instrumentation.CountEntries(InviteOutcome.AlreadyInvited, _tally[InviteOutcome.AlreadyInvited]);
-        Log.ExistenceCheckCompleted(_context.Logger, ImportId, checkedCount, batches, _tally[InviteOutcome.ExistingUser], _tally[InviteOutcome.AlreadyInvited]);
+        LogExistenceCheck();
         await CheckpointAsync(force: true).ConfigureAwait(false);
     }
+
+    /// <summary>Asks the user directory about one page of pending entries: one status per entry, in order.</summary>
+    private async Task<IReadOnlyList<UserStatus>> CheckPageAsync(IUserExistenceCheck check, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken)
+    {
+        var addresses = new string[entries.Count];
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            addresses[i] = EmailAddressNormalizer.Normalize(entries[i].Address, Options.DuplicateComparison);
+        }
+
+        var statuses = await check.CheckAsync(new UserExistenceQuery(TenantId, addresses), cancellationToken).ConfigureAwait(false);
+        if (statuses is null || statuses.Count != addresses.Length)
+        {
+            throw new InvalidOperationException(
+                $"The user-existence check {check.GetType().Name} returned {statuses?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} statuses for {addresses.Length} addresses; it must return one status per address, in order.");
+        }
+
+        Interlocked.Add(ref _checkedEntries, entries.Count);
+        Interlocked.Increment(ref _checkBatches);
+        return statuses;
+    }
+
+    /// <summary>What a directory status makes of a pending entry: none when it is to be invited.</summary>
+    private InviteEntryUpdate? ExistenceUpdate(InviteEntryResult entry, UserStatus status, DateTimeOffset now) => status switch
+    {
+        UserStatus.Member => new InviteEntryUpdate(entry.Sequence, InviteOutcome.ExistingUser, ReasonCodes.Member, "The address already has an account.", null, now),
+        UserStatus.PendingInvitation when !_report.ResendPendingInvitations =>
+            new InviteEntryUpdate(entry.Sequence, InviteOutcome.AlreadyInvited, ReasonCodes.PendingInvitation, "An invitation is pending.", null, now),
+        _ => null,
+    };
+
+    private void LogExistenceCheck() => Log.ExistenceCheckCompleted(
+        _context.Logger, ImportId, _checkedEntries, _checkBatches, _tally[InviteOutcome.ExistingUser], _tally[InviteOutcome.AlreadyInvited]);
 
     /// <summary>Turns every entry still pending into <see cref="InviteOutcome.Skipped"/>; never cancelled itself.</summary>
     private async Task<long> SkipPendingAsync(string reason, string detail)

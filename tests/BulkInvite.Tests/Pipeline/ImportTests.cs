@@ -95,6 +95,71 @@ public sealed class ImportTests
     }
 
     [Test]
+    public async Task Each_page_is_checked_with_the_directory_just_before_it_is_sent()
+    {
+        await using var harness = new PipelineHarness(o =>
+        {
+            o.ExistenceCheckBatchSize = 3;
+            o.MaxParallelSends = 1;
+        });
+        harness.Directory.Members.Add("user26@example.com");
+        harness.Directory.PendingInvitations.Add("user2@example.com");
+        var checkedWhenFirstSent = -1;
+        harness.Sender.Behavior = (_, _) =>
+        {
+            Interlocked.CompareExchange(ref checkedWhenFirstSent, harness.Directory.Queries.Count, -1);
+            return Task.FromResult(InvitationSendResult.Success());
+        };
+        var lines = Enumerable.Range(1, 30).Select(i => $"User{i}@example.com");
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', lines)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Directory.Queries.Select(q => q.Addresses.Count), Is.EqualTo(Enumerable.Repeat(3, 10)));
+            Assert.That(harness.Directory.Queries.SelectMany(q => q.Addresses), Is.EqualTo(Enumerable.Range(1, 30).Select(i => $"user{i}@example.com")));
+
+            // Sending begins after the first pages are checked, not after all ten: the sender holds at most a few pages.
+            Assert.That(checkedWhenFirstSent, Is.InRange(1, 5));
+            Assert.That(report.Counts, Is.EqualTo(new OutcomeCounts { Invited = 28, ExistingUser = 1, AlreadyInvited = 1 }));
+            Assert.That(harness.Sender.Sent.Select(i => i.Address), Has.None.EqualTo("User26@example.com").And.None.EqualTo("User2@example.com"));
+            Assert.That(harness.Sender.Sent.Select(i => i.Sequence), Is.Unique);
+        });
+    }
+
+    [Test]
+    public async Task A_directory_failure_half_way_stops_sending_and_a_resume_sends_the_rest_once()
+    {
+        await using var harness = new PipelineHarness(o =>
+        {
+            o.ExistenceCheckBatchSize = 4;
+            o.MaxParallelSends = 2;
+        });
+        var queries = 0;
+        harness.Directory.Override = query => Interlocked.Increment(ref queries) == 3
+            ? throw new TimeoutException("The directory did not answer.")
+            : query.Addresses.Select(a => a == "user1@example.com" ? UserStatus.Member : UserStatus.Unknown).ToArray();
+        var lines = Enumerable.Range(1, 20).Select(i => $"user{i}@example.com");
+
+        var ex = Assert.ThrowsAsync<TimeoutException>(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', lines))));
+
+        Assert.That(ex!.Message, Is.EqualTo("The directory did not answer."));
+        var failed = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Status, Is.EqualTo(ImportStatus.Failed));
+            Assert.That(failed.Counts.ExistingUser, Is.EqualTo(1));
+            Assert.That(failed.Counts.Invited, Is.InRange(0, 7), "at most the two pages checked were sent");
+            Assert.That(failed.Counts.Invited + failed.Counts.Pending, Is.EqualTo(19));
+        });
+
+        var resumed = await harness.Service.ResumeAsync(PipelineHarness.Tenant, failed.ImportId);
+
+        Assert.That(resumed.Counts, Is.EqualTo(new OutcomeCounts { Invited = 19, ExistingUser = 1 }));
+        Assert.That(harness.Sender.Sent.Select(i => i.Address), Is.EquivalentTo(Enumerable.Range(2, 19).Select(i => $"user{i}@example.com")));
+    }
+
+    [Test]
     public async Task The_whole_file_is_staged_before_the_first_invitation_is_sent()
     {
         await using var harness = new PipelineHarness();
@@ -308,7 +373,8 @@ public sealed class ImportTests
 
         var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nb@example.com\nbad"), progress);
 
-        Assert.That(reports.Select(p => p.Stage).Distinct(), Is.EqualTo(new[] { ImportStage.Staging, ImportStage.CheckingUsers, ImportStage.Sending, ImportStage.Finished }));
+        // An import checks each page of addresses with the directory as it sends it: there is no stage of its own for that.
+        Assert.That(reports.Select(p => p.Stage).Distinct(), Is.EqualTo(new[] { ImportStage.Staging, ImportStage.Sending, ImportStage.Finished }));
         Assert.That(reports[^1].Counts, Is.EqualTo(report.Counts));
         Assert.That(reports[^1].EntriesRead, Is.EqualTo(3));
     }
