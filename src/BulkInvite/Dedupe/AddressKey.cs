@@ -30,4 +30,24 @@ internal static class AddressKey
         Ascii.ToLower(address.AsSpan(at + 1), destination[(at + 1)..], out _);
         return destination;
     }
+
+    /// <summary>The key of a valid ASCII address given as bytes: as <see cref="Get"/> makes it, in UTF-8.</summary>
+    /// <param name="address">A valid ASCII address (at most 254 bytes).</param>
+    /// <param name="comparison">How addresses are compared.</param>
+    /// <param name="buffer">At least as long as the address.</param>
+    /// <returns>The key, in <paramref name="buffer"/>.</returns>
+    public static ReadOnlySpan<byte> GetAscii(ReadOnlySpan<byte> address, DuplicateComparison comparison, Span<byte> buffer)
+    {
+        var key = buffer[..address.Length];
+        if (comparison == DuplicateComparison.IgnoreCase)
+        {
+            Ascii.ToLower(address, key, out _);
+            return key;
+        }
+
+        var at = address.LastIndexOf((byte)'@');
+        address[..(at + 1)].CopyTo(key);
+        Ascii.ToLower(address[(at + 1)..], key[(at + 1)..], out _);
+        return key;
+    }
 }

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text;
+using System.Threading.Channels;
 using BulkInvite.Dedupe;
 using BulkInvite.Diagnostics;
 using BulkInvite.Parsing;
@@ -25,7 +27,7 @@ internal sealed partial class ImportRun
 
         // The de-duplication table is sized for the file at the outset (about 29 bytes a line in a typical list), so
         // that it does not grow while the file is read.
-        using var stager = new Stager(this, content.CanSeek ? ExpectedEntries(content.Length - content.Position, Options) : 0);
+        using var stager = new Stager(this, content.CanSeek ? ExpectedEntries(content.Length - content.Position, Options) : 0, cancellationToken);
         try
         {
             if (selection.Parser is TextInviteParser text && ReferenceEquals(selection.Encoding, TextEncodingDetector.Utf8))
@@ -122,19 +124,29 @@ internal sealed partial class ImportRun
     /// <see cref="BulkInviteOptions.StagingBatchSize"/> for the store. Takes entries from a parser, or from
     /// <see cref="Utf8TextScanner"/> as bytes.
     /// </summary>
-    private sealed class Stager(ImportRun run, int expectedEntries) : IUtf8EntrySink, IDisposable
+    private sealed class Stager(ImportRun run, int expectedEntries, CancellationToken cancellationToken) : IUtf8EntrySink, IDisposable
     {
         // How many entries are taken ahead of the one added to the table: enough for its slot to arrive in the cache.
         private const int Lookahead = 8;
 
+        // How many full batches may wait for the writer.
+        private const int BatchesInFlight = 2;
+
         private readonly Found[] _found = new Found[Lookahead];
         private readonly long _maxEntries = run.Options.MaxEntries;
         private readonly IEmailValidator _validator = run._context.Validator;
+        private readonly EmailValidator? _fastValidator = run._context.Validator as EmailValidator;
+        private readonly byte[] _keyBytes = new byte[AddressKey.BufferLength * 3];
         private readonly DuplicateComparison _comparison = run.Options.DuplicateComparison;
         private readonly AddressSet _addresses = new(expectedEntries);
         private readonly char[] _keyBuffer = new char[AddressKey.BufferLength];
         private readonly int _batchSize = run.Options.StagingBatchSize;
         private readonly List<List<InviteEntryResult>> _full = [];
+        private readonly Channel<List<InviteEntryResult>> _toStore =
+            Channel.CreateBounded<List<InviteEntryResult>>(new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
+        private Task? _writer;
+        private Exception? _writeFailure;
+        private bool _batchEnded;
         private List<InviteEntryResult> _batch = new(run.Options.StagingBatchSize);
         private DateTimeOffset _now = run._context.Time.GetUtcNow();
         private Utf8EntryDecoder? _decoder;
@@ -160,26 +172,61 @@ internal sealed partial class ImportRun
         /// </summary>
         public void Add(in InviteEntry entry)
         {
-            if (_ahead == Lookahead)
-            {
-                SettleFirst();
-            }
-
-            ref var found = ref _found[(_first + _ahead) % Lookahead];
+            ref var found = ref Next();
             found.Entry = entry;
-            found.Sequence = ++Sequence;
             found.Invalid = entry.Problem;
             if (found.Sequence <= _maxEntries && found.Invalid == InvalidReason.None)
             {
                 found.Invalid = _validator.Validate(entry.Address ?? string.Empty);
                 if (found.Invalid == InvalidReason.None)
                 {
-                    (found.High, found.Low) = _addresses.Fingerprint(AddressKey.Get(entry.Address!, _comparison, _keyBuffer));
+                    // Fingerprinted in UTF-8, as the entries taken as bytes are (AddAscii).
+                    var normalized = AddressKey.Get(entry.Address!, _comparison, _keyBuffer);
+                    var length = Encoding.UTF8.GetByteCount(normalized);
+                    var key = length <= _keyBytes.Length ? _keyBytes.AsSpan(0, length) : new byte[length];
+                    Encoding.UTF8.GetBytes(normalized, key);
+                    (found.High, found.Low) = _addresses.FingerprintUtf8(key);
                     _addresses.Prefetch(found.Low);
                 }
             }
 
             _ahead++;
+        }
+
+        /// <summary>Takes an ASCII entry, trimmed and within the entry limit, checked and fingerprinted from its bytes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AddAscii(ReadOnlySpan<byte> address, long line)
+        {
+            ref var found = ref Next();
+            var text = Encoding.ASCII.GetString(address);
+            found.Entry = new InviteEntry(line, text, InvalidReason.None);
+            found.Invalid = InvalidReason.None;
+            if (found.Sequence <= _maxEntries)
+            {
+                found.Invalid = _fastValidator is not null ? _fastValidator.Validate(address) : _validator.Validate(text);
+                if (found.Invalid == InvalidReason.None)
+                {
+                    (found.High, found.Low) = _comparison == DuplicateComparison.IgnoreCase
+                        ? _addresses.FingerprintUtf8IgnoreCase(address)
+                        : _addresses.FingerprintUtf8(AddressKey.GetAscii(address, _comparison, _keyBytes));
+                    _addresses.Prefetch(found.Low);
+                }
+            }
+
+            _ahead++;
+        }
+
+        /// <summary>The place of the next entry taken, numbered; the first one taken is settled when there is no room.</summary>
+        private ref Found Next()
+        {
+            if (_ahead == Lookahead)
+            {
+                SettleFirst();
+            }
+
+            ref var found = ref _found[(_first + _ahead) % Lookahead];
+            found.Sequence = ++Sequence;
+            return ref found;
         }
 
         /// <summary>Classifies the entries taken and not settled yet.</summary>
@@ -215,25 +262,82 @@ internal sealed partial class ImportRun
             run._entriesRead = result.Sequence;
             if (_batch.Count >= _batchSize)
             {
-                _full.Add(_batch);
+                // To the writer at once when it has room (results stored soon die young, in the first generation of
+                // the collector); otherwise held, in order, until the reader's next pause (StoreFullBatchesAsync).
+                if (_full.Count > 0 || !TryHandOver(_batch))
+                {
+                    _full.Add(_batch);
+                }
+
+                _batchEnded = true;
+
                 _batch = new List<InviteEntryResult>(_batchSize);
             }
         }
 
-        /// <summary>Stores the batches that are full.</summary>
-        public ValueTask StoreFullBatchesAsync(CancellationToken cancellationToken) =>
-            _full.Count == 0 ? default : new ValueTask(StoreAsync(cancellationToken));
+        /// <summary>
+        /// Hands the full batches to the writer, which stores them in order while the next ones are read; waits while
+        /// <see cref="BatchesInFlight"/> are waiting already, so that a slow store bounds what is held.
+        /// </summary>
+        public ValueTask StoreFullBatchesAsync(CancellationToken cancellationToken)
+        {
+            if (_full.Count > 0)
+            {
+                return new ValueTask(HandOverAsync(cancellationToken));
+            }
 
-        /// <summary>Stores every result not stored yet; never cancelled itself.</summary>
+            if (!_batchEnded)
+            {
+                return default;
+            }
+
+            // Batches went to the writer as they filled: progress is reported here, between reads.
+            _batchEnded = false;
+            _now = run._context.Time.GetUtcNow();
+            return run.CheckpointAsync(force: false);
+        }
+
+        /// <summary>Stores every result not stored yet, in order, after the writer has ended; never cancelled itself.</summary>
         public async Task StoreAllAsync()
         {
-            Flush();
-            await StoreAsync(CancellationToken.None).ConfigureAwait(false);
-            if (_batch.Count > 0)
+            try
             {
-                var last = _batch;
-                _batch = [];
-                await run._context.Store.AddEntriesAsync(run.TenantId, run.ImportId, last, CancellationToken.None).ConfigureAwait(false);
+                Flush();
+            }
+            finally
+            {
+                // Also when the last entries settled go over the limit of entries: those before them are recorded.
+                var store = run._context.Store;
+                if (_writer is not null)
+                {
+                    _toStore.Writer.TryComplete();
+                    await _writer.ConfigureAwait(false);
+
+                    // What the writer did not store (from the batch it failed on, if it failed), in order.
+                    while (_toStore.Reader.TryRead(out var waiting))
+                    {
+                        await store.AddEntriesAsync(run.TenantId, run.ImportId, waiting, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
+                while (_full.Count > 0)
+                {
+                    await store.AddEntriesAsync(run.TenantId, run.ImportId, _full[0], CancellationToken.None).ConfigureAwait(false);
+                    _full.RemoveAt(0);
+                }
+
+                if (_batch.Count > 0)
+                {
+                    var last = _batch;
+                    _batch = [];
+                    await store.AddEntriesAsync(run.TenantId, run.ImportId, last, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                if (_writeFailure is not null)
+                {
+                    // Every entry is stored now, but the import does not go on as if the store had not failed.
+                    Rethrow(_writeFailure);
+                }
             }
         }
 
@@ -251,7 +355,7 @@ internal sealed partial class ImportRun
                 // the entry the text parser makes of it (MailboxText.ToEntry) holds the same string and nothing else.
                 if (token.Length - start <= _maxEntryLength && Ascii.IsValid(text))
                 {
-                    Add(new InviteEntry(line, Encoding.ASCII.GetString(text), InvalidReason.None));
+                    AddAscii(text, line);
                     return;
                 }
             }
@@ -276,15 +380,56 @@ internal sealed partial class ImportRun
             _decoder?.Dispose();
         }
 
-        private async Task StoreAsync(CancellationToken cancellationToken)
+        private bool TryHandOver(List<InviteEntryResult> batch)
         {
-            // A batch leaves the list once it is stored: one the store failed on is offered again at the end.
+            StartWriter();
+            return _toStore.Writer.TryWrite(batch);
+        }
+
+        private void StartWriter() => _writer ??= Task.Run(() => WriteAsync(cancellationToken), CancellationToken.None);
+
+        private async Task HandOverAsync(CancellationToken cancellationToken)
+        {
+            StartWriter();
             while (_full.Count > 0)
             {
-                await run._context.Store.AddEntriesAsync(run.TenantId, run.ImportId, _full[0], cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _toStore.Writer.WriteAsync(_full[0], cancellationToken).ConfigureAwait(false);
+                }
+                catch (ChannelClosedException) when (_writeFailure is not null)
+                {
+                    // The store failed: staging stops with the store's error (the batch stays, for StoreAllAsync).
+                    Rethrow(_writeFailure);
+                }
+
                 _full.RemoveAt(0);
-                _now = run._context.Time.GetUtcNow();
-                await run.CheckpointAsync(force: false).ConfigureAwait(false);
+            }
+
+            _batchEnded = false;
+            _now = run._context.Time.GetUtcNow();
+            await run.CheckpointAsync(force: false).ConfigureAwait(false);
+        }
+
+        /// <summary>Stores the batches handed over, one at a time and in order; stops at the first failure, leaving that batch first in the channel.</summary>
+        private async Task WriteAsync(CancellationToken cancellationToken)
+        {
+            var reader = _toStore.Reader;
+            try
+            {
+                while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    while (reader.TryPeek(out var batch))
+                    {
+                        await run._context.Store.AddEntriesAsync(run.TenantId, run.ImportId, batch, cancellationToken).ConfigureAwait(false);
+                        reader.TryRead(out _);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                _writeFailure = ex;
+                _toStore.Writer.TryComplete(ex);
             }
         }
 

@@ -272,19 +272,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         }
 
         // Valid addresses are at most 254 bytes.
-        var key = _keyBytes.AsSpan(0, address.Length);
-        if (_comparison == DuplicateComparison.IgnoreCase)
-        {
-            Ascii.ToLower(address, key, out _);
-        }
-        else
-        {
-            var at = address.LastIndexOf((byte)'@');
-            address[..(at + 1)].CopyTo(key);
-            Ascii.ToLower(address[(at + 1)..], key[(at + 1)..], out _);
-        }
-
-        AddToBatch(key);
+        AddToBatch(AddressKey.GetAscii(address, _comparison, _keyBytes));
     }
 
     private void Classify(in InviteEntry entry)

@@ -431,10 +431,4 @@ public sealed class ImportTests
             Assert.That(() => service.GetHistoryAsync("t", new ImportQuery { Offset = -1 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
         });
     }
-
-    /// <summary>Reports on the calling thread, so that the test sees every report before the import returns.</summary>
-    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
-    {
-        public void Report(T value) => handler(value);
-    }
 }

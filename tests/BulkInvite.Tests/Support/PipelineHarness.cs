@@ -13,10 +13,15 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly AsyncServiceScope _scope;
 
-    public PipelineHarness(Action<BulkInviteOptions>? configure = null, bool withDirectory = true)
+    public PipelineHarness(Action<BulkInviteOptions>? configure = null, bool withDirectory = true, IInviteHistoryStore? store = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
+        if (store is not null)
+        {
+            services.AddSingleton(store);
+        }
+
         var builder = services.AddBulkInvite(o =>
         {
             o.ProgressInterval = TimeSpan.Zero;
