@@ -10,7 +10,7 @@ namespace BulkInvite.Benchmarks;
 /// preview (staging and check only) and the summary (nothing stored).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class WholePipelineBenchmarks
 {
     private const int Lines = 1_000_000;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using BulkInvite.Dedupe;
@@ -194,7 +193,6 @@ internal sealed partial class ImportRun
         }
 
         /// <summary>Takes an ASCII entry, trimmed and within the entry limit, checked and fingerprinted from its bytes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddAscii(ReadOnlySpan<byte> address, long line)
         {
             ref var found = ref Next();
@@ -270,7 +268,6 @@ internal sealed partial class ImportRun
                 }
 
                 _batchEnded = true;
-
                 _batch = new List<InviteEntryResult>(_batchSize);
             }
         }
