@@ -140,35 +140,7 @@ public sealed class RegistrationTests
         });
     }
 
-    private sealed class OtherStore : IInviteHistoryStore
-    {
-        private readonly InMemoryInviteHistoryStore _inner = new();
-
-        public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => _inner.CreateImportAsync(import, cancellationToken);
-
-        public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => _inner.UpdateImportAsync(import, cancellationToken);
-
-        public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
-            => _inner.AddEntriesAsync(tenantId, importId, entries, cancellationToken);
-
-        public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
-            => _inner.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken);
-
-        public Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
-            => _inner.GetImportAsync(tenantId, importId, cancellationToken);
-
-        public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
-            => _inner.ListImportsAsync(tenantId, query, cancellationToken);
-
-        public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
-            => _inner.ListEntriesAsync(tenantId, importId, query, cancellationToken);
-
-        public Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
-            => _inner.DeleteImportsCreatedBeforeAsync(tenantId, cutoff, cancellationToken);
-
-        public Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
-            => _inner.DeleteAddressAsync(tenantId, address, cancellationToken);
-    }
+    private sealed class OtherStore : DelegatingHistoryStore;
 
     private sealed class HostParser : IInviteFileParser
     {

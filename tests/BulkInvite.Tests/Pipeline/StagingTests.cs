@@ -103,9 +103,8 @@ public sealed class StagingTests
     }
 
     /// <summary>The in-memory store, watched: which sequences each add brings, and an add that fails on purpose.</summary>
-    private sealed class WatchedStore : IInviteHistoryStore
+    private sealed class WatchedStore : DelegatingHistoryStore
     {
-        private readonly InMemoryInviteHistoryStore _inner = new();
         private int _calls;
         private int _concurrent;
         private int _maxConcurrent;
@@ -120,7 +119,7 @@ public sealed class StagingTests
 
         public int MaxConcurrentAdds => Volatile.Read(ref _maxConcurrent);
 
-        public async Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+        public override async Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
         {
             var call = Interlocked.Increment(ref _calls);
             var now = Interlocked.Increment(ref _concurrent);
@@ -141,7 +140,7 @@ public sealed class StagingTests
                     throw new IOException("The disk is full.");
                 }
 
-                await _inner.AddEntriesAsync(tenantId, importId, entries, cancellationToken);
+                await Inner.AddEntriesAsync(tenantId, importId, entries, cancellationToken);
                 Added.Enqueue(entries.Select(e => e.Sequence).ToArray());
             }
             finally
@@ -149,25 +148,5 @@ public sealed class StagingTests
                 Interlocked.Decrement(ref _concurrent);
             }
         }
-
-        public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => _inner.CreateImportAsync(import, cancellationToken);
-
-        public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => _inner.UpdateImportAsync(import, cancellationToken);
-
-        public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
-            => _inner.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken);
-
-        public Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default) => _inner.GetImportAsync(tenantId, importId, cancellationToken);
-
-        public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
-            => _inner.ListImportsAsync(tenantId, query, cancellationToken);
-
-        public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
-            => _inner.ListEntriesAsync(tenantId, importId, query, cancellationToken);
-
-        public Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
-            => _inner.DeleteImportsCreatedBeforeAsync(tenantId, cutoff, cancellationToken);
-
-        public Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default) => _inner.DeleteAddressAsync(tenantId, address, cancellationToken);
     }
 }

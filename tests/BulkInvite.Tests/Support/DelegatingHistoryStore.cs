@@ -1,0 +1,32 @@
+namespace BulkInvite.Tests.Support;
+
+/// <summary>A history store that hands every call to an in-memory store; tests override the calls they watch.</summary>
+internal class DelegatingHistoryStore : IInviteHistoryStore
+{
+    protected InMemoryInviteHistoryStore Inner { get; } = new();
+
+    public virtual Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => Inner.CreateImportAsync(import, cancellationToken);
+
+    public virtual Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => Inner.UpdateImportAsync(import, cancellationToken);
+
+    public virtual Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+        => Inner.AddEntriesAsync(tenantId, importId, entries, cancellationToken);
+
+    public virtual Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+        => Inner.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken);
+
+    public virtual Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+        => Inner.GetImportAsync(tenantId, importId, cancellationToken);
+
+    public virtual Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
+        => Inner.ListImportsAsync(tenantId, query, cancellationToken);
+
+    public virtual Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
+        => Inner.ListEntriesAsync(tenantId, importId, query, cancellationToken);
+
+    public virtual Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+        => Inner.DeleteImportsCreatedBeforeAsync(tenantId, cutoff, cancellationToken);
+
+    public virtual Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
+        => Inner.DeleteAddressAsync(tenantId, address, cancellationToken);
+}
