@@ -62,6 +62,7 @@ internal sealed class BackgroundImportWorker : BackgroundService
     private async Task RunAsync(SpooledImport job, CancellationToken stoppingToken)
     {
         _queue.Started(job);
+        (QueuedImportStatus Status, string? Error, string? Code) end = (QueuedImportStatus.Failed, "The import ended unexpectedly.", "ImportFailed");
         try
         {
             var scope = _scopes.CreateAsyncScope();
@@ -73,7 +74,7 @@ internal sealed class BackgroundImportWorker : BackgroundService
                     // It began before the process stopped: its staged entries are in the store, and sending them
                     // again from the file could invite people twice. ResumeAsync sends what is still pending.
                     Log.BackgroundImportInterrupted(_logger, job.ImportId);
-                    _queue.Ended(job.ImportId, QueuedImportStatus.Failed, "The import was interrupted when the application stopped; resume it to send what is still pending.", "Interrupted");
+                    end = (QueuedImportStatus.Failed, "The import was interrupted when the application stopped; resume it to send what is still pending.", "Interrupted");
                     return;
                 }
 
@@ -97,13 +98,13 @@ internal sealed class BackgroundImportWorker : BackgroundService
                         ? await service.PreviewAsync(request, progress, stoppingToken).ConfigureAwait(false)
                         : await service.ImportAsync(request, progress, stoppingToken).ConfigureAwait(false);
                     _queue.Report(job.ImportId, new BulkInviteProgress(job.ImportId, ImportStage.Finished, report.Counts.Total, 0, report.Counts));
-                    _queue.Ended(job.ImportId, QueuedImportStatus.Completed, null, null);
+                    end = (QueuedImportStatus.Completed, null, null);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            _queue.Ended(job.ImportId, QueuedImportStatus.Failed, "The import was cancelled because the application stopped.", "Cancelled");
+            end = (QueuedImportStatus.Failed, "The import was cancelled because the application stopped.", "Cancelled");
         }
 #pragma warning disable CA1031 // One failed import must not stop the worker; each failure is recorded and logged.
         catch (Exception e)
@@ -123,11 +124,13 @@ internal sealed class BackgroundImportWorker : BackgroundService
             }
 
             // A transport failure leaves the staged entries pending in the store, to be resumed; nothing is lost.
-            _queue.Ended(job.ImportId, QueuedImportStatus.Failed, e.Message, code);
+            end = (QueuedImportStatus.Failed, e.Message, code);
         }
         finally
         {
+            // The spooled copy goes before the end is shown: an import seen to have ended has left nothing behind.
             _queue.Spool.Delete(job.ImportId);
+            _queue.Ended(job.ImportId, end.Status, end.Error, end.Code);
         }
     }
 
