@@ -79,15 +79,7 @@ internal readonly struct AddressHasher
         return new AddressHasher(multipliers[^1], ShortSeedsFrom(multipliers.AsSpan(0, ShortFunctions * 10)));
     }
 
-    /// <summary>The fingerprint of a key given as UTF-16 text: the function of <see cref="HashUtf8(ReadOnlySpan{byte})"/> over its UTF-16 bytes.</summary>
-    /// <param name="key">The normalized address.</param>
-    /// <returns>The fingerprint.</returns>
-    public (ulong High, uint Low) Hash(ReadOnlySpan<char> key) => HashUtf8(MemoryMarshal.AsBytes(key), ignoreCase: false);
-
-    /// <summary>
-    /// The 96-bit fingerprint of a key given as UTF-8 bytes. A key gets another fingerprint as text
-    /// (<see cref="Hash(ReadOnlySpan{char})"/> hashes its UTF-16 bytes); one import uses one or the other for all its keys.
-    /// </summary>
+    /// <summary>The 96-bit fingerprint of a key given as UTF-8 bytes (every key of an import and of a summary is).</summary>
     /// <param name="key">The normalized address, UTF-8.</param>
     /// <returns>The fingerprint.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using System.Text;
 
 namespace BulkInvite.Dedupe;
 
@@ -83,18 +84,16 @@ internal sealed unsafe class AddressSet : IDisposable
     /// <returns><see langword="true"/> when the address is new.</returns>
     public bool TryAdd(ReadOnlySpan<char> normalizedAddress, long line, out long firstLine)
     {
-        var (high, low) = _hasher.Hash(normalizedAddress);
+        var length = Encoding.UTF8.GetByteCount(normalizedAddress);
+        var key = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(normalizedAddress, key);
+        var (high, low) = _hasher.HashUtf8(key);
         return TryAdd(high, low, line, out firstLine);
     }
 
-    /// <summary>The fingerprint of a normalized address given as text (for <see cref="TryAdd(ulong, uint, long, out long)"/>; the one <see cref="TryAdd(ReadOnlySpan{char}, long, out long)"/> uses).</summary>
-    /// <param name="normalizedAddress">The address in normalized form.</param>
-    /// <returns>The fingerprint.</returns>
-    public (ulong High, uint Low) Fingerprint(ReadOnlySpan<char> normalizedAddress) => _hasher.Hash(normalizedAddress);
-
-    /// <summary>The fingerprint of a normalized address given as UTF-8 (for <see cref="TryAdd(ulong, uint, long, out long)"/>).</summary>
+    /// <summary>The fingerprint of a normalized address given as UTF-8 (for <see cref="TryAdd(ulong, uint, long, out long)"/>; the one <see cref="TryAdd(ReadOnlySpan{char}, long, out long)"/> uses).</summary>
     /// <param name="normalizedAddress">The address in normalized form, UTF-8.</param>
-    /// <returns>The fingerprint; one set takes fingerprints of one kind only (all UTF-8, or all from <see cref="TryAdd(ReadOnlySpan{char}, long, out long)"/>).</returns>
+    /// <returns>The fingerprint.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (ulong High, uint Low) FingerprintUtf8(ReadOnlySpan<byte> normalizedAddress) => _hasher.HashUtf8(normalizedAddress);
 
