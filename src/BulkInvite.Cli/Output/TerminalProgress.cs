@@ -15,7 +15,10 @@ internal sealed class TerminalProgress(TextWriter error) : IProgress<BulkInviteP
         {
             ImportStage.Staging => string.Create(CultureInfo.InvariantCulture, $"reading: {value.EntriesRead:N0} entries"),
             ImportStage.CheckingUsers => string.Create(CultureInfo.InvariantCulture, $"checking users: {counts.ExistingUser:N0} existing, {counts.Pending:N0} to invite"),
-            ImportStage.Sending => string.Create(CultureInfo.InvariantCulture, $"sending: {counts.Invited:N0} invited, {counts.Failed:N0} failed, {counts.Pending:N0} to go"),
+            // An import asks the user directory about each page as it sends: existing users are found while sending.
+            ImportStage.Sending => string.Create(
+                CultureInfo.InvariantCulture,
+                $"sending: {counts.Invited:N0} invited, {counts.ExistingUser + counts.AlreadyInvited:N0} existing or already invited, {counts.Failed:N0} failed, {counts.Pending:N0} to go"),
             _ => null,
         };
         lock (_lock)
