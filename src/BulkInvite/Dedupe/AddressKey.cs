@@ -50,4 +50,19 @@ internal static class AddressKey
         Ascii.ToLower(address[(at + 1)..], key[(at + 1)..], out _);
         return key;
     }
+
+    /// <summary>The key of an address, as <see cref="Get"/> makes it, in UTF-8: how an import and a summary fingerprint it.</summary>
+    /// <param name="address">A valid address.</param>
+    /// <param name="comparison">How addresses are compared.</param>
+    /// <param name="chars">A buffer of <see cref="BufferLength"/> characters.</param>
+    /// <param name="bytes">A buffer for the UTF-8 key; a longer key gets an array of its own.</param>
+    /// <returns>The key, in <paramref name="bytes"/> when it fits.</returns>
+    public static ReadOnlySpan<byte> GetUtf8(string address, DuplicateComparison comparison, Span<char> chars, byte[] bytes)
+    {
+        var normalized = Get(address, comparison, chars);
+        var length = Encoding.UTF8.GetByteCount(normalized);
+        var key = length <= bytes.Length ? bytes.AsSpan(0, length) : new byte[length];
+        Encoding.UTF8.GetBytes(normalized, key);
+        return key;
+    }
 }

@@ -83,7 +83,7 @@ internal sealed class StoredEntryList
         {
             Sequence = entry.Sequence,
             Line = entry.Line,
-            Address = (entry.Flags & StoredEntryFlags.LongAddress) != 0 ? (string)_side[(int)entry.AddressAt]! : AddressOf(entry).ToString(),
+            Address = AddressOf(entry).ToString(),
             Outcome = entry.Outcome,
             Reason = entry.Reason == 0 ? null : _reasons[entry.Reason - 1],
             Detail = (string?)_side[entry.Detail],

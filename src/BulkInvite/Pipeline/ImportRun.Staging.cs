@@ -180,11 +180,7 @@ internal sealed partial class ImportRun
                 if (found.Invalid == InvalidReason.None)
                 {
                     // Fingerprinted in UTF-8, as the entries taken as bytes are (AddAscii).
-                    var normalized = AddressKey.Get(entry.Address!, _comparison, _keyBuffer);
-                    var length = Encoding.UTF8.GetByteCount(normalized);
-                    var key = length <= _keyBytes.Length ? _keyBytes.AsSpan(0, length) : new byte[length];
-                    Encoding.UTF8.GetBytes(normalized, key);
-                    (found.High, found.Low) = _addresses.FingerprintUtf8(key);
+                    (found.High, found.Low) = _addresses.FingerprintUtf8(AddressKey.GetUtf8(entry.Address!, _comparison, _keyBuffer, _keyBytes));
                     _addresses.Prefetch(found.Low);
                 }
             }

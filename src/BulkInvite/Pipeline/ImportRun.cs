@@ -250,8 +250,8 @@ internal sealed partial class ImportRun
                 $"The user-existence check {check.GetType().Name} returned {statuses?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} statuses for {addresses.Length} addresses; it must return one status per address, in order.");
         }
 
-        Interlocked.Add(ref _checkedEntries, entries.Count);
-        Interlocked.Increment(ref _checkBatches);
+        _checkedEntries += entries.Count;
+        _checkBatches++;
         return statuses;
     }
 

@@ -289,11 +289,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
             return;
         }
 
-        var normalized = AddressKey.Get(address, _comparison, _keyChars);
-        var length = Encoding.UTF8.GetByteCount(normalized);
-        var key = length <= _keyBytes.Length ? _keyBytes.AsSpan(0, length) : new byte[length];
-        Encoding.UTF8.GetBytes(normalized, key);
-        AddToBatch(key);
+        AddToBatch(AddressKey.GetUtf8(address, _comparison, _keyChars, _keyBytes));
     }
 
     /// <summary>Counts one more entry against <see cref="BulkInviteOptions.MaxEntries"/>; entries past it are skipped or refused.</summary>
