@@ -50,6 +50,84 @@ public sealed partial class SqliteInviteHistoryStoreTests
         return await command.ExecuteScalarAsync();
     }
 
+    /// <summary>The schema of the first version (user_version 1), as it was created.</summary>
+    private const string SchemaVersion1 = """
+        CREATE TABLE imports (
+        import_id TEXT NOT NULL PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        initiated_by TEXT NOT NULL,
+        is_preview INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_offset INTEGER NOT NULL,
+        completed_at INTEGER NULL,
+        completed_offset INTEGER NULL,
+        parser_name TEXT NULL,
+        error TEXT NULL,
+        pending_count INTEGER NOT NULL,
+        invited_count INTEGER NOT NULL,
+        invalid_count INTEGER NOT NULL,
+        duplicate_count INTEGER NOT NULL,
+        existing_user_count INTEGER NOT NULL,
+        already_invited_count INTEGER NOT NULL,
+        failed_count INTEGER NOT NULL,
+        skipped_count INTEGER NOT NULL,
+        sender_name TEXT NULL,
+        resend INTEGER NOT NULL,
+        content_hash TEXT NULL,
+        updated_at INTEGER NULL,
+        updated_offset INTEGER NULL
+        );
+        CREATE INDEX ix_imports_history ON imports (tenant_id, is_preview, created_at DESC, import_id DESC);
+        CREATE INDEX ix_imports_content ON imports (tenant_id, content_hash, created_at);
+        CREATE TABLE entries (
+        import_id TEXT NOT NULL REFERENCES imports (import_id),
+        sequence INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        address_key TEXT NOT NULL,
+        outcome INTEGER NOT NULL,
+        reason TEXT NULL,
+        detail TEXT NULL,
+        duplicate_of_line INTEGER NULL,
+        status_code INTEGER NULL,
+        display_name TEXT NULL,
+        fields TEXT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_offset INTEGER NOT NULL,
+        PRIMARY KEY (import_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_entries_outcome ON entries (import_id, outcome, sequence);
+        PRAGMA user_version = 1;
+        """;
+
+    [Test]
+    public async Task A_database_of_schema_1_is_migrated_and_keeps_its_imports()
+    {
+        var path = _folder.File();
+        await ExecuteAsync(path, SchemaVersion1);
+        await ExecuteAsync(path, """
+            INSERT INTO imports VALUES ('7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01', 'tenant-a', 'old.txt', 'admin', 0, 1,
+                639030348000000000, 0, NULL, NULL, NULL, NULL, 0, 3, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL, NULL);
+            """);
+
+        await using (var store = NewStore(path))
+        {
+            var old = await store.GetImportAsync(Tenant, Guid.Parse("7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01"));
+            Assert.That(old, Is.Not.Null);
+            Assert.That(old!.Counts.Invited, Is.EqualTo(3));
+            Assert.That(old.Counts.Sending, Is.Zero);
+
+            await store.UpdateImportAsync(old with { Counts = old.Counts with { Sending = 2, Unknown = 1 } });
+            var updated = await store.GetImportAsync(Tenant, old.ImportId);
+            Assert.That(updated!.Counts.Sending, Is.EqualTo(2));
+            Assert.That(updated.Counts.Unknown, Is.EqualTo(1));
+        }
+
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
+    }
+
     [Test]
     public async Task History_written_by_one_store_is_read_by_the_next_on_the_same_file()
     {
@@ -145,7 +223,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await ExecuteAsync(path, "SELECT COUNT(*) FROM host_users"), Is.EqualTo(1));
-            Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(1));
+            Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
         }
     }
 

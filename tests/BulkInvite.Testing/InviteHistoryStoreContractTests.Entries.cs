@@ -46,7 +46,7 @@ public abstract partial class InviteHistoryStoreContractTests
     {
         var import = await CreateImportAsync();
         var outcomes = Enum.GetValues<InviteOutcome>().Where(o => o != InviteOutcome.Skipped).ToArray();
-        var entries = Enumerable.Range(1, 70).Select(i => NewEntry(i, outcomes[i % outcomes.Length])).ToList();
+        var entries = Enumerable.Range(1, outcomes.Length * 10).Select(i => NewEntry(i, outcomes[i % outcomes.Length])).ToList();
         await Store.AddEntriesAsync(TenantA, import.ImportId, entries);
         await ReopenAsync();
 
@@ -65,7 +65,7 @@ public abstract partial class InviteHistoryStoreContractTests
                     outcome.ToString());
             }
 
-            Assert.That(await CountAsync(TenantA, import.ImportId, null), Is.EqualTo(70));
+            Assert.That(await CountAsync(TenantA, import.ImportId, null), Is.EqualTo(outcomes.Length * 10));
             Assert.That(invitedAfter.Items.Select(e => e.Sequence), Is.EqualTo(expectedInvited.Where(s => s > 30).Take(3)));
             Assert.That(invitedAfter.Items.Select(e => e.Outcome), Is.All.EqualTo(InviteOutcome.Invited));
             Assert.That((invitedAfter.TotalCount, invitedAfter.HasMore), Is.EqualTo((10L, true)));

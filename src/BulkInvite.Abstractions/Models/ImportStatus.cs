@@ -12,7 +12,10 @@ public enum ImportStatus
     /// <summary>Every entry was processed, and some invitations failed to send.</summary>
     CompletedWithErrors = 2,
 
-    /// <summary>The import was cancelled; unsent entries are <see cref="InviteOutcome.Skipped"/>.</summary>
+    /// <summary>
+    /// The import was cancelled: the sends in flight finished and were recorded, unsent entries are
+    /// <see cref="InviteOutcome.Skipped"/> (reason <c>Cancelled</c>), and resuming the import sends them.
+    /// </summary>
     Cancelled = 3,
 
     /// <summary>The import stopped on an error (unreadable file, limit exceeded, transport down); see <c>Error</c>.</summary>

@@ -24,6 +24,24 @@ public enum InviteOutcome
     /// <summary>Sending failed permanently; the server's status code and text are kept.</summary>
     Failed = 6,
 
-    /// <summary>Not processed: the import was cancelled or a configured limit was reached.</summary>
+    /// <summary>
+    /// Not processed: the import was cancelled or a configured limit was reached. Entries skipped by a cancellation
+    /// (reason <c>Cancelled</c>) are sent when the import is resumed.
+    /// </summary>
     Skipped = 7,
+
+    /// <summary>
+    /// Handed to the sender: recorded before the attempt, with the attempt's id (the left part of its Message-Id) in
+    /// the detail. At most <c>MaxParallelSends</c> entries of an import are in this state at any moment. An entry
+    /// still here after the import stopped was in flight when its process died: resuming applies
+    /// <c>BulkInviteOptions.InFlightAfterCrash</c> to it.
+    /// </summary>
+    Sending = 8,
+
+    /// <summary>
+    /// Was being sent when its import's process stopped, and whether the message left is not known (resumed with
+    /// <c>InFlightAfterCrash = MarkUnknown</c>): a person decides, for example from the mail server's log and the
+    /// Message-Id in the detail.
+    /// </summary>
+    Unknown = 9,
 }

@@ -30,8 +30,14 @@ public sealed record OutcomeCounts
     /// <summary>Entries not processed (cancelled or over a limit).</summary>
     public long Skipped { get; init; }
 
+    /// <summary>Entries handed to the sender whose outcome is not recorded yet (at most <c>MaxParallelSends</c>).</summary>
+    public long Sending { get; init; }
+
+    /// <summary>Entries in flight when their process stopped, whose delivery a person must decide.</summary>
+    public long Unknown { get; init; }
+
     /// <summary>All entries.</summary>
-    public long Total => Pending + Invited + Invalid + Duplicate + ExistingUser + AlreadyInvited + Failed + Skipped;
+    public long Total => Pending + Invited + Invalid + Duplicate + ExistingUser + AlreadyInvited + Failed + Skipped + Sending + Unknown;
 
     /// <summary>The count of one outcome.</summary>
     /// <param name="outcome">The outcome.</param>
@@ -46,6 +52,8 @@ public sealed record OutcomeCounts
         InviteOutcome.AlreadyInvited => AlreadyInvited,
         InviteOutcome.Failed => Failed,
         InviteOutcome.Skipped => Skipped,
+        InviteOutcome.Sending => Sending,
+        InviteOutcome.Unknown => Unknown,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
     };
 
@@ -65,6 +73,8 @@ public sealed record OutcomeCounts
             AlreadyInvited = counts.GetValueOrDefault(InviteOutcome.AlreadyInvited),
             Failed = counts.GetValueOrDefault(InviteOutcome.Failed),
             Skipped = counts.GetValueOrDefault(InviteOutcome.Skipped),
+            Sending = counts.GetValueOrDefault(InviteOutcome.Sending),
+            Unknown = counts.GetValueOrDefault(InviteOutcome.Unknown),
         };
     }
 }

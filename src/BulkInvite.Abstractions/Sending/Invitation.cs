@@ -23,4 +23,11 @@ public sealed record Invitation
 
     /// <summary>Per-recipient fields from the file (for example CSV columns), if any.</summary>
     public IReadOnlyDictionary<string, string>? Fields { get; init; }
+
+    /// <summary>
+    /// The id of this sending attempt, recorded with the entry (outcome <see cref="InviteOutcome.Sending"/>) before the
+    /// sender is called, and different for every attempt. A sender that sets a Message-Id makes it the id's left part
+    /// (<c>&lt;AttemptId@domain&gt;</c>), so that an operator can find a message whose outcome a crash left unknown.
+    /// </summary>
+    public string? AttemptId { get; init; }
 }

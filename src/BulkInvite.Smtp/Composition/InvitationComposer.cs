@@ -158,7 +158,11 @@ internal sealed class InvitationComposer : IInvitationComposer
         message.To.Clear();
         message.To.Add(recipient);
         message.Date = _time.GetUtcNow();
-        message.MessageId = MimeUtils.GenerateMessageId(_messageIdDomain);
+        // The attempt's id is recorded before the send: with it as the Message-Id's left part, the message can be
+        // found at the mail server when a crash left its outcome unknown.
+        message.MessageId = IsMessageIdPart(invitation.AttemptId)
+            ? invitation.AttemptId + "@" + _messageIdDomain
+            : MimeUtils.GenerateMessageId(_messageIdDomain);
         if (!string.Equals(shell.Subject, subject, StringComparison.Ordinal))
         {
             message.Subject = subject;
@@ -254,5 +258,24 @@ internal sealed class InvitationComposer : IInvitationComposer
         {
             throw new ArgumentException($"{setting} '{domain}' is not a domain name.", "options", e);
         }
+    }
+
+    /// <summary>Whether an attempt id can be a Message-Id's left part as it is (letters, digits, '.', '-', '_'; no leading, trailing or double dot).</summary>
+    private static bool IsMessageIdPart([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > 128 || value[0] == '.' || value[^1] == '.' || value.Contains("..", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

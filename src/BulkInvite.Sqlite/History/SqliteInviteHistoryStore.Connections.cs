@@ -122,7 +122,7 @@ public sealed partial class SqliteInviteHistoryStore
 
     /// <summary>
     /// Turns on write-ahead logging and creates the schema in an empty database (<c>user_version</c> 0, with or
-    /// without other tables); refuses a database whose schema is newer than this store knows.
+    /// without other tables) or migrates an older one; refuses a database whose schema is newer than this store knows.
     /// </summary>
     private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
@@ -159,9 +159,15 @@ public sealed partial class SqliteInviteHistoryStore
                         // Another process may have created the schema since the first look.
                         version = await ReadSchemaVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                         ThrowIfNewer(version);
-                        if (version == 0)
+                        var script = version switch
                         {
-                            var create = Command(connection, transaction, SqliteSql.CreateSchema);
+                            0 => SqliteSql.CreateSchema,
+                            1 => SqliteSql.MigrateFrom1,
+                            _ => null,
+                        };
+                        if (script is not null)
+                        {
+                            var create = Command(connection, transaction, script);
                             await using (create.ConfigureAwait(false))
                             {
                                 await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

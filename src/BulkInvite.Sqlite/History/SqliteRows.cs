@@ -52,6 +52,8 @@ internal static class SqliteRows
         command.Parameters.AddWithValue("$already_invited_count", counts.AlreadyInvited);
         command.Parameters.AddWithValue("$failed_count", counts.Failed);
         command.Parameters.AddWithValue("$skipped_count", counts.Skipped);
+        command.Parameters.AddWithValue("$sending_count", counts.Sending);
+        command.Parameters.AddWithValue("$unknown_count", counts.Unknown);
         command.Parameters.AddWithValue("$sender_name", (object?)import.SenderName ?? DBNull.Value);
         command.Parameters.AddWithValue("$resend", import.ResendPendingInvitations ? 1 : 0);
         command.Parameters.AddWithValue("$content_hash", (object?)import.ContentHash ?? DBNull.Value);
@@ -82,6 +84,8 @@ internal static class SqliteRows
             AlreadyInvited = reader.GetInt64(17),
             Failed = reader.GetInt64(18),
             Skipped = reader.GetInt64(19),
+            Sending = reader.GetInt64(25),
+            Unknown = reader.GetInt64(26),
         },
         SenderName = reader.IsDBNull(20) ? null : reader.GetString(20),
         ResendPendingInvitations = reader.GetInt64(21) != 0,

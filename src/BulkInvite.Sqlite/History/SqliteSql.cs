@@ -13,7 +13,7 @@ namespace BulkInvite.Sqlite;
 internal static class SqliteSql
 {
     /// <summary>The schema version this store writes, kept in <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     public const string CreateSchema = """
         CREATE TABLE imports (
@@ -41,7 +41,9 @@ internal static class SqliteSql
             resend INTEGER NOT NULL,
             content_hash TEXT NULL,
             updated_at INTEGER NULL,
-            updated_offset INTEGER NULL
+            updated_offset INTEGER NULL,
+            sending_count INTEGER NOT NULL DEFAULT 0,
+            unknown_count INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX ix_imports_history ON imports (tenant_id, is_preview, created_at DESC, import_id DESC);
         CREATE INDEX ix_imports_content ON imports (tenant_id, content_hash, created_at);
@@ -63,14 +65,21 @@ internal static class SqliteSql
             PRIMARY KEY (import_id, sequence)
         ) WITHOUT ROWID;
         CREATE INDEX ix_entries_outcome ON entries (import_id, outcome, sequence);
-        PRAGMA user_version = 1;
+        PRAGMA user_version = 2;
+        """;
+
+    /// <summary>Schema 1 to 2: the counts of entries being sent and of entries whose delivery is unknown.</summary>
+    public const string MigrateFrom1 = """
+        ALTER TABLE imports ADD COLUMN sending_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE imports ADD COLUMN unknown_count INTEGER NOT NULL DEFAULT 0;
+        PRAGMA user_version = 2;
         """;
 
     public const string ImportColumns = """
         import_id, tenant_id, file_name, initiated_by, is_preview, status, created_at, created_offset,
         completed_at, completed_offset, parser_name, error, pending_count, invited_count, invalid_count,
         duplicate_count, existing_user_count, already_invited_count, failed_count, skipped_count, sender_name, resend,
-        content_hash, updated_at, updated_offset
+        content_hash, updated_at, updated_offset, sending_count, unknown_count
         """;
 
     public const string InsertImport = """
@@ -80,7 +89,7 @@ internal static class SqliteSql
             $import_id, $tenant_id, $file_name, $initiated_by, $is_preview, $status, $created_at, $created_offset,
             $completed_at, $completed_offset, $parser_name, $error, $pending_count, $invited_count, $invalid_count,
             $duplicate_count, $existing_user_count, $already_invited_count, $failed_count, $skipped_count, $sender_name, $resend,
-            $content_hash, $updated_at, $updated_offset
+            $content_hash, $updated_at, $updated_offset, $sending_count, $unknown_count
         )
         """;
 
@@ -93,7 +102,7 @@ internal static class SqliteSql
             duplicate_count = $duplicate_count, existing_user_count = $existing_user_count,
             already_invited_count = $already_invited_count, failed_count = $failed_count, skipped_count = $skipped_count,
             sender_name = $sender_name, resend = $resend, content_hash = $content_hash, updated_at = $updated_at,
-            updated_offset = $updated_offset
+            updated_offset = $updated_offset, sending_count = $sending_count, unknown_count = $unknown_count
         WHERE import_id = $import_id AND tenant_id = $tenant_id
         """;
 

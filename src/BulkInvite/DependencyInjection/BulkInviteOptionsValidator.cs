@@ -41,6 +41,16 @@ internal sealed class BulkInviteOptionsValidator(IServiceProviderIsService? isSe
             failures.Add($"{Prefix}{nameof(options.ResumeAfterInactivity)} is {options.ResumeAfterInactivity}; it must not be negative.");
         }
 
+        if (options.StopGracePeriod < TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}{nameof(options.StopGracePeriod)} is {options.StopGracePeriod}; it must not be negative.");
+        }
+
+        if (!Enum.IsDefined(options.InFlightAfterCrash))
+        {
+            failures.Add($"{Prefix}{nameof(options.InFlightAfterCrash)} is {options.InFlightAfterCrash}; it must be Resend or MarkUnknown.");
+        }
+
         if (!Enum.IsDefined(options.OverLimitBehavior))
         {
             failures.Add($"{Prefix}{nameof(options.OverLimitBehavior)} is {options.OverLimitBehavior}; it must be Reject or SkipExcess.");

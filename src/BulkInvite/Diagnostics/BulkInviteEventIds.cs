@@ -33,6 +33,12 @@ public static class BulkInviteEventIds
     /// <summary>The transport is unavailable; the import stops with its unsent entries pending.</summary>
     public const int TransportUnavailable = 1101;
 
+    /// <summary>The history store failed to record sending's outcomes or marks: sending stops.</summary>
+    public const int RecordingFailed = 1102;
+
+    /// <summary>A resumed import found entries that were being sent when its process stopped.</summary>
+    public const int InFlightAfterCrash = 1103;
+
     /// <summary>A tenant's imports older than a cutoff were deleted (1200-1299: retention).</summary>
     public const int HistoryDeleted = 1200;
 

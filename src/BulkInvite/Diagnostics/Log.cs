@@ -45,6 +45,14 @@ internal static partial class Log
         Message = "Import {ImportId}: the transport is unavailable; unsent entries stay pending")]
     public static partial void TransportUnavailable(ILogger logger, Exception exception, Guid importId);
 
+    [LoggerMessage(EventId = BulkInviteEventIds.RecordingFailed, Level = LogLevel.Error,
+        Message = "Import {ImportId}: the history store failed to record {Updates} updates; sending stops, and nothing more is sent until they are recorded")]
+    public static partial void RecordingFailed(ILogger logger, Exception exception, Guid importId, int updates);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.InFlightAfterCrash, Level = LogLevel.Warning,
+        Message = "Import {ImportId}: {Count} entries were being sent when the import stopped; InFlightAfterCrash is {Policy}")]
+    public static partial void InFlightAfterCrash(ILogger logger, Guid importId, long count, InFlightAfterCrash policy);
+
     [LoggerMessage(EventId = BulkInviteEventIds.HistoryDeleted, Level = LogLevel.Information,
         Message = "Deleted {Imports} imports of tenant {TenantId} created before {Cutoff:O}")]
     public static partial void HistoryDeleted(ILogger logger, int imports, string tenantId, DateTimeOffset cutoff);

@@ -56,6 +56,22 @@ public sealed class BulkInviteOptions
     /// <value>Default: 2 minutes.</value>
     public TimeSpan ResumeAfterInactivity { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// What resuming an import does with the entries that were being sent when its process stopped (at most
+    /// <see cref="MaxParallelSends"/>).
+    /// </summary>
+    /// <value>Default: <see cref="BulkInvite.InFlightAfterCrash.Resend"/>.</value>
+    public InFlightAfterCrash InFlightAfterCrash { get; set; } = InFlightAfterCrash.Resend;
+
+    /// <summary>
+    /// After an import is cancelled (Ctrl+C, a host's shutdown), how long the sends already in flight may take to finish
+    /// and be recorded before they are cancelled too; an entry whose send is cancelled stays
+    /// <see cref="InviteOutcome.Sending"/> and is handled by <see cref="InFlightAfterCrash"/> when resumed. Keep it below
+    /// the host's shutdown timeout.
+    /// </summary>
+    /// <value>Default: 10 seconds.</value>
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The address rules.</summary>
     public EmailValidationOptions Validation { get; set; } = new();
 

@@ -1,13 +1,19 @@
+using System.Globalization;
 using System.Threading.Channels;
 using BulkInvite.Diagnostics;
 
 namespace BulkInvite.Pipeline;
 
+/// <summary>
+/// Sending, fenced by what is recorded. One dispatcher task owns every store write of the stage: it marks entries
+/// <see cref="InviteOutcome.Sending"/> (with the attempt's id) before a sender gets them, and records their outcomes as
+/// senders report them, both in the same write. An entry holds one of <see cref="BulkInviteOptions.MaxParallelSends"/>
+/// slots from its mark until its outcome is stored, so at no moment are more entries sent-or-in-flight without a final
+/// record than there are slots: when the store stalls, the dispatcher stalls, no slot comes free, and sending stops.
+/// </summary>
 internal sealed partial class ImportRun
 {
     private const int SendPageSize = 500;
-    private const int RecordBatchSize = 256;
-    private const int MaxSendChunk = 16;
 
     private async Task SendAsync(CancellationToken cancellationToken)
     {
@@ -18,37 +24,57 @@ internal sealed partial class ImportRun
             return;
         }
 
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var parallelism = Options.MaxParallelSends;
-        // Entries go out in small chunks, so that a hand-over (and the wake-up of a waiting sender) is paid per chunk,
-        // not per entry; a chunk is small enough that every sender gets work, however few the entries.
-        var chunk = (int)Math.Clamp(_tally[InviteOutcome.Pending] / (parallelism * 4L), 1, MaxSendChunk);
-        var work = Channel.CreateBounded<InviteEntryResult[]>(new BoundedChannelOptions(parallelism * 2) { SingleWriter = true });
-        var outcomes = Channel.CreateUnbounded<InviteEntryUpdate>(new UnboundedChannelOptions { SingleReader = true });
+        var slots = Options.MaxParallelSends;
+
+        // Stops handing out work: cancellation, or a failure of the store, the user directory or the transport.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Cancels the sends in flight: only once the grace period after a cancellation has passed.
+        using var abortInFlight = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _context.Time);
+        using var grace = cancellationToken.Register(static state =>
+        {
+            var (cts, period) = ((CancellationTokenSource, TimeSpan))state!;
+            try
+            {
+                cts.CancelAfter(period);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Sending has ended already.
+            }
+        }, (abortInFlight, Options.StopGracePeriod));
+
         Exception? stopReason = null;
 
         void Stop(Exception reason)
         {
             Interlocked.CompareExchange(ref stopReason, reason, null);
-            abort.Cancel();
+            stop.Cancel();
         }
 
-        var recorder = RecordOutcomesAsync(outcomes.Reader, Stop);
-        var producer = Task.Run(() => ProduceAsync(work.Writer, outcomes.Writer, chunk, Stop, abort.Token), CancellationToken.None);
-        var consumers = new Task[parallelism];
-        for (var i = 0; i < consumers.Length; i++)
+        // The producer's pages go through a small bounded channel: it reads and checks ahead by one page at most.
+        var candidates = Channel.CreateBounded<SendCandidate>(new BoundedChannelOptions(Options.ExistenceCheckBatchSize) { SingleWriter = true, SingleReader = true });
+
+        // At most `slots` items are ever in these two.
+        var work = Channel.CreateUnbounded<SendWork>(new UnboundedChannelOptions { SingleWriter = true });
+        var done = Channel.CreateUnbounded<SendDone>(new UnboundedChannelOptions { SingleReader = true });
+
+        var producer = Task.Run(() => ProduceAsync(candidates.Writer, Stop, stop.Token), CancellationToken.None);
+        var senders = new Task[slots];
+        for (var i = 0; i < senders.Length; i++)
         {
-            consumers[i] = Task.Run(() => ConsumeAsync(sender, work.Reader, outcomes.Writer, Stop, abort.Token), CancellationToken.None);
+            senders[i] = Task.Run(() => SendEntriesAsync(sender, work.Reader, done.Writer, Stop, stop.Token, abortInFlight.Token), CancellationToken.None);
         }
 
         try
         {
-            await Task.WhenAll([producer, .. consumers]).ConfigureAwait(false);
+            await DispatchAsync(candidates.Reader, work.Writer, done.Reader, slots, Stop, stop.Token).ConfigureAwait(false);
         }
         finally
         {
-            outcomes.Writer.TryComplete();
-            await recorder.ConfigureAwait(false);
+            work.Writer.TryComplete();
+            stop.Cancel();
+            await Task.WhenAll([producer, .. senders]).ConfigureAwait(false);
         }
 
         if (_context.ExistenceCheck is not null)
@@ -65,15 +91,198 @@ internal sealed partial class ImportRun
     }
 
     /// <summary>
-    /// Reads the pending entries page by page, asks the user directory about each page (existing users and pending
-    /// invitations go to the recorder, not to a sender), and hands the rest out in chunks.
+    /// The one writer of the sending stage. Each round stores, in one write, the outcomes the senders reported, the
+    /// user directory's answers, and the <see cref="InviteOutcome.Sending"/> marks of as many new entries as there are
+    /// free slots; only then are the marked entries handed to the senders. Ends when nothing is in flight and either
+    /// the producer is done or sending was stopped.
     /// </summary>
-    private async Task ProduceAsync(
-        ChannelWriter<InviteEntryResult[]> writer, ChannelWriter<InviteEntryUpdate> outcomes, int chunk, Action<Exception> stop, CancellationToken cancellationToken)
+    private async Task DispatchAsync(
+        ChannelReader<SendCandidate> candidates,
+        ChannelWriter<SendWork> work,
+        ChannelReader<SendDone> done,
+        int slots,
+        Action<Exception> stop,
+        CancellationToken stopToken)
+    {
+        var free = slots;
+        var storeFailed = false;
+        var producerDone = false;
+        SendCandidate? held = null;
+        var batch = new List<InviteEntryUpdate>();
+        var marked = new List<SendWork>();
+        var unrecorded = new List<InviteEntryUpdate>();
+
+        while (true)
+        {
+            batch.Clear();
+            marked.Clear();
+            while (done.TryRead(out var result))
+            {
+                free++;
+                if (result.Update is { } update)
+                {
+                    batch.Add(update);
+                }
+            }
+
+            if (!stopToken.IsCancellationRequested && !storeFailed)
+            {
+                var now = _context.Time.GetUtcNow();
+                while (true)
+                {
+                    if (held is null)
+                    {
+                        if (!candidates.TryRead(out var next))
+                        {
+                            break;
+                        }
+
+                        held = next;
+                    }
+
+                    if (held.Value.Update is { } answer)
+                    {
+                        batch.Add(answer);
+                    }
+                    else if (free > 0)
+                    {
+                        var entry = held.Value.Entry;
+                        var attempt = AttemptId(entry.Sequence);
+                        batch.Add(new InviteEntryUpdate(entry.Sequence, InviteOutcome.Sending, entry.Reason, "Attempt " + attempt, null, now));
+                        marked.Add(new SendWork(entry, attempt));
+                        free--;
+                    }
+                    else
+                    {
+                        break;
+                    }
+
+                    held = null;
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                if (storeFailed)
+                {
+                    // Kept for one last write once every send has ended; what stays unwritten stays Sending.
+                    unrecorded.AddRange(batch);
+                }
+                else if (await TryRecordAsync(batch, stop).ConfigureAwait(false))
+                {
+                    foreach (var item in marked)
+                    {
+                        work.TryWrite(item);
+                    }
+                }
+                else
+                {
+                    // Not marked, so never sent: the slots come back; outcomes of sends that ended stay unrecorded.
+                    storeFailed = true;
+                    free += marked.Count;
+                    foreach (var update in batch)
+                    {
+                        if (update.Outcome != InviteOutcome.Sending)
+                        {
+                            unrecorded.Add(update);
+                        }
+                    }
+                }
+            }
+
+            var inFlight = slots - free;
+            var stopping = stopToken.IsCancellationRequested || storeFailed;
+            if (inFlight == 0 && (stopping || (producerDone && held is null)))
+            {
+                break;
+            }
+
+            // Wait for a sender to finish, or (with a free slot, or a directory answer to store) for the producer.
+            var waitForProducer = !stopping && !producerDone && held is null;
+            if (waitForProducer && inFlight == 0)
+            {
+                producerDone = !await WaitToReadAsync(candidates).ConfigureAwait(false);
+            }
+            else if (waitForProducer && free > 0)
+            {
+                var fromSenders = done.WaitToReadAsync(CancellationToken.None).AsTask();
+                var fromProducer = WaitToReadAsync(candidates);
+                var first = await Task.WhenAny(fromSenders, fromProducer).ConfigureAwait(false);
+                if (first == fromProducer)
+                {
+                    producerDone = !await fromProducer.ConfigureAwait(false);
+                }
+            }
+            else if (inFlight > 0)
+            {
+                await done.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        if (unrecorded.Count > 0)
+        {
+            // The store failed earlier: one more try, so that a store that came back gets the outcomes of what was sent.
+            await TryRecordAsync(unrecorded, static _ => { }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stores one round of updates, moves the counts, and checkpoints; false (and sending stopped) when the store failed.</summary>
+    private async Task<bool> TryRecordAsync(List<InviteEntryUpdate> updates, Action<Exception> stop)
+    {
+        try
+        {
+            // The store gets a list of its own (it may keep it).
+            await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates.ToArray(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Without a record, nothing more may be sent: a resumed import would send it again.
+            Log.RecordingFailed(_context.Logger, ex, ImportId, updates.Count);
+            stop(ex);
+            return false;
+        }
+
+        foreach (var update in updates)
+        {
+            // Marks and the directory's answers leave Pending; outcomes and hand-backs leave Sending.
+            var from = update.Outcome is InviteOutcome.Sending or InviteOutcome.ExistingUser or InviteOutcome.AlreadyInvited
+                ? InviteOutcome.Pending
+                : InviteOutcome.Sending;
+            _tally.Move(from, update.Outcome);
+            if (update.Outcome is not (InviteOutcome.Sending or InviteOutcome.Pending))
+            {
+                Instrumentation.CountEntries(update.Outcome, 1);
+            }
+        }
+
+        try
+        {
+            await CheckpointAsync(force: false).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.RecordingFailed(_context.Logger, ex, ImportId, 0);
+            stop(ex);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static Task<bool> WaitToReadAsync(ChannelReader<SendCandidate> reader) => reader.WaitToReadAsync(CancellationToken.None).AsTask();
+
+    /// <summary>A new id for one attempt to send one entry: the import, the entry and a random part.</summary>
+    private string AttemptId(long sequence)
+        => string.Create(CultureInfo.InvariantCulture, $"{ImportId:N}.{sequence}.{Random.Shared.Next():x8}");
+
+    /// <summary>
+    /// Reads the pending entries page by page, asks the user directory about each page (its answers go to the
+    /// dispatcher to be stored), and passes the rest on to be sent.
+    /// </summary>
+    private async Task ProduceAsync(ChannelWriter<SendCandidate> writer, Action<Exception> stop, CancellationToken cancellationToken)
     {
         var check = _context.ExistenceCheck;
         var pageSize = check is null ? SendPageSize : Options.ExistenceCheckBatchSize;
-        var toSend = new List<InviteEntryResult>(pageSize);
         try
         {
             long after = 0;
@@ -88,36 +297,12 @@ internal sealed partial class ImportRun
                     break;
                 }
 
-                var sendable = items;
-                if (check is not null)
+                var statuses = check is null ? null : await CheckPageAsync(check, items, cancellationToken).ConfigureAwait(false);
+                var now = _context.Time.GetUtcNow();
+                for (var i = 0; i < items.Count; i++)
                 {
-                    var statuses = await CheckPageAsync(check, items, cancellationToken).ConfigureAwait(false);
-                    var now = _context.Time.GetUtcNow();
-                    toSend.Clear();
-                    for (var i = 0; i < items.Count; i++)
-                    {
-                        if (ExistenceUpdate(items[i], statuses[i], now) is { } update)
-                        {
-                            outcomes.TryWrite(update);
-                        }
-                        else
-                        {
-                            toSend.Add(items[i]);
-                        }
-                    }
-
-                    sendable = toSend;
-                }
-
-                for (var start = 0; start < sendable.Count; start += chunk)
-                {
-                    var part = new InviteEntryResult[Math.Min(chunk, sendable.Count - start)];
-                    for (var i = 0; i < part.Length; i++)
-                    {
-                        part[i] = sendable[start + i];
-                    }
-
-                    await writer.WriteAsync(part, cancellationToken).ConfigureAwait(false);
+                    var answer = statuses is null ? null : ExistenceUpdate(items[i], statuses[i], now);
+                    await writer.WriteAsync(new SendCandidate(items[i], answer), cancellationToken).ConfigureAwait(false);
                 }
 
                 if (!page.HasMore)
@@ -143,110 +328,150 @@ internal sealed partial class ImportRun
         }
     }
 
-    private async Task ConsumeAsync(
+    /// <summary>
+    /// One sender: takes marked entries one at a time and reports each one's end to the dispatcher — an outcome, the
+    /// entry handed back to <see cref="InviteOutcome.Pending"/> when it was not attempted, or nothing when its send was
+    /// cut off and its fate is unknown (it stays <see cref="InviteOutcome.Sending"/>).
+    /// </summary>
+    private async Task SendEntriesAsync(
         IInvitationSender sender,
-        ChannelReader<InviteEntryResult[]> reader,
-        ChannelWriter<InviteEntryUpdate> outcomes,
+        ChannelReader<SendWork> reader,
+        ChannelWriter<SendDone> done,
         Action<Exception> stop,
-        CancellationToken cancellationToken)
+        CancellationToken stopToken,
+        CancellationToken abortToken)
     {
-        try
+        await foreach (var (entry, attempt) in reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await foreach (var part in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            if (stopToken.IsCancellationRequested)
             {
-                foreach (var entry in part)
-                {
-                    if (cancellationToken.IsCancellationRequested)
-                    {
-                        return; // Stopped: the rest of the chunk stays pending.
-                    }
-
-                    var invitation = new Invitation
-                    {
-                        ImportId = ImportId,
-                        Sequence = entry.Sequence,
-                        TenantId = TenantId,
-                        InitiatedBy = _report.InitiatedBy,
-                        Address = entry.Address,
-                        DisplayName = entry.DisplayName,
-                        Fields = entry.Fields,
-                    };
-
-                    InviteEntryUpdate update;
-                    try
-                    {
-                        var result = await sender.SendAsync(invitation, cancellationToken).ConfigureAwait(false);
-                        update = result.Succeeded
-                            ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Invited, null, result.Detail, result.StatusCode, _context.Time.GetUtcNow())
-                            : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Failed, ReasonCodes.Rejected, result.Detail, result.StatusCode, _context.Time.GetUtcNow());
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        return; // The entry stays pending.
-                    }
-                    catch (InvitationTransportException ex)
-                    {
-                        Log.TransportUnavailable(_context.Logger, ex, ImportId);
-                        stop(ex);
-                        return;
-                    }
-                    catch (Exception ex)
-                    {
-                        Log.SendFailedUnexpectedly(_context.Logger, ex, ImportId, entry.Sequence, entry.Line);
-                        update = new InviteEntryUpdate(
-                            entry.Sequence, InviteOutcome.Failed, ReasonCodes.SenderError, ex.GetType().Name + ": " + ex.Message, null, _context.Time.GetUtcNow());
-                    }
-
-                    outcomes.TryWrite(update);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped while waiting for work.
-        }
-    }
-
-    /// <summary>Stores outcomes as they arrive, in as few writes as the store's pace allows; never cancelled itself.</summary>
-    private async Task RecordOutcomesAsync(ChannelReader<InviteEntryUpdate> reader, Action<Exception> stop)
-    {
-        var failed = false;
-        var pending = new List<InviteEntryUpdate>(RecordBatchSize);
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            pending.Clear();
-            while (pending.Count < RecordBatchSize && reader.TryRead(out var update))
-            {
-                pending.Add(update);
-            }
-
-            if (failed || pending.Count == 0)
-            {
+                // Stopped before this one was attempted: back to pending.
+                done.TryWrite(new SendDone(HandBack(entry)));
                 continue;
             }
 
-            // The store gets a list of its own, as long as the outcomes it holds (the store may keep it).
-            var batch = pending.ToArray();
+            var invitation = new Invitation
+            {
+                ImportId = ImportId,
+                Sequence = entry.Sequence,
+                TenantId = TenantId,
+                InitiatedBy = _report.InitiatedBy,
+                Address = entry.Address,
+                DisplayName = entry.DisplayName,
+                Fields = entry.Fields,
+                AttemptId = attempt,
+            };
 
+            // An entry sent again after a crash keeps saying so.
+            var resentReason = entry.Reason == ReasonCodes.InFlightAfterCrash ? ReasonCodes.InFlightAfterCrash : null;
+            InviteEntryUpdate? update;
             try
             {
-                await _context.Store.UpdateEntriesAsync(TenantId, ImportId, batch, CancellationToken.None).ConfigureAwait(false);
+                var result = await sender.SendAsync(invitation, abortToken).ConfigureAwait(false);
+                update = result.Succeeded
+                    ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Invited, resentReason, result.Detail, result.StatusCode, _context.Time.GetUtcNow())
+                    : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Failed, ReasonCodes.Rejected, result.Detail, result.StatusCode, _context.Time.GetUtcNow());
+            }
+            catch (OperationCanceledException) when (abortToken.IsCancellationRequested)
+            {
+                // Cut off after the grace period: whether the message left is unknown, so the entry stays Sending.
+                update = null;
+            }
+            catch (InvitationTransportException ex)
+            {
+                // The server could not be reached or refused the session: this one was not sent.
+                Log.TransportUnavailable(_context.Logger, ex, ImportId);
+                stop(ex);
+                update = HandBack(entry);
             }
             catch (Exception ex)
             {
-                // Without a record of outcomes, sending must stop: a resumed import would send these again.
-                failed = true;
-                stop(ex);
-                continue;
+                Log.SendFailedUnexpectedly(_context.Logger, ex, ImportId, entry.Sequence, entry.Line);
+                update = new InviteEntryUpdate(
+                    entry.Sequence, InviteOutcome.Failed, ReasonCodes.SenderError, ex.GetType().Name + ": " + ex.Message, null, _context.Time.GetUtcNow());
             }
 
-            foreach (var update in batch)
-            {
-                _tally.Move(InviteOutcome.Pending, update.Outcome);
-                Instrumentation.CountEntries(update.Outcome, 1);
-            }
-
-            await CheckpointAsync(force: false).ConfigureAwait(false);
+            done.TryWrite(new SendDone(update));
         }
     }
+
+    private InviteEntryUpdate HandBack(InviteEntryResult entry)
+        => new(entry.Sequence, InviteOutcome.Pending, entry.Reason, entry.Reason == ReasonCodes.InFlightAfterCrash ? entry.Detail : null, null, _context.Time.GetUtcNow());
+
+    /// <summary>
+    /// On resume: the entries a stopped process left <see cref="InviteOutcome.Sending"/> get the
+    /// <see cref="BulkInviteOptions.InFlightAfterCrash"/> policy, and the entries a cancellation skipped are pending again.
+    /// </summary>
+    private async Task PrepareResumeAsync(CancellationToken cancellationToken)
+    {
+        var policy = Options.InFlightAfterCrash;
+        var inFlight = await ReviseAsync(InviteOutcome.Sending, static _ => true, (entry, now) => policy == InFlightAfterCrash.Resend
+            ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, ReasonCodes.InFlightAfterCrash,
+                $"Was being sent when the import stopped ({entry.Detail}); sent again on resume.", null, now)
+            : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Unknown, ReasonCodes.InFlightAfterCrash,
+                $"Was being sent when the import stopped ({entry.Detail}; the Message-Id begins with that id): whether it was delivered is unknown.", null, now),
+            cancellationToken).ConfigureAwait(false);
+        if (inFlight > 0)
+        {
+            Log.InFlightAfterCrash(_context.Logger, ImportId, inFlight, policy);
+        }
+
+        await ReviseAsync(
+            InviteOutcome.Skipped,
+            static entry => entry.Reason == ReasonCodes.Cancelled,
+            static (entry, now) => new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, null, null, null, now),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Rewrites every entry of one outcome that matches, page by page; returns how many.</summary>
+    private async Task<long> ReviseAsync(
+        InviteOutcome outcome, Func<InviteEntryResult, bool> matches, Func<InviteEntryResult, DateTimeOffset, InviteEntryUpdate> revise, CancellationToken cancellationToken)
+    {
+        if (_tally[outcome] == 0)
+        {
+            return 0;
+        }
+
+        long after = 0, revised = 0;
+        while (true)
+        {
+            var page = await _context.Store.ListEntriesAsync(
+                TenantId, ImportId, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = 1000, IncludeTotalCount = false }, cancellationToken)
+                .ConfigureAwait(false);
+            if (page.Items.Count == 0)
+            {
+                break;
+            }
+
+            var now = _context.Time.GetUtcNow();
+            var updates = page.Items.Where(matches).Select(e => revise(e, now)).ToArray();
+            if (updates.Length > 0)
+            {
+                await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates, cancellationToken).ConfigureAwait(false);
+                foreach (var update in updates)
+                {
+                    _tally.Move(outcome, update.Outcome);
+                }
+
+                revised += updates.Length;
+            }
+
+            after = page.Items[^1].Sequence;
+            if (!page.HasMore)
+            {
+                break;
+            }
+        }
+
+        return revised;
+    }
+
+    /// <summary>An entry to send, or (with <see cref="Update"/>) the user directory's answer for it, to be stored.</summary>
+    private readonly record struct SendCandidate(InviteEntryResult Entry, InviteEntryUpdate? Update);
+
+    /// <summary>An entry marked <see cref="InviteOutcome.Sending"/>, with the id of its attempt.</summary>
+    private readonly record struct SendWork(InviteEntryResult Entry, string AttemptId);
+
+    /// <summary>The end of one attempt: the update to store, or none when the entry stays <see cref="InviteOutcome.Sending"/>.</summary>
+    private readonly record struct SendDone(InviteEntryUpdate? Update);
 }

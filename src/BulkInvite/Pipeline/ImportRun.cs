@@ -105,6 +105,7 @@ internal sealed partial class ImportRun
         if (resume)
         {
             await CountStoredOutcomesAsync(cancellationToken).ConfigureAwait(false);
+            await PrepareResumeAsync(cancellationToken).ConfigureAwait(false);
             await _context.Store.UpdateImportAsync(_report with { Counts = _tally.ToCounts() }, cancellationToken).ConfigureAwait(false);
             Log.ImportResumed(_context.Logger, ImportId, _tally[InviteOutcome.Pending]);
         }
@@ -133,7 +134,7 @@ internal sealed partial class ImportRun
                 await SendAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var status = _tally[InviteOutcome.Failed] > 0 ? ImportStatus.CompletedWithErrors : ImportStatus.Completed;
+            var status = _tally[InviteOutcome.Failed] > 0 || _tally[InviteOutcome.Unknown] > 0 ? ImportStatus.CompletedWithErrors : ImportStatus.Completed;
             var report = await FinishAsync(status, error: null).ConfigureAwait(false);
             if (_isPreview)
             {
@@ -148,7 +149,7 @@ internal sealed partial class ImportRun
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var skipped = await SkipPendingAsync(ReasonCodes.Cancelled, "The import was cancelled before this entry was sent.").ConfigureAwait(false);
+            var skipped = await SkipPendingAsync(ReasonCodes.Cancelled, "The import was cancelled before this entry was sent; resuming the import sends it.").ConfigureAwait(false);
             await FinishAsync(ImportStatus.Cancelled, "The import was cancelled.").ConfigureAwait(false);
             Log.ImportCancelled(_context.Logger, ImportId, skipped);
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
@@ -164,7 +165,17 @@ internal sealed partial class ImportRun
                 await SkipPendingAsync(ReasonCodes.ImportFailed, "The import failed before this entry was sent: " + ex.Message).ConfigureAwait(false);
             }
 
-            await FinishAsync(ImportStatus.Failed, ex.Message).ConfigureAwait(false);
+            try
+            {
+                await FinishAsync(ImportStatus.Failed, ex.Message).ConfigureAwait(false);
+            }
+            catch (Exception finishing) when (finishing is not OperationCanceledException)
+            {
+                // The store that failed may still be down: the caller gets the first error. The import stays
+                // Running in the store, and resuming it applies InFlightAfterCrash to what was in flight.
+                Log.RecordingFailed(_context.Logger, finishing, ImportId, 0);
+            }
+
             throw;
         }
     }

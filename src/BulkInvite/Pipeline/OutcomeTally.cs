@@ -29,5 +29,7 @@ internal sealed class OutcomeTally
         AlreadyInvited = this[InviteOutcome.AlreadyInvited],
         Failed = this[InviteOutcome.Failed],
         Skipped = this[InviteOutcome.Skipped],
+        Sending = this[InviteOutcome.Sending],
+        Unknown = this[InviteOutcome.Unknown],
     };
 }

@@ -11,6 +11,7 @@ internal static class ReasonCodes
     public const string Cancelled = nameof(Cancelled);
     public const string ImportFailed = nameof(ImportFailed);
     public const string MaxEntriesExceeded = nameof(MaxEntriesExceeded);
+    public const string InFlightAfterCrash = nameof(InFlightAfterCrash);
 
     private static readonly string[] InvalidReasonNames = BuildInvalidReasonNames();
 
