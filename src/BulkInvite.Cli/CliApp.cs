@@ -30,7 +30,11 @@ internal static class CliApp
         var output = new StreamWriter(console.Output, leaveOpen: true) { AutoFlush = true };
         await using (output.ConfigureAwait(false))
         {
-            var configuration = new InvocationConfiguration { Output = output, Error = console.Error, EnableDefaultExceptionHandler = false };
+            // Signals are handled by CliSignals: they cancel the token, and the command decides what stopping means.
+            var configuration = new InvocationConfiguration
+            {
+                Output = output, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+            };
             try
             {
                 return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
@@ -38,7 +42,7 @@ internal static class CliApp
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 await console.Error.WriteLineAsync("bulkinvite: cancelled.").ConfigureAwait(false);
-                return ExitError;
+                return console.CancelledExitCode;
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
             {

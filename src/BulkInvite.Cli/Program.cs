@@ -1,4 +1,5 @@
 using BulkInvite.Cli;
 
 NativeDispatch.HandOverIfFaster(args);
-return await CliApp.RunAsync(args, CliConsole.System).ConfigureAwait(false);
+using var signals = new CliSignals();
+return await CliApp.RunAsync(args, CliConsole.System with { Signals = signals }, signals.Token).ConfigureAwait(false);

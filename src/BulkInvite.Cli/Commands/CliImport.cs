@@ -63,6 +63,20 @@ internal static class CliImport
                 await console.Error.WriteLineAsync($"bulkinvite: cannot read '{settings.Path}'{where}: {CliHost.OneLine(ex.Message)}").ConfigureAwait(false);
                 return CliApp.ExitError;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                var stopped = await service.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false);
+                await console.Error.WriteLineAsync(CancelledLine(stopped, send: addSender is not null)).ConfigureAwait(false);
+                return console.CancelledExitCode;
+            }
+            catch (System.Data.Common.DbException ex) when (addSender is not null)
+            {
+                // The history store failed while sending: sending stopped with it, so at most the messages in flight
+                // were sent without a record.
+                await console.Error.WriteLineAsync(
+                    $"bulkinvite: sending stopped: the history database failed: {CliHost.OneLine(ex.Message)} 'bulkinvite resume {importId}' sends the rest.").ConfigureAwait(false);
+                return CliApp.ExitError;
+            }
             catch (InviteRepeatUploadException ex)
             {
                 await console.Error.WriteLineAsync($"bulkinvite: {CliHost.OneLine(ex.Message)} Use --allow-repeat to send it again.").ConfigureAwait(false);
@@ -83,6 +97,19 @@ internal static class CliImport
             await ReportWriters.WriteAsync(service, report, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
             return CliApp.ExitOk;
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>The one line printed when a signal cancelled a run: what was sent, and how to send the rest.</summary>
+    internal static string CancelledLine(BulkInviteReport? report, bool send)
+    {
+        if (report is null || !send)
+        {
+            return "bulkinvite: cancelled; nothing was sent.";
+        }
+
+        var counts = report.Counts;
+        var cutOff = counts.Sending > 0 ? $", {counts.Sending:N0} cut off while being sent" : string.Empty;
+        return $"bulkinvite: cancelled: {counts.Invited:N0} invited, {counts.Skipped + counts.Pending:N0} not sent{cutOff}; 'bulkinvite resume {report.ImportId}' sends the rest.";
     }
 
     private static async Task<BulkInviteReport> RunAsync(

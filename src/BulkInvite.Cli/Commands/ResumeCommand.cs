@@ -56,6 +56,12 @@ internal static class ResumeCommand
                     using var progress = console.IsErrorTerminal ? new TerminalProgress(console.Error) : null;
                     report = await service.ResumeAsync(CliHost.TenantId, result.GetValue(id), progress, cancellationToken).ConfigureAwait(false);
                 }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    var stopped = await service.GetReportAsync(CliHost.TenantId, result.GetValue(id), CancellationToken.None).ConfigureAwait(false);
+                    await console.Error.WriteLineAsync(CliImport.CancelledLine(stopped, send: true)).ConfigureAwait(false);
+                    return console.CancelledExitCode;
+                }
                 catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or InvitationTransportException)
                 {
                     await console.Error.WriteLineAsync("bulkinvite: cannot resume: " + CliHost.OneLine(ex.Message)).ConfigureAwait(false);
