@@ -220,6 +220,49 @@ public sealed class BulkInviteQueueTests
     }
 
     [Test]
+    public async Task A_host_stopping_mid_send_stops_within_its_shutdown_timeout_with_every_send_recorded_and_the_rest_resumable()
+    {
+        _sender.Behavior = async (_, ct) =>
+        {
+            await Task.Delay(20, ct);
+            return InvitationSendResult.Success();
+        };
+        var lines = string.Join('\n', Enumerable.Range(1, 500).Select(i => $"user{i}@example.com"));
+        Guid id;
+        using (var host = await StartAsync())
+        {
+            var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+            id = await queue.EnqueueAsync(Request(lines));
+            await WaitForAsync(() => _sender.Sent.Count >= 20);
+
+            var stopping = System.Diagnostics.Stopwatch.StartNew();
+            using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(5)); // the host's shutdown timeout
+            await host.StopAsync(shutdown.Token);
+            Assert.That(stopping.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        }
+
+        var report = await _history.Store.GetImportAsync("tenant-1", id);
+        var sentAtStop = _sender.Sent.Count;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report!.Status, Is.EqualTo(ImportStatus.Cancelled));
+            Assert.That(report.Counts.Invited, Is.EqualTo(sentAtStop), "every send that finished is recorded");
+            Assert.That(report.Counts.Sending, Is.Zero);
+            Assert.That(report.Counts.Invited + report.Counts.Skipped, Is.EqualTo(500));
+        }
+
+        using var restarted = await StartAsync();
+        using var scope = restarted.Services.CreateScope();
+        var resumed = await scope.ServiceProvider.GetRequiredService<IBulkInviteService>().ResumeAsync("tenant-1", id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(resumed.Counts.Invited, Is.EqualTo(500));
+            Assert.That(_sender.Sent, Has.Count.EqualTo(500));
+            Assert.That(_sender.Sent.Select(i => i.Address).Distinct().Count(), Is.EqualTo(500));
+        }
+    }
+
+    [Test]
     public void Arguments_are_checked()
     {
         using var host = Build();
