@@ -7,7 +7,7 @@ public sealed class PreviewCommandTests
 {
     private const string Sample = "alice@example.com\n\"Doe, Jane\" <jane@example.com>; bob@example.com\nALICE@example.com\nnot-an-address\nmember@example.com\n";
 
-    private static readonly string[] OutcomeNames = ["Pending", "Invited", "Invalid", "Duplicate", "ExistingUser", "AlreadyInvited", "Failed", "Skipped"];
+    private static readonly string[] OutcomeNames = ["Pending", "Invited", "Invalid", "Duplicate", "ExistingUser", "AlreadyInvited", "Failed", "Skipped", "Sending", "Unknown"];
 
     [Test]
     public async Task Json_output_has_counts_for_every_outcome_and_one_entry_per_input_entry()
