@@ -67,116 +67,115 @@ internal static class ValidateCommand
     internal static async Task RunAsync(Stream input, Stream output, EmailValidator validator, CancellationToken cancellationToken)
     {
         var reasonBytes = Enum.GetValues<InvalidReason>().ToDictionary(r => r, r => Encoding.ASCII.GetBytes(r + "\t"));
+        // Flushed, never disposed: disposing a BufferedStream closes the stream under it, and standard output belongs
+        // to the caller, which flushes it once more at the end (on a closed console stream, a crash after the output).
         var buffered = new BufferedStream(output, 1 << 16);
-        await using (buffered.ConfigureAwait(false))
-        {
-            var read = new byte[1 << 16];
-            var line = new byte[MaxHeldLine];
-            var lineLength = 0;
-            var streaming = false; // the line is too long to hold: its verdict is written, its bytes go straight out
-            var heldCarriageReturn = false;
-            var any = false;
+        var read = new byte[1 << 16];
+        var line = new byte[MaxHeldLine];
+        var lineLength = 0;
+        var streaming = false; // the line is too long to hold: its verdict is written, its bytes go straight out
+        var heldCarriageReturn = false;
+        var any = false;
 
-            void EndLine()
+        void EndLine()
+        {
+            if (streaming)
             {
-                if (streaming)
+                buffered.WriteByte((byte)'\n');
+            }
+            else
+            {
+                var text = line.AsSpan(0, lineLength);
+                if (text.Length > 0 && text[^1] == (byte)'\r')
                 {
-                    buffered.WriteByte((byte)'\n');
+                    text = text[..^1];
+                }
+
+                var reason = validator.Validate(text);
+                if (reason == InvalidReason.None)
+                {
+                    buffered.Write(ValidPrefix);
                 }
                 else
                 {
-                    var text = line.AsSpan(0, lineLength);
-                    if (text.Length > 0 && text[^1] == (byte)'\r')
-                    {
-                        text = text[..^1];
-                    }
-
-                    var reason = validator.Validate(text);
-                    if (reason == InvalidReason.None)
-                    {
-                        buffered.Write(ValidPrefix);
-                    }
-                    else
-                    {
-                        buffered.Write(InvalidPrefix);
-                        buffered.Write(reasonBytes[reason]);
-                    }
-
-                    buffered.Write(text);
-                    buffered.WriteByte((byte)'\n');
-                }
-
-                lineLength = 0;
-                streaming = false;
-                heldCarriageReturn = false;
-                any = false;
-            }
-
-            void Append(ReadOnlySpan<byte> segment)
-            {
-                if (segment.IsEmpty)
-                {
-                    return;
-                }
-
-                any = true;
-                if (!streaming && lineLength + segment.Length <= line.Length)
-                {
-                    segment.CopyTo(line.AsSpan(lineLength));
-                    lineLength += segment.Length;
-                    return;
-                }
-
-                if (!streaming)
-                {
-                    streaming = true;
                     buffered.Write(InvalidPrefix);
-                    buffered.Write(reasonBytes[InvalidReason.AddressTooLong]);
-                    buffered.Write(line.AsSpan(0, lineLength));
+                    buffered.Write(reasonBytes[reason]);
                 }
 
-                if (heldCarriageReturn)
-                {
-                    buffered.WriteByte((byte)'\r');
-                    heldCarriageReturn = false;
-                }
-
-                if (segment[^1] == (byte)'\r')
-                {
-                    heldCarriageReturn = true;
-                    segment = segment[..^1];
-                }
-
-                buffered.Write(segment);
+                buffered.Write(text);
+                buffered.WriteByte((byte)'\n');
             }
 
-            int count;
-            while ((count = await input.ReadAsync(read, cancellationToken).ConfigureAwait(false)) > 0)
+            lineLength = 0;
+            streaming = false;
+            heldCarriageReturn = false;
+            any = false;
+        }
+
+        void Append(ReadOnlySpan<byte> segment)
+        {
+            if (segment.IsEmpty)
             {
-                var span = read.AsSpan(0, count);
-                while (true)
-                {
-                    var newline = span.IndexOf((byte)'\n');
-                    if (newline < 0)
-                    {
-                        Append(span);
-                        break;
-                    }
-
-                    Append(span[..newline]);
-                    EndLine();
-                    span = span[(newline + 1)..];
-                }
-
-                await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return;
             }
 
-            if (any)
+            any = true;
+            if (!streaming && lineLength + segment.Length <= line.Length)
             {
+                segment.CopyTo(line.AsSpan(lineLength));
+                lineLength += segment.Length;
+                return;
+            }
+
+            if (!streaming)
+            {
+                streaming = true;
+                buffered.Write(InvalidPrefix);
+                buffered.Write(reasonBytes[InvalidReason.AddressTooLong]);
+                buffered.Write(line.AsSpan(0, lineLength));
+            }
+
+            if (heldCarriageReturn)
+            {
+                buffered.WriteByte((byte)'\r');
+                heldCarriageReturn = false;
+            }
+
+            if (segment[^1] == (byte)'\r')
+            {
+                heldCarriageReturn = true;
+                segment = segment[..^1];
+            }
+
+            buffered.Write(segment);
+        }
+
+        int count;
+        while ((count = await input.ReadAsync(read, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            var span = read.AsSpan(0, count);
+            while (true)
+            {
+                var newline = span.IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    Append(span);
+                    break;
+                }
+
+                Append(span[..newline]);
                 EndLine();
+                span = span[(newline + 1)..];
             }
 
             await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        if (any)
+        {
+            EndLine();
+        }
+
+        await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }
