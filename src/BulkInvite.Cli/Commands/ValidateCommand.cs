@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text;
+using BulkInvite.Cli.Output;
 
 namespace BulkInvite.Cli.Commands;
 
 /// <summary>
 /// <c>bulkinvite validate</c>: every input line is one candidate, taken exactly as it is (no splitting, no trimming);
 /// prints one line per input line, in order: <c>valid</c> or <c>invalid</c>, a tab, the reason code (empty when
-/// valid), a tab, the input line.
+/// valid), a tab, the input line, its control characters escaped as the table's are (<see cref="TerminalText"/>).
 /// </summary>
 internal static class ValidateCommand
 {
@@ -76,11 +77,40 @@ internal static class ValidateCommand
         var streaming = false; // the line is too long to hold: its verdict is written, its bytes go straight out
         var heldCarriageReturn = false;
         var any = false;
+        var carry = new byte[4]; // the start of a character split between two reads of a line too long to hold
+        var carryLength = 0;
+
+        // A streamed line's bytes, escaped as the held ones are; a character split between two segments is carried.
+        void WriteStreamed(ReadOnlySpan<byte> bytes, bool isFinalBlock)
+        {
+            while (carryLength > 0 && !bytes.IsEmpty)
+            {
+                carry[carryLength++] = bytes[0];
+                bytes = bytes[1..];
+                var written = TerminalText.WritePrintable(carry.AsSpan(0, carryLength), buffered, isFinalBlock: false);
+                carry.AsSpan(written, carryLength - written).CopyTo(carry);
+                carryLength -= written;
+            }
+
+            if (carryLength == 0)
+            {
+                var written = TerminalText.WritePrintable(bytes, buffered, isFinalBlock);
+                bytes[written..].CopyTo(carry);
+                carryLength = bytes.Length - written;
+            }
+
+            if (isFinalBlock && carryLength > 0)
+            {
+                TerminalText.WritePrintable(carry.AsSpan(0, carryLength), buffered);
+                carryLength = 0;
+            }
+        }
 
         void EndLine()
         {
             if (streaming)
             {
+                WriteStreamed(default, isFinalBlock: true);
                 buffered.WriteByte((byte)'\n');
             }
             else
@@ -102,7 +132,7 @@ internal static class ValidateCommand
                     buffered.Write(reasonBytes[reason]);
                 }
 
-                buffered.Write(text);
+                TerminalText.WritePrintable(text, buffered);
                 buffered.WriteByte((byte)'\n');
             }
 
@@ -132,12 +162,12 @@ internal static class ValidateCommand
                 streaming = true;
                 buffered.Write(InvalidPrefix);
                 buffered.Write(reasonBytes[InvalidReason.AddressTooLong]);
-                buffered.Write(line.AsSpan(0, lineLength));
+                WriteStreamed(line.AsSpan(0, lineLength), isFinalBlock: false);
             }
 
             if (heldCarriageReturn)
             {
-                buffered.WriteByte((byte)'\r');
+                WriteStreamed("\r"u8, isFinalBlock: false);
                 heldCarriageReturn = false;
             }
 
@@ -147,7 +177,7 @@ internal static class ValidateCommand
                 segment = segment[..^1];
             }
 
-            buffered.Write(segment);
+            WriteStreamed(segment, isFinalBlock: false);
         }
 
         int count;
