@@ -8,7 +8,7 @@ internal static class CliRunner
 {
     public static async Task<CliResult> RunAsync(byte[] stdin, params string[] args)
     {
-        using var output = new MemoryStream();
+        using var output = new StandardOutputStream();
         using var error = new StringWriter();
         // Each run gets a history database of its own unless the test names one with --db.
         var database = Path.Combine(Path.GetTempPath(), "bulkinvite-cli-tests", Guid.NewGuid().ToString("N"), "history.db");
@@ -47,7 +47,14 @@ internal static class CliRunner
         return process;
     }
 
-    public static async Task<CliResult> RunProcessAsync(params string[] args)
+    public static Task<CliResult> RunProcessAsync(params string[] args) => RunProcessAsync([], args);
+
+    /// <summary>
+    /// Runs the tool as a user does: a child process whose standard input is a pipe that gets
+    /// <paramref name="stdin"/> and is then closed, and whose standard output and error are read to the end.
+    /// Unless the arguments name one with --db, the history goes to a database of the run's own.
+    /// </summary>
+    public static async Task<CliResult> RunProcessAsync(byte[] stdin, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "BulkInvite.Cli.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -65,14 +72,30 @@ internal static class CliRunner
         }
 
         using var process = Process.Start(start)!;
-        process.StandardInput.Close();
+        var feed = FeedAsync(process.StandardInput.BaseStream, stdin);
         using var output = new MemoryStream();
         var copy = process.StandardOutput.BaseStream.CopyToAsync(output);
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
         await copy;
+        await feed;
         return new CliResult(process.ExitCode, output.ToArray(), await error);
+    }
+
+    private static async Task FeedAsync(Stream input, byte[] content)
+    {
+        try
+        {
+            await using (input)
+            {
+                await input.WriteAsync(content);
+            }
+        }
+        catch (IOException)
+        {
+            // The tool closed its standard input before reading all of it (it did not need it).
+        }
     }
 
     public static string TempFile(string name, byte[] content)
@@ -85,6 +108,22 @@ internal static class CliRunner
     }
 
     public static string TempFile(string name, string content) => TempFile(name, Encoding.UTF8.GetBytes(content));
+}
+
+/// <summary>Standard output in memory that, as the console's does, refuses a flush once it has been closed.</summary>
+internal sealed class StandardOutputStream : MemoryStream
+{
+    public override void Flush()
+    {
+        ObjectDisposedException.ThrowIf(!CanWrite, this);
+        base.Flush();
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(!CanWrite, this);
+        return base.FlushAsync(cancellationToken);
+    }
 }
 
 internal sealed record CliResult(int ExitCode, byte[] Output, string Error)

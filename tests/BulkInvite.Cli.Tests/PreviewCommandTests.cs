@@ -82,6 +82,19 @@ public sealed class PreviewCommandTests
     }
 
     [Test]
+    public async Task Table_output_escapes_control_characters_of_the_file_and_its_name()
+    {
+        var file = CliRunner.TempFile("list\u001b[2J.txt", "a\u001b]0title\u0007b@example.com\nc\u009b31m@example.com\n");
+
+        var result = await CliRunner.RunAsync(string.Empty, "preview", file, "--format", "table");
+
+        Assert.That(result.Text, Does.Contain("list\\x1b[2J.txt"));
+        Assert.That(result.Text, Does.Contain("a\\x1b]0title\\x07b@example.com"));
+        Assert.That(result.Text, Does.Contain("c\\x9b31m@example.com"));
+        Assert.That(result.Text.Where(c => char.IsControl(c) && c != '\n'), Is.Empty);
+    }
+
+    [Test]
     public async Task Csv_output_has_a_header_and_neutralizes_formulas()
     {
         var file = CliRunner.TempFile("invitees.txt", "=cmd@example.com\nok@example.com\n");

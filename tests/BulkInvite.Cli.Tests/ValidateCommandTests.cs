@@ -101,4 +101,62 @@ public sealed class ValidateCommandTests
         Assert.That(result.Lines[19_999], Is.EqualTo("invalid\tMissingAt\tbad19999"));
         Assert.That(result.Lines[19_998], Is.EqualTo("valid\t\tuser19998@example.com"));
     }
+
+    [Test]
+    public async Task Control_characters_from_the_file_are_escaped_not_echoed_to_the_terminal()
+    {
+        byte[] input =
+        [
+            .. "a\u001b]0;title\u0007@example.com\n"u8,
+            .. "\u001b[2J\n"u8,
+            .. "x\u009b31m@example.com\n"u8,
+            .. "tab\tand\rcr\u007f\n"u8,
+            (byte)'b', 0x9B, (byte)'\n',
+            .. "jos\u00e9@example.com\n"u8,
+        ];
+
+        var result = await CliRunner.RunAsync(input, "validate", "--allow-international");
+
+        Assert.That(result.Lines, Is.EqualTo(new[]
+        {
+            "invalid\tWhitespaceOrControlCharacter\ta\\x1b]0;title\\x07@example.com",
+            "invalid\tWhitespaceOrControlCharacter\t\\x1b[2J",
+            "invalid\tWhitespaceOrControlCharacter\tx\\x9b31m@example.com",
+            "invalid\tWhitespaceOrControlCharacter\ttab\\x09and\\x0dcr\\x7f",
+            "invalid\tInvalidEncoding\tb\\x9b",
+            "valid\t\tjos\u00e9@example.com",
+        }));
+        AssertNoControlCharactersBesideTheColumns(result.Output);
+    }
+
+    [Test]
+    public async Task Control_characters_in_a_line_too_long_to_hold_are_escaped_and_characters_split_between_reads_kept_whole()
+    {
+        // Reads are of 64 KiB: put a two-byte character across the boundaries at 2 MiB and 3 MiB, after the line has
+        // started streaming (past 1 MiB), and an ESC in the held part.
+        var line = Encoding.UTF8.GetBytes("\u001b[2J" + new string('a', (3 * 1024 * 1024) + 100));
+        Encoding.UTF8.GetBytes("\u0100").CopyTo(line, (2 * 1024 * 1024) - 1);
+        Encoding.UTF8.GetBytes("\u009b").CopyTo(line, (3 * 1024 * 1024) - 1);
+        byte[] input = [.. line, .. "\r\nb@example.com\n"u8];
+
+        var result = await CliRunner.RunAsync(input, "validate");
+
+        var expected = Encoding.UTF8.GetString(line).Replace("\u001b", "\\x1b", StringComparison.Ordinal).Replace("\u009b", "\\x9b", StringComparison.Ordinal);
+        Assert.That(result.Lines, Has.Length.EqualTo(2));
+        Assert.That(result.Lines[0], Is.EqualTo("invalid\tAddressTooLong\t" + expected));
+        Assert.That(result.Lines[0], Does.Contain("\u0100"));
+        Assert.That(result.Lines[1], Is.EqualTo("valid\t\tb@example.com"));
+        AssertNoControlCharactersBesideTheColumns(result.Output);
+    }
+
+    /// <summary>
+    /// Only the two tabs of each line and its LF are control characters: nothing of the file's (C0, DEL, C1, as
+    /// characters or as stray bytes, which the strict decoding refuses).
+    /// </summary>
+    private static void AssertNoControlCharactersBesideTheColumns(byte[] output)
+    {
+        var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(output);
+        var controls = text.Split('\n').SelectMany(l => l.Split('\t', 3)).SelectMany(c => c).Where(char.IsControl).Select(c => (int)c).ToList();
+        Assert.That(controls, Is.Empty);
+    }
 }

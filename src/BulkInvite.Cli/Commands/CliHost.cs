@@ -74,6 +74,56 @@ internal static class CliHost
         }
     }
 
+    /// <summary>
+    /// Reads the file of existing users, if one was given, with the SDK's reader and validator (those an upload gets),
+    /// before anything is sent. A file that cannot be read, a binary one, one without any address, or one with entries
+    /// that are not addresses (unless <paramref name="allowInvalid"/>) is refused: the reason goes to stderr and the
+    /// result is <see langword="false"/>, so that nobody is invited who might already have an account.
+    /// </summary>
+    public static async Task<bool> LoadUserDirectoryAsync(
+        CliConsole console, IServiceProvider services, FileUserDirectory? directory, bool allowInvalid, CancellationToken cancellationToken)
+    {
+        if (directory is null)
+        {
+            await console.Error.WriteLineAsync("bulkinvite: no --existing-users file given: nobody is treated as an existing user.").ConfigureAwait(false);
+            return true;
+        }
+
+        var refused = $"bulkinvite: the existing-users file '{directory.Path}'";
+        try
+        {
+            await directory.LoadAsync(services.GetRequiredService<IInviteFileReader>(), services.GetRequiredService<IEmailValidator>(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InviteFileFormatException)
+        {
+            var where = ex is InviteFileFormatException { LineNumber: { } line } ? $" (line {line})" : string.Empty;
+            await console.Error.WriteLineAsync($"{refused} cannot be read{where}: {OneLine(ex.Message)}").ConfigureAwait(false);
+            return false;
+        }
+
+        if (directory.FirstInvalid is { } first)
+        {
+            var count = directory.InvalidEntries;
+            if (!allowInvalid)
+            {
+                await console.Error.WriteLineAsync(
+                    $"{refused} has {count} entr{(count == 1 ? "y" : "ies")} that {(count == 1 ? "is" : "are")} not a valid address (the first on line {first.Line}: {first.Reason}). " +
+                    "Fix the file, or give --existing-users-allow-invalid to skip them.").ConfigureAwait(false);
+                return false;
+            }
+
+            await console.Error.WriteLineAsync($"bulkinvite: {count} entr{(count == 1 ? "y" : "ies")} of '{directory.Path}' {(count == 1 ? "is" : "are")} not a valid address and {(count == 1 ? "was" : "were")} skipped.").ConfigureAwait(false);
+        }
+
+        if (directory.Count == 0)
+        {
+            await console.Error.WriteLineAsync($"{refused} holds no address.").ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Writes one line of text (UTF-8, LF) to the tool's standard output.</summary>
     public static async Task WriteLineAsync(CliConsole console, string line, CancellationToken cancellationToken)
     {

@@ -12,28 +12,7 @@ internal static class CliImport
     /// <param name="cancellationToken">Cancels the run.</param>
     public static async Task<int> RunAsync(ImportSettings settings, CliConsole console, Action<IBulkInviteBuilder>? addSender, CancellationToken cancellationToken)
     {
-        FileUserDirectory? directory = null;
-        if (settings.ExistingUsersPath is { } usersPath)
-        {
-            try
-            {
-                directory = await FileUserDirectory.LoadAsync(usersPath, new EmailValidator(settings.Validation), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                await console.Error.WriteLineAsync($"bulkinvite: cannot read the existing-users file '{usersPath}': {CliHost.OneLine(ex.Message)}").ConfigureAwait(false);
-                return CliApp.ExitError;
-            }
-
-            if (directory.IgnoredLines > 0)
-            {
-                await console.Error.WriteLineAsync($"bulkinvite: {directory.IgnoredLines} line(s) of '{usersPath}' are not valid addresses and were ignored.").ConfigureAwait(false);
-            }
-        }
-        else
-        {
-            await console.Error.WriteLineAsync("bulkinvite: no --existing-users file given: nobody is treated as an existing user.").ConfigureAwait(false);
-        }
+        var directory = settings.ExistingUsersPath is { } usersPath ? new FileUserDirectory(usersPath) : null;
 
         void Configure(BulkInviteOptions o)
         {
@@ -50,6 +29,11 @@ internal static class CliImport
 
         return await CliHost.RunAsync(console, settings.DatabasePath, Configure, Register, async services =>
         {
+            if (!await CliHost.LoadUserDirectoryAsync(console, services, directory, settings.AllowInvalidExistingUsers, cancellationToken).ConfigureAwait(false))
+            {
+                return CliApp.ExitError;
+            }
+
             var service = services.GetRequiredService<IBulkInviteService>();
             var importId = Guid.NewGuid();
             BulkInviteReport report;

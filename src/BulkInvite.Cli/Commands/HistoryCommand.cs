@@ -41,7 +41,7 @@ internal static class HistoryCommand
         foreach (var r in page.Items)
         {
             var c = r.Counts;
-            text.AppendLine(CultureInfo.InvariantCulture, $"{r.CreatedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {Cut(r.FileName, 24),-24} {Cut(r.InitiatedBy, 12),-12} {(r.IsPreview ? "Preview" : r.Status.ToString()),-20} {c.Invited,8} {c.Invalid,8} {c.Duplicate,6} {c.ExistingUser,8} {c.Failed,7} {c.Pending,8}  {r.ImportId}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.CreatedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {Cut(TerminalText.Printable(r.FileName), 24),-24} {Cut(TerminalText.Printable(r.InitiatedBy), 12),-12} {(r.IsPreview ? "Preview" : r.Status.ToString()),-20} {c.Invited,8} {c.Invalid,8} {c.Duplicate,6} {c.ExistingUser,8} {c.Failed,7} {c.Pending,8}  {r.ImportId}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"{page.Items.Count} of {page.TotalCount} import(s).");

@@ -12,10 +12,9 @@ internal sealed class ImportInputOptions
 
     public Argument<string> File { get; } = new("FILE") { Description = "The file of addresses (plain text, mail-client lists or CSV with a header); '-' reads standard input." };
 
-    public Option<string?> ExistingUsers { get; } = new("--existing-users")
-    {
-        Description = "A file of existing users' addresses, one a line: they are reported as ExistingUser and never invited.",
-    };
+    public Option<string?> ExistingUsers { get; } = CreateExistingUsersOption();
+
+    public Option<bool> AllowInvalidExistingUsers { get; } = CreateAllowInvalidExistingUsersOption();
 
     public Option<ReportFormat?> Format { get; } = new("--format") { Description = "table, csv or json (default: table on a terminal, json otherwise)." };
 
@@ -29,10 +28,24 @@ internal sealed class ImportInputOptions
 
     public Option<string> Database { get; }
 
+    /// <summary><c>--existing-users FILE</c>, also taken by <c>resume</c>.</summary>
+    public static Option<string?> CreateExistingUsersOption() => new("--existing-users")
+    {
+        Description = "A file of existing users' addresses (one a line, or CSV with an email column): they are reported as ExistingUser and never invited. "
+            + "A file with entries that are not addresses, or a binary one, stops the run before anything is sent.",
+    };
+
+    /// <summary><c>--existing-users-allow-invalid</c>, also taken by <c>resume</c>.</summary>
+    public static Option<bool> CreateAllowInvalidExistingUsersOption() => new("--existing-users-allow-invalid")
+    {
+        Description = "Skip the entries of the --existing-users file that are not addresses (counted on stderr) instead of stopping.",
+    };
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(File);
         command.Options.Add(ExistingUsers);
+        command.Options.Add(AllowInvalidExistingUsers);
         command.Options.Add(Format);
         command.Options.Add(Summary);
         command.Options.Add(Parser);
@@ -51,7 +64,8 @@ internal sealed class ImportInputOptions
         result.GetValue(MaxEntries),
         result.GetValue(MaxBytes),
         _switches.Read(result),
-        result.GetValue(Database)!);
+        result.GetValue(Database)!,
+        AllowInvalidExistingUsers: result.GetValue(AllowInvalidExistingUsers));
 }
 
 /// <summary>What <c>preview</c> or <c>send</c> was asked to read and how to print it.</summary>
@@ -65,4 +79,5 @@ internal sealed record ImportSettings(
     long? MaxBytes,
     EmailValidationOptions Validation,
     string DatabasePath,
-    bool AllowRepeat = false);
+    bool AllowRepeat = false,
+    bool AllowInvalidExistingUsers = false);

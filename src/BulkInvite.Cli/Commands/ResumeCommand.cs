@@ -14,7 +14,8 @@ internal static class ResumeCommand
     {
         var id = new Argument<Guid>("ID") { Description = "The import's id (see 'bulkinvite history')." };
         var database = DatabaseOption.Create(console);
-        var existingUsers = new Option<string?>("--existing-users") { Description = "A file of existing users' addresses, one a line." };
+        var existingUsers = ImportInputOptions.CreateExistingUsersOption();
+        var allowInvalid = ImportInputOptions.CreateAllowInvalidExistingUsersOption();
         var format = new Option<ReportFormat?>("--format") { Description = "table, csv or json (default: table on a terminal, json otherwise)." };
         var summary = new Option<bool>("--summary") { Description = "Print only the counts." };
         var force = new Option<bool>("--force")
@@ -22,7 +23,7 @@ internal static class ResumeCommand
             Description = "Resume although the import recorded progress less than 2 minutes ago (only when you know its process has stopped).",
         };
         var senders = new SenderSwitches();
-        var command = new Command("resume", "Send the entries an interrupted import left pending.") { id, database, existingUsers, format, summary, force };
+        var command = new Command("resume", "Send the entries an interrupted import left pending.") { id, database, existingUsers, allowInvalid, format, summary, force };
         senders.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -33,11 +34,7 @@ internal static class ResumeCommand
                 return CliApp.ExitError;
             }
 
-            FileUserDirectory? directory = null;
-            if (result.GetValue(existingUsers) is { } usersPath)
-            {
-                directory = await FileUserDirectory.LoadAsync(usersPath, EmailValidator.Default, cancellationToken).ConfigureAwait(false);
-            }
+            var directory = result.GetValue(existingUsers) is { } usersPath ? new FileUserDirectory(usersPath) : null;
 
             var forced = result.GetValue(force);
             Action<BulkInviteOptions> configure = o => o.ResumeAfterInactivity = forced ? TimeSpan.Zero : o.ResumeAfterInactivity;
@@ -49,6 +46,11 @@ internal static class ResumeCommand
 
             return await CliHost.RunAsync(console, result.GetValue(database)!, configure, Register, async services =>
             {
+                if (!await CliHost.LoadUserDirectoryAsync(console, services, directory, result.GetValue(allowInvalid), cancellationToken).ConfigureAwait(false))
+                {
+                    return CliApp.ExitError;
+                }
+
                 var service = services.GetRequiredService<IBulkInviteService>();
                 BulkInviteReport report;
                 try

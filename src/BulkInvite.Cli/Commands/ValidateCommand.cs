@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text;
+using BulkInvite.Cli.Output;
 
 namespace BulkInvite.Cli.Commands;
 
 /// <summary>
 /// <c>bulkinvite validate</c>: every input line is one candidate, taken exactly as it is (no splitting, no trimming);
 /// prints one line per input line, in order: <c>valid</c> or <c>invalid</c>, a tab, the reason code (empty when
-/// valid), a tab, the input line.
+/// valid), a tab, the input line, its control characters escaped as the table's are (<see cref="TerminalText"/>).
 /// </summary>
 internal static class ValidateCommand
 {
@@ -67,116 +68,144 @@ internal static class ValidateCommand
     internal static async Task RunAsync(Stream input, Stream output, EmailValidator validator, CancellationToken cancellationToken)
     {
         var reasonBytes = Enum.GetValues<InvalidReason>().ToDictionary(r => r, r => Encoding.ASCII.GetBytes(r + "\t"));
+        // Flushed, never disposed: disposing a BufferedStream closes the stream under it, and standard output belongs
+        // to the caller, which flushes it once more at the end (on a closed console stream, a crash after the output).
         var buffered = new BufferedStream(output, 1 << 16);
-        await using (buffered.ConfigureAwait(false))
-        {
-            var read = new byte[1 << 16];
-            var line = new byte[MaxHeldLine];
-            var lineLength = 0;
-            var streaming = false; // the line is too long to hold: its verdict is written, its bytes go straight out
-            var heldCarriageReturn = false;
-            var any = false;
+        var read = new byte[1 << 16];
+        var line = new byte[MaxHeldLine];
+        var lineLength = 0;
+        var streaming = false; // the line is too long to hold: its verdict is written, its bytes go straight out
+        var heldCarriageReturn = false;
+        var any = false;
+        var carry = new byte[4]; // the start of a character split between two reads of a line too long to hold
+        var carryLength = 0;
 
-            void EndLine()
+        // A streamed line's bytes, escaped as the held ones are; a character split between two segments is carried.
+        void WriteStreamed(ReadOnlySpan<byte> bytes, bool isFinalBlock)
+        {
+            while (carryLength > 0 && !bytes.IsEmpty)
             {
-                if (streaming)
+                carry[carryLength++] = bytes[0];
+                bytes = bytes[1..];
+                var written = TerminalText.WritePrintable(carry.AsSpan(0, carryLength), buffered, isFinalBlock: false);
+                carry.AsSpan(written, carryLength - written).CopyTo(carry);
+                carryLength -= written;
+            }
+
+            if (carryLength == 0)
+            {
+                var written = TerminalText.WritePrintable(bytes, buffered, isFinalBlock);
+                bytes[written..].CopyTo(carry);
+                carryLength = bytes.Length - written;
+            }
+
+            if (isFinalBlock && carryLength > 0)
+            {
+                TerminalText.WritePrintable(carry.AsSpan(0, carryLength), buffered);
+                carryLength = 0;
+            }
+        }
+
+        void EndLine()
+        {
+            if (streaming)
+            {
+                WriteStreamed(default, isFinalBlock: true);
+                buffered.WriteByte((byte)'\n');
+            }
+            else
+            {
+                var text = line.AsSpan(0, lineLength);
+                if (text.Length > 0 && text[^1] == (byte)'\r')
                 {
-                    buffered.WriteByte((byte)'\n');
+                    text = text[..^1];
+                }
+
+                var reason = validator.Validate(text);
+                if (reason == InvalidReason.None)
+                {
+                    buffered.Write(ValidPrefix);
                 }
                 else
                 {
-                    var text = line.AsSpan(0, lineLength);
-                    if (text.Length > 0 && text[^1] == (byte)'\r')
-                    {
-                        text = text[..^1];
-                    }
-
-                    var reason = validator.Validate(text);
-                    if (reason == InvalidReason.None)
-                    {
-                        buffered.Write(ValidPrefix);
-                    }
-                    else
-                    {
-                        buffered.Write(InvalidPrefix);
-                        buffered.Write(reasonBytes[reason]);
-                    }
-
-                    buffered.Write(text);
-                    buffered.WriteByte((byte)'\n');
-                }
-
-                lineLength = 0;
-                streaming = false;
-                heldCarriageReturn = false;
-                any = false;
-            }
-
-            void Append(ReadOnlySpan<byte> segment)
-            {
-                if (segment.IsEmpty)
-                {
-                    return;
-                }
-
-                any = true;
-                if (!streaming && lineLength + segment.Length <= line.Length)
-                {
-                    segment.CopyTo(line.AsSpan(lineLength));
-                    lineLength += segment.Length;
-                    return;
-                }
-
-                if (!streaming)
-                {
-                    streaming = true;
                     buffered.Write(InvalidPrefix);
-                    buffered.Write(reasonBytes[InvalidReason.AddressTooLong]);
-                    buffered.Write(line.AsSpan(0, lineLength));
+                    buffered.Write(reasonBytes[reason]);
                 }
 
-                if (heldCarriageReturn)
-                {
-                    buffered.WriteByte((byte)'\r');
-                    heldCarriageReturn = false;
-                }
-
-                if (segment[^1] == (byte)'\r')
-                {
-                    heldCarriageReturn = true;
-                    segment = segment[..^1];
-                }
-
-                buffered.Write(segment);
+                TerminalText.WritePrintable(text, buffered);
+                buffered.WriteByte((byte)'\n');
             }
 
-            int count;
-            while ((count = await input.ReadAsync(read, cancellationToken).ConfigureAwait(false)) > 0)
+            lineLength = 0;
+            streaming = false;
+            heldCarriageReturn = false;
+            any = false;
+        }
+
+        void Append(ReadOnlySpan<byte> segment)
+        {
+            if (segment.IsEmpty)
             {
-                var span = read.AsSpan(0, count);
-                while (true)
-                {
-                    var newline = span.IndexOf((byte)'\n');
-                    if (newline < 0)
-                    {
-                        Append(span);
-                        break;
-                    }
-
-                    Append(span[..newline]);
-                    EndLine();
-                    span = span[(newline + 1)..];
-                }
-
-                await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return;
             }
 
-            if (any)
+            any = true;
+            if (!streaming && lineLength + segment.Length <= line.Length)
             {
+                segment.CopyTo(line.AsSpan(lineLength));
+                lineLength += segment.Length;
+                return;
+            }
+
+            if (!streaming)
+            {
+                streaming = true;
+                buffered.Write(InvalidPrefix);
+                buffered.Write(reasonBytes[InvalidReason.AddressTooLong]);
+                WriteStreamed(line.AsSpan(0, lineLength), isFinalBlock: false);
+            }
+
+            if (heldCarriageReturn)
+            {
+                WriteStreamed("\r"u8, isFinalBlock: false);
+                heldCarriageReturn = false;
+            }
+
+            if (segment[^1] == (byte)'\r')
+            {
+                heldCarriageReturn = true;
+                segment = segment[..^1];
+            }
+
+            WriteStreamed(segment, isFinalBlock: false);
+        }
+
+        int count;
+        while ((count = await input.ReadAsync(read, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            var span = read.AsSpan(0, count);
+            while (true)
+            {
+                var newline = span.IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    Append(span);
+                    break;
+                }
+
+                Append(span[..newline]);
                 EndLine();
+                span = span[(newline + 1)..];
             }
 
             await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        if (any)
+        {
+            EndLine();
+        }
+
+        await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }

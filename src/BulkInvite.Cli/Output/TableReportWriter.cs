@@ -14,7 +14,7 @@ internal sealed class TableReportWriter(Stream output) : IReportWriter
         await using (writer.ConfigureAwait(false))
         {
             var kind = report.IsPreview ? "Preview (nothing sent)" : "Import";
-            await writer.WriteLineAsync($"{kind} of '{report.FileName}' ({report.ParserName ?? "?"} parser): {report.Status}").ConfigureAwait(false);
+            await writer.WriteLineAsync($"{kind} of '{TerminalText.Printable(report.FileName)}' ({report.ParserName ?? "?"} parser): {report.Status}").ConfigureAwait(false);
             await writer.WriteLineAsync().ConfigureAwait(false);
             await writer.WriteLineAsync($"{"Outcome",-16} {"Count",10}").ConfigureAwait(false);
             foreach (var outcome in Enum.GetValues<InviteOutcome>())
@@ -40,26 +40,9 @@ internal sealed class TableReportWriter(Stream output) : IReportWriter
                     { Outcome: not InviteOutcome.Invalid, Detail: { } detail } => $"{entry.Reason}: {detail}",
                     _ => entry.Reason,
                 };
-                var row = string.Create(CultureInfo.InvariantCulture, $"{entry.Line,7}  {Printable(entry.Address),-AddressWidth}  {entry.Outcome,-14}  {reason}");
+                var row = string.Create(CultureInfo.InvariantCulture, $"{entry.Line,7}  {TerminalText.Printable(entry.Address),-AddressWidth}  {entry.Outcome,-14}  {TerminalText.Printable(reason)}");
                 await writer.WriteLineAsync(row.TrimEnd()).ConfigureAwait(false);
             }
         }
-    }
-
-    /// <summary>Control characters would break the table: show them as escapes.</summary>
-    private static string Printable(string text)
-    {
-        if (!text.AsSpan().ContainsAnyInRange('\0', '\x1f'))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            builder.Append(c < ' ' ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}") : c.ToString());
-        }
-
-        return builder.ToString();
     }
 }

@@ -1,4 +1,5 @@
 using BulkInvite.DependencyInjection;
+using BulkInvite.Parsing;
 using BulkInvite.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +12,7 @@ public static class BulkInviteServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the bulk-invite pipeline: <see cref="IBulkInviteService"/> (scoped), the validator, the text and CSV
-    /// parsers, the in-memory history store and <see cref="TimeProvider.System"/>, each only if not registered yet.
+    /// parsers, <see cref="IInviteFileReader"/> (which reads other files as uploads are read), the in-memory history store and <see cref="TimeProvider.System"/>, each only if not registered yet.
     /// Options are validated at start-up. Chain the host's user directory and a sender off the returned builder.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -47,6 +48,7 @@ public static class BulkInviteServiceCollectionExtensions
             sp => new TextInviteParser(sp.GetRequiredService<IOptions<BulkInviteOptions>>().Value.Parsing)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInviteFileParser, CsvInviteParser>(
             sp => new CsvInviteParser(sp.GetRequiredService<IOptions<BulkInviteOptions>>().Value.Parsing)));
+        services.TryAddSingleton<IInviteFileReader, InviteFileReader>();
         services.TryAddSingleton<IInviteHistoryStore, InMemoryInviteHistoryStore>();
         services.TryAddScoped<IBulkInviteService, BulkInviteService>();
         return new BulkInviteBuilder(services);

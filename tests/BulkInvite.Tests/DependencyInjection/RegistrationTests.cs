@@ -21,6 +21,7 @@ public sealed class RegistrationTests
             Assert.That(scope.ServiceProvider.GetRequiredService<IBulkInviteService>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<IEmailValidator>(), Is.InstanceOf<EmailValidator>());
             Assert.That(provider.GetServices<IInviteFileParser>().Select(p => p.Name), Is.EqualTo(new[] { "text", "csv" }));
+            Assert.That(provider.GetRequiredService<IInviteFileReader>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<IInviteHistoryStore>(), Is.InstanceOf<InMemoryInviteHistoryStore>());
             Assert.That(provider.GetRequiredService<IInvitationSender>(), Is.InstanceOf<RecordingSender>());
             Assert.That(scope.ServiceProvider.GetRequiredService<IUserExistenceCheck>(), Is.InstanceOf<FakeUserDirectory>());
