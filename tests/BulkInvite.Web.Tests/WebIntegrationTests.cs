@@ -291,6 +291,7 @@ public sealed class WebIntegrationTests
         Assert.That(invited.Select(r => r.Cells["reason"]), Is.All.Empty, "the sender's detail is not a reason");
         Assert.That(rows.Single(r => r.Outcome == "ExistingUser").Cells["outcome"], Is.EqualTo("Already a user"));
         Assert.That(rows.Single(r => r.Outcome == "Duplicate").Cells["reason"], Is.EqualTo("Same address as line 1"));
+        Assert.That(rows.Single(r => r.Outcome == "Duplicate").Cells["detail"], Is.Empty, "no second wording of the reason");
         Assert.That(rows.Where(r => r.Outcome == "Invalid").Select(r => r.Cells["outcome"]), Is.All.EqualTo("Invalid address"));
         Assert.That(rows.Select(r => r.Cells["reason"]), Has.None.Contain(".eml"));
         Assert.That(report, Does.Contain("<option value=\"ExistingUser\">Already a user</option>"));

@@ -71,10 +71,18 @@ internal static class Wording
         };
     }
 
-    /// <summary>What the sender or the mail server said about the entry: a status code and a reply or a file name.</summary>
+    /// <summary>
+    /// What the sender or the mail server said about the entry: a status code and a reply or a file name. Empty for
+    /// the outcomes decided before sending, whose detail only repeats the reason.
+    /// </summary>
     public static string Detail(InviteEntryResult entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Outcome is InviteOutcome.Invalid or InviteOutcome.Duplicate or InviteOutcome.ExistingUser or InviteOutcome.AlreadyInvited)
+        {
+            return string.Empty;
+        }
+
         var code = entry.StatusCode?.ToString(CultureInfo.InvariantCulture);
         return (code, entry.Detail) switch
         {
