@@ -1,5 +1,6 @@
 using BulkInvite.Web.Demo;
 using BulkInvite.Web.Imports;
+using BulkInvite.Web.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -54,11 +55,17 @@ public static class BulkInviteWebApp
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
             });
+        // Sessions are kept on the server, so that signing out ends them there too (not just in the browser).
+        builder.Services.AddSingleton<MemoryTicketStore>();
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<MemoryTicketStore>((o, sessions) => o.SessionStore = sessions);
         builder.Services.AddAuthorization();
         builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/Login").AllowAnonymousToPage("/Error"));
 
         // The upload limit is the SDK's MaxFileBytes; requests up to twice that are still read to the end, so that
-        // the page can say why the file was refused instead of the connection being cut.
+        // the page can say why the file was refused instead of the connection being cut. The upload page enforces the
+        // request limit itself (also without a Content-Length) and leaves the rest of a larger body for the server to
+        // drain after its answer.
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBytes());
         builder.Services.Configure<FormOptions>(o =>
         {
@@ -68,6 +75,7 @@ public static class BulkInviteWebApp
         builder.Services.AddSingleton(_ => new UploadLimits(MaxFileBytes(), MaxRequestBytes()));
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");

@@ -19,6 +19,7 @@ public sealed class BrowserTests
     private IBrowser _browser = null!;
     private string _baseUrl = null!;
     private string _files = null!;
+    private List<string> _console = [];
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -59,6 +60,13 @@ public sealed class BrowserTests
         }
     }
 
+    [SetUp]
+    public void ListenAfresh() => _console = [];
+
+    [TearDown]
+    public void NoContentSecurityPolicyViolation()
+        => Assert.That(_console, Has.None.Contain("Content Security Policy"), "the pages work under their content security policy");
+
     [Test]
     public async Task Upload_status_details_history_and_results()
     {
@@ -77,19 +85,26 @@ public sealed class BrowserTests
         Assert.That(await page.TextContentAsync("#import-status td[data-outcome='Invalid']"), Is.EqualTo("2"));
         Assert.That(await page.TextContentAsync("#import-status td[data-outcome='Duplicate']"), Is.EqualTo("1"));
         Assert.That(await page.TextContentAsync("#import-status td[data-outcome='ExistingUser']"), Is.EqualTo("1"));
+        Assert.That(await page.TextContentAsync("#import-status thead"), Does.Contain("Already a user").And.Contain("Invalid address").And.Not.Contain("ExistingUser"));
         Assert.That(await page.IsVisibleAsync("#view-details"), Is.True);
         await ScreenshotAsync(page, "1-bulk-invite-status");
 
         await page.ClickAsync("#view-details");
         await page.WaitForSelectorAsync("#entries");
         Assert.That(await page.Locator("#entries tbody tr").CountAsync(), Is.EqualTo(7));
-        Assert.That(await page.TextContentAsync("#entries"), Does.Contain("not-an-address").And.Contain("MissingAt"));
+        Assert.That(await page.TextContentAsync("#entries"), Does.Contain("not-an-address").And.Contain("No @ in the address"));
+        Assert.That(await page.TextContentAsync("#entries tr[data-outcome='ExistingUser'] td.outcome"), Is.EqualTo("Already a user"));
+        Assert.That(await page.TextContentAsync("#entries tr[data-outcome='Duplicate'] td.reason"), Is.EqualTo("Same address as line 1"));
+        var invitedReasons = await page.Locator("#entries tr[data-outcome='Invited'] td.reason").AllTextContentsAsync();
+        Assert.That(invitedReasons, Has.Count.EqualTo(3).And.All.Empty, "the sender's detail is not a reason");
+        Assert.That(await page.TextContentAsync("#entry-count"), Is.EqualTo("7 entries"));
         await ScreenshotAsync(page, "2-report");
 
         await page.SelectOptionAsync("#outcome", "Invalid");
         await page.ClickAsync("#apply-filter");
         await page.WaitForURLAsync("**outcome=Invalid*");
         Assert.That(await page.Locator("#entries tbody tr").CountAsync(), Is.EqualTo(2));
+        Assert.That(await page.TextContentAsync("#entry-count"), Is.EqualTo("2 entries: Invalid address"));
         await ScreenshotAsync(page, "3-report-invalid-only");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-csv"));
@@ -99,7 +114,8 @@ public sealed class BrowserTests
 
         await page.ClickAsync("#history-link");
         await page.WaitForSelectorAsync("#history");
-        Assert.That(await page.TextContentAsync("#history"), Does.Contain("contoso-team.txt").And.Contain("Alice Admin"));
+        Assert.That(await page.TextContentAsync("#history"), Does.Contain("contoso-team.txt").And.Contain("Alice Admin").And.Contain("Already a user"));
+        Assert.That(await page.TextContentAsync("#import-count"), Does.Match("^(1 import|[02-9]\\d* imports|1\\d+ imports)$"));
         await ScreenshotAsync(page, "4-history");
 
         await page.ClickAsync("#history tr:has-text('contoso-team.txt') a.results");
@@ -122,6 +138,7 @@ public sealed class BrowserTests
 
         Assert.That(await page.TextContentAsync("#import-status h2"), Does.Contain("(preview)"));
         Assert.That(await page.TextContentAsync("#import-status td[data-outcome='Pending']"), Is.EqualTo("1"));
+        Assert.That(await page.TextContentAsync("#import-status thead"), Does.Contain("Not sent yet").And.Not.Contain("Pending"));
         Assert.That(await page.TextContentAsync("#import-status td[data-outcome='ExistingUser']"), Is.EqualTo("1"));
         Assert.That(await page.TextContentAsync("#import-status td[data-outcome='Invalid']"), Is.EqualTo("1"));
         await ScreenshotAsync(page, "6-preview");
@@ -162,10 +179,41 @@ public sealed class BrowserTests
         await ScreenshotAsync(bob, "8-other-tenant-refused");
     }
 
+    [Test]
+    public async Task The_pages_run_under_a_content_security_policy_that_blocks_injected_script()
+    {
+        var page = await SignedInPageAsync("alice");
+        foreach (var path in new[] { "/", "/History", "/History?from=garbage", "/Error?code=404" })
+        {
+            await page.GotoAsync(_baseUrl + path);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        }
+
+        Assert.That(_console, Has.None.Contain("Content Security Policy"));
+        var blocked = Assert.ThrowsAsync<PlaywrightException>(() => page.AddScriptTagAsync(new() { Content = "window.injected = true;" }));
+
+        Assert.That(blocked!.Message, Does.Contain("Content Security Policy"));
+        Assert.That(await page.EvaluateAsync<bool>("() => window.injected === true"), Is.False, "an inline script does not run");
+        for (var i = 0; i < 50 && !_console.Any(m => m.Contains("Content Security Policy", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(_console, Has.Some.Contain("Content Security Policy"), "the browser reports what it blocked");
+        _console.Clear();
+    }
+
     private async Task<IPage> SignedInPageAsync(string user)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, ViewportSize = new() { Width = 1200, Height = 800 } });
         var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            lock (_console)
+            {
+                _console.Add(message.Text);
+            }
+        };
         await page.GotoAsync(_baseUrl + "/");
         await page.WaitForURLAsync("**/Login*");
         await page.FillAsync("#username", user);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace BulkInvite.Web.Tests;
 
@@ -15,7 +16,17 @@ internal sealed partial class SampleClient : IDisposable
     public HttpClient Http { get; }
 
     public static SampleClient Anonymous(SampleFactory factory)
-        => new(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+    {
+        if (!factory.OnKestrel)
+        {
+            return new(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        }
+
+        // Over a real connection: the server's address is known once it has started.
+        factory.StartServer();
+        var handler = new CookieContainerHandler { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false } };
+        return new(new HttpClient(handler) { BaseAddress = factory.ClientOptions.BaseAddress });
+    }
 
     public static async Task<SampleClient> SignInAsync(SampleFactory factory, string user)
     {
@@ -45,6 +56,9 @@ internal sealed partial class SampleClient : IDisposable
         form.Add(file, "file", fileName);
         return await Http.PostAsync(preview ? "/?handler=Preview" : "/?handler=Send", form);
     }
+
+    /// <summary>Posts a request body of its own to the Bulk Invite form (for forms no browser would send).</summary>
+    public Task<HttpResponseMessage> PostToFormAsync(HttpContent content) => Http.PostAsync("/?handler=Send", content);
 
     public async Task<Guid> UploadOkAsync(string fileName, string content, bool preview = false)
     {
@@ -94,7 +108,8 @@ internal sealed partial class SampleClient : IDisposable
 
     public void Dispose() => Http.Dispose();
 
-    private async Task<string> TokenAsync(string path)
+    /// <summary>The antiforgery token of the form on the page at <paramref name="path"/>.</summary>
+    public async Task<string> TokenAsync(string path = "/")
     {
         var page = await Http.GetStringAsync(path);
         var match = TokenInput().Match(page);

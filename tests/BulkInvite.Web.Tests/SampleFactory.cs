@@ -28,9 +28,14 @@ internal sealed class SampleFactory : WebApplicationFactory<Program>
         {
             UseKestrel(0);
         }
+
+        OnKestrel = kestrel;
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Whether the sample runs on Kestrel (a real port) rather than in memory.</summary>
+    public bool OnKestrel { get; }
 
     /// <summary>The .eml files written for one tenant.</summary>
     public string[] PickupFiles(string tenant)

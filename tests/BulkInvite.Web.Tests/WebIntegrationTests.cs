@@ -82,8 +82,8 @@ public sealed class WebIntegrationTests
 
         Assert.That(page, Does.Contain("Report on File Based Bulk User Invite"));
         Assert.That(CountOf(page, "<tr data-outcome="), Is.EqualTo(7));
-        Assert.That(page, Does.Contain("<td>2</td>").And.Contain("not-an-address").And.Contain("MissingAt"));
-        Assert.That(page, Does.Contain("DuplicateOfLine 1"));
+        Assert.That(page, Does.Contain("<td>2</td>").And.Contain("not-an-address").And.Contain("No @ in the address"));
+        Assert.That(page, Does.Contain("Same address as line 1"));
         Assert.That(page, Does.Contain("Cleo Client &lt;cleo@example.net&gt;"));
 
         var invalidOnly = await alice.GetPageAsync($"/Report/{importId}?outcome=Invalid");
@@ -270,6 +270,99 @@ public sealed class WebIntegrationTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That((await alice.Http.GetAsync("/History")).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
     }
+
+    [Test]
+    public async Task Outcomes_read_as_words_and_invited_rows_have_no_reason()
+    {
+        using var alice = await SampleClient.SignInAsync(_factory, "alice");
+        var importId = await alice.UploadOkAsync("team.txt", SampleFiles.Mixed);
+        await alice.WaitUntilFinishedAsync(importId);
+
+        var status = await alice.GetPageAsync($"/?import={importId}");
+        Assert.That(status, Does.Contain("<th>Already a user</th>").And.Contain("<th>Invited</th>").And.Contain("<th>Invalid address</th>"));
+        Assert.That(status, Does.Not.Contain(">ExistingUser<").And.Not.Contain(">AlreadyInvited<"));
+
+        var report = await alice.GetPageAsync($"/Report/{importId}");
+        var rows = Rows(report);
+        Assert.That(rows, Has.Count.EqualTo(7));
+        var invited = rows.Where(r => r.Outcome == "Invited").ToArray();
+        Assert.That(invited, Has.Length.EqualTo(3));
+        Assert.That(invited.Select(r => r.Cells["outcome"]), Is.All.EqualTo("Invited"));
+        Assert.That(invited.Select(r => r.Cells["reason"]), Is.All.Empty, "the sender's detail is not a reason");
+        Assert.That(rows.Single(r => r.Outcome == "ExistingUser").Cells["outcome"], Is.EqualTo("Already a user"));
+        Assert.That(rows.Single(r => r.Outcome == "Duplicate").Cells["reason"], Is.EqualTo("Same address as line 1"));
+        Assert.That(rows.Single(r => r.Outcome == "Duplicate").Cells["detail"], Is.Empty, "no second wording of the reason");
+        Assert.That(rows.Where(r => r.Outcome == "Invalid").Select(r => r.Cells["outcome"]), Is.All.EqualTo("Invalid address"));
+        Assert.That(rows.Select(r => r.Cells["reason"]), Has.None.Contain(".eml"));
+        Assert.That(report, Does.Contain("<option value=\"ExistingUser\">Already a user</option>"));
+        Assert.That(report, Does.Contain("<p id=\"entry-count\">7 entries</p>"));
+
+        var existing = await alice.GetPageAsync($"/Report/{importId}?outcome=ExistingUser");
+        Assert.That(existing, Does.Contain("<p id=\"entry-count\">1 entry: Already a user</p>"));
+        Assert.That(existing, Does.Contain("<option value=\"ExistingUser\" selected=\"selected\">Already a user</option>"));
+
+        var history = await alice.GetPageAsync("/History");
+        Assert.That(history, Does.Contain("<p id=\"import-count\">1 import</p>"));
+        Assert.That(history, Does.Contain("<th>Already a user</th>"));
+        var none = await alice.GetPageAsync("/History?from=2000-01-01&to=2000-01-02");
+        Assert.That(none, Does.Contain("<p id=\"import-count\">0 imports</p>"));
+    }
+
+    [TestCase("to=9999-12-31", true)]
+    [TestCase("from=0001-01-01", true)]
+    [TestCase("from=0001-01-01&to=9999-12-31", true)]
+    [TestCase("to=0001-01-01", false)]
+    [TestCase("from=9999-12-31", false)]
+    [TestCase("from=9999-12-31&to=0001-01-01", false)]
+    public async Task History_takes_any_date_the_date_field_allows(string query, bool listsTheImport)
+    {
+        using var alice = await SampleClient.SignInAsync(_factory, "alice");
+        var importId = await alice.UploadOkAsync("dated.txt", "a1@example.com\n");
+        await alice.WaitUntilFinishedAsync(importId);
+
+        var page = await alice.GetPageAsync("/History?" + query);
+
+        Assert.That(page, Does.Contain("History of Bulk User Invite"));
+        Assert.That(page.Contains("dated.txt", StringComparison.Ordinal), Is.EqualTo(listsTheImport));
+    }
+
+    [TestCase("from=garbage", "garbage")]
+    [TestCase("to=2024-13-45", "2024-13-45")]
+    [TestCase("to=10000-01-01", "10000-01-01")]
+    [TestCase("from=31.12.2024", "31.12.2024")]
+    [TestCase("from=2024-01-01&to=2024-02-30", "2024-02-30")]
+    public async Task History_answers_a_date_it_cannot_read_with_a_message(string query, string given)
+    {
+        using var alice = await SampleClient.SignInAsync(_factory, "alice");
+        var importId = await alice.UploadOkAsync("dated.txt", "a1@example.com\n");
+        await alice.WaitUntilFinishedAsync(importId);
+
+        var page = await alice.GetPageAsync("/History?" + query);
+
+        Assert.That(page, Does.Contain("History of Bulk User Invite"));
+        Assert.That(page, Does.Contain("id=\"date-error\""));
+        Assert.That(WebUtility.HtmlDecode(page), Does.Contain($"\u201C{given}\u201D is not a date"));
+    }
+
+    [TestCase("offset=2147483647")]
+    [TestCase("offset=-5")]
+    [TestCase("offset=99999999999999")]
+    public async Task History_takes_any_page_offset(string query)
+    {
+        using var alice = await SampleClient.SignInAsync(_factory, "alice");
+
+        var page = await alice.GetPageAsync("/History?" + query);
+
+        Assert.That(page, Does.Contain("History of Bulk User Invite"));
+    }
+
+    /// <summary>The report's rows: the outcome code of each, and its cells by class.</summary>
+    private static List<(string Outcome, Dictionary<string, string> Cells)> Rows(string page)
+        => [.. System.Text.RegularExpressions.Regex.Matches(page, "<tr data-outcome=\"(\\w+)\">(.*?)</tr>", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(row => (
+                row.Groups[1].Value,
+                System.Text.RegularExpressions.Regex.Matches(row.Groups[2].Value, "<td class=\"(\\w+)\">(.*?)</td>", System.Text.RegularExpressions.RegexOptions.Singleline)
+                    .ToDictionary(cell => cell.Groups[1].Value, cell => WebUtility.HtmlDecode(cell.Groups[2].Value).Trim())))];
 
     private static int CountOf(string text, string part)
     {

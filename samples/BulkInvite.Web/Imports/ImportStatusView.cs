@@ -19,8 +19,14 @@ public sealed record ImportStatusView
     /// <summary><c>Queued</c>, <c>Running</c>, or the import's <see cref="ImportStatus"/> once it has ended.</summary>
     public required string Status { get; init; }
 
+    /// <summary>The status in words (<c>Completed with errors</c>).</summary>
+    public string StatusText => Wording.Status(Status);
+
     /// <summary>What a running import is doing: <c>Staging</c>, <c>CheckingUsers</c>, <c>Sending</c>.</summary>
     public string? Stage { get; init; }
+
+    /// <summary>The stage in words (<c>Checking users</c>).</summary>
+    public string? StageText => Stage is null ? null : Wording.Stage(Stage);
 
     public long EntriesRead { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BulkInvite.Web.Demo;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -19,27 +20,48 @@ public sealed class HistoryModel : PageModel
 
     public DateOnly? To { get; private set; }
 
+    /// <summary>What was wrong with the dates given, if anything (those dates are then not used).</summary>
+    public string? DateError { get; private set; }
+
     public bool Previews { get; private set; }
 
     public int Offset { get; private set; }
 
-    public async Task OnGetAsync(DateOnly? from, DateOnly? to, bool previews, int offset, CancellationToken cancellationToken)
+    /// <summary>The dates come as text, so that any value typed into the address bar gets a page with a message.</summary>
+    public async Task OnGetAsync(string? from, string? to, bool previews, int offset, CancellationToken cancellationToken)
     {
-        From = from;
-        To = to;
+        From = ReadDate(from);
+        To = ReadDate(to);
         Previews = previews;
-        Offset = Math.Max(0, offset);
+        Offset = Math.Clamp(offset, 0, int.MaxValue - PageSize);
         Imports = await _service.GetHistoryAsync(
             User.Tenant(),
             new ImportQuery
             {
                 Offset = Offset,
                 Limit = PageSize,
-                // Whole days in UTC: "to" includes the day it names.
-                From = from is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
-                To = to is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+                // Whole days in UTC: "to" includes the day it names; the last day there is has no end bound.
+                From = From is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+                To = To is { } t && t < DateOnly.MaxValue ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
                 IncludePreviews = previews,
             },
             cancellationToken);
+    }
+
+    private DateOnly? ReadDate(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        var error = $"\u201C{value}\u201D is not a date: use the form YYYY-MM-DD.";
+        DateError = DateError is null ? error : $"{DateError} {error}";
+        return null;
     }
 }

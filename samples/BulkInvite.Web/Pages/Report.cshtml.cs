@@ -40,27 +40,4 @@ public sealed class ReportModel : PageModel
             cancellationToken);
         return Page();
     }
-
-    /// <summary>The reason column: the code, the duplicate's first line, the server's reply.</summary>
-    public static string Describe(InviteEntryResult entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        var parts = new List<string>(3);
-        if (entry.Reason is { Length: > 0 } reason)
-        {
-            parts.Add(entry.DuplicateOfLine is { } line ? $"{reason} {line}" : reason);
-        }
-
-        if (entry.StatusCode is { } code)
-        {
-            parts.Add(code.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        if (entry.Detail is { Length: > 0 } detail)
-        {
-            parts.Add(detail);
-        }
-
-        return string.Join(" · ", parts);
-    }
 }

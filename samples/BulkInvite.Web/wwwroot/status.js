@@ -24,8 +24,8 @@
             return;
         }
 
-        document.getElementById('status-text').textContent = view.status;
-        document.getElementById('status-stage').textContent = view.stage ? `· ${view.stage}` : '';
+        document.getElementById('status-text').textContent = view.statusText;
+        document.getElementById('status-stage').textContent = view.stageText ? `· ${view.stageText}` : '';
         document.getElementById('status-read').textContent = format.format(view.entriesRead);
         for (const cell of box.querySelectorAll('td[data-outcome]')) {
             const key = cell.dataset.outcome.charAt(0).toLowerCase() + cell.dataset.outcome.slice(1);
