@@ -18,6 +18,8 @@ internal static class Wording
         InviteOutcome.AlreadyInvited => "Already invited",
         InviteOutcome.Failed => "Failed",
         InviteOutcome.Skipped => "Skipped",
+        InviteOutcome.Sending => "Being sent",
+        InviteOutcome.Unknown => "Delivery unknown",
         _ => outcome.ToString(),
     };
 
@@ -66,6 +68,7 @@ internal static class Wording
             "Cancelled" => "The import was cancelled before this entry",
             "ImportFailed" => "The import stopped with an error",
             "MaxEntriesExceeded" => "Over the limit of entries per file",
+            "InFlightAfterCrash" => "Was being sent when the import stopped: check the mail server's log for its Message-Id",
             _ when IsInvalidReason(code, out var reason) => Invalid(reason),
             _ => code,
         };
