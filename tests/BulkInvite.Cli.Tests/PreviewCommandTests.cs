@@ -107,6 +107,23 @@ public sealed class PreviewCommandTests
         Assert.That(lines[2], Does.StartWith("2,ok@example.com,,Pending,,,,,"));
     }
 
+    [TestCase(',')]
+    [TestCase(';')]
+    [TestCase('\t')]
+    public async Task Csv_output_read_with_any_locales_separator_has_no_cell_that_starts_a_formula(char separator)
+    {
+        var file = CliRunner.TempFile(
+            "people.csv",
+            "Name,Email,Team\n\"x;=cmd|' /C calc'!A0\",ann@example.com,\"y\t+1\"\n\"a,@SUM(1)\",=cmd;-2@example.com,\"b;\uFF1D1\"\n");
+
+        var result = await CliRunner.RunAsync(string.Empty, "preview", file, "--format", "csv");
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        var cells = BulkInvite.Tests.Export.CsvCells.Read(result.Text, separator).SelectMany(r => r).ToList();
+        Assert.That(cells, Has.Count.GreaterThanOrEqualTo(3));
+        Assert.That(cells.Where(BulkInvite.Tests.Export.CsvCells.StartsFormula), Is.Empty);
+    }
+
     [Test]
     public async Task Csv_files_are_previewed_by_their_email_column()
     {

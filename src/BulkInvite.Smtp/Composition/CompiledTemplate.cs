@@ -11,6 +11,8 @@ namespace BulkInvite.Smtp.Composition;
 /// Syntax: <c>{{name}}</c> on one line, with optional spaces or tabs inside the braces and the name matched
 /// case-insensitively.
 /// <c>{{{{</c> writes a literal <c>{{</c>; a <c>}}</c> outside a placeholder is literal text.
+/// A CR without LF is taken as a line end, CR LF: MimeKit writes LF as CR LF, so that a 7bit body holds CR LF line
+/// ends only.
 /// </remarks>
 internal sealed class CompiledTemplate
 {
@@ -61,6 +63,7 @@ internal sealed class CompiledTemplate
     public static CompiledTemplate Parse(string text, string part)
     {
         ArgumentNullException.ThrowIfNull(text);
+        text = EndBareCarriageReturns(text);
         var segments = new List<TemplateSegment>();
         var placeholders = new List<string>();
         var literal = new StringBuilder();
@@ -143,6 +146,28 @@ internal sealed class CompiledTemplate
             var value = values.Get(segment);
             builder.Append(encoder is null ? value : encoder.Encode(value));
         }
+    }
+
+    private static string EndBareCarriageReturns(string text)
+    {
+        var index = text.IndexOf('\r', StringComparison.Ordinal);
+        if (index < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 8);
+        var start = 0;
+        for (; index >= 0; index = text.IndexOf('\r', index + 1))
+        {
+            if (index + 1 == text.Length || text[index + 1] != '\n')
+            {
+                builder.Append(text, start, index + 1 - start).Append('\n');
+                start = index + 1;
+            }
+        }
+
+        return builder.Append(text, start, text.Length - start).ToString();
     }
 
     /// <summary>A placeholder is written on one line and cannot contain another <c>{{</c>.</summary>

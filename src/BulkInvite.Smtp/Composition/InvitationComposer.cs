@@ -24,6 +24,11 @@ namespace BulkInvite.Smtp.Composition;
 /// RFC 2047 encoded words, and IDN domains as A-labels, when the message is written with MimeKit's default options.
 /// </para>
 /// <para>
+/// Values from data enter through <see cref="TemplateValues"/>, which passes each through <see cref="DataText"/>; a
+/// display name or subject that holds <c>=?</c> is written as encoded words of its own (<see cref="HeaderText.EncodeWords"/>),
+/// because MimeKit would pass it through as it is and a mail client would decode it.
+/// </para>
+/// <para>
 /// An address that MimeKit cannot put in a header (one the validator would not pass, such as <c>a..b@example.com</c>)
 /// throws <see cref="ArgumentException"/> with <see cref="ArgumentException.ParamName"/> <c>invitation</c>; senders turn
 /// it into a failed result for that recipient.
@@ -98,9 +103,14 @@ internal sealed class InvitationComposer : IInvitationComposer
 
     private ComposedInvitation Compose(Invitation invitation, string acceptLink)
     {
-        var displayName = string.IsNullOrWhiteSpace(invitation.DisplayName)
-            ? string.Empty
-            : HeaderText.MakeSingleLine(invitation.DisplayName.Trim());
+        var values = new TemplateValues(
+            invitation.Address,
+            invitation.DisplayName,
+            invitation.InitiatedBy,
+            _accountName,
+            acceptLink,
+            invitation.Fields);
+        var displayName = values.DisplayName.Trim();
 
         // MimeKit keeps the domain in U-labels and writes A-labels unless the message is formatted as international.
         MailboxAddress recipient;
@@ -114,14 +124,6 @@ internal sealed class InvitationComposer : IInvitationComposer
         }
 
         var requiresSmtpUtf8 = !Ascii.IsValid(recipient.LocalPart);
-
-        var values = new TemplateValues(
-            invitation.Address,
-            invitation.DisplayName ?? string.Empty,
-            invitation.InitiatedBy ?? string.Empty,
-            _accountName,
-            acceptLink ?? string.Empty,
-            invitation.Fields);
 
         var builder = t_builder ?? new StringBuilder(InitialBuilderCapacity);
         t_builder = null;
@@ -157,6 +159,11 @@ internal sealed class InvitationComposer : IInvitationComposer
         var message = shell.Message;
         message.To.Clear();
         message.To.Add(recipient);
+        if (HeaderText.NeedsOwnEncoding(displayName))
+        {
+            SetRawValue(message, HeaderId.To, HeaderText.EncodeWords(displayName, "<" + recipient.GetAddress(idnEncode: true) + ">"));
+        }
+
         message.Date = _time.GetUtcNow();
         // The attempt's id is recorded before the send: with it as the Message-Id's left part, the message can be
         // found at the mail server when a crash left its outcome unknown.
@@ -166,6 +173,11 @@ internal sealed class InvitationComposer : IInvitationComposer
         if (!string.Equals(shell.Subject, subject, StringComparison.Ordinal))
         {
             message.Subject = subject;
+            if (HeaderText.NeedsOwnEncoding(subject))
+            {
+                SetRawValue(message, HeaderId.Subject, HeaderText.EncodeWords(subject, address: null));
+            }
+
             shell.Subject = subject;
         }
 
@@ -178,6 +190,10 @@ internal sealed class InvitationComposer : IInvitationComposer
 
         return new ComposedInvitation(message, recipient, requiresSmtpUtf8) { Shell = shell };
     }
+
+    /// <summary>Replaces how MimeKit would write the header; MimeKit writes an explicit raw value as it is, in every format.</summary>
+    private static void SetRawValue(MimeMessage message, HeaderId id, byte[] raw)
+        => message.Headers[message.Headers.IndexOf(id)].SetRawValue(raw);
 
     /// <summary>The message structure of this template: built once per shell, filled per invitation.</summary>
     private InvitationMessageShell CreateShell()

@@ -15,8 +15,10 @@ namespace BulkInvite.Smtp;
 /// <c>{{{{</c>; a <c>}}</c> outside a placeholder is literal text.
 /// </para>
 /// <para>
-/// The subject is one line: a line break inside the subject template fails, and line breaks and other control
-/// characters in values are replaced with spaces, so that no value can add a header field.
+/// The subject is one line: a line break inside the subject template fails. Every value is one line wherever it is
+/// used: line breaks and other control characters become spaces and bidirectional formatting characters are removed,
+/// so that no value can add a header field or a line to a body, or show text in another order than it is. A value
+/// that reads like an RFC 2047 encoded word (<c>=?utf-8?b?...?=</c>) reaches a reader as that text, not decoded.
 /// </para>
 /// <para>Instances are immutable and can be shared between threads.</para>
 /// </remarks>

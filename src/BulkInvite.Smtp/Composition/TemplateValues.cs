@@ -1,23 +1,25 @@
 namespace BulkInvite.Smtp.Composition;
 
-/// <summary>The values the placeholders of one invitation stand for.</summary>
+/// <summary>The values the placeholders of one invitation stand for, each passed through <see cref="DataText"/>.</summary>
+/// <remarks>This is where values from data enter a message: nothing that comes from the file or the invitation reaches a
+/// header or a body without going through here.</remarks>
 internal readonly struct TemplateValues
 {
     private readonly IReadOnlyDictionary<string, string>? _fields;
 
     public TemplateValues(
-        string email,
-        string displayName,
-        string inviterName,
-        string accountName,
-        string acceptLink,
+        string? email,
+        string? displayName,
+        string? inviterName,
+        string? accountName,
+        string? acceptLink,
         IReadOnlyDictionary<string, string>? fields)
     {
-        Email = email;
-        DisplayName = displayName;
-        InviterName = inviterName;
-        AccountName = accountName;
-        AcceptLink = acceptLink;
+        Email = DataText.Neutralise(email);
+        DisplayName = DataText.Neutralise(displayName);
+        InviterName = DataText.Neutralise(inviterName);
+        AccountName = DataText.Neutralise(accountName);
+        AcceptLink = DataText.Neutralise(acceptLink);
         _fields = fields;
     }
 
@@ -31,7 +33,7 @@ internal readonly struct TemplateValues
 
     public string AcceptLink { get; }
 
-    /// <summary>The value of a per-recipient field, matched case-insensitively; empty when the recipient has none.</summary>
+    /// <summary>The value of a per-recipient field, matched case-insensitively and neutralised; empty when the recipient has none.</summary>
     /// <param name="name">The field name.</param>
     /// <returns>The value or an empty string.</returns>
     public string GetField(string name)
@@ -43,7 +45,7 @@ internal readonly struct TemplateValues
 
         if (_fields.TryGetValue(name, out var value))
         {
-            return value ?? string.Empty;
+            return DataText.Neutralise(value);
         }
 
         // Dictionaries from CSV files compare keys case-insensitively already; others may not.
@@ -51,7 +53,7 @@ internal readonly struct TemplateValues
         {
             if (string.Equals(pair.Key, name, StringComparison.OrdinalIgnoreCase))
             {
-                return pair.Value ?? string.Empty;
+                return DataText.Neutralise(pair.Value);
             }
         }
 

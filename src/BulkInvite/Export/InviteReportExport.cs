@@ -15,9 +15,12 @@ namespace BulkInvite;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every file is UTF-8 without a byte-order mark. CSV follows RFC 4180 with CRLF line ends; a text cell that a
-/// spreadsheet would run as a formula (starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage
-/// return) gets an apostrophe in front. The writers leave <c>output</c> open and flush it at the end.
+/// Every file is UTF-8 without a byte-order mark. CSV follows RFC 4180 with CRLF line ends. A text cell with a
+/// <c>,</c>, <c>;</c> or tab (the list separators of common locales), a quote or a line break is quoted, and an
+/// apostrophe goes in front of a formula start (<c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, their full-width forms, a tab
+/// or a lone carriage return) at the start of a cell and after each separator or line break inside it: a spreadsheet
+/// that reads the file with <c>,</c>, <c>;</c> or a tab as its separator runs no cell as a formula. The writers leave
+/// <c>output</c> open and flush it at the end.
 /// </para>
 /// <para>
 /// An import the tenant does not have (another tenant's included) throws <see cref="KeyNotFoundException"/> before
@@ -97,14 +100,16 @@ public static class InviteReportExport
     /// An import read by the CSV parser (<see cref="BulkInviteReport.ParserName"/> <c>csv</c>) gives a CSV file: the
     /// header <c>email</c> and the names of the per-recipient fields (in the order the first failed entry holds
     /// them), then one row per entry with its address and its fields as uploaded (a field the entry lacks is empty).
-    /// Cells that look like formulas get an apostrophe in front, as in every CSV this class writes; such an address
-    /// needs the apostrophe removed before it is uploaded again.
+    /// Cells get an apostrophe where a formula could start, as in every CSV this class writes; such an address needs
+    /// the apostrophe removed before it is uploaded again.
     /// </para>
     /// <para>
     /// Any other import gives plain text with CRLF line ends: one entry a line, <c>"Display Name" &lt;address&gt;</c>
     /// when the entry had a display name (quotes and backslashes in it escaped with a backslash), else the address.
-    /// Plain text is not neutralised: the text parser must read each line back as it was uploaded, and an apostrophe
-    /// would become part of the address.
+    /// Plain text is not neutralised, on purpose: it is an address list to fix and upload again (hosts offer it as
+    /// <c>.txt</c>), not a table to open in a spreadsheet; the text parser must read each line back as it was uploaded,
+    /// and an apostrophe would become part of the address. Only a line without a display name can start with a formula
+    /// character, and then it is the address as it was uploaded.
     /// </para>
     /// </remarks>
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
@@ -340,6 +345,10 @@ public static class InviteReportExport
         return header.ToString();
     }
 
+    /// <summary>
+    /// A line of the plain-text failed-rows file, left as uploaded and not neutralised: the file is an address list
+    /// that must round-trip through the text parser, not a spreadsheet (see <see cref="WriteFailedRowsAsync"/>).
+    /// </summary>
     private static void AppendMailbox(StringBuilder row, InviteEntryResult entry)
     {
         if (string.IsNullOrEmpty(entry.DisplayName))

@@ -79,6 +79,32 @@ public sealed partial class PickupFolderInvitationSenderTests
     }
 
     [Test]
+    public async Task A_file_value_with_bare_line_breaks_or_an_encoded_word_is_written_as_plain_text()
+    {
+        var encoded = "=?utf-8?b?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("x\r\nBcc: victim@example.net")) + "?=";
+        var name = "Eve\r.\r\nMAIL FROM:<mallory@example.net>\n" + encoded;
+        var template = InvitationTemplate.FromStrings("Hi {{display_name}}", "Hello {{display_name}}\n");
+        var sender = new PickupFolderInvitationSender(
+            new PickupFolderSenderOptions { Directory = _root, Message = TestInvitations.Options() },
+            TestInvitations.Composer(template));
+
+        var result = await sender.SendAsync(TestInvitations.Create("jane@example.com", name));
+
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(_root, result.Detail!));
+        var message = TestInvitations.Load(bytes);
+        var flattened = "Eve .  MAIL FROM:<mallory@example.net> " + encoded;
+        Assert.Multiple(() =>
+        {
+            Assert.That(ValuesFromDataTests.BareLineBreaks(bytes), Is.Zero);
+            Assert.That(Encoding.ASCII.GetString(TestInvitations.HeaderBytes(bytes)), Does.Not.Contain(encoded));
+            Assert.That(message.To.Mailboxes.Single().Name, Is.EqualTo(flattened));
+            Assert.That(message.Subject, Is.EqualTo("Hi " + flattened));
+            Assert.That(message.Headers.Contains(HeaderId.Bcc), Is.False);
+            Assert.That(message.TextBody?.TrimEnd(), Is.EqualTo("Hello " + flattened));
+        });
+    }
+
+    [Test]
     public async Task The_folder_is_created_when_it_is_missing()
     {
         var directory = Path.Combine(_root, "a", "b", "c");

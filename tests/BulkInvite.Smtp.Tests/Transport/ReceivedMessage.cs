@@ -2,5 +2,5 @@ using MimeKit;
 
 namespace BulkInvite.Smtp.Tests.Transport;
 
-/// <summary>A message the test server accepted, with its envelope.</summary>
-internal sealed record ReceivedMessage(string SessionId, string From, IReadOnlyList<string> Recipients, MimeMessage Message);
+/// <summary>A message the test server accepted, with its envelope and the bytes that arrived after DATA.</summary>
+internal sealed record ReceivedMessage(string SessionId, string From, IReadOnlyList<string> Recipients, MimeMessage Message, byte[] Bytes);

@@ -41,13 +41,15 @@ internal sealed class TestMessageStore(TestSmtpServerOptions options) : MessageS
             return new SmtpResponse((SmtpReplyCode)451, "Local error in processing, try again later");
         }
 
-        using var stream = new MemoryStream(buffer.ToArray());
+        var bytes = buffer.ToArray();
+        using var stream = new MemoryStream(bytes);
         var message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
         Messages.Enqueue(new ReceivedMessage(
             context.SessionId.ToString(),
             transaction.From.AsAddress(),
             [.. transaction.To.Select(static m => m.AsAddress())],
-            message));
+            message,
+            bytes));
         return SmtpResponse.Ok;
     }
 }

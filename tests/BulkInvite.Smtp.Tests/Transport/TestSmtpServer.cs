@@ -10,7 +10,7 @@ namespace BulkInvite.Smtp.Tests.Transport;
 
 /// <summary>
 /// A real SMTP server (the SmtpServer library) on 127.0.0.1 and a port chosen by the system, with counters of
-/// sessions, concurrent sessions, AUTH logins and QUIT commands.
+/// sessions, concurrent sessions, AUTH logins and QUIT commands, and the name of every command received.
 /// </summary>
 internal sealed class TestSmtpServer : IAsyncDisposable
 {
@@ -55,6 +55,9 @@ internal sealed class TestSmtpServer : IAsyncDisposable
     public int FailedLogins => Volatile.Read(ref failedLogins);
 
     public int Quits => Volatile.Read(ref quits);
+
+    /// <summary>The name of every command the server executed (EHLO, MAIL, RCPT, DATA, ...), in order.</summary>
+    public ConcurrentQueue<string> Commands { get; } = new();
 
     private Task<int> PortTask { get; }
 
@@ -159,6 +162,7 @@ internal sealed class TestSmtpServer : IAsyncDisposable
         // QUIT ends the session for the client before the server has torn it down; count it as closed then.
         e.Context.CommandExecuting += (_, c) =>
         {
+            Commands.Enqueue(c.Command.Name);
             if (c.Command is QuitCommand)
             {
                 Interlocked.Increment(ref quits);

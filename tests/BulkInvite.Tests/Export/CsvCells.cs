@@ -2,15 +2,38 @@ using System.Text;
 
 namespace BulkInvite.Tests.Export;
 
-/// <summary>A plain RFC 4180 reader for checking exported files: rows of cells, quotes and line breaks honoured.</summary>
+/// <summary>
+/// A plain RFC 4180 reader for checking exported files: rows of cells, quotes and line breaks honoured. It can also
+/// read a file as a spreadsheet of another locale would: with <c>;</c> or a tab as the separator, a quote opening a
+/// quoted cell only at the start of a cell (elsewhere it is text), and CR, LF or CR LF outside quotes ending a row.
+/// </summary>
 internal static class CsvCells
 {
+    /// <summary>The characters that make a spreadsheet take a cell as a formula when it starts with one.</summary>
+    public static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'];
+
     public static List<string[]> Read(string text)
+    {
+        var rows = Read(text, ',', out var complete);
+        Assert.That(complete, Is.True, "the file ends with a complete CRLF-terminated row");
+        return rows;
+    }
+
+    /// <summary>Reads the text with the given separator, as a spreadsheet set to that list separator would.</summary>
+    public static List<string[]> Read(string text, char separator) => Read(text, separator, out _);
+
+    /// <summary>Whether a spreadsheet would take the cell as a formula (a CR that begins a CR LF is a line break).</summary>
+    public static bool StartsFormula(string cell)
+        => cell.Length > 0 && (cell[0] == '\r' ? cell.Length == 1 || cell[1] != '\n' : FormulaStarts.Contains(cell[0]));
+
+    private static List<string[]> Read(string text, char separator, out bool complete)
     {
         var rows = new List<string[]>();
         var row = new List<string>();
         var cell = new StringBuilder();
         var quoted = false;
+        var cellStart = true;
+        var rowsEndWithCrLf = true;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -29,31 +52,52 @@ internal static class CsvCells
                 {
                     cell.Append(c);
                 }
+
+                continue;
             }
-            else if (c == '"')
+
+            if (c == '"' && cellStart)
             {
                 quoted = true;
+                cellStart = false;
             }
-            else if (c == ',')
+            else if (c == separator)
             {
                 row.Add(cell.ToString());
                 cell.Clear();
+                cellStart = true;
             }
-            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            else if (c is '\r' or '\n')
             {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+                else
+                {
+                    rowsEndWithCrLf = false;
+                }
+
                 row.Add(cell.ToString());
                 cell.Clear();
                 rows.Add([.. row]);
                 row.Clear();
-                i++;
+                cellStart = true;
             }
             else
             {
                 cell.Append(c);
+                cellStart = false;
             }
         }
 
-        Assert.That((quoted, row.Count, cell.Length), Is.EqualTo((false, 0, 0)), "the file ends with a complete CRLF-terminated row");
+        complete = !quoted && row.Count == 0 && cell.Length == 0 && rowsEndWithCrLf;
+        if (row.Count > 0 || cell.Length > 0)
+        {
+            row.Add(cell.ToString());
+            rows.Add([.. row]);
+        }
+
         return rows;
     }
 

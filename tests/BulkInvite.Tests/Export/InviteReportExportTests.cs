@@ -11,6 +11,14 @@ public sealed class InviteReportExportTests
 {
     private const string Tenant = PipelineHarness.Tenant;
 
+    /// <summary>Values with a formula behind a separator of some locale, a line break or a quote.</summary>
+    private static readonly string[] SplitFormulas =
+    [
+        "x;=cmd|' /C calc'!A0", "x,=cmd|' /C calc'!A0", "x\t=cmd|' /C calc'!A0", "x;+1", "x;-2", "x;@SUM(A1)", "x; =1",
+        "x;\t=1", "x;\r=1", "x\r\n=1", "x\n=1", "x\r=1", "x;\"=1", "x;\"\"=1", "x;\uFF1D1", "=1;=2,=3\t=4", "a;;=b", ";=b",
+        "\uFF0B1", "\uFF20x", "ok@example.com",
+    ];
+
     [Test]
     public async Task Csv_has_the_header_and_one_row_per_entry_in_file_order()
     {
@@ -91,6 +99,63 @@ public sealed class InviteReportExportTests
             Assert.That(rows[1][9][0], Is.Not.AnyOf('=', '+', '-', '@', '\t', '\r'), "the fields cell starts safely (an apostrophe, or a backslash before =)");
             Assert.That(rows[2][1], Is.EqualTo("ok-" + value + "@example.com"), "only a leading character counts");
         }
+    }
+
+    [TestCase(',')]
+    [TestCase(';')]
+    [TestCase('\t')]
+    public async Task Read_with_any_locales_separator_the_csv_report_has_no_cell_that_starts_a_formula(char separator)
+    {
+        await using var harness = new PipelineHarness();
+        var report = await StoreImportAsync(harness, SplitFormulas.Select((value, i) => Entry(i + 1, value, InviteOutcome.Invalid) with
+        {
+            DisplayName = value,
+            Reason = value,
+            Detail = value,
+            Fields = new Dictionary<string, string> { ["team"] = value, [value] = value },
+        }));
+
+        var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, report.ImportId, o));
+
+        var cells = CsvCells.Read(text, separator).SelectMany(r => r).ToList();
+        Assert.That(cells, Has.Count.GreaterThan(SplitFormulas.Length), "at least a cell a row");
+        Assert.That(cells.Where(CsvCells.StartsFormula), Is.Empty);
+    }
+
+    [TestCase(',')]
+    [TestCase(';')]
+    [TestCase('\t')]
+    public async Task Read_with_any_locales_separator_the_failed_rows_csv_has_no_cell_that_starts_a_formula(char separator)
+    {
+        await using var harness = new PipelineHarness();
+        var report = await StoreImportAsync(
+            harness,
+            SplitFormulas.Select((value, i) => Entry(i + 1, value, InviteOutcome.Invalid) with
+            {
+                Fields = new Dictionary<string, string> { ["team"] = value, ["note"] = "a;" + value },
+            }),
+            parser: "csv");
+
+        var text = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.Service, Tenant, report.ImportId, o));
+
+        var cells = CsvCells.Read(text, separator).SelectMany(r => r).ToList();
+        Assert.That(cells, Has.Count.GreaterThan(SplitFormulas.Length));
+        Assert.That(cells.Where(CsvCells.StartsFormula), Is.Empty);
+    }
+
+    [TestCase("a;b")]
+    [TestCase("a\tb")]
+    [TestCase("Doe; Jane")]
+    [TestCase("line one\r\nline two")]
+    public async Task A_cell_with_a_separator_of_any_locale_is_quoted_and_reads_back_whole(string value)
+    {
+        await using var harness = new PipelineHarness();
+        var report = await StoreImportAsync(harness, [Entry(1, "jane@example.com") with { DisplayName = value }]);
+
+        var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, report.ImportId, o));
+
+        Assert.That(text, Does.Contain(",\"" + value + "\","));
+        Assert.That(CsvCells.Read(text)[1][2], Is.EqualTo(value));
     }
 
     [Test]
