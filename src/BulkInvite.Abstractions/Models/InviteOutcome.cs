@@ -31,8 +31,8 @@ public enum InviteOutcome
     Skipped = 7,
 
     /// <summary>
-    /// Handed to the sender: recorded before the attempt, with the attempt's id (the left part of its Message-Id) in
-    /// the detail. At most <c>MaxParallelSends</c> entries of an import are in this state at any moment. An entry
+    /// Handed to the sender: recorded before the attempt (the message's Message-Id is
+    /// <c>&lt;{ImportId:N}.{Sequence}@domain&gt;</c>, see <c>Invitation.MessageKey</c>). At most <c>MaxParallelSends</c> entries of an import are in this state at any moment. An entry
     /// still here after the import stopped was in flight when its process died: resuming applies
     /// <c>BulkInviteOptions.InFlightAfterCrash</c> to it.
     /// </summary>
@@ -41,7 +41,7 @@ public enum InviteOutcome
     /// <summary>
     /// Was being sent when its import's process stopped, and whether the message left is not known (resumed with
     /// <c>InFlightAfterCrash = MarkUnknown</c>): a person decides, for example from the mail server's log and the
-    /// Message-Id in the detail.
+    /// Message-Id named in the detail.
     /// </summary>
     Unknown = 9,
 }

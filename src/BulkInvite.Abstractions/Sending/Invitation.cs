@@ -25,9 +25,11 @@ public sealed record Invitation
     public IReadOnlyDictionary<string, string>? Fields { get; init; }
 
     /// <summary>
-    /// The id of this sending attempt, recorded with the entry (outcome <see cref="InviteOutcome.Sending"/>) before the
-    /// sender is called, and different for every attempt. A sender that sets a Message-Id makes it the id's left part
-    /// (<c>&lt;AttemptId@domain&gt;</c>), so that an operator can find a message whose outcome a crash left unknown.
+    /// The left part of the message's Message-Id, <c>{ImportId:N}.{Sequence}</c>, set by the pipeline. A sender that sets
+    /// a Message-Id uses it (<c>&lt;MessageKey@domain&gt;</c>): the entry is recorded <see cref="InviteOutcome.Sending"/>
+    /// before the send, so a message whose outcome a crash left unknown can be found at the mail server by it, and a
+    /// message sent again after a crash carries the same Message-Id as the first attempt, which lets mail systems that
+    /// remove duplicates by Message-Id show it once.
     /// </summary>
-    public string? AttemptId { get; init; }
+    public string? MessageKey { get; init; }
 }

@@ -165,10 +165,10 @@ internal sealed class InvitationComposer : IInvitationComposer
         }
 
         message.Date = _time.GetUtcNow();
-        // The attempt's id is recorded before the send: with it as the Message-Id's left part, the message can be
-        // found at the mail server when a crash left its outcome unknown.
-        message.MessageId = IsMessageIdPart(invitation.AttemptId)
-            ? invitation.AttemptId + "@" + _messageIdDomain
+        // The pipeline's key of the entry: a message whose outcome a crash left unknown can be found at the mail
+        // server by it, and one sent again after a crash has the Message-Id of the first attempt.
+        message.MessageId = IsMessageIdPart(invitation.MessageKey)
+            ? invitation.MessageKey + "@" + _messageIdDomain
             : MimeUtils.GenerateMessageId(_messageIdDomain);
         if (!string.Equals(shell.Subject, subject, StringComparison.Ordinal))
         {
@@ -276,7 +276,7 @@ internal sealed class InvitationComposer : IInvitationComposer
         }
     }
 
-    /// <summary>Whether an attempt id can be a Message-Id's left part as it is (letters, digits, '.', '-', '_'; no leading, trailing or double dot).</summary>
+    /// <summary>Whether a message key can be a Message-Id's left part as it is (letters, digits, '.', '-', '_'; no leading, trailing or double dot).</summary>
     private static bool IsMessageIdPart([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value)
     {
         if (string.IsNullOrEmpty(value) || value.Length > 128 || value[0] == '.' || value[^1] == '.' || value.Contains("..", StringComparison.Ordinal))

@@ -6,7 +6,7 @@ namespace BulkInvite.Pipeline;
 
 /// <summary>
 /// Sending, fenced by what is recorded. One dispatcher task owns every store write of the stage: it marks entries
-/// <see cref="InviteOutcome.Sending"/> (with the attempt's id) before a sender gets them, and records their outcomes as
+/// <see cref="InviteOutcome.Sending"/> before a sender gets them, and records their outcomes as
 /// senders report them, both in the same write. An entry holds one of <see cref="BulkInviteOptions.MaxParallelSends"/>
 /// slots from its mark until its outcome is stored, so at no moment are more entries sent-or-in-flight without a final
 /// record than there are slots: when the store stalls, the dispatcher stalls, no slot comes free, and sending stops.
@@ -55,26 +55,37 @@ internal sealed partial class ImportRun
         // The producer's pages go through a small bounded channel: it reads and checks ahead by one page at most.
         var candidates = Channel.CreateBounded<SendCandidate>(new BoundedChannelOptions(Options.ExistenceCheckBatchSize) { SingleWriter = true, SingleReader = true });
 
-        // At most `slots` items are ever in these two.
-        var work = Channel.CreateUnbounded<SendWork>(new UnboundedChannelOptions { SingleWriter = true });
+        // At most `slots` outcomes are ever in it.
         var done = Channel.CreateUnbounded<SendDone>(new UnboundedChannelOptions { SingleReader = true });
 
-        var producer = Task.Run(() => ProduceAsync(candidates.Writer, Stop, stop.Token), CancellationToken.None);
-        var senders = new Task[slots];
-        for (var i = 0; i < senders.Length; i++)
+        // A send starts on the dispatcher's thread: a sender that completes at once (a test's, a queue's) costs no
+        // thread hop, and one that awaits I/O runs on while the dispatcher goes on. Each reports to `done`.
+        void Start(SendWork item)
         {
-            senders[i] = Task.Run(() => SendEntriesAsync(sender, work.Reader, done.Writer, Stop, stop.Token, abortInFlight.Token), CancellationToken.None);
+            var attempt = SendOneAsync(sender, item, Stop, stop.Token, abortInFlight.Token);
+            if (attempt.IsCompleted)
+            {
+                done.Writer.TryWrite(new SendDone(attempt.Result));
+                return;
+            }
+
+            attempt.AsTask().ContinueWith(
+                static (task, state) => ((ChannelWriter<SendDone>)state!).TryWrite(new SendDone(task.Result)),
+                done.Writer,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
 
+        var producer = Task.Run(() => ProduceAsync(candidates.Writer, Stop, stop.Token), CancellationToken.None);
         try
         {
-            await DispatchAsync(candidates.Reader, work.Writer, done.Reader, slots, Stop, stop.Token).ConfigureAwait(false);
+            await DispatchAsync(candidates.Reader, Start, done.Reader, slots, Stop, stop.Token).ConfigureAwait(false);
         }
         finally
         {
-            work.Writer.TryComplete();
             stop.Cancel();
-            await Task.WhenAll([producer, .. senders]).ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
         }
 
         if (_context.ExistenceCheck is not null)
@@ -98,7 +109,7 @@ internal sealed partial class ImportRun
     /// </summary>
     private async Task DispatchAsync(
         ChannelReader<SendCandidate> candidates,
-        ChannelWriter<SendWork> work,
+        Action<SendWork> start,
         ChannelReader<SendDone> done,
         int slots,
         Action<Exception> stop,
@@ -147,9 +158,8 @@ internal sealed partial class ImportRun
                     else if (free > 0)
                     {
                         var entry = held.Value.Entry;
-                        var attempt = AttemptId(entry.Sequence);
-                        batch.Add(new InviteEntryUpdate(entry.Sequence, InviteOutcome.Sending, entry.Reason, "Attempt " + attempt, null, now));
-                        marked.Add(new SendWork(entry, attempt));
+                        batch.Add(new InviteEntryUpdate(entry.Sequence, InviteOutcome.Sending, entry.Reason, entry.Reason == ReasonCodes.InFlightAfterCrash ? entry.Detail : null, null, now));
+                        marked.Add(new SendWork(entry));
                         free--;
                     }
                     else
@@ -172,7 +182,7 @@ internal sealed partial class ImportRun
                 {
                     foreach (var item in marked)
                     {
-                        work.TryWrite(item);
+                        start(item);
                     }
                 }
                 else
@@ -217,6 +227,9 @@ internal sealed partial class ImportRun
             {
                 await done.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
             }
+
+            // Senders that finish at about the same moment go into the same write.
+            await Task.Yield();
         }
 
         if (unrecorded.Count > 0)
@@ -271,9 +284,8 @@ internal sealed partial class ImportRun
 
     private static Task<bool> WaitToReadAsync(ChannelReader<SendCandidate> reader) => reader.WaitToReadAsync(CancellationToken.None).AsTask();
 
-    /// <summary>A new id for one attempt to send one entry: the import, the entry and a random part.</summary>
-    private string AttemptId(long sequence)
-        => string.Create(CultureInfo.InvariantCulture, $"{ImportId:N}.{sequence}.{Random.Shared.Next():x8}");
+    /// <summary>The left part of an entry's Message-Id: the same for every attempt to send it.</summary>
+    private string MessageKey(long sequence) => string.Create(CultureInfo.InvariantCulture, $"{ImportId:N}.{sequence}");
 
     /// <summary>
     /// Reads the pending entries page by page, asks the user directory about each page (its answers go to the
@@ -329,69 +341,58 @@ internal sealed partial class ImportRun
     }
 
     /// <summary>
-    /// One sender: takes marked entries one at a time and reports each one's end to the dispatcher — an outcome, the
-    /// entry handed back to <see cref="InviteOutcome.Pending"/> when it was not attempted, or nothing when its send was
-    /// cut off and its fate is unknown (it stays <see cref="InviteOutcome.Sending"/>).
+    /// One attempt: the entry's outcome, the entry handed back to <see cref="InviteOutcome.Pending"/> when it was not
+    /// attempted, or nothing when its send was cut off and its fate is unknown (it stays <see cref="InviteOutcome.Sending"/>).
+    /// Never throws.
     /// </summary>
-    private async Task SendEntriesAsync(
-        IInvitationSender sender,
-        ChannelReader<SendWork> reader,
-        ChannelWriter<SendDone> done,
-        Action<Exception> stop,
-        CancellationToken stopToken,
-        CancellationToken abortToken)
+    private async ValueTask<InviteEntryUpdate?> SendOneAsync(
+        IInvitationSender sender, SendWork work, Action<Exception> stop, CancellationToken stopToken, CancellationToken abortToken)
     {
-        await foreach (var (entry, attempt) in reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        var entry = work.Entry;
+        if (stopToken.IsCancellationRequested)
         {
-            if (stopToken.IsCancellationRequested)
-            {
-                // Stopped before this one was attempted: back to pending.
-                done.TryWrite(new SendDone(HandBack(entry)));
-                continue;
-            }
+            // Stopped before this one was attempted: back to pending.
+            return HandBack(entry);
+        }
 
-            var invitation = new Invitation
-            {
-                ImportId = ImportId,
-                Sequence = entry.Sequence,
-                TenantId = TenantId,
-                InitiatedBy = _report.InitiatedBy,
-                Address = entry.Address,
-                DisplayName = entry.DisplayName,
-                Fields = entry.Fields,
-                AttemptId = attempt,
-            };
+        var invitation = new Invitation
+        {
+            ImportId = ImportId,
+            Sequence = entry.Sequence,
+            TenantId = TenantId,
+            InitiatedBy = _report.InitiatedBy,
+            Address = entry.Address,
+            DisplayName = entry.DisplayName,
+            Fields = entry.Fields,
+            MessageKey = MessageKey(entry.Sequence),
+        };
 
-            // An entry sent again after a crash keeps saying so.
-            var resentReason = entry.Reason == ReasonCodes.InFlightAfterCrash ? ReasonCodes.InFlightAfterCrash : null;
-            InviteEntryUpdate? update;
-            try
-            {
-                var result = await sender.SendAsync(invitation, abortToken).ConfigureAwait(false);
-                update = result.Succeeded
-                    ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Invited, resentReason, result.Detail, result.StatusCode, _context.Time.GetUtcNow())
-                    : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Failed, ReasonCodes.Rejected, result.Detail, result.StatusCode, _context.Time.GetUtcNow());
-            }
-            catch (OperationCanceledException) when (abortToken.IsCancellationRequested)
-            {
-                // Cut off after the grace period: whether the message left is unknown, so the entry stays Sending.
-                update = null;
-            }
-            catch (InvitationTransportException ex)
-            {
-                // The server could not be reached or refused the session: this one was not sent.
-                Log.TransportUnavailable(_context.Logger, ex, ImportId);
-                stop(ex);
-                update = HandBack(entry);
-            }
-            catch (Exception ex)
-            {
-                Log.SendFailedUnexpectedly(_context.Logger, ex, ImportId, entry.Sequence, entry.Line);
-                update = new InviteEntryUpdate(
-                    entry.Sequence, InviteOutcome.Failed, ReasonCodes.SenderError, ex.GetType().Name + ": " + ex.Message, null, _context.Time.GetUtcNow());
-            }
-
-            done.TryWrite(new SendDone(update));
+        // An entry sent again after a crash keeps saying so.
+        var resentReason = entry.Reason == ReasonCodes.InFlightAfterCrash ? ReasonCodes.InFlightAfterCrash : null;
+        try
+        {
+            var result = await sender.SendAsync(invitation, abortToken).ConfigureAwait(false);
+            return result.Succeeded
+                ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Invited, resentReason, result.Detail, result.StatusCode, _context.Time.GetUtcNow())
+                : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Failed, ReasonCodes.Rejected, result.Detail, result.StatusCode, _context.Time.GetUtcNow());
+        }
+        catch (OperationCanceledException) when (abortToken.IsCancellationRequested)
+        {
+            // Cut off after the grace period: whether the message left is unknown, so the entry stays Sending.
+            return null;
+        }
+        catch (InvitationTransportException ex)
+        {
+            // The server could not be reached or refused the session: this one was not sent.
+            Log.TransportUnavailable(_context.Logger, ex, ImportId);
+            stop(ex);
+            return HandBack(entry);
+        }
+        catch (Exception ex)
+        {
+            Log.SendFailedUnexpectedly(_context.Logger, ex, ImportId, entry.Sequence, entry.Line);
+            return new InviteEntryUpdate(
+                entry.Sequence, InviteOutcome.Failed, ReasonCodes.SenderError, ex.GetType().Name + ": " + ex.Message, null, _context.Time.GetUtcNow());
         }
     }
 
@@ -407,9 +408,9 @@ internal sealed partial class ImportRun
         var policy = Options.InFlightAfterCrash;
         var inFlight = await ReviseAsync(InviteOutcome.Sending, static _ => true, (entry, now) => policy == InFlightAfterCrash.Resend
             ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, ReasonCodes.InFlightAfterCrash,
-                $"Was being sent when the import stopped ({entry.Detail}); sent again on resume.", null, now)
+                $"Was being sent when the import stopped (Message-Id <{MessageKey(entry.Sequence)}@…>); sent again on resume with the same Message-Id.", null, now)
             : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Unknown, ReasonCodes.InFlightAfterCrash,
-                $"Was being sent when the import stopped ({entry.Detail}; the Message-Id begins with that id): whether it was delivered is unknown.", null, now),
+                $"Was being sent when the import stopped (Message-Id <{MessageKey(entry.Sequence)}@…>): whether it was delivered is unknown; look for it in the mail server's log.", null, now),
             cancellationToken).ConfigureAwait(false);
         if (inFlight > 0)
         {
@@ -469,8 +470,8 @@ internal sealed partial class ImportRun
     /// <summary>An entry to send, or (with <see cref="Update"/>) the user directory's answer for it, to be stored.</summary>
     private readonly record struct SendCandidate(InviteEntryResult Entry, InviteEntryUpdate? Update);
 
-    /// <summary>An entry marked <see cref="InviteOutcome.Sending"/>, with the id of its attempt.</summary>
-    private readonly record struct SendWork(InviteEntryResult Entry, string AttemptId);
+    /// <summary>An entry marked <see cref="InviteOutcome.Sending"/>.</summary>
+    private readonly record struct SendWork(InviteEntryResult Entry);
 
     /// <summary>The end of one attempt: the update to store, or none when the entry stays <see cref="InviteOutcome.Sending"/>.</summary>
     private readonly record struct SendDone(InviteEntryUpdate? Update);

@@ -120,17 +120,17 @@ public sealed class ExactlyOnceTests
     }
 
     [Test]
-    public async Task An_entry_is_recorded_as_Sending_with_its_attempt_before_the_sender_gets_it()
+    public async Task An_entry_is_recorded_as_Sending_before_the_sender_gets_it_with_its_message_key()
     {
         var store = new WatchedStore();
         await using var harness = new PipelineHarness(o => o.MaxParallelSends = Parallel, store: store);
-        var seen = new List<(InviteOutcome Outcome, string? Detail, string? Attempt)>();
+        var seen = new List<(InviteOutcome Outcome, string? Key, string Expected)>();
         harness.Sender.Behavior = async (invitation, _) =>
         {
             var page = await store.ListEntriesAsync(invitation.TenantId, invitation.ImportId, new EntryQuery { AfterSequence = invitation.Sequence - 1, Limit = 1 });
             lock (seen)
             {
-                seen.Add((page.Items[0].Outcome, page.Items[0].Detail, invitation.AttemptId));
+                seen.Add((page.Items[0].Outcome, invitation.MessageKey, $"{invitation.ImportId:N}.{invitation.Sequence}"));
             }
 
             return InvitationSendResult.Success();
@@ -142,8 +142,7 @@ public sealed class ExactlyOnceTests
         {
             Assert.That(seen, Has.Count.EqualTo(50));
             Assert.That(seen.Select(s => s.Outcome), Is.All.EqualTo(InviteOutcome.Sending));
-            Assert.That(seen.All(s => s.Attempt is { Length: > 0 } && s.Detail!.Contains(s.Attempt, StringComparison.Ordinal)), Is.True);
-            Assert.That(seen.Select(s => s.Attempt).Distinct().Count(), Is.EqualTo(50));
+            Assert.That(seen.Select(s => s.Key), Is.EqualTo(seen.Select(s => s.Expected)));
         }
     }
 
@@ -219,7 +218,7 @@ public sealed class ExactlyOnceTests
         {
             Assert.That(unknown.Select(e => e.Address), Is.EquivalentTo(inFlight));
             Assert.That(unknown.Select(e => e.Reason), Is.All.EqualTo("InFlightAfterCrash"));
-            Assert.That(unknown.All(e => e.Detail!.Contains(report.ImportId.ToString("N"), StringComparison.Ordinal)), Is.True, "the attempt id names the message");
+            Assert.That(unknown.All(e => e.Detail!.Contains($"<{report.ImportId:N}.{e.Sequence}@", StringComparison.Ordinal)), Is.True, "the detail names the Message-Id");
             Assert.That(resumed.Counts.Unknown, Is.EqualTo(inFlight.Count));
             Assert.That(resumed.Counts.Invited + resumed.Counts.Unknown, Is.EqualTo(200));
             Assert.That(resumed.Status, Is.EqualTo(ImportStatus.CompletedWithErrors));

@@ -1,13 +1,13 @@
 namespace BulkInvite.Smtp.Tests.Composition;
 
-/// <summary>The attempt id the pipeline records before a send becomes the Message-Id's left part.</summary>
+/// <summary>The message key the pipeline sets becomes the Message-Id's left part.</summary>
 [TestFixture]
-public sealed class AttemptMessageIdTests
+public sealed class MessageKeyTests
 {
     [Test]
-    public async Task The_attempt_id_is_the_left_part_of_the_message_id()
+    public async Task The_message_key_is_the_left_part_of_the_message_id()
     {
-        var invitation = TestInvitations.Create() with { AttemptId = "0f1e2d3c4b5a69788796a5b4c3d2e1f0.7.1a2b3c4d" };
+        var invitation = TestInvitations.Create() with { MessageKey = "0f1e2d3c4b5a69788796a5b4c3d2e1f0.7.1a2b3c4d" };
 
         var (composed, parsed, _) = await TestInvitations.Composer().ComposeAndReadBackAsync(invitation);
 
@@ -20,14 +20,14 @@ public sealed class AttemptMessageIdTests
     [TestCase(".leading")]
     [TestCase("double..dot")]
     [TestCase("")]
-    public async Task An_attempt_id_that_cannot_be_a_message_id_part_gets_a_generated_one(string attempt)
+    public async Task A_message_key_that_cannot_be_a_message_id_part_gets_a_generated_one(string key)
     {
-        var invitation = TestInvitations.Create() with { AttemptId = attempt };
+        var invitation = TestInvitations.Create() with { MessageKey = key };
 
         var (_, parsed, bytes) = await TestInvitations.Composer().ComposeAndReadBackAsync(invitation);
 
         Assert.That(parsed.MessageId, Does.EndWith("@example.org"));
-        Assert.That(parsed.MessageId, Does.Not.StartWith(attempt.Length > 0 ? attempt : "\0"));
+        Assert.That(parsed.MessageId, Does.Not.StartWith(key.Length > 0 ? key : "\0"));
         Assert.That(parsed.Bcc, Is.Empty);
         Assert.That(bytes, Is.Not.Null);
     }
