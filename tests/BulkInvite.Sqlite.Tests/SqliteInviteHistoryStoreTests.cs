@@ -246,6 +246,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
         yield return new TestCaseData(SqliteSql.UpdateEntry, "USING PRIMARY KEY").SetName("Entry update uses the primary key");
         yield return new TestCaseData(SqliteSql.DeleteImportsCreatedBefore, "INDEX ix_imports_history (tenant_id=? AND is_preview=? AND created_at<?)").SetName("Retention finds old imports by ix_imports_history");
         yield return new TestCaseData(SqliteSql.DeleteEntriesOfImportsCreatedBefore, "USING PRIMARY KEY").SetName("Retention deletes entries by the primary key");
+        yield return new TestCaseData(SqliteSql.DeleteEntriesOfImport, "USING PRIMARY KEY (import_id=?)").SetName("A refused import's entries are deleted by the primary key");
     }
 
     [TestCaseSource(nameof(IndexedQueries))]

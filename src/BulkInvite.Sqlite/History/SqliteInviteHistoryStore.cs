@@ -313,6 +313,25 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
     }
 
     /// <inheritdoc />
+    /// <remarks>The entries are deleted by primary key, in one transaction.</remarks>
+    public async Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        long deleted = 0;
+        await WriteAsync((tenantId, importId), async (connection, transaction, state, ct) =>
+        {
+            var command = Command(connection, transaction, SqliteSql.DeleteEntriesOfImport);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.importId));
+                command.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <inheritdoc />
     /// <remarks>The entries are found by the <c>address_key</c> index and deleted in one transaction.</remarks>
     public async Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
     {

@@ -210,6 +210,13 @@ internal static class SqliteSql
         WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at < $cutoff
         """;
 
+    /// <summary>The entries of one import of the tenant (a refused import keeps only its summary): a range of the primary key.</summary>
+    public const string DeleteEntriesOfImport = """
+        DELETE FROM entries
+        WHERE import_id = $import_id
+          AND EXISTS (SELECT 1 FROM imports AS i WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id)
+        """;
+
     /// <summary>
     /// A privacy request: the entries with one address key, each checked against its import's tenant by primary key.
     /// </summary>
