@@ -236,6 +236,8 @@ public sealed partial class SqliteInviteHistoryStoreTests
         yield return new TestCaseData(SqliteSql.ListEntriesWithOutcome, "USING INDEX ix_entries_outcome").SetName("Entry page of one outcome uses ix_entries_outcome");
         yield return new TestCaseData(SqliteSql.CountEntries, "USING COVERING INDEX").SetName("Entry count uses a covering index");
         yield return new TestCaseData(SqliteSql.CountEntriesWithOutcome, "USING COVERING INDEX ix_entries_outcome").SetName("Entry count of one outcome uses ix_entries_outcome alone");
+        yield return new TestCaseData(SqliteSql.CountEntriesInOutcomeIndex, "USING COVERING INDEX ix_entries_outcome (import_id=? AND outcome=? AND sequence>? AND sequence<?)")
+            .SetName("The check of an entry page counts ranges of ix_entries_outcome alone");
         yield return new TestCaseData(SqliteSql.ListImports, "USING INDEX ix_imports_history").SetName("History page uses ix_imports_history");
         yield return new TestCaseData(SqliteSql.CountImports, "USING COVERING INDEX ix_imports_history").SetName("History count uses ix_imports_history alone");
         yield return new TestCaseData(SqliteSql.ListImportsWithPreviews, "USING INDEX ix_imports_history").SetName("History page with previews uses ix_imports_history");

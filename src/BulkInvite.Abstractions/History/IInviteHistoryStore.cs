@@ -68,6 +68,7 @@ public interface IInviteHistoryStore
     /// <param name="query">Paging and the outcome filter.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>One page of entries; empty when the tenant has no such import.</returns>
+    /// <exception cref="InviteHistoryCorruptException">The stored data is damaged: the page cannot be read whole (never a shorter page instead).</exception>
     Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
