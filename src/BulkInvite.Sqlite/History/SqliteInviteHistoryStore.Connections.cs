@@ -76,6 +76,35 @@ public sealed partial class SqliteInviteHistoryStore
         }
     }
 
+    /// <summary>
+    /// Copies the write-ahead log into the database file and truncates it (<c>wal_checkpoint(TRUNCATE)</c>), one at a
+    /// time with this store's writes, so that pages as they were before a delete are no longer on disk.
+    /// </summary>
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var command = Command(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)");
+                await using (command.ConfigureAwait(false))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (SqliteException ex) when (IsDamage(ex))
+        {
+            throw Damaged(ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>SQLite found the file damaged (a malformed page or tree), or found no database in it.</summary>
     private static bool IsDamage(SqliteException exception) => exception.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase;
 

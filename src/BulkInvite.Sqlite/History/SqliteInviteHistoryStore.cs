@@ -49,7 +49,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
         }.ToString();
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
-            $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA cell_size_check = ON;");
+            $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA cell_size_check = ON; PRAGMA secure_delete = ON;");
     }
 
     /// <inheritdoc />
@@ -367,7 +367,12 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
     }
 
     /// <inheritdoc />
-    /// <remarks>The entries are found by the <c>address_key</c> index and deleted in one transaction.</remarks>
+    /// <remarks>
+    /// The entries are found by their <c>address_key</c> and deleted in one transaction. Deleted content is overwritten
+    /// with zeros (<c>secure_delete</c>), and the write-ahead log, which still holds the pages as they were, is then
+    /// checkpointed into the file and truncated: no readable copy of the address is left in the database's files, unless
+    /// another connection is reading an older snapshot at that moment (its pages stay in the log until the next checkpoint).
+    /// </remarks>
     public async Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
@@ -383,6 +388,11 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }, cancellationToken).ConfigureAwait(false);
+        if (deleted > 0)
+        {
+            await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return deleted;
     }
 
