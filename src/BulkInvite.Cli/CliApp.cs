@@ -44,6 +44,12 @@ internal static class CliApp
                 await console.Error.WriteLineAsync("bulkinvite: cancelled.").ConfigureAwait(false);
                 return console.CancelledExitCode;
             }
+            catch (InviteHistoryCorruptException ex)
+            {
+                // Says which file is damaged and what to do; a report that cannot read every row is not printed as complete.
+                await console.Error.WriteLineAsync($"bulkinvite: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+                return ExitError;
+            }
             catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 // Anything the commands do not handle themselves (a damaged history database, a full disk):

@@ -35,6 +35,32 @@ public sealed class SendCommandTests
     }
 
     [Test]
+    public async Task A_file_over_max_entries_is_refused_by_the_process_sends_nothing_and_leaves_a_report_without_rows()
+    {
+        var db = Path.Combine(Path.GetDirectoryName(NewDirectory())!, "history.db");
+        var file = CliRunner.TempFile("invitees.txt", string.Concat(Enumerable.Range(1, 2000).Select(i => $"user{i}@example.com\n")));
+        var pickup = NewDirectory();
+
+        var sent = await CliRunner.RunProcessAsync("send", file, "--max-entries", "1000", "--db", db, "--pickup", pickup, "--format", "json");
+        var history = await CliRunner.RunProcessAsync("history", "--db", db, "--format", "json");
+        using var historyJson = JsonDocument.Parse(history.Output);
+        var import = historyJson.RootElement.GetProperty("imports").EnumerateArray().Single();
+        var report = await CliRunner.RunProcessAsync("report", import.GetProperty("importId").GetString()!, "--db", db, "--format", "json");
+        using var reportJson = JsonDocument.Parse(report.Output);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sent.ExitCode, Is.Not.Zero);
+            Assert.That(sent.Error, Does.Contain("more than 1,000 entries"));
+            Assert.That(Directory.Exists(pickup) ? Directory.GetFiles(pickup) : [], Is.Empty, "nothing sent");
+            Assert.That(import.GetProperty("status").GetString(), Is.EqualTo("Failed"));
+            Assert.That(report.ExitCode, Is.Zero, report.Error);
+            Assert.That(reportJson.RootElement.GetProperty("total").GetInt64(), Is.Zero);
+            Assert.That(reportJson.RootElement.GetProperty("entries").GetArrayLength(), Is.Zero, "no rows");
+        }
+    }
+
+    [Test]
     public async Task Send_uses_a_template_folder()
     {
         var file = CliRunner.TempFile("invitees.txt", "\"Jane Doe\" <jane@example.com>\n");

@@ -287,6 +287,46 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
+    public async Task Forgetting_an_address_leaves_no_copy_of_it_in_the_database_file_its_log_or_its_shared_memory_file()
+    {
+        var path = _folder.File();
+        await using var store = NewStore(path);
+        var import = NewImport();
+        await store.CreateImportAsync(import);
+        await store.AddEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 2_000).Select(i => NewEntry(i) with { Address = i % 100 == 7 ? "Forget.Me@example.com" : $"user{i}@example.com" }).ToList());
+        await store.UpdateEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 2_000).Select(i => new InviteEntryUpdate(i, InviteOutcome.Invited, null, null, 250, T0)).ToList());
+        Assert.That(CopiesOnDisk(path, "forget.me@example.com"), Is.GreaterThan(0), "the address is on disk before it is forgotten");
+
+        var deleted = await store.DeleteAddressAsync(Tenant, "forget.me@EXAMPLE.com");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(deleted, Is.EqualTo(20));
+            Assert.That(CopiesOnDisk(path, "forget.me@example.com"), Is.Zero, "no copy in the .db, -wal or -shm file, in any case");
+            Assert.That(CopiesOnDisk(path, "user1999@example.com"), Is.GreaterThan(0), "the other addresses are kept");
+            Assert.That((await store.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery { Limit = 1 })).TotalCount, Is.EqualTo(1_980));
+        }
+    }
+
+    /// <summary>How often the text occurs, ignoring case, in the database file and the files SQLite keeps beside it.</summary>
+    private static int CopiesOnDisk(string path, string text)
+    {
+        var count = 0;
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" }.Where(File.Exists))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
+            var content = reader.ReadToEnd();
+            for (var at = content.IndexOf(text, StringComparison.OrdinalIgnoreCase); at >= 0; at = content.IndexOf(text, at + 1, StringComparison.OrdinalIgnoreCase))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    [Test]
     public async Task A_disposed_store_refuses_further_calls()
     {
         var store = NewStore();
@@ -314,6 +354,8 @@ public sealed partial class SqliteInviteHistoryStoreTests
         yield return new TestCaseData(SqliteSql.ListEntriesWithOutcome, "USING INDEX ix_entries_outcome").SetName("Entry page of one outcome uses ix_entries_outcome");
         yield return new TestCaseData(SqliteSql.CountEntries, "USING COVERING INDEX").SetName("Entry count uses a covering index");
         yield return new TestCaseData(SqliteSql.CountEntriesWithOutcome, "USING COVERING INDEX ix_entries_outcome").SetName("Entry count of one outcome uses ix_entries_outcome alone");
+        yield return new TestCaseData(SqliteSql.CountEntriesInOutcomeIndex, "USING COVERING INDEX ix_entries_outcome (import_id=? AND outcome=? AND sequence>? AND sequence<?)")
+            .SetName("The check of an entry page counts ranges of ix_entries_outcome alone");
         yield return new TestCaseData(SqliteSql.ListImports, "USING INDEX ix_imports_history").SetName("History page uses ix_imports_history");
         yield return new TestCaseData(SqliteSql.CountImports, "USING COVERING INDEX ix_imports_history").SetName("History count uses ix_imports_history alone");
         yield return new TestCaseData(SqliteSql.ListImportsWithPreviews, "USING INDEX ix_imports_history").SetName("History page with previews uses ix_imports_history");
@@ -324,6 +366,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
         yield return new TestCaseData(SqliteSql.UpdateEntry, "USING PRIMARY KEY").SetName("Entry update uses the primary key");
         yield return new TestCaseData(SqliteSql.DeleteImportsCreatedBefore, "INDEX ix_imports_history (tenant_id=? AND is_preview=? AND created_at<?)").SetName("Retention finds old imports by ix_imports_history");
         yield return new TestCaseData(SqliteSql.DeleteEntriesOfImportsCreatedBefore, "USING PRIMARY KEY").SetName("Retention deletes entries by the primary key");
+        yield return new TestCaseData(SqliteSql.DeleteEntriesOfImport, "USING PRIMARY KEY (import_id=?)").SetName("A refused import's entries are deleted by the primary key");
     }
 
     [TestCaseSource(nameof(IndexedQueries))]

@@ -265,4 +265,73 @@ public abstract partial class InviteHistoryStoreContractTests
 
         Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
     }
+
+    [Test]
+    public async Task Deleting_an_imports_entries_keeps_its_summary_and_every_other_imports_entries()
+    {
+        var refused = await CreateImportAsync(minutes: 0);
+        var other = await CreateImportAsync(minutes: 1);
+        var theirs = await CreateImportAsync(TenantB, minutes: 2);
+        var summary = refused with { Status = ImportStatus.Failed, Error = "The file holds more than 3 entries." };
+        await Store.UpdateImportAsync(summary);
+        await Store.AddEntriesAsync(TenantA, refused.ImportId, Enumerable.Range(1, 30).Select(i => NewEntry(i, i % 2 == 0 ? InviteOutcome.Invalid : InviteOutcome.Pending)).ToList());
+        await Store.AddEntriesAsync(TenantA, other.ImportId, [NewEntry(1), NewEntry(2)]);
+        await Store.AddEntriesAsync(TenantB, theirs.ImportId, [NewEntry(1)]);
+
+        var deleted = await Store.DeleteEntriesAsync(TenantA, refused.ImportId);
+        await ReopenAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(deleted, Is.EqualTo(30));
+            Assert.That(await ReadAllEntriesAsync(TenantA, refused.ImportId), Is.Empty);
+            Assert.That(await CountAsync(TenantA, refused.ImportId, null), Is.Zero);
+            Assert.That(await CountAsync(TenantA, refused.ImportId, InviteOutcome.Invalid), Is.Zero);
+            Assert.That(await Store.GetImportAsync(TenantA, refused.ImportId), Is.EqualTo(summary), "the summary and its reason stay");
+            Assert.That(await CountAsync(TenantA, other.ImportId, null), Is.EqualTo(2));
+            Assert.That(await CountAsync(TenantB, theirs.ImportId, null), Is.EqualTo(1));
+            Assert.That(await Store.DeleteEntriesAsync(TenantA, refused.ImportId), Is.Zero, "nothing left to delete");
+        }
+    }
+
+    [Test]
+    public async Task Entries_of_another_tenants_or_an_unknown_import_are_not_deleted()
+    {
+        var theirs = await CreateImportAsync(TenantB);
+        await Store.AddEntriesAsync(TenantB, theirs.ImportId, [NewEntry(1), NewEntry(2)]);
+
+        var byOtherTenant = await Store.DeleteEntriesAsync(TenantA, theirs.ImportId);
+        var unknown = await Store.DeleteEntriesAsync(TenantB, Guid.NewGuid());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((byOtherTenant, unknown), Is.EqualTo((0L, 0L)));
+            Assert.That(await ReadAllEntriesAsync(TenantB, theirs.ImportId), Is.EqualTo(new[] { NewEntry(1), NewEntry(2) }));
+        }
+    }
+
+    [Test]
+    public async Task Entries_added_after_an_imports_entries_were_deleted_are_kept()
+    {
+        var import = await CreateImportAsync();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1), NewEntry(2)]);
+        await Store.DeleteEntriesAsync(TenantA, import.ImportId);
+
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1, InviteOutcome.Invalid)]);
+
+        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1, InviteOutcome.Invalid) }));
+        Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Invalid), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Deleting_an_imports_entries_rejects_a_null_tenant_and_honours_cancellation()
+    {
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => Store.DeleteEntriesAsync(null!, Guid.NewGuid()), Throws.ArgumentNullException);
+            Assert.That(() => Store.DeleteEntriesAsync(TenantA, Guid.NewGuid(), cancellation.Token), Throws.InstanceOf<OperationCanceledException>());
+        }
+    }
 }

@@ -37,6 +37,17 @@ public interface IInviteHistoryStore
     /// <returns>A task that completes when the changes are stored.</returns>
     Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes every entry of one import of a tenant and keeps its summary: what an import refused while its file was
+    /// read (over a limit) leaves behind. Other imports and other tenants' entries are never touched.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="importId">The import.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>How many entries were deleted; 0 when the tenant has no such import.</returns>
+    /// <remarks>A durable store deletes in one transaction.</remarks>
+    Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the summary of one import of a tenant.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>
@@ -57,6 +68,7 @@ public interface IInviteHistoryStore
     /// <param name="query">Paging and the outcome filter.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>One page of entries; empty when the tenant has no such import.</returns>
+    /// <exception cref="InviteHistoryCorruptException">The stored data is damaged: the page cannot be read whole (never a shorter page instead).</exception>
     Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -9,6 +9,8 @@ public sealed partial class SqliteInviteHistoryStore
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
 
     private readonly string _connectionString;
     private readonly string _connectionPragmas;
@@ -43,6 +45,10 @@ public sealed partial class SqliteInviteHistoryStore
                 }
             }
         }
+        catch (SqliteException ex) when (IsDamage(ex))
+        {
+            throw Damaged(ex);
+        }
         finally
         {
             _writeLock.Release();
@@ -52,16 +58,62 @@ public sealed partial class SqliteInviteHistoryStore
     /// <summary>Runs a read in one deferred transaction, so that a page and its count see the same snapshot.</summary>
     private async Task<TResult> ReadAsync<TState, TResult>(TState state, Func<SqliteConnection, SqliteTransaction, TState, CancellationToken, Task<TResult>> read, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        try
         {
-            var transaction = connection.BeginTransaction(deferred: true);
-            await using (transaction.ConfigureAwait(false))
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
             {
-                return await read(connection, transaction, state, cancellationToken).ConfigureAwait(false);
+                var transaction = connection.BeginTransaction(deferred: true);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    return await read(connection, transaction, state, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
+        catch (SqliteException ex) when (IsDamage(ex))
+        {
+            throw Damaged(ex);
+        }
     }
+
+    /// <summary>
+    /// Copies the write-ahead log into the database file and truncates it (<c>wal_checkpoint(TRUNCATE)</c>), one at a
+    /// time with this store's writes, so that pages as they were before a delete are no longer on disk.
+    /// </summary>
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var command = Command(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)");
+                await using (command.ConfigureAwait(false))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (SqliteException ex) when (IsDamage(ex))
+        {
+            throw Damaged(ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>SQLite found the file damaged (a malformed page or tree), or found no database in it.</summary>
+    private static bool IsDamage(SqliteException exception) => exception.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase;
+
+    private InviteHistoryCorruptException Damaged(SqliteException exception)
+        => Damaged($"SQLite reports: {exception.Message.TrimEnd('.')}", exception);
+
+    /// <summary>The error for a database file whose data cannot all be read.</summary>
+    private InviteHistoryCorruptException Damaged(string what, Exception? cause = null)
+        => new($"The history database '{DatabasePath}' is damaged ({what}). Nothing is repaired; restore the file from a backup.", cause);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {

@@ -49,7 +49,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
         }.ToString();
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
-            $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
+            $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA cell_size_check = ON; PRAGMA secure_delete = ON;");
     }
 
     /// <inheritdoc />
@@ -146,24 +146,23 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
     }
 
     /// <inheritdoc />
-    public async Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+    public Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return ReadAsync((tenantId, importId), static async (connection, transaction, state, ct) =>
         {
-            var command = Command(connection, null, SqliteSql.SelectImport);
+            var command = Command(connection, transaction, SqliteSql.SelectImport);
             await using (command.ConfigureAwait(false))
             {
-                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
-                command.Parameters.AddWithValue("$tenant_id", tenantId);
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.importId));
+                command.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteRows.ReadImport(reader) : null;
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? SqliteRows.ReadImport(reader) : null;
                 }
             }
-        }
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -227,13 +226,21 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Every page is checked to come in sequence order, and a page of all entries, read by the primary key, is checked
+    /// against the outcome index, which holds every entry as well: a damaged tree that ends early, skips rows or holds
+    /// rows of another place is found, not returned as a shorter page. A page of one outcome is read from the outcome
+    /// index alone (a count by the primary key would read the whole import); SQLite's own checks of each page it reads
+    /// (<c>cell_size_check</c>) and the order check find damage there.
+    /// </remarks>
+    /// <exception cref="InviteHistoryCorruptException">The database file is damaged: the page cannot be read whole.</exception>
     public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        return ReadAsync((tenantId, importId, query), static async (connection, transaction, state, ct) =>
+        return ReadAsync((tenantId, importId, query), async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, query) = state;
             void Bind(SqliteCommand command)
@@ -265,7 +272,35 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                             break;
                         }
 
-                        items.Add(SqliteRows.ReadEntry(reader));
+                        var entry = SqliteRows.ReadEntry(reader);
+                        if (entry.Sequence <= (items.Count > 0 ? items[^1].Sequence : query.AfterSequence))
+                        {
+                            // Keys out of order: a page of the tree holds rows that belong elsewhere.
+                            throw Damaged($"import {importId}: entry {entry.Sequence} was read after entry {(items.Count > 0 ? items[^1].Sequence : query.AfterSequence)}");
+                        }
+
+                        items.Add(entry);
+                    }
+                }
+            }
+
+            if (query.Outcome is null)
+            {
+                // The page came from the primary key, in order (checked above); a damaged tree can also end early or
+                // skip rows without an error, so the same range is counted in the outcome index, which holds every
+                // entry too.
+                var last = hasMore ? items[^1].Sequence : long.MaxValue;
+                var check = Command(connection, transaction, SqliteSql.CountEntriesInOutcomeIndex);
+                await using (check.ConfigureAwait(false))
+                {
+                    Bind(check);
+                    check.Parameters.AddWithValue("$after", query.AfterSequence);
+                    check.Parameters.AddWithValue("$last", last);
+                    var indexed = Convert.ToInt64(await check.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                    if (indexed != items.Count)
+                    {
+                        var range = hasMore ? $"entries {query.AfterSequence + 1} to {last}" : $"the entries after {query.AfterSequence}";
+                        throw Damaged($"import {importId}: {items.Count} of {range} were read from its table, its outcome index holds {indexed}");
                     }
                 }
             }
@@ -313,7 +348,31 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
     }
 
     /// <inheritdoc />
-    /// <remarks>The entries are found by the <c>address_key</c> index and deleted in one transaction.</remarks>
+    /// <remarks>The entries are deleted by primary key, in one transaction.</remarks>
+    public async Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        long deleted = 0;
+        await WriteAsync((tenantId, importId), async (connection, transaction, state, ct) =>
+        {
+            var command = Command(connection, transaction, SqliteSql.DeleteEntriesOfImport);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.importId));
+                command.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The entries are found by their <c>address_key</c> and deleted in one transaction. Deleted content is overwritten
+    /// with zeros (<c>secure_delete</c>), and the write-ahead log, which still holds the pages as they were, is then
+    /// checkpointed into the file and truncated: no readable copy of the address is left in the database's files, unless
+    /// another connection is reading an older snapshot at that moment (its pages stay in the log until the next checkpoint).
+    /// </remarks>
     public async Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
@@ -329,6 +388,11 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }, cancellationToken).ConfigureAwait(false);
+        if (deleted > 0)
+        {
+            await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return deleted;
     }
 

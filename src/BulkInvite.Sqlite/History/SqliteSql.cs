@@ -200,6 +200,17 @@ internal static class SqliteSql
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id
         """;
 
+    /// <summary>
+    /// How many entries of one import lie in a range of sequence numbers, counted in <c>ix_entries_outcome</c> alone
+    /// (one range of it per outcome): the check of a page read by the primary key against the other tree that holds
+    /// every entry. The outcomes are <see cref="InviteOutcome"/>'s values, written into the statement as numbers.
+    /// </summary>
+    public static readonly string CountEntriesInOutcomeIndex = """
+        SELECT COUNT(*) FROM imports AS i JOIN entries AS e INDEXED BY ix_entries_outcome ON e.import_id = i.import_id
+        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.sequence > $after AND e.sequence <= $last
+          AND e.outcome IN (
+        """ + string.Join(", ", Enum.GetValues<InviteOutcome>().Select(o => ((int)o).ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+
     public const string CountEntriesWithOutcome = """
         SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.outcome = $outcome
@@ -217,6 +228,13 @@ internal static class SqliteSql
     public const string DeleteImportsCreatedBefore = """
         DELETE FROM imports
         WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at < $cutoff
+        """;
+
+    /// <summary>The entries of one import of the tenant (a refused import keeps only its summary): a range of the primary key.</summary>
+    public const string DeleteEntriesOfImport = """
+        DELETE FROM entries
+        WHERE import_id = $import_id
+          AND EXISTS (SELECT 1 FROM imports AS i WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id)
         """;
 
     /// <summary>

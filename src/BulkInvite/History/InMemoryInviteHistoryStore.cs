@@ -104,6 +104,27 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
     }
 
     /// <inheritdoc />
+    /// <remarks>The entries' addresses are wiped from the import's text blocks, as <see cref="DeleteAddressAsync"/> wipes them.</remarks>
+    public Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var data = Find(tenantId, importId);
+        if (data is null)
+        {
+            return Task.FromResult(0L);
+        }
+
+        lock (data)
+        {
+            var deleted = (long)data.Entries.Count;
+            data.Entries.Clear();
+            Array.Clear(data.Counts);
+            return Task.FromResult(deleted);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);

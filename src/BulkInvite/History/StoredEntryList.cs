@@ -142,6 +142,23 @@ internal sealed class StoredEntryList
         return removed;
     }
 
+    /// <summary>Removes every entry: the text blocks are wiped before they are let go, and the side table and reasons dropped.</summary>
+    public void Clear()
+    {
+        foreach (var block in _text)
+        {
+            Array.Clear(block);
+        }
+
+        _text.Clear();
+        _textUsed = TextBlockSize;
+        _chunks.Clear();
+        _side.RemoveRange(1, _side.Count - 1);
+        _reasons.Clear();
+        _reasonIds.Clear();
+        Count = 0;
+    }
+
     private static void SetUpdatedAt(ref StoredEntry entry, DateTimeOffset updatedAt)
     {
         entry.UpdatedTicks = updatedAt.Ticks;

@@ -27,6 +27,7 @@ internal sealed partial class ImportRun
         // The de-duplication table is sized for the file at the outset (about 29 bytes a line in a typical list), so
         // that it does not grow while the file is read.
         using var stager = new Stager(this, content.CanSeek ? ExpectedEntries(content.Length - content.Position, Options) : 0, cancellationToken);
+        var refused = false;
         try
         {
             if (selection.Parser is TextInviteParser text && ReferenceEquals(selection.Encoding, TextEncodingDetector.Utf8))
@@ -44,10 +45,23 @@ internal sealed partial class ImportRun
                 }
             }
         }
+        catch (InviteLimitExceededException)
+        {
+            refused = true;
+            throw;
+        }
         finally
         {
-            // Whatever was read is recorded, also when staging stops early (cancelled, over a limit).
-            await stager.StoreAllAsync().ConfigureAwait(false);
+            if (refused)
+            {
+                // A file over a limit is refused: the import keeps only its summary, with the reason.
+                await stager.DiscardAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                // Whatever was read is recorded, also when staging stops early (cancelled, unreadable).
+                await stager.StoreAllAsync().ConfigureAwait(false);
+            }
         }
 
         _report = _report with { ContentHash = hashing.GetHashHex() };
@@ -74,11 +88,7 @@ internal sealed partial class ImportRun
 
         if (found.Sequence > Options.MaxEntries)
         {
-            if (Options.OverLimitBehavior == OverLimitBehavior.Reject)
-            {
-                throw TooManyEntries(Options.MaxEntries);
-            }
-
+            // Only with OverLimitBehavior.SkipExcess: with Reject, the stager refuses the file when it takes this entry.
             outcome = InviteOutcome.Skipped;
             reason = ReasonCodes.MaxEntriesExceeded;
             detail = $"Beyond the limit of {Options.MaxEntries:N0} entries.";
@@ -133,6 +143,7 @@ internal sealed partial class ImportRun
 
         private readonly Found[] _found = new Found[Lookahead];
         private readonly long _maxEntries = run.Options.MaxEntries;
+        private readonly bool _rejectOverLimit = run.Options.OverLimitBehavior == OverLimitBehavior.Reject;
         private readonly IEmailValidator _validator = run._context.Validator;
         private readonly EmailValidator? _fastValidator = run._context.Validator as EmailValidator;
         private readonly byte[] _keyBytes = new byte[AddressKey.BufferLength * 3];
@@ -213,6 +224,12 @@ internal sealed partial class ImportRun
         /// <summary>The place of the next entry taken, numbered; the first one taken is settled when there is no room.</summary>
         private ref Found Next()
         {
+            if (Sequence == _maxEntries && _rejectOverLimit)
+            {
+                // The first entry over the limit: the file is refused before it is classified, and no more is read.
+                throw TooManyEntries(_maxEntries);
+            }
+
             if (_ahead == Lookahead)
             {
                 SettleFirst();
@@ -235,19 +252,7 @@ internal sealed partial class ImportRun
         private void SettleFirst()
         {
             ref var found = ref _found[_first];
-            InviteEntryResult result;
-            try
-            {
-                result = run.Classify(found, _addresses, _now);
-            }
-            catch
-            {
-                // Refused (over the limit of entries): this entry and those taken after it are not staged.
-                Array.Clear(_found);
-                _ahead = 0;
-                throw;
-            }
-
+            var result = run.Classify(found, _addresses, _now);
             found = default;
             _first = (_first + 1) % Lookahead;
             _ahead--;
@@ -332,6 +337,31 @@ internal sealed partial class ImportRun
                     Rethrow(_writeFailure);
                 }
             }
+        }
+
+        /// <summary>
+        /// Drops what is not stored yet and deletes what was, in one store call, after the writer has ended: what a
+        /// refused file leaves. The counts go back to zero. Never cancelled itself.
+        /// </summary>
+        public async Task DiscardAsync()
+        {
+            Array.Clear(_found);
+            _ahead = 0;
+            _full.Clear();
+            _batch = [];
+            if (_writer is not null)
+            {
+                _toStore.Writer.TryComplete();
+                while (_toStore.Reader.TryRead(out _))
+                {
+                }
+
+                // A failure of the writer changes nothing now: the entries it stored are deleted below.
+                await _writer.ConfigureAwait(false);
+                await run._context.Store.DeleteEntriesAsync(run.TenantId, run.ImportId, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            run._tally.Clear();
         }
 
         public void Token(ReadOnlySpan<byte> token, long line, bool simple)

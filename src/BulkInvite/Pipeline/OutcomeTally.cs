@@ -13,6 +13,8 @@ internal sealed class OutcomeTally
 
     public void Add(InviteOutcome outcome, long count) => _counts[(int)outcome] += count;
 
+    public void Clear() => Array.Clear(_counts);
+
     public void Move(InviteOutcome from, InviteOutcome to)
     {
         _counts[(int)from]--;

@@ -135,6 +135,25 @@ public sealed class StoredEntryListTests
         Assert.That(list.ToResult(0), Is.EqualTo(Entry(3) with { Detail = "also kept" }));
     }
 
+    [Test]
+    public void Clearing_wipes_every_address_and_leaves_a_list_that_takes_new_entries()
+    {
+        var list = new StoredEntryList();
+        for (var i = 1; i <= 5_000; i++)
+        {
+            list.Add(Entry(i) with { Detail = "detail" });
+        }
+
+        var blocks = ((List<char[]>)typeof(StoredEntryList).GetField("_text", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(list)!).ToArray();
+
+        list.Clear();
+        list.Add(Entry(1, "new@example.com"));
+
+        Assert.That(blocks.Select(b => b.AsSpan().IndexOfAnyExcept('\0')), Is.All.EqualTo(-1), "the blocks let go hold no address");
+        Assert.That(SideTable(list).Count(o => o is not null), Is.Zero);
+        Assert.That((list.Count, list.ToResult(0).Address), Is.EqualTo((1, "new@example.com")));
+    }
+
     private static List<object?> SideTable(StoredEntryList list)
         => (List<object?>)typeof(StoredEntryList).GetField("_side", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(list)!;
 

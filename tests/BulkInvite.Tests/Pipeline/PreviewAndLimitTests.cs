@@ -51,9 +51,19 @@ public sealed class PreviewAndLimitTests
         Assert.That(ex!.LimitName, Is.EqualTo("MaxFileBytes"));
         Assert.That(ex.Limit, Is.EqualTo(1000));
         Assert.That(harness.Sender.Sent, Is.Empty);
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
-        Assert.That(report.Status, Is.EqualTo(ImportStatus.Failed));
-        Assert.That(report.Error, Does.Contain("MaxFileBytes"));
+        await AssertRefusedAsync(harness, "MaxFileBytes");
+    }
+
+    [Test]
+    public async Task A_seekable_upload_over_MaxFileBytes_is_refused_from_its_length_before_a_byte_is_read()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxFileBytes = 1000);
+        var content = new ReadCountingStream(Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 200).Select(i => $"user{i}@example.com"))));
+
+        Assert.That(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Empty) with { Content = content }), Throws.InstanceOf<InviteLimitExceededException>());
+
+        Assert.That(content.Reads, Is.Zero);
+        await AssertRefusedAsync(harness, "MaxFileBytes");
     }
 
     [Test]
@@ -65,8 +75,27 @@ public sealed class PreviewAndLimitTests
 
         Assert.That(() => harness.Service.ImportAsync(request), Throws.InstanceOf<InviteLimitExceededException>());
         Assert.That(harness.Sender.Sent, Is.Empty);
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
-        Assert.That(report.Counts.Pending, Is.Zero, "entries staged before the limit are skipped, not left pending");
+        await AssertRefusedAsync(harness, "MaxFileBytes");
+    }
+
+    [Test]
+    public async Task A_non_seekable_upload_over_MaxFileBytes_leaves_no_entry_of_the_batches_stored_before_the_limit()
+    {
+        var added = new List<long>();
+        await using var harness = new PipelineHarness(
+            o =>
+            {
+                o.MaxFileBytes = 200_000;
+                o.StagingBatchSize = 100;
+            },
+            store: new WatchingStore(added));
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 20_000).Select(i => $"user{i}@example.com")));
+        var request = PipelineHarness.Request(string.Empty) with { Content = new NonSeekableStream(bytes) };
+
+        Assert.That(() => harness.Service.ImportAsync(request), Throws.InstanceOf<InviteLimitExceededException>());
+
+        Assert.That(added, Is.Not.Empty, "batches read before the limit reached the store");
+        await AssertRefusedAsync(harness, "MaxFileBytes");
     }
 
     [Test]
@@ -78,6 +107,45 @@ public sealed class PreviewAndLimitTests
 
         Assert.That(ex!.LimitName, Is.EqualTo("MaxEntries"));
         Assert.That(harness.Sender.Sent, Is.Empty);
+        await AssertRefusedAsync(harness, "MaxEntries");
+    }
+
+    [Test]
+    public async Task A_file_over_MaxEntries_is_refused_at_its_first_entry_over_the_limit_and_leaves_only_its_summary()
+    {
+        var added = new List<long>();
+        await using var harness = new PipelineHarness(
+            o =>
+            {
+                o.MaxEntries = 1000;
+                o.StagingBatchSize = 100;
+            },
+            store: new WatchingStore(added));
+        var content = new ReadCountingStream(Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 200_000).Select(i => $"user{i}@example.com"))));
+
+        var ex = Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Empty) with { Content = content }));
+
+        Assert.That(ex!.LimitName, Is.EqualTo("MaxEntries"));
+        Assert.That(harness.Sender.Sent, Is.Empty);
+        Assert.That(added, Is.Not.Empty, "batches read before the limit reached the store");
+        Assert.That(content.BytesRead, Is.LessThan(2 * BulkInvite.Parsing.Utf8TextScanner.BufferSize), "the file is read no further than the block the limit was found in");
+        await AssertRefusedAsync(harness, "MaxEntries");
+    }
+
+    [Test]
+    public async Task A_preview_over_MaxEntries_leaves_only_its_summary_too()
+    {
+        await using var harness = new PipelineHarness(o =>
+        {
+            o.MaxEntries = 1000;
+            o.StagingBatchSize = 100;
+        });
+
+        Assert.That(
+            () => harness.Service.PreviewAsync(PipelineHarness.Request(string.Join('\n', Enumerable.Range(1, 2000).Select(i => $"user{i}@example.com")))),
+            Throws.InstanceOf<InviteLimitExceededException>());
+
+        await AssertRefusedAsync(harness, "MaxEntries", preview: true);
     }
 
     [Test]
@@ -156,6 +224,53 @@ public sealed class PreviewAndLimitTests
         Assert.That(report.Counts.Total, Is.EqualTo(report.Counts.Skipped));
         var entries = await harness.EntriesAsync(report);
         Assert.That(entries.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, entries.Count).Select(i => (long)i)));
+    }
+
+    /// <summary>A refused import keeps its summary (Failed, the limit named, no counts) and no entry.</summary>
+    private static async Task AssertRefusedAsync(PipelineHarness harness, string limitName, bool preview = false)
+    {
+        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery { IncludePreviews = preview })).Items.Single();
+        var entries = await harness.Store.ListEntriesAsync(PipelineHarness.Tenant, report.ImportId, new EntryQuery { Limit = 10 });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.Status, Is.EqualTo(ImportStatus.Failed));
+            Assert.That(report.Error, Does.Contain(limitName));
+            Assert.That(report.Counts.Total, Is.Zero);
+            Assert.That((entries.Items.Count, entries.TotalCount), Is.EqualTo((0, 0L)), "no entry rows");
+        }
+    }
+
+    /// <summary>Records the sequence numbers of the entries handed to the store.</summary>
+    private sealed class WatchingStore(List<long> added) : DelegatingHistoryStore
+    {
+        public override Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+        {
+            lock (added)
+            {
+                added.AddRange(entries.Select(e => e.Sequence));
+            }
+
+            return base.AddEntriesAsync(tenantId, importId, entries, cancellationToken);
+        }
+    }
+
+    /// <summary>A seekable upload that counts what is read from it (MemoryStream's asynchronous reads call these).</summary>
+    private sealed class ReadCountingStream(byte[] data) : MemoryStream(data)
+    {
+        public int Reads { get; private set; }
+
+        public long BytesRead { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(base.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Count(base.Read(buffer));
+
+        private int Count(int read)
+        {
+            Reads++;
+            BytesRead += read;
+            return read;
+        }
     }
 
     private sealed class CancellingStream(byte[] data, int cancelAfter, CancellationTokenSource cts) : MemoryStream(data)

@@ -80,7 +80,7 @@ public sealed class StagingTests
 
     [TestCase(6, 5)]
     [TestCase(2600, 2500)]
-    public async Task Entries_before_one_over_the_limit_are_recorded_when_the_file_is_refused(int lines, int maxEntries)
+    public async Task Entries_before_one_over_the_limit_are_not_kept_when_the_file_is_refused(int lines, int maxEntries)
     {
         await using var harness = new PipelineHarness(o =>
         {
@@ -96,9 +96,9 @@ public sealed class StagingTests
         Assert.Multiple(() =>
         {
             Assert.That(harness.Sender.Sent, Is.Empty);
-            Assert.That(entries.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, maxEntries).Select(i => (long)i)));
-            Assert.That(entries.Select(e => e.Reason), Is.All.EqualTo("ImportFailed"));
-            Assert.That(report.Counts, Is.EqualTo(new OutcomeCounts { Skipped = maxEntries }));
+            Assert.That(entries, Is.Empty);
+            Assert.That(report.Counts, Is.EqualTo(new OutcomeCounts()));
+            Assert.That((report.Status, report.Error), Is.EqualTo((ImportStatus.Failed, ex.Message)));
         });
     }
 

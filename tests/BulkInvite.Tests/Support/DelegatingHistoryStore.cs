@@ -29,4 +29,7 @@ internal class DelegatingHistoryStore : IInviteHistoryStore
 
     public virtual Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
         => Inner.DeleteAddressAsync(tenantId, address, cancellationToken);
+
+    public virtual Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+        => Inner.DeleteEntriesAsync(tenantId, importId, cancellationToken);
 }
