@@ -58,13 +58,17 @@ public sealed class SendingFaultTests
 
         public Child(params string[] args)
         {
-            var start = new ProcessStartInfo("dotnet")
+            // As from a terminal: a process started in the background by a script (as a CI job is) inherits SIGINT
+            // ignored, and the runtime keeps it so; env (coreutils) restores the default before it runs the tool.
+            var start = new ProcessStartInfo("env")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 RedirectStandardInput = true,
                 UseShellExecute = false,
             };
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
             start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BulkInvite.Cli.dll"));
             foreach (var arg in args)
             {
@@ -277,6 +281,36 @@ public sealed class SendingFaultTests
                 entries.Where(e => twice.Contains(e.GetProperty("address").GetString()!)).Select(e => e.GetProperty("reason").GetString()),
                 Is.All.EqualTo("InFlightAfterCrash"),
                 "an address invited twice was in flight at the kill, and its entry says so");
+        }
+    }
+    [Test]
+    public async Task Resume_with_in_flight_MarkUnknown_sends_nobody_twice_and_reports_the_entries_in_flight_as_Unknown()
+    {
+        const int Total = 10_000;
+        using (var child = new Child("send", InputFile(Total), "--pickup", Pickup, "--db", Database, "--format", "json"))
+        {
+            await WaitForMessagesAsync(child, 1_000);
+            child.Process.Kill(entireProcessTree: true);
+            await child.Process.WaitForExitAsync();
+        }
+
+        var import = await OnlyImportAsync();
+        var id = import.GetProperty("importId").GetString()!;
+        var inFlight = Count(import, "Sending");
+
+        var resumed = await CliRunner.RunProcessAsync("resume", id, "--force", "--in-flight", "MarkUnknown", "--pickup", Pickup, "--db", Database, "--format", "json");
+        using var report = JsonDocument.Parse(resumed.Output);
+        var unknown = report.RootElement.GetProperty("entries").EnumerateArray().Where(e => e.GetProperty("outcome").GetString() == "Unknown").ToList();
+        var perAddress = MessagesPerAddress();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(resumed.ExitCode, Is.Zero, resumed.Error);
+            Assert.That(report.RootElement.GetProperty("status").GetString(), Is.EqualTo(inFlight > 0 ? "CompletedWithErrors" : "Completed"));
+            Assert.That(unknown, Has.Count.EqualTo(inFlight));
+            Assert.That(unknown.Select(e => e.GetProperty("reason").GetString()), Is.All.EqualTo("InFlightAfterCrash"));
+            Assert.That(report.RootElement.GetProperty("counts").GetProperty("Invited").GetInt64() + unknown.Count, Is.EqualTo(Total));
+            Assert.That(perAddress.Values.Max(), Is.EqualTo(1), "nobody is invited twice");
+            Assert.That(perAddress.Count, Is.InRange(Total - Window, Total), "only an entry in flight that never left can be missing");
         }
     }
 }

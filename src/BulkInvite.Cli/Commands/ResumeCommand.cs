@@ -23,7 +23,12 @@ internal static class ResumeCommand
             Description = "Resume although the import recorded progress less than 2 minutes ago (only when you know its process has stopped).",
         };
         var senders = new SenderSwitches();
-        var command = new Command("resume", "Send the entries an interrupted import left pending.") { id, database, existingUsers, allowInvalid, format, summary, force };
+        var inFlight = new Option<InFlightAfterCrash>("--in-flight")
+        {
+            Description = "What to do with entries that were being sent when the import's process stopped: Resend (the default) or MarkUnknown.",
+            DefaultValueFactory = _ => InFlightAfterCrash.Resend,
+        };
+        var command = new Command("resume", "Send the entries an interrupted import left pending.") { id, database, existingUsers, allowInvalid, format, summary, force, inFlight };
         senders.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -37,7 +42,12 @@ internal static class ResumeCommand
             var directory = result.GetValue(existingUsers) is { } usersPath ? new FileUserDirectory(usersPath) : null;
 
             var forced = result.GetValue(force);
-            Action<BulkInviteOptions> configure = o => o.ResumeAfterInactivity = forced ? TimeSpan.Zero : o.ResumeAfterInactivity;
+            var policy = result.GetValue(inFlight);
+            Action<BulkInviteOptions> configure = o =>
+            {
+                o.ResumeAfterInactivity = forced ? TimeSpan.Zero : o.ResumeAfterInactivity;
+                o.InFlightAfterCrash = policy;
+            };
             void Register(IBulkInviteBuilder builder)
             {
                 CliHost.AddUserDirectory(builder, directory);
