@@ -58,24 +58,25 @@ internal sealed partial class ImportRun
         // At most `slots` outcomes are ever in it.
         var done = Channel.CreateUnbounded<SendDone>(new UnboundedChannelOptions { SingleReader = true });
 
-        // A send starts on the dispatcher's thread: a sender that completes at once (a test's, a queue's) costs no
-        // thread hop, and one that awaits I/O runs on while the dispatcher goes on. Each reports to `done`.
-        void Start(SendWork item)
+        // MaxParallelSends senders, each taking one marked entry at a time, so that a sender that blocks (a synchronous
+        // client behind SendAsync) still sends that many at once; each reports the end of every attempt to `done`.
+        var work = Channel.CreateUnbounded<SendWork>(new UnboundedChannelOptions { SingleWriter = true });
+        var senders = new Task[slots];
+        for (var i = 0; i < senders.Length; i++)
         {
-            var attempt = SendOneAsync(sender, item, Stop, stop.Token, abortInFlight.Token);
-            if (attempt.IsCompleted)
-            {
-                done.Writer.TryWrite(new SendDone(attempt.Result));
-                return;
-            }
-
-            attempt.AsTask().ContinueWith(
-                static (task, state) => ((ChannelWriter<SendDone>)state!).TryWrite(new SendDone(task.Result)),
-                done.Writer,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            senders[i] = Task.Run(
+                async () =>
+                {
+                    await foreach (var item in work.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                    {
+                        var end = await SendOneAsync(sender, item, Stop, stop.Token, abortInFlight.Token).ConfigureAwait(false);
+                        done.Writer.TryWrite(new SendDone(end));
+                    }
+                },
+                CancellationToken.None);
         }
+
+        void Start(SendWork item) => work.Writer.TryWrite(item);
 
         var producer = Task.Run(() => ProduceAsync(candidates.Writer, Stop, stop.Token), CancellationToken.None);
         try
@@ -84,8 +85,9 @@ internal sealed partial class ImportRun
         }
         finally
         {
+            work.Writer.TryComplete();
             stop.Cancel();
-            await producer.ConfigureAwait(false);
+            await Task.WhenAll([producer, .. senders]).ConfigureAwait(false);
         }
 
         if (_context.ExistenceCheck is not null)
@@ -227,9 +229,6 @@ internal sealed partial class ImportRun
             {
                 await done.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
             }
-
-            // Senders that finish at about the same moment go into the same write.
-            await Task.Yield();
         }
 
         if (unrecorded.Count > 0)

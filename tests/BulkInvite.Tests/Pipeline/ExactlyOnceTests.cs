@@ -312,4 +312,20 @@ public sealed class ExactlyOnceTests
             Assert.That(harness.Sender.Sent.Select(i => i.Address).Distinct().Count(), Is.EqualTo(300));
         }
     }
+
+    [Test]
+    public async Task A_sender_that_blocks_still_sends_more_than_one_at_a_time()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxParallelSends = 3);
+        harness.Sender.Behavior = (_, _) =>
+        {
+            Thread.Sleep(50); // a synchronous client behind SendAsync
+            return Task.FromResult(InvitationSendResult.Success());
+        };
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request(Lines(60)));
+
+        Assert.That(report.Counts.Invited, Is.EqualTo(60));
+        Assert.That(harness.Sender.MaxConcurrency, Is.InRange(2, 3));
+    }
 }
