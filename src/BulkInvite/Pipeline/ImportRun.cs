@@ -159,9 +159,16 @@ internal sealed partial class ImportRun
         {
             Log.ImportFailed(_context.Logger, ex, ImportId);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            if (!staged)
+            if (ex is InviteRepeatUploadException)
             {
-                // The file was rejected (unreadable, over a limit) before staging ended: nothing will be sent.
+                // Refused as a repeat of an earlier import: like a file over a limit, it keeps only its summary with
+                // the reason (its entries are those of the earlier import).
+                await _context.Store.DeleteEntriesAsync(TenantId, ImportId, CancellationToken.None).ConfigureAwait(false);
+                _tally.Clear();
+            }
+            else if (!staged)
+            {
+                // The file could not be read to its end: nothing will be sent, and what was read is kept as Skipped.
                 await SkipPendingAsync(ReasonCodes.ImportFailed, "The import failed before this entry was sent: " + ex.Message).ConfigureAwait(false);
             }
 

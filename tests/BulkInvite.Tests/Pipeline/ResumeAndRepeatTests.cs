@@ -117,8 +117,9 @@ public sealed class ResumeAndRepeatTests
         Assert.That(harness.Sender.Sent, Has.Count.EqualTo(3));
         var refused = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items[0];
         Assert.That(refused.Status, Is.EqualTo(ImportStatus.Failed));
-        Assert.That(refused.Counts.Skipped, Is.EqualTo(3));
-        Assert.That(refused.Counts.Pending, Is.Zero);
+        Assert.That(refused.Error, Does.Contain(first.ImportId.ToString()));
+        Assert.That(refused.Counts.Total, Is.Zero, "a refused repeat keeps only its summary");
+        Assert.That(await harness.EntriesAsync(refused), Is.Empty);
     }
 
     [Test]
