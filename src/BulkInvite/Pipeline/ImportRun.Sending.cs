@@ -296,18 +296,8 @@ internal sealed partial class ImportRun
         var pageSize = check is null ? SendPageSize : Options.ExistenceCheckBatchSize;
         try
         {
-            long after = 0;
-            while (true)
+            await foreach (var items in PagesAsync(InviteOutcome.Pending, pageSize, cancellationToken).ConfigureAwait(false))
             {
-                var page = await _context.Store.ListEntriesAsync(
-                    TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = pageSize, IncludeTotalCount = false }, cancellationToken)
-                    .ConfigureAwait(false);
-                var items = page.Items;
-                if (items.Count == 0)
-                {
-                    break;
-                }
-
                 var statuses = check is null ? null : await CheckPageAsync(check, items, cancellationToken).ConfigureAwait(false);
                 var now = _context.Time.GetUtcNow();
                 for (var i = 0; i < items.Count; i++)
@@ -315,13 +305,6 @@ internal sealed partial class ImportRun
                     var answer = statuses is null ? null : ExistenceUpdate(items[i], statuses[i], now);
                     await writer.WriteAsync(new SendCandidate(items[i], answer), cancellationToken).ConfigureAwait(false);
                 }
-
-                if (!page.HasMore)
-                {
-                    break;
-                }
-
-                after = items[^1].Sequence;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -405,7 +388,7 @@ internal sealed partial class ImportRun
     private async Task PrepareResumeAsync(CancellationToken cancellationToken)
     {
         var policy = Options.InFlightAfterCrash;
-        var inFlight = await ReviseAsync(InviteOutcome.Sending, static _ => true, (entry, now) => policy == InFlightAfterCrash.Resend
+        var inFlight = _tally[InviteOutcome.Sending] == 0 ? 0 : await ReviseAsync(InviteOutcome.Sending, static _ => true, (entry, now) => policy == InFlightAfterCrash.Resend
             ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, ReasonCodes.InFlightAfterCrash,
                 $"Was being sent when the import stopped (Message-Id <{MessageKey(entry.Sequence)}@…>); sent again on resume with the same Message-Id.", null, now)
             : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Unknown, ReasonCodes.InFlightAfterCrash,
@@ -416,54 +399,16 @@ internal sealed partial class ImportRun
             Log.InFlightAfterCrash(_context.Logger, ImportId, inFlight, policy);
         }
 
+        if (_tally[InviteOutcome.Skipped] == 0)
+        {
+            return;
+        }
+
         await ReviseAsync(
             InviteOutcome.Skipped,
             static entry => entry.Reason == ReasonCodes.Cancelled,
             static (entry, now) => new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, null, null, null, now),
             cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Rewrites every entry of one outcome that matches, page by page; returns how many.</summary>
-    private async Task<long> ReviseAsync(
-        InviteOutcome outcome, Func<InviteEntryResult, bool> matches, Func<InviteEntryResult, DateTimeOffset, InviteEntryUpdate> revise, CancellationToken cancellationToken)
-    {
-        if (_tally[outcome] == 0)
-        {
-            return 0;
-        }
-
-        long after = 0, revised = 0;
-        while (true)
-        {
-            var page = await _context.Store.ListEntriesAsync(
-                TenantId, ImportId, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = 1000, IncludeTotalCount = false }, cancellationToken)
-                .ConfigureAwait(false);
-            if (page.Items.Count == 0)
-            {
-                break;
-            }
-
-            var now = _context.Time.GetUtcNow();
-            var updates = page.Items.Where(matches).Select(e => revise(e, now)).ToArray();
-            if (updates.Length > 0)
-            {
-                await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates, cancellationToken).ConfigureAwait(false);
-                foreach (var update in updates)
-                {
-                    _tally.Move(outcome, update.Outcome);
-                }
-
-                revised += updates.Length;
-            }
-
-            after = page.Items[^1].Sequence;
-            if (!page.HasMore)
-            {
-                break;
-            }
-        }
-
-        return revised;
     }
 
     /// <summary>An entry to send, or (with <see cref="Update"/>) the user directory's answer for it, to be stored.</summary>

@@ -203,21 +203,9 @@ internal sealed partial class ImportRun
             return;
         }
 
-        long after = 0;
         var updates = new List<InviteEntryUpdate>();
-        while (true)
+        await foreach (var entries in PagesAsync(InviteOutcome.Pending, Options.ExistenceCheckBatchSize, cancellationToken).ConfigureAwait(false))
         {
-            var page = await _context.Store.ListEntriesAsync(
-                TenantId,
-                ImportId,
-                new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = Options.ExistenceCheckBatchSize, IncludeTotalCount = false },
-                cancellationToken).ConfigureAwait(false);
-            var entries = page.Items;
-            if (entries.Count == 0)
-            {
-                break;
-            }
-
             var statuses = await CheckPageAsync(check, entries, cancellationToken).ConfigureAwait(false);
             updates.Clear();
             var now = _context.Time.GetUtcNow();
@@ -238,12 +226,7 @@ internal sealed partial class ImportRun
                 }
             }
 
-            after = entries[^1].Sequence;
             await CheckpointAsync(force: false).ConfigureAwait(false);
-            if (!page.HasMore)
-            {
-                break;
-            }
         }
 
         Instrumentation.CountEntries(InviteOutcome.ExistingUser, _tally[InviteOutcome.ExistingUser]);
@@ -288,35 +271,64 @@ internal sealed partial class ImportRun
     /// <summary>Turns every entry still pending into <see cref="InviteOutcome.Skipped"/>; never cancelled itself.</summary>
     private async Task<long> SkipPendingAsync(string reason, string detail)
     {
-        long after = 0, skipped = 0;
+        var skipped = await ReviseAsync(
+            InviteOutcome.Pending, static _ => true, (e, now) => new InviteEntryUpdate(e.Sequence, InviteOutcome.Skipped, reason, detail, null, now), CancellationToken.None)
+            .ConfigureAwait(false);
+        Instrumentation.CountEntries(InviteOutcome.Skipped, skipped);
+        return skipped;
+    }
+
+    /// <summary>Rewrites every entry of one outcome that matches, page by page; returns how many.</summary>
+    private async Task<long> ReviseAsync(
+        InviteOutcome outcome, Func<InviteEntryResult, bool> matches, Func<InviteEntryResult, DateTimeOffset, InviteEntryUpdate> revise, CancellationToken cancellationToken)
+    {
+        long revised = 0;
+        await foreach (var page in PagesAsync(outcome, 1000, cancellationToken).ConfigureAwait(false))
+        {
+            var now = _context.Time.GetUtcNow();
+            var updates = page.Where(matches).Select(e => revise(e, now)).ToArray();
+            if (updates.Length == 0)
+            {
+                continue;
+            }
+
+            await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates, cancellationToken).ConfigureAwait(false);
+            foreach (var update in updates)
+            {
+                _tally.Move(outcome, update.Outcome);
+            }
+
+            revised += updates.Length;
+        }
+
+        return revised;
+    }
+
+    /// <summary>
+    /// The import's entries of one outcome in sequence order, a page at a time (keyset paging, no count): entries a
+    /// caller moves to another outcome while it reads do not disturb the pages after.
+    /// </summary>
+    private async IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(
+        InviteOutcome outcome, int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long after = 0;
         while (true)
         {
             var page = await _context.Store.ListEntriesAsync(
-                TenantId, ImportId, new EntryQuery { Outcome = InviteOutcome.Pending, AfterSequence = after, Limit = 1000, IncludeTotalCount = false }, CancellationToken.None)
+                TenantId, ImportId, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = pageSize, IncludeTotalCount = false }, cancellationToken)
                 .ConfigureAwait(false);
             if (page.Items.Count == 0)
             {
-                break;
+                yield break;
             }
 
-            var now = _context.Time.GetUtcNow();
-            var updates = page.Items.Select(e => new InviteEntryUpdate(e.Sequence, InviteOutcome.Skipped, reason, detail, null, now)).ToList();
-            await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates, CancellationToken.None).ConfigureAwait(false);
-            foreach (var unused in updates)
-            {
-                _tally.Move(InviteOutcome.Pending, InviteOutcome.Skipped);
-            }
-
-            skipped += updates.Count;
             after = page.Items[^1].Sequence;
+            yield return page.Items;
             if (!page.HasMore)
             {
-                break;
+                yield break;
             }
         }
-
-        Instrumentation.CountEntries(InviteOutcome.Skipped, skipped);
-        return skipped;
     }
 
     /// <summary>
