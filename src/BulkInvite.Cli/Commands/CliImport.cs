@@ -49,9 +49,7 @@ internal static class CliImport
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                var stopped = await service.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false);
-                await console.Error.WriteLineAsync(CancelledLine(stopped, send: addSender is not null)).ConfigureAwait(false);
-                return console.CancelledExitCode;
+                return await CancelledAsync(console, service, importId, send: addSender is not null).ConfigureAwait(false);
             }
             catch (System.Data.Common.DbException ex) when (addSender is not null)
             {
@@ -83,8 +81,18 @@ internal static class CliImport
         }).ConfigureAwait(false);
     }
 
-    /// <summary>The one line printed when a signal cancelled a run: what was sent, and how to send the rest.</summary>
-    internal static string CancelledLine(BulkInviteReport? report, bool send)
+    /// <summary>
+    /// After a signal cancelled a run: prints the one line that says what was sent and how to send the rest, and returns
+    /// the signal's exit code.
+    /// </summary>
+    internal static async Task<int> CancelledAsync(CliConsole console, IBulkInviteService service, Guid importId, bool send)
+    {
+        var stopped = await service.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false);
+        await console.Error.WriteLineAsync(CancelledLine(stopped, send)).ConfigureAwait(false);
+        return console.CancelledExitCode;
+    }
+
+    private static string CancelledLine(BulkInviteReport? report, bool send)
     {
         if (report is null || !send)
         {

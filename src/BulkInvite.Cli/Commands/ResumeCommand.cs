@@ -70,9 +70,7 @@ internal static class ResumeCommand
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    var stopped = await service.GetReportAsync(CliHost.TenantId, result.GetValue(id), CancellationToken.None).ConfigureAwait(false);
-                    await console.Error.WriteLineAsync(CliImport.CancelledLine(stopped, send: true)).ConfigureAwait(false);
-                    return console.CancelledExitCode;
+                    return await CliImport.CancelledAsync(console, service, result.GetValue(id), send: true).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or InvitationTransportException)
                 {

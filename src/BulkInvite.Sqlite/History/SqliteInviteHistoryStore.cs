@@ -273,10 +273,11 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                         }
 
                         var entry = SqliteRows.ReadEntry(reader);
-                        if (entry.Sequence <= (items.Count > 0 ? items[^1].Sequence : query.AfterSequence))
+                        var previous = items.Count > 0 ? items[^1].Sequence : query.AfterSequence;
+                        if (entry.Sequence <= previous)
                         {
                             // Keys out of order: a page of the tree holds rows that belong elsewhere.
-                            throw Damaged($"import {importId}: entry {entry.Sequence} was read after entry {(items.Count > 0 ? items[^1].Sequence : query.AfterSequence)}");
+                            throw Damaged($"import {importId}: entry {entry.Sequence} was read after entry {previous}");
                         }
 
                         items.Add(entry);

@@ -9,6 +9,9 @@ namespace BulkInvite.Background;
 /// <summary>The queue behind <see cref="IBulkInviteQueue"/>: spooled jobs in a channel, their states in memory.</summary>
 internal sealed class BulkInviteQueue : IBulkInviteQueue
 {
+    // Jobs waiting to start, each an upload already on disk; nothing here lies between a sent invitation and its record.
+    // New jobs are bounded by MaxQueuedImports (_queued); jobs recovered from the spool folder at start are taken all,
+    // whatever that limit is now, so the channel itself is not bounded.
     private readonly Channel<SpooledImport> _channel = Channel.CreateUnbounded<SpooledImport>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly ConcurrentDictionary<Guid, QueuedImportState> _states = new();
     private readonly ConcurrentQueue<Guid> _ended = new();

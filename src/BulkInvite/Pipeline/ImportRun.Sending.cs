@@ -55,12 +55,14 @@ internal sealed partial class ImportRun
         // The producer's pages go through a small bounded channel: it reads and checks ahead by one page at most.
         var candidates = Channel.CreateBounded<SendCandidate>(new BoundedChannelOptions(Options.ExistenceCheckBatchSize) { SingleWriter = true, SingleReader = true });
 
-        // At most `slots` outcomes are ever in it.
-        var done = Channel.CreateUnbounded<SendDone>(new UnboundedChannelOptions { SingleReader = true });
+        // Marked entries on their way to a sender, and the ends of attempts on their way back to the dispatcher: an
+        // entry in either holds a slot, so neither ever holds more than `slots`. Bounded to that, so that a broken
+        // count fails loudly instead of letting sending run ahead of the record.
+        var done = Channel.CreateBounded<SendDone>(new BoundedChannelOptions(slots) { SingleReader = true });
+        var work = Channel.CreateBounded<InviteEntryResult>(new BoundedChannelOptions(slots) { SingleWriter = true });
 
         // MaxParallelSends senders, each taking one marked entry at a time, so that a sender that blocks (a synchronous
         // client behind SendAsync) still sends that many at once; each reports the end of every attempt to `done`.
-        var work = Channel.CreateUnbounded<SendWork>(new UnboundedChannelOptions { SingleWriter = true });
         var senders = new Task[slots];
         for (var i = 0; i < senders.Length; i++)
         {
@@ -70,13 +72,21 @@ internal sealed partial class ImportRun
                     await foreach (var item in work.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
                     {
                         var end = await SendOneAsync(sender, item, Stop, stop.Token, abortInFlight.Token).ConfigureAwait(false);
-                        done.Writer.TryWrite(new SendDone(end));
+
+                        // Never waits (the entry's slot is its room here); an end is never dropped.
+                        await done.Writer.WriteAsync(new SendDone(end), CancellationToken.None).ConfigureAwait(false);
                     }
                 },
                 CancellationToken.None);
         }
 
-        void Start(SendWork item) => work.Writer.TryWrite(item);
+        void Start(InviteEntryResult item)
+        {
+            if (!work.Writer.TryWrite(item))
+            {
+                throw new InvalidOperationException($"Import {ImportId}: more entries were marked Sending than MaxParallelSends.");
+            }
+        }
 
         var producer = Task.Run(() => ProduceAsync(candidates.Writer, Stop, stop.Token), CancellationToken.None);
         try
@@ -111,7 +121,7 @@ internal sealed partial class ImportRun
     /// </summary>
     private async Task DispatchAsync(
         ChannelReader<SendCandidate> candidates,
-        Action<SendWork> start,
+        Action<InviteEntryResult> start,
         ChannelReader<SendDone> done,
         int slots,
         Action<Exception> stop,
@@ -122,7 +132,7 @@ internal sealed partial class ImportRun
         var producerDone = false;
         SendCandidate? held = null;
         var batch = new List<InviteEntryUpdate>();
-        var marked = new List<SendWork>();
+        var marked = new List<InviteEntryResult>();
         var unrecorded = new List<InviteEntryUpdate>();
 
         while (true)
@@ -160,8 +170,8 @@ internal sealed partial class ImportRun
                     else if (free > 0)
                     {
                         var entry = held.Value.Entry;
-                        batch.Add(new InviteEntryUpdate(entry.Sequence, InviteOutcome.Sending, entry.Reason, entry.Reason == ReasonCodes.InFlightAfterCrash ? entry.Detail : null, null, now));
-                        marked.Add(new SendWork(entry));
+                        batch.Add(new InviteEntryUpdate(entry.Sequence, InviteOutcome.Sending, entry.Reason, KeptDetail(entry), null, now));
+                        marked.Add(entry);
                         free--;
                     }
                     else
@@ -238,7 +248,7 @@ internal sealed partial class ImportRun
         }
     }
 
-    /// <summary>Stores one round of updates, moves the counts, and checkpoints; false (and sending stopped) when the store failed.</summary>
+    /// <summary>Stores one round of updates, moves the counts, and checkpoints; false (and sending stopped) when the updates were not stored.</summary>
     private async Task<bool> TryRecordAsync(List<InviteEntryUpdate> updates, Action<Exception> stop)
     {
         try
@@ -273,9 +283,10 @@ internal sealed partial class ImportRun
         }
         catch (Exception ex)
         {
+            // The updates are stored; only the import's summary is not. Sending stops: the entries just marked are
+            // handed back by their senders, which see the stop before they send.
             Log.RecordingFailed(_context.Logger, ex, ImportId, 0);
             stop(ex);
-            return false;
         }
 
         return true;
@@ -328,9 +339,8 @@ internal sealed partial class ImportRun
     /// Never throws.
     /// </summary>
     private async ValueTask<InviteEntryUpdate?> SendOneAsync(
-        IInvitationSender sender, SendWork work, Action<Exception> stop, CancellationToken stopToken, CancellationToken abortToken)
+        IInvitationSender sender, InviteEntryResult entry, Action<Exception> stop, CancellationToken stopToken, CancellationToken abortToken)
     {
-        var entry = work.Entry;
         if (stopToken.IsCancellationRequested)
         {
             // Stopped before this one was attempted: back to pending.
@@ -350,7 +360,7 @@ internal sealed partial class ImportRun
         };
 
         // An entry sent again after a crash keeps saying so.
-        var resentReason = entry.Reason == ReasonCodes.InFlightAfterCrash ? ReasonCodes.InFlightAfterCrash : null;
+        var resentReason = WasInFlightAfterCrash(entry) ? ReasonCodes.InFlightAfterCrash : null;
         try
         {
             var result = await sender.SendAsync(invitation, abortToken).ConfigureAwait(false);
@@ -379,7 +389,13 @@ internal sealed partial class ImportRun
     }
 
     private InviteEntryUpdate HandBack(InviteEntryResult entry)
-        => new(entry.Sequence, InviteOutcome.Pending, entry.Reason, entry.Reason == ReasonCodes.InFlightAfterCrash ? entry.Detail : null, null, _context.Time.GetUtcNow());
+        => new(entry.Sequence, InviteOutcome.Pending, entry.Reason, KeptDetail(entry), null, _context.Time.GetUtcNow());
+
+    /// <summary>Whether resume made the entry pending again because it was in flight when its import stopped.</summary>
+    private static bool WasInFlightAfterCrash(InviteEntryResult entry) => entry.Reason == ReasonCodes.InFlightAfterCrash;
+
+    /// <summary>The detail an entry keeps until its outcome: only that of an entry sent again after a crash.</summary>
+    private static string? KeptDetail(InviteEntryResult entry) => WasInFlightAfterCrash(entry) ? entry.Detail : null;
 
     /// <summary>
     /// On resume: the entries a stopped process left <see cref="InviteOutcome.Sending"/> get the
@@ -413,9 +429,6 @@ internal sealed partial class ImportRun
 
     /// <summary>An entry to send, or (with <see cref="Update"/>) the user directory's answer for it, to be stored.</summary>
     private readonly record struct SendCandidate(InviteEntryResult Entry, InviteEntryUpdate? Update);
-
-    /// <summary>An entry marked <see cref="InviteOutcome.Sending"/>.</summary>
-    private readonly record struct SendWork(InviteEntryResult Entry);
 
     /// <summary>The end of one attempt: the update to store, or none when the entry stays <see cref="InviteOutcome.Sending"/>.</summary>
     private readonly record struct SendDone(InviteEntryUpdate? Update);

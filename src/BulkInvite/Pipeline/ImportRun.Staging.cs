@@ -358,10 +358,9 @@ internal sealed partial class ImportRun
 
                 // A failure of the writer changes nothing now: the entries it stored are deleted below.
                 await _writer.ConfigureAwait(false);
-                await run._context.Store.DeleteEntriesAsync(run.TenantId, run.ImportId, CancellationToken.None).ConfigureAwait(false);
             }
 
-            run._tally.Clear();
+            await run.KeepOnlySummaryAsync().ConfigureAwait(false);
         }
 
         public void Token(ReadOnlySpan<byte> token, long line, bool simple)

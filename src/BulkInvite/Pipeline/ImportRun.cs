@@ -161,10 +161,8 @@ internal sealed partial class ImportRun
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             if (ex is InviteRepeatUploadException)
             {
-                // Refused as a repeat of an earlier import: like a file over a limit, it keeps only its summary with
-                // the reason (its entries are those of the earlier import).
-                await _context.Store.DeleteEntriesAsync(TenantId, ImportId, CancellationToken.None).ConfigureAwait(false);
-                _tally.Clear();
+                // Refused as a repeat of an earlier import (its entries are those of the earlier import).
+                await KeepOnlySummaryAsync().ConfigureAwait(false);
             }
             else if (!staged)
             {
@@ -267,6 +265,13 @@ internal sealed partial class ImportRun
 
     private void LogExistenceCheck() => Log.ExistenceCheckCompleted(
         _context.Logger, ImportId, _checkedEntries, _checkBatches, _tally[InviteOutcome.ExistingUser], _tally[InviteOutcome.AlreadyInvited]);
+
+    /// <summary>What a refused file leaves: its summary with the reason, no entries, counts of zero. Never cancelled itself.</summary>
+    private async Task KeepOnlySummaryAsync()
+    {
+        await _context.Store.DeleteEntriesAsync(TenantId, ImportId, CancellationToken.None).ConfigureAwait(false);
+        _tally.Clear();
+    }
 
     /// <summary>Turns every entry still pending into <see cref="InviteOutcome.Skipped"/>; never cancelled itself.</summary>
     private async Task<long> SkipPendingAsync(string reason, string detail)

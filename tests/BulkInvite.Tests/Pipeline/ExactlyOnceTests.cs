@@ -85,6 +85,22 @@ public sealed class ExactlyOnceTests
         return (harness, store, () => Interlocked.Read(ref maxUnrecorded));
     }
 
+    /// <summary>
+    /// Imports the lines until the store stalls after <paramref name="stallAfter"/> recorded sends, lets the senders in
+    /// flight finish, then makes the store fail for good: the import fails with the store's error.
+    /// </summary>
+    private static async Task<BulkInviteReport> ImportUntilTheStoreGoesDownAsync(PipelineHarness harness, WatchedStore store, int lines, long stallAfter)
+    {
+        store.StallAfter = stallAfter;
+        var import = harness.Service.ImportAsync(PipelineHarness.Request(Lines(lines)));
+        await store.Stalled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(100);
+        store.Failing = true;
+        store.Release();
+        Assert.That(async () => await import, Throws.InstanceOf<IOException>());
+        return (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+    }
+
     [Test]
     public async Task A_store_that_stalls_stalls_sending_with_at_most_MaxParallelSends_unrecorded()
     {
@@ -151,15 +167,7 @@ public sealed class ExactlyOnceTests
     {
         var (harness, store, maxUnrecorded) = Watched();
         await using var _ = harness;
-        store.StallAfter = 300;
-
-        var import = harness.Service.ImportAsync(PipelineHarness.Request(Lines(1_000)));
-        await store.Stalled.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        store.Failing = true;
-        store.Release();
-
-        Assert.That(async () => await import, Throws.InstanceOf<IOException>());
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = await ImportUntilTheStoreGoesDownAsync(harness, store, lines: 1_000, stallAfter: 300);
         var entries = await harness.EntriesAsync(report);
         var sentBefore = harness.Sender.Sent.Count;
         using (Assert.EnterMultipleScope())
@@ -196,15 +204,7 @@ public sealed class ExactlyOnceTests
     {
         var (harness, store, _) = Watched(o => o.InFlightAfterCrash = InFlightAfterCrash.MarkUnknown);
         await using var h = harness;
-        store.StallAfter = 40;
-
-        var import = harness.Service.ImportAsync(PipelineHarness.Request(Lines(200)));
-        await store.Stalled.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await Task.Delay(100);
-        store.Failing = true;
-        store.Release();
-        Assert.That(async () => await import, Throws.InstanceOf<IOException>());
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = await ImportUntilTheStoreGoesDownAsync(harness, store, lines: 200, stallAfter: 40);
         var inFlight = (await harness.EntriesAsync(report, InviteOutcome.Sending)).Select(e => e.Address).ToList();
         Assert.That(inFlight, Has.Count.InRange(1, Parallel), "the senders' last messages were sent but not recorded");
 
