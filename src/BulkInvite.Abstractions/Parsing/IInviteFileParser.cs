@@ -22,4 +22,37 @@ public interface IInviteFileParser
     /// <returns>The entries, in file order.</returns>
     /// <exception cref="InviteFileFormatException">The content cannot be read as text.</exception>
     IAsyncEnumerable<InviteEntry> ParseAsync(Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the entries of a file in order into a sink: how the pipeline reads every upload.</summary>
+    /// <remarks>
+    /// The default implementation gives every entry of <see cref="ParseAsync(Stream, CancellationToken)"/> to
+    /// <see cref="IInviteEntrySink.Add"/> and pauses every <see cref="EntriesBetweenPauses"/> entries. A parser that reads UTF-8
+    /// bytes overrides it to give plain addresses as bytes (<see cref="IInviteEntrySink.AddAddress"/>), without a
+    /// string per entry.
+    /// </remarks>
+    /// <param name="content">The file's content, positioned at its start (including any byte order mark).</param>
+    /// <param name="sink">Takes the entries.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A task that completes when every entry was given to the sink.</returns>
+    /// <exception cref="InviteFileFormatException">The content cannot be read as text.</exception>
+    async ValueTask ParseIntoAsync(Stream content, IInviteEntrySink sink, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(sink);
+        var sincePause = 0;
+        await foreach (var entry in ParseAsync(content, cancellationToken).ConfigureAwait(false))
+        {
+            sink.Add(entry);
+            if (++sincePause == EntriesBetweenPauses)
+            {
+                sincePause = 0;
+                await sink.PauseAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await sink.PauseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How many entries the default <see cref="ParseIntoAsync"/> gives between two pauses.</summary>
+    const int EntriesBetweenPauses = 4096;
 }
