@@ -46,6 +46,6 @@ public class FrontEndBenchmarks
     [Benchmark(Baseline = true, Description = "... + MailAddress + HashSet (peer pipeline)")]
     public long PeerPipeline() => FrontEndPipelines.ReadLinesMailAddressHashSet(_path);
 
-    [Benchmark(Description = "BulkInvite SummarizeAsync")]
+    [Benchmark(Description = "BulkInvite ImportAsync CountOnly")]
     public long BulkInvite() => FrontEndPipelines.BulkInviteSummary(_path);
 }

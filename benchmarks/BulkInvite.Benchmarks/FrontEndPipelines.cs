@@ -22,8 +22,8 @@ public static partial class FrontEndPipelines
         ["regex"] = ReadLinesRegex,
         ["mailaddress-hashset"] = ReadLinesMailAddressHashSet,
         ["bulkinvite"] = BulkInviteSummary,
-        ["import"] = path => WholePipelineBenchmarks.Run(path, (service, request) => service.ImportAsync(request)).Invited,
-        ["preview"] = path => WholePipelineBenchmarks.Run(path, (service, request) => service.PreviewAsync(request)).Pending,
+        ["import"] = path => WholePipelineBenchmarks.Run(path, ImportMode.Send).Invited,
+        ["preview"] = path => WholePipelineBenchmarks.Run(path, ImportMode.Preview).Pending,
     };
 
     /// <summary>Reads the file and counts line ends: the physical limit.</summary>
@@ -106,14 +106,14 @@ public static partial class FrontEndPipelines
         return invited;
     }
 
-    /// <summary>BulkInvite: <see cref="IBulkInviteService.SummarizeAsync"/> as a host calls it (no user directory, nothing stored).</summary>
+    /// <summary>BulkInvite: <see cref="IBulkInviteService.ImportAsync"/> with <see cref="ImportMode.CountOnly"/> as a host calls it (no user directory, nothing stored).</summary>
     public static long BulkInviteSummary(string path)
     {
         using var provider = SummaryServices();
         using var scope = provider.CreateScope();
         var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        var report = service.SummarizeAsync(new BulkInviteRequest { Content = file, FileName = Path.GetFileName(path), TenantId = "bench", InitiatedBy = "bench" })
+        var report = service.ImportAsync(new BulkInviteRequest { Content = file, FileName = Path.GetFileName(path), TenantId = "bench", InitiatedBy = "bench", Mode = ImportMode.CountOnly })
             .GetAwaiter().GetResult();
         return report.Counts.Pending;
     }

@@ -56,8 +56,9 @@ public class SqliteStagingBenchmarks
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
         var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
-        var report = await service.PreviewAsync(new BulkInviteRequest
+        var report = await service.ImportAsync(new BulkInviteRequest
         {
+            Mode = ImportMode.Preview,
             Content = new MemoryStream(_file, writable: false),
             FileName = "big.txt",
             TenantId = "bench",

@@ -126,10 +126,10 @@ public sealed class SqliteRegistrationTests
         await using (var provider = BuildProvider(o => o.DatabasePath = path))
         {
             await using var scope = provider.CreateAsyncScope();
-            var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
-            var history = await service.GetHistoryAsync(Tenant, new ImportQuery());
-            var entries = await service.GetEntriesAsync(Tenant, report.ImportId, new EntryQuery());
-            var otherTenant = await service.GetHistoryAsync("tenant-b", new ImportQuery());
+            var reads = scope.ServiceProvider.GetRequiredService<IBulkInviteHistory>();
+            var history = await reads.GetHistoryAsync(Tenant, new ImportQuery());
+            var entries = await reads.GetEntriesAsync(Tenant, report.ImportId, new EntryQuery());
+            var otherTenant = await reads.GetHistoryAsync("tenant-b", new ImportQuery());
 
             using (Assert.EnterMultipleScope())
             {

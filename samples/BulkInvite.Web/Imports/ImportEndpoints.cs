@@ -9,29 +9,29 @@ internal static class ImportEndpoints
     {
         var imports = app.MapGroup("/imports/{importId:guid}").RequireAuthorization();
 
-        imports.MapGet("/status", async (Guid importId, HttpContext http, IBulkInviteQueue queue, IBulkInviteService service, CancellationToken ct) =>
+        imports.MapGet("/status", async (Guid importId, HttpContext http, IBulkInviteHistory history, CancellationToken ct) =>
         {
-            var view = await ImportStatusView.LoadAsync(queue, service, http.User.Tenant(), importId, ct);
+            var view = await ImportStatusView.LoadAsync(history, http.User.Tenant(), importId, ct);
             return view is null ? Results.NotFound() : Results.Json(view, ImportJson.Options);
         });
 
-        imports.MapGet("/report.csv", async (Guid importId, HttpContext http, IBulkInviteService service, CancellationToken ct) =>
+        imports.MapGet("/report.csv", async (Guid importId, HttpContext http, IBulkInviteHistory history, CancellationToken ct) =>
         {
-            var report = await service.GetReportAsync(http.User.Tenant(), importId, ct);
+            var report = await history.GetReportAsync(http.User.Tenant(), importId, ct);
             if (report is null)
             {
                 return Results.NotFound();
             }
 
             return Results.Stream(
-                output => InviteReportExport.WriteCsvAsync(service, report.TenantId, importId, output, cancellationToken: ct),
+                output => InviteReportExport.WriteCsvAsync(history, report.TenantId, importId, output, cancellationToken: ct),
                 "text/csv; charset=utf-8",
                 DownloadName(report.FileName, "report", ".csv"));
         });
 
-        imports.MapGet("/failed-rows", async (Guid importId, HttpContext http, IBulkInviteService service, CancellationToken ct) =>
+        imports.MapGet("/failed-rows", async (Guid importId, HttpContext http, IBulkInviteHistory history, CancellationToken ct) =>
         {
-            var report = await service.GetReportAsync(http.User.Tenant(), importId, ct);
+            var report = await history.GetReportAsync(http.User.Tenant(), importId, ct);
             if (report is null)
             {
                 return Results.NotFound();
@@ -39,7 +39,7 @@ internal static class ImportEndpoints
 
             var csv = string.Equals(report.ParserName, "csv", StringComparison.OrdinalIgnoreCase);
             return Results.Stream(
-                output => InviteReportExport.WriteFailedRowsAsync(service, report.TenantId, importId, output, ct),
+                output => InviteReportExport.WriteFailedRowsAsync(history, report.TenantId, importId, output, ct),
                 csv ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8",
                 DownloadName(report.FileName, "failed-rows", csv ? ".csv" : ".txt"));
         });

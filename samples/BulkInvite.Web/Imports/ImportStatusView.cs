@@ -1,6 +1,6 @@
 namespace BulkInvite.Web.Imports;
 
-/// <summary>What the status box under the button shows about one import, from the queue and the history store.</summary>
+/// <summary>What the status box under the button shows about one import: the SDK's <see cref="ImportStatusSnapshot"/> in the page's words.</summary>
 public sealed record ImportStatusView
 {
     /// <summary>The outcomes in the order the page lists them.</summary>
@@ -42,64 +42,31 @@ public sealed record ImportStatusView
     /// <summary>Whether the history store has a report to show under "View details".</summary>
     public bool HasReport { get; init; }
 
-    /// <summary>Reads the import's state; <see langword="null"/> when the tenant has no such import.</summary>
-    public static async Task<ImportStatusView?> LoadAsync(IBulkInviteQueue queue, IBulkInviteService service, string tenantId, Guid importId, CancellationToken cancellationToken)
+    /// <summary>Reads the import's status from the SDK; <see langword="null"/> when the tenant has no such import.</summary>
+    public static async Task<ImportStatusView?> LoadAsync(IBulkInviteHistory history, string tenantId, Guid importId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(queue);
-        ArgumentNullException.ThrowIfNull(service);
-        var state = queue.GetState(tenantId, importId);
-        var report = await service.GetReportAsync(tenantId, importId, cancellationToken).ConfigureAwait(false);
-        if (state is null && report is null)
-        {
-            return null;
-        }
+        ArgumentNullException.ThrowIfNull(history);
+        var status = await history.GetStatusAsync(tenantId, importId, cancellationToken).ConfigureAwait(false);
+        return status is null ? null : From(status);
+    }
 
-        if (state is { Status: QueuedImportStatus.Failed } && (report is null || report.Status == ImportStatus.Running))
-        {
-            return new ImportStatusView
-            {
-                ImportId = importId,
-                FileName = state.FileName,
-                IsPreview = state.IsPreview,
-                Status = nameof(ImportStatus.Failed),
-                Counts = report?.Counts ?? OutcomeCounts.Empty,
-                Error = state.Error,
-                ErrorCode = state.ErrorCode,
-                Finished = true,
-                HasReport = report is not null,
-            };
-        }
-
-        if (report is null || (report.Status == ImportStatus.Running && state is { Status: QueuedImportStatus.Queued }))
-        {
-            return new ImportStatusView
-            {
-                ImportId = importId,
-                FileName = state!.FileName,
-                IsPreview = state.IsPreview,
-                Status = state.Status == QueuedImportStatus.Queued ? "Queued" : "Running",
-                Stage = state.Progress?.Stage.ToString(),
-                EntriesRead = state.Progress?.EntriesRead ?? 0,
-                Counts = state.Progress?.Counts ?? OutcomeCounts.Empty,
-            };
-        }
-
-        var running = report.Status == ImportStatus.Running;
-        // While it runs, the queue's last progress is fresher than the counts recorded in the store.
-        var counts = running && state?.Progress is { } progress ? progress.Counts : report.Counts;
+    /// <summary>The page's wording of the SDK's status.</summary>
+    public static ImportStatusView From(ImportStatusSnapshot status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
         return new ImportStatusView
         {
-            ImportId = importId,
-            FileName = report.FileName,
-            IsPreview = report.IsPreview,
-            Status = running ? "Running" : report.Status.ToString(),
-            Stage = running ? state?.Progress?.Stage.ToString() : null,
-            EntriesRead = running ? state?.Progress?.EntriesRead ?? counts.Total : counts.Total,
-            Counts = counts,
-            Error = report.Error ?? state?.Error,
-            ErrorCode = state?.ErrorCode,
-            Finished = !running && state?.Status is not (QueuedImportStatus.Queued or QueuedImportStatus.Running),
-            HasReport = true,
+            ImportId = status.ImportId,
+            FileName = status.FileName,
+            IsPreview = status.IsPreview,
+            Status = status.Phase == ImportPhase.Ended && status.Status is { } ended ? ended.ToString() : status.Phase.ToString(),
+            Stage = status.Stage?.ToString(),
+            EntriesRead = status.EntriesRead,
+            Counts = status.Counts,
+            Error = status.Error,
+            ErrorCode = status.ErrorCode?.ToString(),
+            Finished = status.IsFinished,
+            HasReport = status.HasReport,
         };
     }
 }

@@ -10,9 +10,9 @@ public sealed class HistoryModel : PageModel
     /// <summary>Imports per page.</summary>
     public const int PageSize = 20;
 
-    private readonly IBulkInviteService _service;
+    private readonly IBulkInviteHistory _history;
 
-    public HistoryModel(IBulkInviteService service) => _service = service;
+    public HistoryModel(IBulkInviteHistory history) => _history = history;
 
     public InvitePage<BulkInviteReport> Imports { get; private set; } = new([], 0, false);
 
@@ -34,7 +34,7 @@ public sealed class HistoryModel : PageModel
         To = ReadDate(to);
         Previews = previews;
         Offset = Math.Clamp(offset, 0, int.MaxValue - PageSize);
-        Imports = await _service.GetHistoryAsync(
+        Imports = await _history.GetHistoryAsync(
             User.Tenant(),
             new ImportQuery
             {

@@ -20,15 +20,15 @@ namespace BulkInvite.Web.Pages;
 public sealed class IndexModel : PageModel
 {
     private readonly IBulkInviteQueue _queue;
-    private readonly IBulkInviteService _service;
+    private readonly IBulkInviteHistory _history;
     private readonly IAntiforgery _antiforgery;
     private readonly UploadLimits _limits;
     private PostedForm? _posted;
 
-    public IndexModel(IBulkInviteQueue queue, IBulkInviteService service, IAntiforgery antiforgery, UploadLimits limits)
+    public IndexModel(IBulkInviteQueue queue, IBulkInviteHistory history, IAntiforgery antiforgery, UploadLimits limits)
     {
         _queue = queue;
-        _service = service;
+        _history = history;
         _antiforgery = antiforgery;
         _limits = limits;
     }
@@ -48,7 +48,7 @@ public sealed class IndexModel : PageModel
     {
         if (import is { } id)
         {
-            Status = await ImportStatusView.LoadAsync(_queue, _service, User.Tenant(), id, cancellationToken);
+            Status = await ImportStatusView.LoadAsync(_history, User.Tenant(), id, cancellationToken);
             if (Status is null)
             {
                 ErrorMessage = "There is no such import in your history.";
@@ -157,8 +157,8 @@ public sealed class IndexModel : PageModel
                         TenantId = User.Tenant(),
                         InitiatedBy = User.DisplayName(),
                         SenderName = User.Tenant(),
+                        Mode = preview ? ImportMode.Preview : ImportMode.Send,
                     },
-                    preview,
                     cancellationToken);
             }
         }

@@ -10,9 +10,9 @@ public sealed class ReportModel : PageModel
     /// <summary>Rows per page.</summary>
     public const int PageSize = 50;
 
-    private readonly IBulkInviteService _service;
+    private readonly IBulkInviteHistory _history;
 
-    public ReportModel(IBulkInviteService service) => _service = service;
+    public ReportModel(IBulkInviteHistory history) => _history = history;
 
     public BulkInviteReport? Report { get; private set; }
 
@@ -25,7 +25,7 @@ public sealed class ReportModel : PageModel
     public async Task<IActionResult> OnGetAsync(Guid importId, InviteOutcome? outcome, long after, CancellationToken cancellationToken)
     {
         // Another tenant's import reads as missing: the store scopes every query to the signed-in tenant.
-        Report = await _service.GetReportAsync(User.Tenant(), importId, cancellationToken);
+        Report = await _history.GetReportAsync(User.Tenant(), importId, cancellationToken);
         if (Report is null)
         {
             return NotFound();
@@ -33,7 +33,7 @@ public sealed class ReportModel : PageModel
 
         Outcome = outcome;
         After = Math.Max(0, after);
-        Entries = await _service.GetEntriesAsync(
+        Entries = await _history.GetEntriesAsync(
             User.Tenant(),
             importId,
             new EntryQuery { Outcome = outcome, AfterSequence = After, Limit = PageSize },

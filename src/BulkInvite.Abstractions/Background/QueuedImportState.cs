@@ -1,23 +1,33 @@
 namespace BulkInvite;
 
-/// <summary>Where an import queued with <see cref="IBulkInviteQueue"/> stands.</summary>
-/// <param name="ImportId">The import.</param>
-/// <param name="TenantId">Its tenant.</param>
-/// <param name="FileName">The uploaded file's name.</param>
-/// <param name="IsPreview">Whether it sends nothing.</param>
-/// <param name="Status">Queued, running or ended.</param>
-/// <param name="Progress">The last progress reported, once it runs.</param>
-/// <param name="Error">Why it ended without a report (the file cannot be read, a limit, a repeat upload, the mail server is down), or <see langword="null"/>.</param>
-/// <param name="ErrorCode">A stable code for <paramref name="Error"/>: <c>InvalidFileFormat</c>, <c>LimitExceeded</c>, <c>RepeatUpload</c>, <c>TransportUnavailable</c>, <c>Cancelled</c> or <c>ImportFailed</c>.</param>
-public sealed record QueuedImportState(
-    Guid ImportId,
-    string TenantId,
-    string FileName,
-    bool IsPreview,
-    QueuedImportStatus Status,
-    BulkInviteProgress? Progress,
-    string? Error,
-    string? ErrorCode);
+/// <summary>Where an import queued with <see cref="IBulkInviteQueue"/> stands in this process.</summary>
+/// <remarks><see cref="IBulkInviteHistory.GetStatusAsync"/> merges this with the stored report, and is what a page should read.</remarks>
+public sealed class QueuedImportState
+{
+    /// <summary>The import.</summary>
+    public required Guid ImportId { get; init; }
+
+    /// <summary>Its tenant.</summary>
+    public required string TenantId { get; init; }
+
+    /// <summary>The uploaded file's name.</summary>
+    public required string FileName { get; init; }
+
+    /// <summary>Whether it sends nothing.</summary>
+    public bool IsPreview { get; init; }
+
+    /// <summary>Queued, running or ended.</summary>
+    public QueuedImportStatus Status { get; init; }
+
+    /// <summary>The last progress reported, once it runs.</summary>
+    public BulkInviteProgress? Progress { get; init; }
+
+    /// <summary>Why it ended without a report (the file cannot be read, a limit, a repeat upload, the mail server is down), or <see langword="null"/>.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>A stable code for <see cref="Error"/>, or <see langword="null"/> when it has not failed.</summary>
+    public ImportErrorCode? ErrorCode { get; init; }
+}
 
 /// <summary>The stages of a queued import.</summary>
 public enum QueuedImportStatus

@@ -35,6 +35,7 @@ internal static class CliImport
             }
 
             var service = services.GetRequiredService<IBulkInviteService>();
+            var history = services.GetRequiredService<IBulkInviteHistory>();
             var importId = Guid.NewGuid();
             BulkInviteReport report;
             try
@@ -49,7 +50,7 @@ internal static class CliImport
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return await CancelledAsync(console, service, importId, send: addSender is not null).ConfigureAwait(false);
+                return await CancelledAsync(console, history, importId, send: addSender is not null).ConfigureAwait(false);
             }
             catch (System.Data.Common.DbException ex) when (addSender is not null)
             {
@@ -68,15 +69,15 @@ internal static class CliImport
             {
                 await console.Error.WriteLineAsync(
                     $"bulkinvite: sending stopped: {CliHost.OneLine(ex.Message)} Unsent entries stay pending: 'bulkinvite resume {importId}' sends them.").ConfigureAwait(false);
-                if (await service.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false) is { } failed)
+                if (await history.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false) is { } failed)
                 {
-                    await ReportWriters.WriteAsync(service, failed, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
+                    await ReportWriters.WriteAsync(history, failed, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
                 }
 
                 return CliApp.ExitError;
             }
 
-            await ReportWriters.WriteAsync(service, report, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
+            await ReportWriters.WriteAsync(history, report, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
             return CliApp.ExitOk;
         }).ConfigureAwait(false);
     }
@@ -85,9 +86,9 @@ internal static class CliImport
     /// After a signal cancelled a run: prints the one line that says what was sent and how to send the rest, and returns
     /// the signal's exit code.
     /// </summary>
-    internal static async Task<int> CancelledAsync(CliConsole console, IBulkInviteService service, Guid importId, bool send)
+    internal static async Task<int> CancelledAsync(CliConsole console, IBulkInviteHistory history, Guid importId, bool send)
     {
-        var stopped = await service.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false);
+        var stopped = await history.GetReportAsync(CliHost.TenantId, importId, CancellationToken.None).ConfigureAwait(false);
         await console.Error.WriteLineAsync(CancelledLine(stopped, send)).ConfigureAwait(false);
         return console.CancelledExitCode;
     }
@@ -121,17 +122,11 @@ internal static class CliImport
                 InitiatedBy = Environment.UserName,
                 ParserName = settings.ParserName,
                 AllowRepeatUpload = settings.AllowRepeat,
+                // A preview of only the counts (--summary): the SDK counts without storing the entries.
+                Mode = send ? ImportMode.Send : settings.SummaryOnly ? ImportMode.CountOnly : ImportMode.Preview,
             };
-            if (!send && settings.SummaryOnly)
-            {
-                // Only the counts are printed: the SDK counts without storing the entries.
-                return await service.SummarizeAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-
-            using var progress = console.IsErrorTerminal ? new TerminalProgress(console.Error) : null;
-            return send
-                ? await service.ImportAsync(request, progress, cancellationToken).ConfigureAwait(false)
-                : await service.PreviewAsync(request, progress, cancellationToken).ConfigureAwait(false);
+            using var progress = console.IsErrorTerminal && request.Mode != ImportMode.CountOnly ? new TerminalProgress(console.Error) : null;
+            return await service.ImportAsync(request, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -34,9 +34,9 @@ internal static class ExportCommand
         });
         command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
         {
-            var service = services.GetRequiredService<IBulkInviteService>();
+            var history = services.GetRequiredService<IBulkInviteHistory>();
             var importId = result.GetValue(id);
-            if (await service.GetReportAsync(CliHost.TenantId, importId, cancellationToken).ConfigureAwait(false) is null)
+            if (await history.GetReportAsync(CliHost.TenantId, importId, cancellationToken).ConfigureAwait(false) is null)
             {
                 await console.Error.WriteLineAsync($"bulkinvite: there is no import {importId} in '{result.GetValue(database)}'.").ConfigureAwait(false);
                 return CliApp.ExitError;
@@ -48,15 +48,15 @@ internal static class ExportCommand
             {
                 if (result.GetValue(failedOnly))
                 {
-                    await InviteReportExport.WriteFailedRowsAsync(service, CliHost.TenantId, importId, stream, cancellationToken).ConfigureAwait(false);
+                    await InviteReportExport.WriteFailedRowsAsync(history, CliHost.TenantId, importId, stream, cancellationToken).ConfigureAwait(false);
                 }
                 else if (result.GetValue(format) == ExportFormat.Jsonl)
                 {
-                    await InviteReportExport.WriteJsonLinesAsync(service, CliHost.TenantId, importId, stream, result.GetValue(outcome), cancellationToken).ConfigureAwait(false);
+                    await InviteReportExport.WriteJsonLinesAsync(history, CliHost.TenantId, importId, stream, result.GetValue(outcome), cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await InviteReportExport.WriteCsvAsync(service, CliHost.TenantId, importId, stream, result.GetValue(outcome), cancellationToken).ConfigureAwait(false);
+                    await InviteReportExport.WriteCsvAsync(history, CliHost.TenantId, importId, stream, result.GetValue(outcome), cancellationToken).ConfigureAwait(false);
                 }
             }
             finally

@@ -20,8 +20,8 @@ internal static class ForgetCommand
         });
         command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
         {
-            var service = services.GetRequiredService<IBulkInviteService>();
-            var deleted = await service.ForgetAddressAsync(CliHost.TenantId, result.GetValue(address)!, cancellationToken).ConfigureAwait(false);
+            var retention = services.GetRequiredService<IBulkInviteRetention>();
+            var deleted = await retention.ForgetAddressAsync(CliHost.TenantId, result.GetValue(address)!, cancellationToken).ConfigureAwait(false);
             await CliHost.WriteLineAsync(console, $"Deleted {deleted} report row(s) of that address.", cancellationToken).ConfigureAwait(false);
             return CliApp.ExitOk;
         }));

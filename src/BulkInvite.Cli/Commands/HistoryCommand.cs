@@ -20,8 +20,8 @@ internal static class HistoryCommand
         var command = new Command("history", "List past imports, newest first.") { database, limit, previews, format };
         command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
         {
-            var service = services.GetRequiredService<IBulkInviteService>();
-            var page = await service.GetHistoryAsync(
+            var history = services.GetRequiredService<IBulkInviteHistory>();
+            var page = await history.GetHistoryAsync(
                 CliHost.TenantId,
                 new ImportQuery { Limit = Math.Max(1, result.GetValue(limit)), IncludePreviews = result.GetValue(previews) },
                 cancellationToken).ConfigureAwait(false);

@@ -21,9 +21,9 @@ internal static class PruneCommand
         var command = new Command("prune", "Delete old imports and their reports from the history.") { olderThan, database };
         command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
         {
-            var service = services.GetRequiredService<IBulkInviteService>();
+            var retention = services.GetRequiredService<IBulkInviteRetention>();
             var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-result.GetValue(olderThan));
-            var deleted = await service.DeleteHistoryBeforeAsync(CliHost.TenantId, cutoff, cancellationToken).ConfigureAwait(false);
+            var deleted = await retention.DeleteHistoryBeforeAsync(CliHost.TenantId, cutoff, cancellationToken).ConfigureAwait(false);
             await CliHost.WriteLineAsync(
                 console,
                 string.Create(CultureInfo.InvariantCulture, $"Deleted {deleted} import(s) started before {cutoff:yyyy-MM-dd HH:mm:ss} UTC."),

@@ -17,8 +17,8 @@ internal static class ReportCommand
         var command = new Command("report", "Show one import: its counts and one row per entry.") { id, database, outcome, format, summary };
         command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
         {
-            var service = services.GetRequiredService<IBulkInviteService>();
-            var report = await service.GetReportAsync(CliHost.TenantId, result.GetValue(id), cancellationToken).ConfigureAwait(false);
+            var history = services.GetRequiredService<IBulkInviteHistory>();
+            var report = await history.GetReportAsync(CliHost.TenantId, result.GetValue(id), cancellationToken).ConfigureAwait(false);
             if (report is null)
             {
                 await console.Error.WriteLineAsync($"bulkinvite: there is no import {result.GetValue(id)} in '{result.GetValue(database)}'.").ConfigureAwait(false);
@@ -26,7 +26,7 @@ internal static class ReportCommand
             }
 
             var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
-            await ReportWriters.WriteAsync(service, report, chosen, result.GetValue(summary), console.Output, cancellationToken, result.GetValue(outcome)).ConfigureAwait(false);
+            await ReportWriters.WriteAsync(history, report, chosen, result.GetValue(summary), console.Output, cancellationToken, result.GetValue(outcome)).ConfigureAwait(false);
             return CliApp.ExitOk;
         }));
         return command;

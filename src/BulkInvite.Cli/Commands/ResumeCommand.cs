@@ -70,7 +70,7 @@ internal static class ResumeCommand
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    return await CliImport.CancelledAsync(console, service, result.GetValue(id), send: true).ConfigureAwait(false);
+                    return await CliImport.CancelledAsync(console, services.GetRequiredService<IBulkInviteHistory>(), result.GetValue(id), send: true).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or InvitationTransportException)
                 {
@@ -79,7 +79,7 @@ internal static class ResumeCommand
                 }
 
                 var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
-                await ReportWriters.WriteAsync(service, report, chosen, result.GetValue(summary), console.Output, cancellationToken).ConfigureAwait(false);
+                await ReportWriters.WriteAsync(services.GetRequiredService<IBulkInviteHistory>(), report, chosen, result.GetValue(summary), console.Output, cancellationToken).ConfigureAwait(false);
                 return CliApp.ExitOk;
             }).ConfigureAwait(false);
         });

@@ -62,19 +62,20 @@ internal sealed class BackgroundImportWorker : BackgroundService
     private async Task RunAsync(SpooledImport job, CancellationToken stoppingToken)
     {
         _queue.Started(job);
-        (QueuedImportStatus Status, string? Error, string? Code) end = (QueuedImportStatus.Failed, "The import ended unexpectedly.", "ImportFailed");
+        (QueuedImportStatus Status, string? Error, ImportErrorCode? Code) end = (QueuedImportStatus.Failed, "The import ended unexpectedly.", ImportErrorCode.ImportFailed);
         try
         {
             var scope = _scopes.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {
                 var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
-                if (job.Recovered && await service.GetReportAsync(job.TenantId, job.ImportId, stoppingToken).ConfigureAwait(false) is not null)
+                var history = scope.ServiceProvider.GetRequiredService<IBulkInviteHistory>();
+                if (job.Recovered && await history.GetReportAsync(job.TenantId, job.ImportId, stoppingToken).ConfigureAwait(false) is not null)
                 {
                     // It began before the process stopped: its staged entries are in the store, and sending them
                     // again from the file could invite people twice. ResumeAsync sends what is still pending.
                     Log.BackgroundImportInterrupted(_logger, job.ImportId);
-                    end = (QueuedImportStatus.Failed, "The import was interrupted when the application stopped; resume it to send what is still pending.", "Interrupted");
+                    end = (QueuedImportStatus.Failed, "The import was interrupted when the application stopped; resume it to send what is still pending.", ImportErrorCode.Interrupted);
                     return;
                 }
 
@@ -88,15 +89,14 @@ internal sealed class BackgroundImportWorker : BackgroundService
                         TenantId = job.TenantId,
                         InitiatedBy = job.InitiatedBy,
                         ImportId = job.ImportId,
+                        Mode = job.IsPreview ? ImportMode.Preview : ImportMode.Send,
                         ParserName = job.ParserName,
                         SenderName = job.SenderName,
                         AllowRepeatUpload = job.AllowRepeatUpload,
                         ResendPendingInvitations = job.ResendPendingInvitations,
                     };
                     var progress = new StateProgress(_queue, job.ImportId);
-                    var report = job.IsPreview
-                        ? await service.PreviewAsync(request, progress, stoppingToken).ConfigureAwait(false)
-                        : await service.ImportAsync(request, progress, stoppingToken).ConfigureAwait(false);
+                    var report = await service.ImportAsync(request, progress, stoppingToken).ConfigureAwait(false);
                     _queue.Report(job.ImportId, new BulkInviteProgress(job.ImportId, ImportStage.Finished, report.Counts.Total, 0, report.Counts));
                     end = (QueuedImportStatus.Completed, null, null);
                 }
@@ -104,7 +104,7 @@ internal sealed class BackgroundImportWorker : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            end = (QueuedImportStatus.Failed, "The import was cancelled because the application stopped.", "Cancelled");
+            end = (QueuedImportStatus.Failed, "The import was cancelled because the application stopped.", ImportErrorCode.Cancelled);
         }
 #pragma warning disable CA1031 // One failed import must not stop the worker; each failure is recorded and logged.
         catch (Exception e)
@@ -112,13 +112,13 @@ internal sealed class BackgroundImportWorker : BackgroundService
         {
             var code = e switch
             {
-                InviteFileFormatException => "InvalidFileFormat",
-                InviteRepeatUploadException => "RepeatUpload",
-                InviteLimitExceededException => "LimitExceeded",
-                InvitationTransportException => "TransportUnavailable",
-                _ => "ImportFailed",
+                InviteFileFormatException => ImportErrorCode.InvalidFileFormat,
+                InviteRepeatUploadException => ImportErrorCode.RepeatUpload,
+                InviteLimitExceededException => ImportErrorCode.LimitExceeded,
+                InvitationTransportException => ImportErrorCode.TransportUnavailable,
+                _ => ImportErrorCode.ImportFailed,
             };
-            if (code == "ImportFailed")
+            if (code == ImportErrorCode.ImportFailed)
             {
                 Log.BackgroundImportFailed(_logger, e, job.ImportId);
             }

@@ -37,13 +37,22 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
 
     public ChannelReader<SpooledImport> Reader => _channel.Reader;
 
-    public async Task<Guid> EnqueueAsync(BulkInviteRequest request, bool preview = false, CancellationToken cancellationToken = default)
+    public async Task<Guid> EnqueueAsync(BulkInviteRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Content);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.TenantId);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.InitiatedBy);
         ArgumentNullException.ThrowIfNull(request.FileName);
+        if (request.Mode is not (ImportMode.Send or ImportMode.Preview))
+        {
+            throw new ArgumentException(
+                request.Mode == ImportMode.CountOnly
+                    ? "A count-only run cannot be queued: it keeps nothing in the history, so it would leave no report to read. Run it with IBulkInviteService.ImportAsync, which returns the counts."
+                    : $"The request's mode {(int)request.Mode} is not an {nameof(ImportMode)}.",
+                nameof(request));
+        }
+
         EnsureRecovered();
 
         if (Interlocked.Increment(ref _queued) > _options.MaxQueuedImports)
@@ -61,7 +70,7 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
             TenantId = request.TenantId,
             InitiatedBy = request.InitiatedBy,
             FileName = request.FileName,
-            IsPreview = preview,
+            IsPreview = request.Mode == ImportMode.Preview,
             ParserName = request.ParserName,
             SenderName = request.SenderName,
             AllowRepeatUpload = request.AllowRepeatUpload,
@@ -130,14 +139,14 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
     public void Started(SpooledImport job)
     {
         Interlocked.Decrement(ref _queued);
-        Update(job.ImportId, state => state with { Status = QueuedImportStatus.Running });
+        Update(job.ImportId, state => Copy(state, QueuedImportStatus.Running, state.Progress, null, null));
     }
 
-    public void Report(Guid importId, BulkInviteProgress progress) => Update(importId, state => state with { Progress = progress });
+    public void Report(Guid importId, BulkInviteProgress progress) => Update(importId, state => Copy(state, state.Status, progress, state.Error, state.ErrorCode));
 
-    public void Ended(Guid importId, QueuedImportStatus status, string? error, string? errorCode)
+    public void Ended(Guid importId, QueuedImportStatus status, string? error, ImportErrorCode? errorCode)
     {
-        Update(importId, state => state with { Status = status, Error = error, ErrorCode = errorCode });
+        Update(importId, state => Copy(state, status, state.Progress, error, errorCode));
         _ended.Enqueue(importId);
         while (_ended.Count > _options.MaxRetainedStates && _ended.TryDequeue(out var oldest))
         {
@@ -147,12 +156,31 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
 
     private void Add(SpooledImport job)
     {
-        _states[job.ImportId] = new QueuedImportState(job.ImportId, job.TenantId, job.FileName, job.IsPreview, QueuedImportStatus.Queued, null, null, null);
+        _states[job.ImportId] = new QueuedImportState
+        {
+            ImportId = job.ImportId,
+            TenantId = job.TenantId,
+            FileName = job.FileName,
+            IsPreview = job.IsPreview,
+            Status = QueuedImportStatus.Queued,
+        };
         if (!_channel.Writer.TryWrite(job))
         {
             throw new InvalidOperationException("The background import queue is closed.");
         }
     }
+
+    private static QueuedImportState Copy(QueuedImportState state, QueuedImportStatus status, BulkInviteProgress? progress, string? error, ImportErrorCode? errorCode) => new()
+    {
+        ImportId = state.ImportId,
+        TenantId = state.TenantId,
+        FileName = state.FileName,
+        IsPreview = state.IsPreview,
+        Status = status,
+        Progress = progress,
+        Error = error,
+        ErrorCode = errorCode,
+    };
 
     private void Update(Guid importId, Func<QueuedImportState, QueuedImportState> change)
     {

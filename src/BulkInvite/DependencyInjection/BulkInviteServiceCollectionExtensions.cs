@@ -1,4 +1,5 @@
 using BulkInvite.DependencyInjection;
+using BulkInvite.History;
 using BulkInvite.Parsing;
 using BulkInvite.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,8 @@ namespace BulkInvite;
 public static class BulkInviteServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the bulk-invite pipeline: <see cref="IBulkInviteService"/> (scoped), the validator, the text and CSV
+    /// Registers the bulk-invite pipeline: the commands <see cref="IBulkInviteService"/> (scoped), the reads
+    /// <see cref="IBulkInviteHistory"/> and deletes <see cref="IBulkInviteRetention"/> (one singleton serves both), the validator, the text and CSV
     /// parsers, <see cref="IInviteFileReader"/> (which reads other files as uploads are read), the in-memory history store and <see cref="TimeProvider.System"/>, each only if not registered yet.
     /// Options are validated at start-up. Chain the host's user directory and a sender off the returned builder.
     /// </summary>
@@ -51,6 +53,9 @@ public static class BulkInviteServiceCollectionExtensions
         services.TryAddSingleton<IInviteFileReader, InviteFileReader>();
         services.TryAddSingleton<IInviteHistoryStore, InMemoryInviteHistoryStore>();
         services.TryAddScoped<IBulkInviteService, BulkInviteService>();
+        services.TryAddSingleton<BulkInviteHistory>();
+        services.TryAddSingleton<IBulkInviteHistory>(sp => sp.GetRequiredService<BulkInviteHistory>());
+        services.TryAddSingleton<IBulkInviteRetention>(sp => sp.GetRequiredService<BulkInviteHistory>());
         return new BulkInviteBuilder(services);
     }
 

@@ -9,8 +9,8 @@ namespace BulkInvite;
 
 /// <summary>
 /// Downloadable reports of one import: every entry as CSV or JSON lines, and the "failed rows only" file that can be
-/// fixed and uploaded again. Each writer streams: it reads the entries a page at a time through
-/// <see cref="IBulkInviteService.GetEntriesAsync"/> (without counts) and writes each page before reading the next,
+/// fixed and uploaded again. Each writer streams: it reads the entries through
+/// <see cref="IBulkInviteHistory.ReadEntriesAsync"/> (keyset pages without counts) and writes them as they come,
 /// so an import of any size is exported in bounded memory.
 /// </summary>
 /// <remarks>
@@ -41,7 +41,7 @@ public static class InviteReportExport
     /// <summary>
     /// Writes the entries of an import as CSV: the header <see cref="CsvHeader"/> and one row per entry in file order.
     /// </summary>
-    /// <param name="service">The service to read the import from.</param>
+    /// <param name="history">The history to read the import from.</param>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>
     /// <param name="output">Where the file is written.</param>
@@ -57,10 +57,10 @@ public static class InviteReportExport
     /// </remarks>
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
     public static Task WriteCsvAsync(
-        IBulkInviteService service, string tenantId, Guid importId, Stream output, InviteOutcome? outcome = null, CancellationToken cancellationToken = default)
+        IBulkInviteHistory history, string tenantId, Guid importId, Stream output, InviteOutcome? outcome = null, CancellationToken cancellationToken = default)
     {
-        Validate(service, tenantId, output, outcome);
-        return WriteCsvCoreAsync(service, tenantId, importId, output, outcome, cancellationToken);
+        Validate(history, tenantId, output, outcome);
+        return WriteCsvCoreAsync(history, tenantId, importId, output, outcome, cancellationToken);
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ public static class InviteReportExport
     /// <c>duplicate_of_line</c>, <c>status_code</c>, <c>updated_at</c> (<see langword="null"/> when not set) and
     /// <c>fields</c> (an object of strings, or <see langword="null"/>).
     /// </summary>
-    /// <param name="service">The service to read the import from.</param>
+    /// <param name="history">The history to read the import from.</param>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>
     /// <param name="output">Where the file is written.</param>
@@ -78,10 +78,10 @@ public static class InviteReportExport
     /// <returns>A task that completes when the file is written and flushed.</returns>
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
     public static Task WriteJsonLinesAsync(
-        IBulkInviteService service, string tenantId, Guid importId, Stream output, InviteOutcome? outcome = null, CancellationToken cancellationToken = default)
+        IBulkInviteHistory history, string tenantId, Guid importId, Stream output, InviteOutcome? outcome = null, CancellationToken cancellationToken = default)
     {
-        Validate(service, tenantId, output, outcome);
-        return WriteJsonLinesCoreAsync(service, tenantId, importId, output, outcome, cancellationToken);
+        Validate(history, tenantId, output, outcome);
+        return WriteJsonLinesCoreAsync(history, tenantId, importId, output, outcome, cancellationToken);
     }
 
     /// <summary>
@@ -89,7 +89,7 @@ public static class InviteReportExport
     /// <see cref="InviteOutcome.Failed"/> or <see cref="InviteOutcome.Skipped"/>, in file order and in the form of the
     /// uploaded file, ready to be fixed and uploaded again.
     /// </summary>
-    /// <param name="service">The service to read the import from.</param>
+    /// <param name="history">The history to read the import from.</param>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>
     /// <param name="output">Where the file is written.</param>
@@ -114,15 +114,15 @@ public static class InviteReportExport
     /// </remarks>
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
     public static Task WriteFailedRowsAsync(
-        IBulkInviteService service, string tenantId, Guid importId, Stream output, CancellationToken cancellationToken = default)
+        IBulkInviteHistory history, string tenantId, Guid importId, Stream output, CancellationToken cancellationToken = default)
     {
-        Validate(service, tenantId, output, outcome: null);
-        return WriteFailedRowsCoreAsync(service, tenantId, importId, output, cancellationToken);
+        Validate(history, tenantId, output, outcome: null);
+        return WriteFailedRowsCoreAsync(history, tenantId, importId, output, cancellationToken);
     }
 
-    private static void Validate(IBulkInviteService service, string tenantId, Stream output, InviteOutcome? outcome)
+    private static void Validate(IBulkInviteHistory history, string tenantId, Stream output, InviteOutcome? outcome)
     {
-        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(history);
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         ArgumentNullException.ThrowIfNull(output);
         if (!output.CanWrite)
@@ -136,23 +136,23 @@ public static class InviteReportExport
         }
     }
 
-    private static async Task<BulkInviteReport> GetImportAsync(IBulkInviteService service, string tenantId, Guid importId, CancellationToken cancellationToken)
-        => await service.GetReportAsync(tenantId, importId, cancellationToken).ConfigureAwait(false)
+    private static async Task<BulkInviteReport> GetImportAsync(IBulkInviteHistory history, string tenantId, Guid importId, CancellationToken cancellationToken)
+        => await history.GetReportAsync(tenantId, importId, cancellationToken).ConfigureAwait(false)
            ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
 
     private static StreamWriter CreateWriter(Stream output)
         => new(output, Utf8NoBom, FlushThreshold, leaveOpen: true) { NewLine = "\r\n" };
 
     private static async Task WriteCsvCoreAsync(
-        IBulkInviteService service, string tenantId, Guid importId, Stream output, InviteOutcome? outcome, CancellationToken cancellationToken)
+        IBulkInviteHistory history, string tenantId, Guid importId, Stream output, InviteOutcome? outcome, CancellationToken cancellationToken)
     {
-        await GetImportAsync(service, tenantId, importId, cancellationToken).ConfigureAwait(false);
+        await GetImportAsync(history, tenantId, importId, cancellationToken).ConfigureAwait(false);
         var writer = CreateWriter(output);
         await using (writer.ConfigureAwait(false))
         {
             await writer.WriteLineAsync(CsvHeader).ConfigureAwait(false);
             var row = new StringBuilder(256);
-            await foreach (var entry in ReportEntryReader.ReadAsync(service, tenantId, importId, outcome, cancellationToken).ConfigureAwait(false))
+            await foreach (var entry in history.ReadEntriesAsync(tenantId, importId, outcome, cancellationToken).ConfigureAwait(false))
             {
                 row.Clear();
                 row.Append(entry.Line.ToString(CultureInfo.InvariantCulture)).Append(',');
@@ -214,15 +214,15 @@ public static class InviteReportExport
     }
 
     private static async Task WriteJsonLinesCoreAsync(
-        IBulkInviteService service, string tenantId, Guid importId, Stream output, InviteOutcome? outcome, CancellationToken cancellationToken)
+        IBulkInviteHistory history, string tenantId, Guid importId, Stream output, InviteOutcome? outcome, CancellationToken cancellationToken)
     {
-        await GetImportAsync(service, tenantId, importId, cancellationToken).ConfigureAwait(false);
+        await GetImportAsync(history, tenantId, importId, cancellationToken).ConfigureAwait(false);
         var buffer = new ArrayBufferWriter<byte>(FlushThreshold + 4096);
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         var json = new Utf8JsonWriter(buffer, options);
         await using (json.ConfigureAwait(false))
         {
-            await foreach (var entry in ReportEntryReader.ReadAsync(service, tenantId, importId, outcome, cancellationToken).ConfigureAwait(false))
+            await foreach (var entry in history.ReadEntriesAsync(tenantId, importId, outcome, cancellationToken).ConfigureAwait(false))
             {
                 WriteJson(json, entry);
                 json.Flush();
@@ -287,16 +287,16 @@ public static class InviteReportExport
     }
 
     private static async Task WriteFailedRowsCoreAsync(
-        IBulkInviteService service, string tenantId, Guid importId, Stream output, CancellationToken cancellationToken)
+        IBulkInviteHistory history, string tenantId, Guid importId, Stream output, CancellationToken cancellationToken)
     {
-        var import = await GetImportAsync(service, tenantId, importId, cancellationToken).ConfigureAwait(false);
+        var import = await GetImportAsync(history, tenantId, importId, cancellationToken).ConfigureAwait(false);
         var asCsv = string.Equals(import.ParserName, CsvInviteParser.ParserName, StringComparison.Ordinal);
         var writer = CreateWriter(output);
         await using (writer.ConfigureAwait(false))
         {
             var row = new StringBuilder(256);
             string[]? columns = null;
-            await foreach (var entry in ReportEntryReader.ReadAsync(service, tenantId, importId, FailedOutcomes, cancellationToken).ConfigureAwait(false))
+            await foreach (var entry in SequenceMerge.ReadAsync(history, tenantId, importId, FailedOutcomes, cancellationToken).ConfigureAwait(false))
             {
                 row.Clear();
                 if (asCsv)

@@ -1,4 +1,3 @@
-using BulkInvite.Diagnostics;
 using BulkInvite.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace BulkInvite.Pipeline;
 
-/// <summary>The SDK's <see cref="IBulkInviteService"/>: runs imports and previews, and reads history and reports.</summary>
+/// <summary>The SDK's <see cref="IBulkInviteService"/>: runs imports in each <see cref="ImportMode"/>, and resumes them.</summary>
 internal sealed class BulkInviteService : IBulkInviteService
 {
     internal const string NoSenderMessage =
@@ -53,6 +52,17 @@ internal sealed class BulkInviteService : IBulkInviteService
     public Task<BulkInviteReport> ImportAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ValidateRequest(request);
+        return request.Mode switch
+        {
+            ImportMode.Send => new ImportRun(WithSender(request), request, isPreview: false, progress).RunAsync(cancellationToken),
+            ImportMode.Preview => new ImportRun(_context, request, isPreview: true, progress).RunAsync(cancellationToken),
+            _ => CountAsync(request, progress, cancellationToken),
+        };
+    }
+
+    /// <summary>The context with the sender the request names, or the default one; a run that sends needs one.</summary>
+    private ImportContext WithSender(BulkInviteRequest request)
+    {
         var context = _context;
         if (request.SenderName is { } name)
         {
@@ -61,25 +71,19 @@ internal sealed class BulkInviteService : IBulkInviteService
             context = context with { Sender = named };
         }
 
-        if (context.Sender is null)
+        return context.Sender is null ? throw new InvalidOperationException(NoSenderMessage) : context;
+    }
+
+    private async Task<BulkInviteReport> CountAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress, CancellationToken cancellationToken)
+    {
+        BulkInviteReport report;
+        using (var run = new SummaryRun(_context, request))
         {
-            throw new InvalidOperationException(NoSenderMessage);
+            report = await run.RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return new ImportRun(context, request, isPreview: false, progress).RunAsync(cancellationToken);
-    }
-
-    public Task<BulkInviteReport> PreviewAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ValidateRequest(request);
-        return new ImportRun(_context, request, isPreview: true, progress).RunAsync(cancellationToken);
-    }
-
-    public async Task<BulkInviteReport> SummarizeAsync(BulkInviteRequest request, CancellationToken cancellationToken = default)
-    {
-        ValidateRequest(request);
-        using var run = new SummaryRun(_context, request);
-        return await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        progress?.Report(new BulkInviteProgress(report.ImportId, ImportStage.Finished, report.Counts.Total, 0, report.Counts));
+        return report;
     }
 
     public async Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -116,47 +120,6 @@ internal sealed class BulkInviteService : IBulkInviteService
         return await new ImportRun(context, report, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<BulkInviteReport?> GetReportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        return _context.Store.GetImportAsync(tenantId, importId, cancellationToken);
-    }
-
-    public Task<InvitePage<InviteEntryResult>> GetEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        return _context.Store.ListEntriesAsync(tenantId, importId, query, cancellationToken);
-    }
-
-    public Task<InvitePage<BulkInviteReport>> GetHistoryAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        return _context.Store.ListImportsAsync(tenantId, query, cancellationToken);
-    }
-
-    public async Task<int> DeleteHistoryBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        var deleted = await _context.Store.DeleteImportsCreatedBeforeAsync(tenantId, cutoff, cancellationToken).ConfigureAwait(false);
-        Log.HistoryDeleted(_context.Logger, deleted, tenantId, cutoff);
-        return deleted;
-    }
-
-    public async Task<long> ForgetAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        var deleted = await _context.Store.DeleteAddressAsync(tenantId, address.Trim(), cancellationToken).ConfigureAwait(false);
-        Log.AddressForgotten(_context.Logger, deleted, tenantId);
-        return deleted;
-    }
-
     private static void ValidateRequest(BulkInviteRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -178,6 +141,11 @@ internal sealed class BulkInviteService : IBulkInviteService
         if (string.IsNullOrWhiteSpace(request.InitiatedBy))
         {
             throw new ArgumentException("The request must say who initiates the import.", nameof(request));
+        }
+
+        if (!Enum.IsDefined(request.Mode))
+        {
+            throw new ArgumentException($"The request's mode {(int)request.Mode} is not an {nameof(ImportMode)}.", nameof(request));
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using BulkInvite.Dedupe;
 using BulkInvite.Diagnostics;
+using BulkInvite.History;
 
 namespace BulkInvite.Pipeline;
 
@@ -309,32 +310,9 @@ internal sealed partial class ImportRun
         return revised;
     }
 
-    /// <summary>
-    /// The import's entries of one outcome in sequence order, a page at a time (keyset paging, no count): entries a
-    /// caller moves to another outcome while it reads do not disturb the pages after.
-    /// </summary>
-    private async IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(
-        InviteOutcome outcome, int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        long after = 0;
-        while (true)
-        {
-            var page = await _context.Store.ListEntriesAsync(
-                TenantId, ImportId, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = pageSize, IncludeTotalCount = false }, cancellationToken)
-                .ConfigureAwait(false);
-            if (page.Items.Count == 0)
-            {
-                yield break;
-            }
-
-            after = page.Items[^1].Sequence;
-            yield return page.Items;
-            if (!page.HasMore)
-            {
-                yield break;
-            }
-        }
-    }
+    /// <summary>The import's entries of one outcome in sequence order, a page at a time (<see cref="EntryReader"/>).</summary>
+    private IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(InviteOutcome outcome, int pageSize, CancellationToken cancellationToken)
+        => EntryReader.PagesAsync(_context.Store, TenantId, ImportId, outcome, pageSize, cancellationToken);
 
     /// <summary>
     /// Refuses a file whose content this tenant imported within <see cref="BulkInviteOptions.RepeatUploadWindow"/>,

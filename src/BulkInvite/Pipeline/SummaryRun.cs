@@ -8,7 +8,7 @@ using System.Runtime.CompilerServices;
 namespace BulkInvite.Pipeline;
 
 /// <summary>
-/// A preview that keeps only the counts (<see cref="IBulkInviteService.SummarizeAsync"/>): parse, validate,
+/// A preview that keeps only the counts (<see cref="ImportMode.CountOnly"/>): parse, validate,
 /// de-duplicate and, when the host has one, ask the user directory about the new addresses; nothing is stored or sent.
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ namespace BulkInvite.Pipeline;
 /// <see cref="DeduplicationWorker"/>, fingerprints them, checks every other one and adds them to the table), and
 /// fingerprints go into the table in batches whose slots are prefetched first. Any other entry (non-ASCII, quoted, in angle brackets, too long) is decoded
 /// and goes through the same code as a full import (<see cref="MailboxText"/>, the validator, <see cref="AddressKey"/>),
-/// so the counts are those of <see cref="IBulkInviteService.PreviewAsync"/>. Other files (CSV, UTF-16) are read by
+/// so the counts are those of a <see cref="ImportMode.Preview"/>. Other files (CSV, UTF-16) are read by
 /// their parser, entry by entry.
 /// </para>
 /// <para>Nothing is allocated per entry on the fast path unless a user directory needs the new addresses as strings.</para>

@@ -75,7 +75,7 @@ public sealed class ImportOverSmtpTests
             Assert.That(report.Counts.ExistingUser, Is.EqualTo(1));
             Assert.That(report.Counts.Invalid, Is.EqualTo(1));
         });
-        var failed = (await service.GetEntriesAsync("contoso", report.ImportId, new EntryQuery { Outcome = InviteOutcome.Failed })).Items.Single();
+        var failed = (await scope.ServiceProvider.GetRequiredService<IBulkInviteHistory>().GetEntriesAsync("contoso", report.ImportId, new EntryQuery { Outcome = InviteOutcome.Failed })).Items.Single();
         Assert.That(failed.StatusCode, Is.EqualTo(550));
 
         var received = server.Store.Messages.ToList();

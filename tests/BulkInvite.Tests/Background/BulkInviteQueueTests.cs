@@ -48,8 +48,7 @@ public sealed class BulkInviteQueueTests
         Assert.That(state.Progress!.Counts.Invited, Is.EqualTo(2));
         Assert.That(state.Progress.Counts.Invalid, Is.EqualTo(1));
         Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "a@example.com", "b@example.com" }));
-        using var scope = host.Services.CreateScope();
-        var report = await scope.ServiceProvider.GetRequiredService<IBulkInviteService>().GetReportAsync("tenant-1", id);
+        var report = await host.Services.GetRequiredService<IBulkInviteHistory>().GetReportAsync("tenant-1", id);
         Assert.That(report!.Status, Is.EqualTo(ImportStatus.Completed));
         Assert.That(report.InitiatedBy, Is.EqualTo("admin"));
         Assert.That(Directory.GetFiles(_spool), Is.Empty, "the spooled upload is removed once the import has run");
@@ -61,7 +60,7 @@ public sealed class BulkInviteQueueTests
         using var host = await StartAsync();
         var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
 
-        var id = await queue.EnqueueAsync(Request("a@example.com\n"), preview: true);
+        var id = await queue.EnqueueAsync(Request("a@example.com\n").AsPreview());
         var state = await WaitAsync(queue, "tenant-1", id);
 
         Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
@@ -77,7 +76,7 @@ public sealed class BulkInviteQueueTests
         var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
         var given = Guid.NewGuid();
 
-        var id = await queue.EnqueueAsync(Request("a@example.com\n") with { ImportId = given });
+        var id = await queue.EnqueueAsync(Request("a@example.com\n").With(importId: given));
 
         Assert.That(id, Is.EqualTo(given));
         Assert.That((await WaitAsync(queue, "tenant-1", id)).Status, Is.EqualTo(QueuedImportStatus.Completed));
@@ -147,7 +146,7 @@ public sealed class BulkInviteQueueTests
         var state = await WaitAsync(queue, "tenant-1", id);
 
         Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Failed));
-        Assert.That(state.ErrorCode, Is.EqualTo("InvalidFileFormat"));
+        Assert.That(state.ErrorCode, Is.EqualTo(ImportErrorCode.InvalidFileFormat));
         Assert.That(state.Error, Is.Not.Empty);
         Assert.That(_sender.Sent, Is.Empty);
     }
@@ -164,7 +163,7 @@ public sealed class BulkInviteQueueTests
         var state = await WaitAsync(queue, "tenant-1", again);
 
         Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Failed));
-        Assert.That(state.ErrorCode, Is.EqualTo("RepeatUpload"));
+        Assert.That(state.ErrorCode, Is.EqualTo(ImportErrorCode.RepeatUpload));
         Assert.That(_sender.Sent, Has.Count.EqualTo(1));
     }
 
@@ -215,7 +214,7 @@ public sealed class BulkInviteQueueTests
         var state = await WaitAsync(restartedQueue, "tenant-1", id);
 
         Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Failed));
-        Assert.That(state.ErrorCode, Is.EqualTo("Interrupted"));
+        Assert.That(state.ErrorCode, Is.EqualTo(ImportErrorCode.Interrupted));
         Assert.That(_sender.Sent, Has.Count.EqualTo(1), "nobody is invited twice");
     }
 
@@ -269,10 +268,136 @@ public sealed class BulkInviteQueueTests
         var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
 
         Assert.ThrowsAsync<ArgumentNullException>(() => queue.EnqueueAsync(null!));
-        Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com") with { TenantId = " " }));
-        Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com") with { InitiatedBy = "" }));
+        Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com").With(tenantId: " ")));
+        Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com").With(initiatedBy: "")));
+        Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com").With(mode: (ImportMode)9)));
         Assert.Throws<ArgumentNullException>(() => queue.GetState(null!, Guid.NewGuid()));
         Assert.Throws<ArgumentNullException>(() => BulkInviteBuilderExtensions.AddBackgroundImports(null!));
+    }
+
+    [Test]
+    public void A_count_only_run_is_refused_by_the_queue_and_says_where_to_run_it()
+    {
+        using var host = Build();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+
+        var error = Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com\n").AsCountOnly()));
+
+        Assert.That(error!.Message, Does.Contain("IBulkInviteService.ImportAsync"));
+        Assert.That(error.ParamName, Is.EqualTo("request"));
+        Assert.That(Directory.Exists(_spool) ? Directory.GetFiles(_spool) : [], Is.Empty, "nothing is spooled");
+    }
+
+    [Test]
+    public async Task The_status_read_follows_an_import_from_queued_through_running_to_ended()
+    {
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource();
+        _sender.Behavior = async (_, ct) =>
+        {
+            sending.TrySetResult();
+            await gate.Task.WaitAsync(ct);
+            return InvitationSendResult.Success();
+        };
+        using var host = await StartAsync(maxConcurrent: 1);
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        var history = host.Services.GetRequiredService<IBulkInviteHistory>();
+
+        var first = await queue.EnqueueAsync(Request("a@example.com\nbroken\n"));
+        await sending.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = await queue.EnqueueAsync(Request("b@example.com\n").AsPreview());
+        var running = await history.GetStatusAsync("tenant-1", first);
+        var queued = await history.GetStatusAsync("tenant-1", second);
+        gate.SetResult();
+        await WaitAsync(queue, "tenant-1", second);
+        var ended = await history.GetStatusAsync("tenant-1", first);
+        var previewed = await history.GetStatusAsync("tenant-1", second);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(running!.Phase, Is.EqualTo(ImportPhase.Running));
+            Assert.That(running.Status, Is.Null);
+            Assert.That(running.Stage, Is.EqualTo(ImportStage.Sending));
+            Assert.That(running.EntriesRead, Is.EqualTo(2));
+            Assert.That(running.Counts.Invalid, Is.EqualTo(1));
+            Assert.That(running.HasReport, Is.True);
+            Assert.That(running.IsFinished, Is.False);
+            Assert.That(running.FileName, Is.EqualTo("invitees.txt"));
+            Assert.That(running.TenantId, Is.EqualTo("tenant-1"));
+
+            Assert.That(queued!.Phase, Is.EqualTo(ImportPhase.Queued));
+            Assert.That(queued.IsPreview, Is.True);
+            Assert.That(queued.HasReport, Is.False);
+            Assert.That(queued.Counts.Total, Is.Zero);
+
+            Assert.That(ended!.Phase, Is.EqualTo(ImportPhase.Ended));
+            Assert.That(ended.Status, Is.EqualTo(ImportStatus.Completed));
+            Assert.That(ended.Stage, Is.Null);
+            Assert.That(ended.Counts.Invited, Is.EqualTo(1));
+            Assert.That(ended.EntriesRead, Is.EqualTo(2));
+            Assert.That(ended.ErrorCode, Is.Null);
+            Assert.That(ended.HasReport, Is.True);
+            Assert.That(ended.IsFinished, Is.True);
+
+            Assert.That(previewed!.Phase, Is.EqualTo(ImportPhase.Ended));
+            Assert.That(previewed.Counts.Pending, Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task The_status_read_of_an_import_that_failed_before_it_was_recorded_has_the_error_and_no_report()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        var history = host.Services.GetRequiredService<IBulkInviteHistory>();
+
+        // The sender is looked up when the import starts, before anything is recorded.
+        var id = await queue.EnqueueAsync(Request("a@example.com\n").With(senderName: "nobody"));
+        await WaitAsync(queue, "tenant-1", id);
+        var status = await history.GetStatusAsync("tenant-1", id);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await history.GetReportAsync("tenant-1", id), Is.Null);
+            Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended));
+            Assert.That(status.Status, Is.EqualTo(ImportStatus.Failed));
+            Assert.That(status.ErrorCode, Is.EqualTo(ImportErrorCode.ImportFailed));
+            Assert.That(status.Error, Does.Contain("nobody"));
+            Assert.That(status.HasReport, Is.False);
+            Assert.That(status.IsFinished, Is.True);
+        }
+    }
+
+    [Test]
+    public async Task The_status_read_of_a_file_refused_while_staging_has_its_typed_code_and_its_report()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        var history = host.Services.GetRequiredService<IBulkInviteHistory>();
+        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04 }.Concat(new byte[300]).ToArray();
+
+        var id = await queue.EnqueueAsync(Request("x").With(content: new MemoryStream(zip)));
+        await WaitAsync(queue, "tenant-1", id);
+        var status = await history.GetStatusAsync("tenant-1", id);
+
+        Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended));
+        Assert.That(status.Status, Is.EqualTo(ImportStatus.Failed));
+        Assert.That(status.ErrorCode, Is.EqualTo(ImportErrorCode.InvalidFileFormat));
+        Assert.That(status.HasReport, Is.True);
+    }
+
+    [Test]
+    public async Task The_status_read_of_an_unknown_import_or_another_tenants_is_null()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        var history = host.Services.GetRequiredService<IBulkInviteHistory>();
+        var id = await queue.EnqueueAsync(Request("a@example.com\n"));
+        await WaitAsync(queue, "tenant-1", id);
+
+        Assert.That(await history.GetStatusAsync("tenant-2", id), Is.Null);
+        Assert.That(await history.GetStatusAsync("tenant-1", Guid.NewGuid()), Is.Null);
+        Assert.That(await history.GetStatusAsync("tenant-1", id), Is.Not.Null);
     }
 
     [TestCase(0, 1, 1)]
@@ -311,9 +436,15 @@ public sealed class BulkInviteQueueTests
         InitiatedBy = "admin",
     };
 
-    private async Task<IHost> StartAsync(long? maxFileBytes = null, int maxQueued = 100)
+    private async Task<IHost> StartAsync(long? maxFileBytes = null, int maxQueued = 100, int? maxConcurrent = null)
     {
-        var host = Build(o => o.MaxQueuedImports = maxQueued, maxFileBytes);
+        var host = Build(
+            o =>
+            {
+                o.MaxQueuedImports = maxQueued;
+                o.MaxConcurrentImports = maxConcurrent ?? o.MaxConcurrentImports;
+            },
+            maxFileBytes);
         await host.StartAsync();
         return host;
     }

@@ -26,7 +26,38 @@ public sealed class RegistrationTests
             Assert.That(provider.GetRequiredService<IInvitationSender>(), Is.InstanceOf<RecordingSender>());
             Assert.That(scope.ServiceProvider.GetRequiredService<IUserExistenceCheck>(), Is.InstanceOf<FakeUserDirectory>());
             Assert.That(provider.GetRequiredService<TimeProvider>(), Is.SameAs(TimeProvider.System));
+            Assert.That(provider.GetRequiredService<IBulkInviteHistory>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<IBulkInviteRetention>(), Is.Not.Null);
         });
+    }
+
+    [Test]
+    public async Task The_read_and_retention_surfaces_are_one_singleton_that_a_scope_and_the_root_share()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await using var scope = provider.CreateAsyncScope();
+
+        var history = provider.GetRequiredService<IBulkInviteHistory>();
+
+        Assert.That(provider.GetRequiredService<IBulkInviteRetention>(), Is.SameAs(history));
+        Assert.That(scope.ServiceProvider.GetRequiredService<IBulkInviteHistory>(), Is.SameAs(history));
+        Assert.That(scope.ServiceProvider.GetRequiredService<IBulkInviteRetention>(), Is.SameAs(history));
+    }
+
+    [Test]
+    public async Task The_read_surface_resolves_beside_the_background_queue()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddBackgroundImports(o => o.SpoolDirectory = Path.Combine(Path.GetTempPath(), "bulkinvite-registration-" + Guid.NewGuid().ToString("N")));
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var history = provider.GetRequiredService<IBulkInviteHistory>();
+
+        Assert.That(await history.GetStatusAsync("tenant-a", Guid.NewGuid()), Is.Null);
+        Assert.That(provider.GetRequiredService<IBulkInviteQueue>(), Is.Not.Null);
     }
 
     [Test]

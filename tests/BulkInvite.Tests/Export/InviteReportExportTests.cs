@@ -25,7 +25,7 @@ public sealed class InviteReportExportTests
         await using var harness = new PipelineHarness();
         var report = await harness.Service.ImportAsync(PipelineHarness.Request("\"Doe, Jane\" <jane@example.com>\nnot-an-address\nJANE@example.com\n"));
 
-        var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, report.ImportId, o));
+        var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o));
 
         var rows = CsvCells.Read(text);
         using (Assert.EnterMultipleScope())
@@ -63,7 +63,7 @@ public sealed class InviteReportExportTests
         };
         var report = await StoreImportAsync(harness, [entry, Entry(2, "bob@example.com")]);
 
-        var rows = CsvCells.Read(await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, report.ImportId, o)));
+        var rows = CsvCells.Read(await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o)));
 
         using (Assert.EnterMultipleScope())
         {
@@ -91,7 +91,7 @@ public sealed class InviteReportExportTests
             Entry(2, "ok-" + value + "@example.com"),
         ]);
 
-        var rows = CsvCells.Read(await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, report.ImportId, o)));
+        var rows = CsvCells.Read(await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o)));
 
         using (Assert.EnterMultipleScope())
         {
@@ -115,7 +115,7 @@ public sealed class InviteReportExportTests
             Fields = new Dictionary<string, string> { ["team"] = value, [value] = value },
         }));
 
-        var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, report.ImportId, o));
+        var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o));
 
         var cells = CsvCells.Read(text, separator).SelectMany(r => r).ToList();
         Assert.That(cells, Has.Count.GreaterThan(SplitFormulas.Length), "at least a cell a row");
@@ -136,7 +136,7 @@ public sealed class InviteReportExportTests
             }),
             parser: "csv");
 
-        var text = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.Service, Tenant, report.ImportId, o));
+        var text = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.History, Tenant, report.ImportId, o));
 
         var cells = CsvCells.Read(text, separator).SelectMany(r => r).ToList();
         Assert.That(cells, Has.Count.GreaterThan(SplitFormulas.Length));
@@ -152,7 +152,7 @@ public sealed class InviteReportExportTests
         await using var harness = new PipelineHarness();
         var report = await StoreImportAsync(harness, [Entry(1, "jane@example.com") with { DisplayName = value }]);
 
-        var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, report.ImportId, o));
+        var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o));
 
         Assert.That(text, Does.Contain(",\"" + value + "\","));
         Assert.That(CsvCells.Read(text)[1][2], Is.EqualTo(value));
@@ -169,7 +169,7 @@ public sealed class InviteReportExportTests
             Entry(2, "jane@EXAMPLE.com", InviteOutcome.Duplicate) with { Reason = "DuplicateOfLine", DuplicateOfLine = 1 },
         ]);
 
-        var text = await ExportAsync(o => InviteReportExport.WriteJsonLinesAsync(harness.Service, Tenant, report.ImportId, o));
+        var text = await ExportAsync(o => InviteReportExport.WriteJsonLinesAsync(harness.History, Tenant, report.ImportId, o));
 
         var lines = text.Split('\n');
         Assert.That(lines, Has.Length.EqualTo(3));
@@ -202,8 +202,8 @@ public sealed class InviteReportExportTests
         await using var harness = new PipelineHarness();
         var report = await StoreImportAsync(harness, Enumerable.Range(1, 30).Select(i => Entry(i, $"u{i}@example.com", i % 3 == 0 ? InviteOutcome.Invalid : InviteOutcome.Invited)));
 
-        var csv = CsvCells.Read(await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, report.ImportId, o, InviteOutcome.Invalid)));
-        var jsonl = await ExportAsync(o => InviteReportExport.WriteJsonLinesAsync(harness.Service, Tenant, report.ImportId, o, InviteOutcome.Invalid));
+        var csv = CsvCells.Read(await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o, InviteOutcome.Invalid)));
+        var jsonl = await ExportAsync(o => InviteReportExport.WriteJsonLinesAsync(harness.History, Tenant, report.ImportId, o, InviteOutcome.Invalid));
 
         Assert.That(csv.Skip(1).Select(r => r[0]), Is.EqualTo(Enumerable.Range(1, 10).Select(i => (i * 3).ToString(CultureInfo.InvariantCulture))));
         Assert.That(jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(10));
@@ -224,8 +224,8 @@ public sealed class InviteReportExportTests
         var first = await harness.Service.ImportAsync(PipelineHarness.Request(Upload, "people.csv"));
         Assert.That((first.ParserName, first.Counts.Invalid, first.Counts.Failed, first.Counts.Duplicate), Is.EqualTo(("csv", 1L, 1L, 1L)));
 
-        var failedRows = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.Service, Tenant, first.ImportId, o));
-        var again = await harness.Service.PreviewAsync(PipelineHarness.Request(failedRows, "failed.csv"));
+        var failedRows = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.History, Tenant, first.ImportId, o));
+        var again = await harness.Service.ImportAsync(PipelineHarness.Request(failedRows, "failed.csv").AsPreview());
         var entries = await harness.EntriesAsync(again);
 
         using (Assert.EnterMultipleScope())
@@ -253,8 +253,8 @@ public sealed class InviteReportExportTests
             Entry(6, "=cmd@example.com", InviteOutcome.Failed),
         ]);
 
-        var text = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.Service, Tenant, report.ImportId, o));
-        var again = await harness.Service.PreviewAsync(PipelineHarness.Request(text, "failed.txt"));
+        var text = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.History, Tenant, report.ImportId, o));
+        var again = await harness.Service.ImportAsync(PipelineHarness.Request(text, "failed.txt").AsPreview());
         var entries = await harness.EntriesAsync(again);
 
         using (Assert.EnterMultipleScope())
@@ -273,7 +273,7 @@ public sealed class InviteReportExportTests
         await using var harness = new PipelineHarness();
         var report = await StoreImportAsync(harness, [Entry(1, "ok@example.com") with { Fields = new Dictionary<string, string> { ["team"] = "a" } }], parser: "csv");
 
-        var text = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.Service, Tenant, report.ImportId, o));
+        var text = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.History, Tenant, report.ImportId, o));
 
         Assert.That(text, Is.EqualTo("email\r\n"));
     }
@@ -282,17 +282,18 @@ public sealed class InviteReportExportTests
     public async Task An_export_of_100_000_entries_reads_page_by_page_and_writes_every_line()
     {
         const int Count = 100_000;
-        await using var harness = new PipelineHarness();
+        var store = new PageRecordingStore();
+        await using var harness = new PipelineHarness(store: store);
         var report = await StoreImportAsync(harness, Enumerable.Range(1, Count).Select(i => Entry(i, $"user{i}@example.com", i % 10 == 0 ? InviteOutcome.Failed : InviteOutcome.Invited)));
-        var service = new PageRecordingService(harness.Service);
+        store.Queries.Clear();
 
         var csv = new LineCountingStream();
-        await InviteReportExport.WriteCsvAsync(service, Tenant, report.ImportId, csv);
-        var csvPages = service.Queries.Count;
+        await InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, csv);
+        var csvPages = store.Queries.Count;
         var jsonl = new LineCountingStream();
-        await InviteReportExport.WriteJsonLinesAsync(service, Tenant, report.ImportId, jsonl);
+        await InviteReportExport.WriteJsonLinesAsync(harness.History, Tenant, report.ImportId, jsonl);
         var failed = new LineCountingStream();
-        await InviteReportExport.WriteFailedRowsAsync(service, Tenant, report.ImportId, failed);
+        await InviteReportExport.WriteFailedRowsAsync(harness.History, Tenant, report.ImportId, failed);
 
         using (Assert.EnterMultipleScope())
         {
@@ -300,7 +301,7 @@ public sealed class InviteReportExportTests
             Assert.That(jsonl.Lines, Is.EqualTo(Count));
             Assert.That(failed.Lines, Is.EqualTo(Count / 10));
             Assert.That(csvPages, Is.EqualTo(100), "pages of 1,000");
-            Assert.That(service.Queries, Has.All.Matches<EntryQuery>(q => !q.IncludeTotalCount && q.Limit <= 1000));
+            Assert.That(store.Queries, Has.All.Matches<EntryQuery>(q => !q.IncludeTotalCount && q.Limit <= 1000));
             Assert.That(csv.LargestWrite, Is.LessThan(1 << 20), "written as it is read, not in one piece");
             Assert.That(jsonl.LargestWrite, Is.LessThan(1 << 20));
         }
@@ -315,14 +316,14 @@ public sealed class InviteReportExportTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(() => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, theirs.ImportId, output), Throws.InstanceOf<KeyNotFoundException>());
-            Assert.That(() => InviteReportExport.WriteJsonLinesAsync(harness.Service, Tenant, theirs.ImportId, output), Throws.InstanceOf<KeyNotFoundException>());
-            Assert.That(() => InviteReportExport.WriteFailedRowsAsync(harness.Service, Tenant, theirs.ImportId, output), Throws.InstanceOf<KeyNotFoundException>());
-            Assert.That(() => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, Guid.NewGuid(), output), Throws.InstanceOf<KeyNotFoundException>());
+            Assert.That(() => InviteReportExport.WriteCsvAsync(harness.History, Tenant, theirs.ImportId, output), Throws.InstanceOf<KeyNotFoundException>());
+            Assert.That(() => InviteReportExport.WriteJsonLinesAsync(harness.History, Tenant, theirs.ImportId, output), Throws.InstanceOf<KeyNotFoundException>());
+            Assert.That(() => InviteReportExport.WriteFailedRowsAsync(harness.History, Tenant, theirs.ImportId, output), Throws.InstanceOf<KeyNotFoundException>());
+            Assert.That(() => InviteReportExport.WriteCsvAsync(harness.History, Tenant, Guid.NewGuid(), output), Throws.InstanceOf<KeyNotFoundException>());
             Assert.That(output.Length, Is.Zero);
         }
 
-        var own = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.Service, "tenant-b", theirs.ImportId, o));
+        var own = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, "tenant-b", theirs.ImportId, o));
         Assert.That(own, Does.Contain("secret@example.com"));
     }
 
@@ -330,7 +331,7 @@ public sealed class InviteReportExportTests
     public async Task Every_method_validates_its_arguments()
     {
         await using var harness = new PipelineHarness();
-        var s = harness.Service;
+        var s = harness.History;
         var id = Guid.NewGuid();
         using var output = new MemoryStream();
         using var readOnly = new MemoryStream([], writable: false);
@@ -364,7 +365,7 @@ public sealed class InviteReportExportTests
         await cancellation.CancelAsync();
 
         Assert.That(
-            () => InviteReportExport.WriteCsvAsync(harness.Service, Tenant, report.ImportId, new MemoryStream(), cancellationToken: cancellation.Token),
+            () => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, new MemoryStream(), cancellationToken: cancellation.Token),
             Throws.InstanceOf<OperationCanceledException>());
     }
 
@@ -414,41 +415,5 @@ public sealed class InviteReportExportTests
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
-    /// <summary>Passes every call on, and records the entry queries.</summary>
-    private sealed class PageRecordingService(IBulkInviteService inner) : IBulkInviteService
-    {
-        public List<EntryQuery> Queries { get; } = [];
-
-        public Task<InvitePage<InviteEntryResult>> GetEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
-        {
-            Queries.Add(query);
-            return inner.GetEntriesAsync(tenantId, importId, query, cancellationToken);
-        }
-
-        public Task<BulkInviteReport?> GetReportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
-            => inner.GetReportAsync(tenantId, importId, cancellationToken);
-
-        public Task<BulkInviteReport> ImportAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException();
-
-        public Task<BulkInviteReport> PreviewAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException();
-
-        public Task<BulkInviteReport> SummarizeAsync(BulkInviteRequest request, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException();
-
-        public Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException();
-
-        public Task<InvitePage<BulkInviteReport>> GetHistoryAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException();
-
-        public Task<int> DeleteHistoryBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException();
-
-        public Task<long> ForgetAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException();
     }
 }

@@ -14,14 +14,14 @@ public sealed class RetentionServiceTests
         harness.Time.Advance(TimeSpan.FromDays(31));
         var recent = await harness.Service.ImportAsync(PipelineHarness.Request("b@example.com\n"));
 
-        var deleted = await harness.Service.DeleteHistoryBeforeAsync(PipelineHarness.Tenant, harness.Time.GetUtcNow().AddDays(-30));
+        var deleted = await harness.Retention.DeleteHistoryBeforeAsync(PipelineHarness.Tenant, harness.Time.GetUtcNow().AddDays(-30));
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(deleted, Is.EqualTo(1));
-            Assert.That(await harness.Service.GetReportAsync(PipelineHarness.Tenant, old.ImportId), Is.Null);
-            Assert.That(await harness.Service.GetReportAsync(PipelineHarness.Tenant, recent.ImportId), Is.Not.Null);
-            Assert.That(await harness.Service.GetReportAsync("tenant-b", theirs.ImportId), Is.Not.Null);
+            Assert.That(await harness.History.GetReportAsync(PipelineHarness.Tenant, old.ImportId), Is.Null);
+            Assert.That(await harness.History.GetReportAsync(PipelineHarness.Tenant, recent.ImportId), Is.Not.Null);
+            Assert.That(await harness.History.GetReportAsync("tenant-b", theirs.ImportId), Is.Not.Null);
         }
     }
 
@@ -32,14 +32,14 @@ public sealed class RetentionServiceTests
         var mine = await harness.Service.ImportAsync(PipelineHarness.Request("Jane@Example.com\nbob@example.com\n"));
         var theirs = await harness.Service.ImportAsync(PipelineHarness.Request("jane@example.com\n", tenant: "tenant-b"));
 
-        var deleted = await harness.Service.ForgetAddressAsync(PipelineHarness.Tenant, "  jane@EXAMPLE.com ");
+        var deleted = await harness.Retention.ForgetAddressAsync(PipelineHarness.Tenant, "  jane@EXAMPLE.com ");
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(deleted, Is.EqualTo(1));
             Assert.That((await harness.EntriesAsync(mine)).Select(e => e.Address), Is.EqualTo(new[] { "bob@example.com" }));
             Assert.That((await harness.EntriesAsync(theirs)).Select(e => e.Address), Is.EqualTo(new[] { "jane@example.com" }));
-            Assert.That((await harness.Service.GetReportAsync(PipelineHarness.Tenant, mine.ImportId))!.Counts.Invited, Is.EqualTo(2), "counts are kept");
+            Assert.That((await harness.History.GetReportAsync(PipelineHarness.Tenant, mine.ImportId))!.Counts.Invited, Is.EqualTo(2), "counts are kept");
         }
     }
 
@@ -47,7 +47,7 @@ public sealed class RetentionServiceTests
     public async Task Retention_methods_validate_their_arguments()
     {
         await using var harness = new PipelineHarness();
-        var s = harness.Service;
+        var s = harness.Retention;
 
         using (Assert.EnterMultipleScope())
         {

@@ -98,7 +98,7 @@ public sealed class ExactlyOnceTests
         store.Failing = true;
         store.Release();
         Assert.That(async () => await import, Throws.InstanceOf<IOException>());
-        return (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        return (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
     }
 
     [Test]
@@ -257,7 +257,7 @@ public sealed class ExactlyOnceTests
         harness.Time.Advance(TimeSpan.FromSeconds(10));
         Assert.That(async () => await import, Throws.InstanceOf<OperationCanceledException>());
 
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(report.Status, Is.EqualTo(ImportStatus.Cancelled));
@@ -298,7 +298,7 @@ public sealed class ExactlyOnceTests
         Assert.That(
             () => harness.Service.ImportAsync(PipelineHarness.Request(Lines(300)), cancellationToken: cts.Token),
             Throws.InstanceOf<OperationCanceledException>());
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         Assert.That(report.Counts.Skipped, Is.GreaterThan(0));
 
         var resumed = await harness.Service.ResumeAsync(PipelineHarness.Tenant, report.ImportId);

@@ -72,7 +72,7 @@ public sealed class ImportTests
         await using var harness = new PipelineHarness(o => o.ExistenceCheckBatchSize = 3);
         var lines = Enumerable.Range(1, 10).Select(i => $"User{i}@Example.COM");
 
-        await harness.Service.PreviewAsync(PipelineHarness.Request(string.Join('\n', lines)));
+        await harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', lines)).AsPreview());
 
         var queries = harness.Directory.Queries.ToArray();
         Assert.That(queries.Select(q => q.Addresses.Count), Is.EqualTo(new[] { 3, 3, 3, 1 }));
@@ -90,7 +90,7 @@ public sealed class ImportTests
 
         Assert.That(ex!.Message, Does.Contain("one status per address"));
         Assert.That(harness.Sender.Sent, Is.Empty);
-        var history = await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery());
+        var history = await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery());
         Assert.That(history.Items.Single().Status, Is.EqualTo(ImportStatus.Failed));
     }
 
@@ -144,7 +144,7 @@ public sealed class ImportTests
         var ex = Assert.ThrowsAsync<TimeoutException>(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', lines))));
 
         Assert.That(ex!.Message, Is.EqualTo("The directory did not answer."));
-        var failed = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var failed = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         Assert.Multiple(() =>
         {
             Assert.That(failed.Status, Is.EqualTo(ImportStatus.Failed));
@@ -232,7 +232,7 @@ public sealed class ImportTests
         var ex = Assert.ThrowsAsync<InvitationTransportException>(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', lines))));
 
         Assert.That(ex!.IsTransient, Is.True);
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         Assert.Multiple(() =>
         {
             Assert.That(report.Status, Is.EqualTo(ImportStatus.Failed));
@@ -276,7 +276,7 @@ public sealed class ImportTests
 
         Assert.That(() => harness.Service.ImportAsync(request, cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
 
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         var entries = await harness.EntriesAsync(report);
         Assert.Multiple(() =>
         {
@@ -370,10 +370,10 @@ public sealed class ImportTests
         await using var harness = new PipelineHarness();
         var id = Guid.NewGuid();
 
-        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com") with { ImportId = id });
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com").With(importId: id));
 
         Assert.That(report.ImportId, Is.EqualTo(id));
-        Assert.That(await harness.Service.GetReportAsync(PipelineHarness.Tenant, id), Is.EqualTo(report));
+        Assert.That(await harness.History.GetReportAsync(PipelineHarness.Tenant, id), Is.EqualTo(report));
     }
 
     [Test]
@@ -402,7 +402,7 @@ public sealed class ImportTests
         var ex = Assert.ThrowsAsync<InvalidOperationException>(() => service.ImportAsync(PipelineHarness.Request("a@example.com")));
 
         Assert.That(ex!.Message, Does.Contain("AddSender"));
-        var preview = await service.PreviewAsync(PipelineHarness.Request("a@example.com"));
+        var preview = await service.ImportAsync(PipelineHarness.Request("a@example.com").AsPreview());
         Assert.That(preview.Counts.Pending, Is.EqualTo(1));
     }
 
@@ -418,12 +418,12 @@ public sealed class ImportTests
         await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(provider);
         var service = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IBulkInviteService>(scope.ServiceProvider);
 
-        await service.ImportAsync(PipelineHarness.Request("a@example.com") with { SenderName = "marketing" });
+        await service.ImportAsync(PipelineHarness.Request("a@example.com").With(senderName: "marketing"));
         await service.ImportAsync(PipelineHarness.Request("b@example.com"));
 
         Assert.That(marketing.Sent.Select(i => i.Address), Is.EqualTo(new[] { "a@example.com" }));
         Assert.That(standard.Sent.Select(i => i.Address), Is.EqualTo(new[] { "b@example.com" }));
-        Assert.That(() => service.ImportAsync(PipelineHarness.Request("c@example.com") with { SenderName = "nobody" }), Throws.ArgumentException.With.Message.Contains("nobody"));
+        Assert.That(() => service.ImportAsync(PipelineHarness.Request("c@example.com").With(senderName: "nobody")), Throws.ArgumentException.With.Message.Contains("nobody"));
     }
 
     [Test]
@@ -434,13 +434,55 @@ public sealed class ImportTests
         Assert.Multiple(() =>
         {
             Assert.That(() => service.ImportAsync(null!), Throws.ArgumentNullException);
-            Assert.That(() => service.PreviewAsync(null!), Throws.ArgumentNullException);
             Assert.That(() => service.ImportAsync(PipelineHarness.Request("a@example.com", tenant: " ")), Throws.ArgumentException);
-            Assert.That(() => service.ImportAsync(PipelineHarness.Request("a@example.com") with { InitiatedBy = "" }), Throws.ArgumentException);
-            Assert.That(() => service.GetReportAsync(" ", Guid.NewGuid()), Throws.ArgumentException);
-            Assert.That(() => service.GetEntriesAsync("t", Guid.NewGuid(), null!), Throws.ArgumentNullException);
-            Assert.That(() => service.GetEntriesAsync("t", Guid.NewGuid(), new EntryQuery { Limit = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
-            Assert.That(() => service.GetHistoryAsync("t", new ImportQuery { Offset = -1 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => service.ImportAsync(PipelineHarness.Request("a@example.com", tenant: " ").AsPreview()), Throws.ArgumentException);
+            Assert.That(() => service.ImportAsync(PipelineHarness.Request("a@example.com").With(initiatedBy: "")), Throws.ArgumentException);
+            Assert.That(() => service.ImportAsync(PipelineHarness.Request("a@example.com").With(initiatedBy: "").AsCountOnly()), Throws.ArgumentException);
+            Assert.That(() => service.ImportAsync(PipelineHarness.Request("a@example.com").With(content: new UnreadableStream())), Throws.ArgumentException);
+            Assert.That(() => service.ImportAsync(PipelineHarness.Request("a@example.com").With(mode: (ImportMode)7)), Throws.ArgumentException.With.Message.Contains("ImportMode"));
+            Assert.That(() => service.ResumeAsync(null!, Guid.NewGuid()), Throws.ArgumentNullException);
+            Assert.That(() => service.ResumeAsync(" ", Guid.NewGuid()), Throws.ArgumentException);
+            Assert.That(() => service.ResumeAsync(PipelineHarness.Tenant, Guid.NewGuid()), Throws.InstanceOf<KeyNotFoundException>());
         });
+        Assert.That(harness.Sender.Sent, Is.Empty, "nothing refused was sent");
+    }
+
+    [Test]
+    public async Task The_mode_decides_whether_an_import_sends_stores_or_only_counts()
+    {
+        await using var harness = new PipelineHarness();
+        const string File = "a@example.com\nb@example.com\na@example.com\n";
+
+        var counted = await harness.Service.ImportAsync(PipelineHarness.Request(File).AsCountOnly());
+        var previewed = await harness.Service.ImportAsync(PipelineHarness.Request(File).AsPreview());
+        Assert.That(harness.Sender.Sent, Is.Empty, "neither a count nor a preview sends");
+        var sent = await harness.Service.ImportAsync(PipelineHarness.Request(File));
+
+        Assert.That(counted.Counts.Pending, Is.EqualTo(2));
+        Assert.That(counted.Counts.Duplicate, Is.EqualTo(1));
+        Assert.That(await harness.History.GetReportAsync(PipelineHarness.Tenant, counted.ImportId), Is.Null, "a count stores nothing");
+        Assert.That(previewed.IsPreview, Is.True);
+        Assert.That((await harness.History.GetReportAsync(PipelineHarness.Tenant, previewed.ImportId))!.Counts.Pending, Is.EqualTo(2), "a preview is in the history");
+        Assert.That(sent.IsPreview, Is.False);
+        Assert.That(sent.Counts.Invited, Is.EqualTo(2));
+        Assert.That(harness.Sender.Sent.Select(i => i.Address), Is.EquivalentTo(new[] { "a@example.com", "b@example.com" }));
+    }
+
+    [Test]
+    public async Task A_count_only_run_reports_its_end_as_progress()
+    {
+        await using var harness = new PipelineHarness();
+        var seen = new List<BulkInviteProgress>();
+
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nb@example.com\n").AsCountOnly(), new SynchronousProgress<BulkInviteProgress>(seen.Add));
+
+        Assert.That(seen, Has.Count.EqualTo(1));
+        Assert.That(seen[0].Stage, Is.EqualTo(ImportStage.Finished));
+        Assert.That(seen[0].Counts, Is.EqualTo(report.Counts));
+    }
+
+    private sealed class UnreadableStream : MemoryStream
+    {
+        public override bool CanRead => false;
     }
 }

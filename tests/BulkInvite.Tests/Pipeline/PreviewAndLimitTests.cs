@@ -12,7 +12,7 @@ public sealed class PreviewAndLimitTests
         await using var harness = new PipelineHarness();
         harness.Directory.Members.Add("member@example.com");
 
-        var report = await harness.Service.PreviewAsync(PipelineHarness.Request("new@example.com\nmember@example.com\nnew@EXAMPLE.com\nx"));
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("new@example.com\nmember@example.com\nnew@EXAMPLE.com\nx").AsPreview());
 
         Assert.That(harness.Sender.Sent, Is.Empty);
         Assert.Multiple(() =>
@@ -30,11 +30,11 @@ public sealed class PreviewAndLimitTests
     public async Task Previews_are_left_out_of_history_unless_asked_for()
     {
         await using var harness = new PipelineHarness();
-        await harness.Service.PreviewAsync(PipelineHarness.Request("a@example.com"));
+        await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com").AsPreview());
         await harness.Service.ImportAsync(PipelineHarness.Request("b@example.com"));
 
-        var imports = await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery());
-        var all = await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery { IncludePreviews = true });
+        var imports = await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery());
+        var all = await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery { IncludePreviews = true });
 
         Assert.That(imports.Items.Select(r => r.IsPreview), Is.EqualTo(new[] { false }));
         Assert.That(all.TotalCount, Is.EqualTo(2));
@@ -60,7 +60,7 @@ public sealed class PreviewAndLimitTests
         await using var harness = new PipelineHarness(o => o.MaxFileBytes = 1000);
         var content = new ReadCountingStream(Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 200).Select(i => $"user{i}@example.com"))));
 
-        Assert.That(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Empty) with { Content = content }), Throws.InstanceOf<InviteLimitExceededException>());
+        Assert.That(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Empty).With(content: content)), Throws.InstanceOf<InviteLimitExceededException>());
 
         Assert.That(content.Reads, Is.Zero);
         await AssertRefusedAsync(harness, "MaxFileBytes");
@@ -71,7 +71,7 @@ public sealed class PreviewAndLimitTests
     {
         await using var harness = new PipelineHarness(o => o.MaxFileBytes = 100_000);
         var bytes = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 20_000).Select(i => $"user{i}@example.com")));
-        var request = PipelineHarness.Request(string.Empty) with { Content = new NonSeekableStream(bytes) };
+        var request = PipelineHarness.Request(string.Empty).With(content: new NonSeekableStream(bytes));
 
         Assert.That(() => harness.Service.ImportAsync(request), Throws.InstanceOf<InviteLimitExceededException>());
         Assert.That(harness.Sender.Sent, Is.Empty);
@@ -90,7 +90,7 @@ public sealed class PreviewAndLimitTests
             },
             store: new WatchingStore(added));
         var bytes = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 20_000).Select(i => $"user{i}@example.com")));
-        var request = PipelineHarness.Request(string.Empty) with { Content = new NonSeekableStream(bytes) };
+        var request = PipelineHarness.Request(string.Empty).With(content: new NonSeekableStream(bytes));
 
         Assert.That(() => harness.Service.ImportAsync(request), Throws.InstanceOf<InviteLimitExceededException>());
 
@@ -123,7 +123,7 @@ public sealed class PreviewAndLimitTests
             store: new WatchingStore(added));
         var content = new ReadCountingStream(Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 200_000).Select(i => $"user{i}@example.com"))));
 
-        var ex = Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Empty) with { Content = content }));
+        var ex = Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request(string.Empty).With(content: content)));
 
         Assert.That(ex!.LimitName, Is.EqualTo("MaxEntries"));
         Assert.That(harness.Sender.Sent, Is.Empty);
@@ -142,7 +142,7 @@ public sealed class PreviewAndLimitTests
         });
 
         Assert.That(
-            () => harness.Service.PreviewAsync(PipelineHarness.Request(string.Join('\n', Enumerable.Range(1, 2000).Select(i => $"user{i}@example.com")))),
+            () => harness.Service.ImportAsync(PipelineHarness.Request(string.Join('\n', Enumerable.Range(1, 2000).Select(i => $"user{i}@example.com"))).AsPreview()),
             Throws.InstanceOf<InviteLimitExceededException>());
 
         await AssertRefusedAsync(harness, "MaxEntries", preview: true);
@@ -171,10 +171,10 @@ public sealed class PreviewAndLimitTests
     {
         await using var harness = new PipelineHarness();
         var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00 };
-        var request = PipelineHarness.Request(string.Empty, "people.xlsx") with { Content = new MemoryStream(zip) };
+        var request = PipelineHarness.Request(string.Empty, "people.xlsx").With(content: new MemoryStream(zip));
 
         Assert.That(() => harness.Service.ImportAsync(request), Throws.InstanceOf<InviteFileFormatException>());
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         Assert.That(report.Status, Is.EqualTo(ImportStatus.Failed));
         Assert.That(report.Error, Is.Not.Empty);
     }
@@ -199,10 +199,10 @@ public sealed class PreviewAndLimitTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(await harness.Service.GetReportAsync("tenant-b", mine.ImportId), Is.Null);
-            Assert.That((await harness.Service.GetEntriesAsync("tenant-b", mine.ImportId, new EntryQuery())).Items, Is.Empty);
-            Assert.That((await harness.Service.GetHistoryAsync("tenant-b", new ImportQuery())).Items.Select(r => r.TenantId), Is.EqualTo(new[] { "tenant-b" }));
-            Assert.That((await harness.Service.GetHistoryAsync("tenant-a", new ImportQuery())).Items.Single().ImportId, Is.EqualTo(mine.ImportId));
+            Assert.That(await harness.History.GetReportAsync("tenant-b", mine.ImportId), Is.Null);
+            Assert.That((await harness.History.GetEntriesAsync("tenant-b", mine.ImportId, new EntryQuery())).Items, Is.Empty);
+            Assert.That((await harness.History.GetHistoryAsync("tenant-b", new ImportQuery())).Items.Select(r => r.TenantId), Is.EqualTo(new[] { "tenant-b" }));
+            Assert.That((await harness.History.GetHistoryAsync("tenant-a", new ImportQuery())).Items.Single().ImportId, Is.EqualTo(mine.ImportId));
         });
     }
 
@@ -212,12 +212,12 @@ public sealed class PreviewAndLimitTests
         await using var harness = new PipelineHarness(o => o.StagingBatchSize = 100);
         using var cts = new CancellationTokenSource();
         var bytes = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 50_000).Select(i => $"user{i}@example.com")));
-        var request = PipelineHarness.Request(string.Empty) with { Content = new CancellingStream(bytes, cancelAfter: 200_000, cts) };
+        var request = PipelineHarness.Request(string.Empty).With(content: new CancellingStream(bytes, cancelAfter: 200_000, cts));
 
         Assert.That(() => harness.Service.ImportAsync(request, cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
 
         Assert.That(harness.Sender.Sent, Is.Empty);
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         Assert.That(report.Status, Is.EqualTo(ImportStatus.Cancelled));
         Assert.That(report.Counts.Skipped, Is.GreaterThan(0));
         Assert.That(report.Counts.Pending, Is.Zero);
@@ -229,7 +229,7 @@ public sealed class PreviewAndLimitTests
     /// <summary>A refused import keeps its summary (Failed, the limit named, no counts) and no entry.</summary>
     private static async Task AssertRefusedAsync(PipelineHarness harness, string limitName, bool preview = false)
     {
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery { IncludePreviews = preview })).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery { IncludePreviews = preview })).Items.Single();
         var entries = await harness.Store.ListEntriesAsync(PipelineHarness.Tenant, report.ImportId, new EntryQuery { Limit = 10 });
         using (Assert.EnterMultipleScope())
         {

@@ -19,7 +19,7 @@ public sealed class ResumeAndRepeatTests
             ? throw new InvitationTransportException("Connection refused", null, isTransient: true)
             : Task.FromResult(InvitationSendResult.Success());
         var id = Guid.NewGuid();
-        Assert.That(() => harness.Service.ImportAsync(PipelineHarness.Request(Addresses(30)) with { ImportId = id }), Throws.InstanceOf<InvitationTransportException>());
+        Assert.That(() => harness.Service.ImportAsync(PipelineHarness.Request(Addresses(30)).With(importId: id)), Throws.InstanceOf<InvitationTransportException>());
 
         serverDown = false;
         var report = await harness.Service.ResumeAsync(PipelineHarness.Tenant, id);
@@ -69,7 +69,7 @@ public sealed class ResumeAndRepeatTests
     public async Task Previews_unknown_imports_and_other_tenants_imports_cannot_be_resumed()
     {
         await using var harness = new PipelineHarness();
-        var preview = await harness.Service.PreviewAsync(PipelineHarness.Request("a@example.com"));
+        var preview = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com").AsPreview());
         var mine = await harness.Service.ImportAsync(PipelineHarness.Request("b@example.com"));
 
         Assert.Multiple(() =>
@@ -115,7 +115,7 @@ public sealed class ResumeAndRepeatTests
 
         Assert.That(ex!.PreviousImportId, Is.EqualTo(first.ImportId));
         Assert.That(harness.Sender.Sent, Has.Count.EqualTo(3));
-        var refused = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items[0];
+        var refused = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items[0];
         Assert.That(refused.Status, Is.EqualTo(ImportStatus.Failed));
         Assert.That(refused.Error, Does.Contain(first.ImportId.ToString()));
         Assert.That(refused.Counts.Total, Is.Zero, "a refused repeat keeps only its summary");
@@ -128,7 +128,7 @@ public sealed class ResumeAndRepeatTests
         await using var harness = new PipelineHarness(o => o.RepeatUploadWindow = TimeSpan.FromHours(24));
         await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com"));
 
-        await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com") with { AllowRepeatUpload = true });
+        await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com").With(allowRepeatUpload: true));
         harness.Time.Advance(TimeSpan.FromHours(25));
         await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com"));
 
@@ -139,8 +139,8 @@ public sealed class ResumeAndRepeatTests
     public async Task Previews_are_never_refused_and_never_make_a_repeat()
     {
         await using var harness = new PipelineHarness();
-        await harness.Service.PreviewAsync(PipelineHarness.Request("a@example.com"));
-        await harness.Service.PreviewAsync(PipelineHarness.Request("a@example.com"));
+        await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com").AsPreview());
+        await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com").AsPreview());
 
         var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com"));
 

@@ -60,9 +60,10 @@ public sealed class StagingPathTests
         });
         harness.Directory.Members.Add("member@example.com");
         harness.Directory.PendingInvitations.Add("pending@example.com");
-        var report = await harness.Service.PreviewAsync(new BulkInviteRequest
+        var report = await harness.Service.ImportAsync(new BulkInviteRequest
         {
             Content = new MemoryStream(file), FileName = "invitees.txt", TenantId = PipelineHarness.Tenant, InitiatedBy = "admin", AllowRepeatUpload = true,
+            Mode = ImportMode.Preview,
         });
         return [.. await harness.EntriesAsync(report)];
     }

@@ -50,7 +50,7 @@ public sealed class StagingTests
         var ex = Assert.ThrowsAsync<IOException>(() => harness.Service.ImportAsync(PipelineHarness.Request(Lines(100) + "\n")));
 
         Assert.That(ex!.Message, Is.EqualTo("The disk is full."));
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         var entries = await harness.EntriesAsync(report);
         Assert.Multiple(() =>
         {
@@ -72,7 +72,7 @@ public sealed class StagingTests
 
         Assert.ThrowsAsync<IOException>(() => harness.Service.ImportAsync(PipelineHarness.Request(Lines(100))));
 
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         Assert.That(report.Status, Is.EqualTo(ImportStatus.Failed));
         Assert.That(report.Error, Is.EqualTo("The disk is full."));
         Assert.That(harness.Sender.Sent, Is.Empty);
@@ -91,7 +91,7 @@ public sealed class StagingTests
         var ex = Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request(Lines(lines))));
 
         Assert.That(ex!.LimitName, Is.EqualTo(nameof(BulkInviteOptions.MaxEntries)));
-        var report = (await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        var report = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
         var entries = await harness.EntriesAsync(report);
         Assert.Multiple(() =>
         {

@@ -69,7 +69,7 @@ public sealed class SummaryTests
         });
 
         await using var harness = new PipelineHarness(o => o.MaxEntries = 10, withDirectory: false);
-        var error = Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.SummarizeAsync(PipelineHarness.Request(text)));
+        var error = Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request(text).AsCountOnly()));
         Assert.That(error!.LimitName, Is.EqualTo(nameof(BulkInviteOptions.MaxEntries)));
     }
 
@@ -78,13 +78,13 @@ public sealed class SummaryTests
     {
         await using var harness = new PipelineHarness();
 
-        var report = await harness.Service.SummarizeAsync(PipelineHarness.Request("ann@example.com\nben@example.com\n"));
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("ann@example.com\nben@example.com\n").AsCountOnly());
 
         Assert.That(report.IsPreview, Is.True);
         Assert.That(report.Status, Is.EqualTo(ImportStatus.Completed));
         Assert.That(report.Counts.Pending, Is.EqualTo(2));
         Assert.That(report.ParserName, Is.EqualTo("text"));
-        Assert.That((await harness.Service.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery { IncludePreviews = true })).Items, Is.Empty);
+        Assert.That((await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery { IncludePreviews = true })).Items, Is.Empty);
         Assert.That(harness.Sender.Sent, Is.Empty);
     }
 
@@ -95,7 +95,7 @@ public sealed class SummaryTests
         harness.Directory.Members.Add("member@example.com");
         var text = string.Join('\n', Enumerable.Range(1, 50).Select(i => $"u{i}@example.com")) + "\nMEMBER@example.com\nu1@example.com\n";
 
-        var report = await harness.Service.SummarizeAsync(PipelineHarness.Request(text));
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request(text).AsCountOnly());
 
         Assert.That(report.Counts.ExistingUser, Is.EqualTo(1));
         Assert.That(report.Counts.Pending, Is.EqualTo(50));
@@ -112,9 +112,9 @@ public sealed class SummaryTests
     {
         await using var harness = new PipelineHarness(o => o.MaxFileBytes = 10, withDirectory: false);
 
-        Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.SummarizeAsync(PipelineHarness.Request("ann@example.com\nben@example.com\n")));
-        Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.SummarizeAsync(
-            Request(new ChunkedReadStream(Encoding.UTF8.GetBytes("ann@example.com\nben@example.com\n"), 4), "x.txt")));
+        Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request("ann@example.com\nben@example.com\n").AsCountOnly()));
+        Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(
+            Request(new ChunkedReadStream(Encoding.UTF8.GetBytes("ann@example.com\nben@example.com\n"), 4), "x.txt").AsCountOnly()));
     }
 
     [Test]
@@ -126,10 +126,10 @@ public sealed class SummaryTests
         using var cancel = new CancellationTokenSource();
         var stream = new CancellingStream(file, after: file.Length / 2, cancel);
 
-        Assert.That(async () => await harness.Service.SummarizeAsync(Request(stream, "x.txt"), cancel.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await harness.Service.ImportAsync(Request(stream, "x.txt").AsCountOnly(), cancellationToken: cancel.Token), Throws.InstanceOf<OperationCanceledException>());
 
         // The service is usable again at once: nothing was left running.
-        var report = await harness.Service.SummarizeAsync(Request(new MemoryStream(Encoding.UTF8.GetBytes("a@example.com\n")), "y.txt"));
+        var report = await harness.Service.ImportAsync(Request(new MemoryStream(Encoding.UTF8.GetBytes("a@example.com\n")), "y.txt").AsCountOnly());
         Assert.That(report.Counts.Pending, Is.EqualTo(1));
     }
 
@@ -139,7 +139,7 @@ public sealed class SummaryTests
         await using var harness = new PipelineHarness(withDirectory: false);
         var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04 }.Concat(new byte[300]).ToArray();
 
-        Assert.ThrowsAsync<InviteFileFormatException>(() => harness.Service.SummarizeAsync(Request(new MemoryStream(zip), "x.xlsx")));
+        Assert.ThrowsAsync<InviteFileFormatException>(() => harness.Service.ImportAsync(Request(new MemoryStream(zip), "x.xlsx").AsCountOnly()));
     }
 
     [Test]
@@ -151,7 +151,7 @@ public sealed class SummaryTests
 
         // Not seekable: the table is not sized from the file's length, so both runs use the same table.
         long Allocated(byte[] file) => Allocations.Measure(
-            () => harness.Service.SummarizeAsync(Request(new ChunkedReadStream(file, 1 << 16), "x.txt")).GetAwaiter().GetResult());
+            () => harness.Service.ImportAsync(Request(new ChunkedReadStream(file, 1 << 16), "x.txt").AsCountOnly()).GetAwaiter().GetResult());
 
         var perEntry = (double)(Allocated(large) - Allocated(small)) / (38_000 * 3);
         Assert.That(perEntry, Is.LessThan(1.0), "bytes allocated per additional invalid or duplicate entry");
@@ -184,8 +184,8 @@ public sealed class SummaryTests
 
         BulkInviteRequest Request() => new() { Content = new MemoryStream(file), FileName = fileName, TenantId = PipelineHarness.Tenant, InitiatedBy = "admin", AllowRepeatUpload = true };
 
-        var preview = await harness.Service.PreviewAsync(Request());
-        var summary = await harness.Service.SummarizeAsync(Request());
+        var preview = await harness.Service.ImportAsync(Request().AsPreview());
+        var summary = await harness.Service.ImportAsync(Request().AsCountOnly());
 
         Assert.That(summary.Counts, Is.EqualTo(preview.Counts), () => "file: " + Encoding.UTF8.GetString(file).Replace("\n", "\\n", StringComparison.Ordinal));
         Assert.That(summary.ParserName, Is.EqualTo(preview.ParserName));

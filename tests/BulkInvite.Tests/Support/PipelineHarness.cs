@@ -41,6 +41,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
         _provider.GetRequiredService<IStartupValidator>().Validate();
         _scope = _provider.CreateAsyncScope();
         Service = _scope.ServiceProvider.GetRequiredService<IBulkInviteService>();
+        History = _provider.GetRequiredService<IBulkInviteHistory>();
+        Retention = _provider.GetRequiredService<IBulkInviteRetention>();
         Store = _provider.GetRequiredService<IInviteHistoryStore>();
     }
 
@@ -51,6 +53,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public FakeUserDirectory Directory { get; } = new();
 
     public IBulkInviteService Service { get; }
+
+    public IBulkInviteHistory History { get; }
+
+    public IBulkInviteRetention Retention { get; }
 
     public IInviteHistoryStore Store { get; }
 
@@ -65,7 +71,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public async Task<IReadOnlyList<InviteEntryResult>> EntriesAsync(BulkInviteReport report, InviteOutcome? outcome = null)
     {
-        var page = await Service.GetEntriesAsync(report.TenantId, report.ImportId, new EntryQuery { Outcome = outcome, Limit = 100_000 });
+        var page = await History.GetEntriesAsync(report.TenantId, report.ImportId, new EntryQuery { Outcome = outcome, Limit = 100_000 });
         return page.Items;
     }
 

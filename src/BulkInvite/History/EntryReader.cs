@@ -1,0 +1,52 @@
+using System.Runtime.CompilerServices;
+
+namespace BulkInvite.History;
+
+/// <summary>
+/// The one keyset reader of an import's entries: the store is read a page at a time, in sequence order, without counts,
+/// each page asked for after the last sequence of the one before. An entry a caller moves to another outcome while it
+/// reads does not disturb the pages after, and is never seen twice. The pipeline reads pages (a page is its unit of
+/// work); <see cref="IBulkInviteHistory.ReadEntriesAsync"/>, and through it the export and the tool, read entries.
+/// </summary>
+internal static class EntryReader
+{
+    /// <summary>Entries per page when a reader does not say.</summary>
+    internal const int DefaultPageSize = 1000;
+
+    /// <summary>The import's entries (of one outcome, when given) in sequence order, a page at a time.</summary>
+    public static async IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(
+        IInviteHistoryStore store, string tenantId, Guid importId, InviteOutcome? outcome, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long after = 0;
+        while (true)
+        {
+            var page = await store.ListEntriesAsync(
+                tenantId, importId, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = pageSize, IncludeTotalCount = false }, cancellationToken)
+                .ConfigureAwait(false);
+            if (page.Items.Count == 0)
+            {
+                yield break;
+            }
+
+            after = page.Items[^1].Sequence;
+            yield return page.Items;
+            if (!page.HasMore)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The import's entries (of one outcome, when given) in sequence order, each once.</summary>
+    public static async IAsyncEnumerable<InviteEntryResult> EntriesAsync(
+        IInviteHistoryStore store, string tenantId, Guid importId, InviteOutcome? outcome, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var page in PagesAsync(store, tenantId, importId, outcome, pageSize, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var entry in page)
+            {
+                yield return entry;
+            }
+        }
+    }
+}

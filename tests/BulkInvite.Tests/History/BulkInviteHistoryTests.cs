@@ -1,0 +1,270 @@
+using BulkInvite.History;
+using BulkInvite.Tests.Support;
+using static BulkInvite.Tests.Export.ExportHarness;
+
+namespace BulkInvite.Tests.History;
+
+/// <summary>The read surface: reports, pages, the streaming entry read and the status of an import.</summary>
+[TestFixture]
+public sealed class BulkInviteHistoryTests
+{
+    [Test]
+    public async Task The_streaming_read_returns_every_entry_once_in_sequence_order_across_many_pages()
+    {
+        const int Count = 4_321;
+        var store = new PageRecordingStore();
+        await using var harness = new PipelineHarness(store: store);
+        // Stored out of order, in batches: the read is in sequence order whatever the order of storing.
+        var entries = Enumerable.Range(1, Count).Select(i => Entry(i, $"user{i}@example.com", Outcome(i))).Reverse();
+        var report = await StoreImportAsync(harness, entries);
+        store.Queries.Clear();
+
+        var read = new List<InviteEntryResult>();
+        await foreach (var entry in harness.History.ReadEntriesAsync(PipelineHarness.Tenant, report.ImportId))
+        {
+            read.Add(entry);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(read.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, Count).Select(i => (long)i)));
+            Assert.That(read.Select(e => e.Address), Is.EqualTo(Enumerable.Range(1, Count).Select(i => $"user{i}@example.com")));
+            Assert.That(store.Queries, Has.Count.EqualTo(5), "keyset pages of 1,000");
+            Assert.That(store.Queries.Select(q => q.AfterSequence), Is.EqualTo(new long[] { 0, 1000, 2000, 3000, 4000 }));
+            Assert.That(store.Queries, Has.All.Matches<EntryQuery>(q => !q.IncludeTotalCount && q.Outcome is null));
+        }
+    }
+
+    [Test]
+    public async Task The_streaming_read_filtered_by_outcome_returns_only_that_outcome_in_sequence_order()
+    {
+        const int Count = 3_000;
+        var store = new PageRecordingStore();
+        await using var harness = new PipelineHarness(store: store);
+        var report = await StoreImportAsync(harness, Enumerable.Range(1, Count).Select(i => Entry(i, $"user{i}@example.com", Outcome(i))));
+        store.Queries.Clear();
+
+        var failed = new List<long>();
+        await foreach (var entry in harness.History.ReadEntriesAsync(PipelineHarness.Tenant, report.ImportId, InviteOutcome.Failed))
+        {
+            failed.Add(entry.Sequence);
+        }
+
+        var expected = Enumerable.Range(1, Count).Where(i => Outcome(i) == InviteOutcome.Failed).Select(i => (long)i).ToArray();
+        Assert.That(failed, Is.EqualTo(expected));
+        Assert.That(store.Queries, Has.All.Matches<EntryQuery>(q => q.Outcome == InviteOutcome.Failed && !q.IncludeTotalCount));
+        Assert.That(store.Queries, Has.Count.EqualTo(1), "1,000 failures: one full page, after which the store says no more follow");
+    }
+
+    [Test]
+    public async Task The_streaming_read_of_an_unknown_or_another_tenants_import_is_empty()
+    {
+        await using var harness = new PipelineHarness();
+        var theirs = await StoreImportAsync(harness, [Entry(1, "secret@example.com")], tenant: "tenant-b");
+
+        Assert.That(await CountAsync(harness.History.ReadEntriesAsync(PipelineHarness.Tenant, theirs.ImportId)), Is.Zero);
+        Assert.That(await CountAsync(harness.History.ReadEntriesAsync(PipelineHarness.Tenant, Guid.NewGuid())), Is.Zero);
+        Assert.That(await CountAsync(harness.History.ReadEntriesAsync("tenant-b", theirs.ImportId)), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_streaming_read_stops_when_cancelled()
+    {
+        await using var harness = new PipelineHarness();
+        var report = await StoreImportAsync(harness, Enumerable.Range(1, 2_500).Select(i => Entry(i, $"user{i}@example.com")));
+        using var cancellation = new CancellationTokenSource();
+        var read = 0;
+
+        Assert.That(
+            async () =>
+            {
+                await foreach (var entry in harness.History.ReadEntriesAsync(PipelineHarness.Tenant, report.ImportId).WithCancellation(cancellation.Token))
+                {
+                    if (++read == 10)
+                    {
+                        await cancellation.CancelAsync();
+                    }
+                }
+            },
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(read, Is.LessThanOrEqualTo(1000), "no page after the cancellation");
+    }
+
+    [Test]
+    public async Task Every_read_validates_its_arguments()
+    {
+        await using var harness = new PipelineHarness();
+        var history = harness.History;
+        var id = Guid.NewGuid();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => history.GetReportAsync(null!, id), Throws.ArgumentNullException);
+            Assert.That(() => history.GetReportAsync(" ", id), Throws.ArgumentException);
+            Assert.That(() => history.GetStatusAsync(null!, id), Throws.ArgumentNullException);
+            Assert.That(() => history.GetStatusAsync("", id), Throws.ArgumentException);
+            Assert.That(() => history.GetHistoryAsync(null!, new ImportQuery()), Throws.ArgumentNullException);
+            Assert.That(() => history.GetHistoryAsync("t", null!), Throws.ArgumentNullException);
+            Assert.That(() => history.GetHistoryAsync("t", new ImportQuery { Offset = -1 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => history.GetHistoryAsync("t", new ImportQuery { Limit = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => history.GetEntriesAsync(" ", id, new EntryQuery()), Throws.ArgumentException);
+            Assert.That(() => history.GetEntriesAsync("t", id, null!), Throws.ArgumentNullException);
+            Assert.That(() => history.GetEntriesAsync("t", id, new EntryQuery { Limit = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => history.GetEntriesAsync("t", id, new EntryQuery { AfterSequence = -1 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            // The stream checks its arguments when it is asked for, before anything is read.
+            Assert.That(() => history.ReadEntriesAsync(null!, id), Throws.ArgumentNullException);
+            Assert.That(() => history.ReadEntriesAsync(" ", id), Throws.ArgumentException);
+            Assert.That(() => history.ReadEntriesAsync("t", id, (InviteOutcome)99), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        }
+    }
+
+    [Test]
+    public async Task The_status_of_an_import_run_in_the_calling_process_comes_from_its_report()
+    {
+        await using var harness = new PipelineHarness();
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nbroken\n"));
+
+        var status = await harness.History.GetStatusAsync(PipelineHarness.Tenant, report.ImportId);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended), "no queue: the stored report says it has ended");
+            Assert.That(status.Status, Is.EqualTo(ImportStatus.Completed));
+            Assert.That(status.Counts, Is.EqualTo(report.Counts));
+            Assert.That(status.EntriesRead, Is.EqualTo(2));
+            Assert.That(status.HasReport, Is.True);
+            Assert.That(status.ErrorCode, Is.Null);
+            Assert.That(await harness.History.GetStatusAsync("tenant-b", report.ImportId), Is.Null);
+        }
+    }
+
+    [Test]
+    public void Queued_state_without_a_report_reads_as_queued()
+    {
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Queued), report: null);
+
+        Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Queued));
+        Assert.That(status.Status, Is.Null);
+        Assert.That(status.HasReport, Is.False);
+        Assert.That(status.IsFinished, Is.False);
+    }
+
+    [Test]
+    public void A_running_import_shows_the_queues_fresher_progress()
+    {
+        var progress = new BulkInviteProgress(Id, ImportStage.Sending, 10, 8, new OutcomeCounts { Invited = 3, Pending = 5, Invalid = 2 });
+
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Running, progress), Report(ImportStatus.Running, new OutcomeCounts { Pending = 8, Invalid = 2 }));
+
+        Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Running));
+        Assert.That(status.Stage, Is.EqualTo(ImportStage.Sending));
+        Assert.That(status.Counts.Invited, Is.EqualTo(3));
+        Assert.That(status.EntriesRead, Is.EqualTo(10));
+        Assert.That(status.HasReport, Is.True);
+    }
+
+    [Test]
+    public void A_job_recovered_at_start_whose_import_had_begun_reads_as_queued_until_it_is_taken()
+    {
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Queued), Report(ImportStatus.Running, new OutcomeCounts { Pending = 4 }));
+
+        Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Queued));
+    }
+
+    [Test]
+    public void A_report_that_has_ended_while_the_worker_still_holds_the_job_is_not_finished_yet()
+    {
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Running), Report(ImportStatus.Completed, new OutcomeCounts { Invited = 1 }));
+
+        Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Running));
+        Assert.That(status.Status, Is.Null);
+        Assert.That(status.IsFinished, Is.False);
+    }
+
+    [Test]
+    public void An_ended_import_has_the_reports_status_error_and_the_queues_code()
+    {
+        var failed = Report(ImportStatus.Failed, new OutcomeCounts { Skipped = 4 }) with { Error = "The mail server is down." };
+
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Failed, error: "The mail server is down.", code: ImportErrorCode.TransportUnavailable), failed);
+
+        Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended));
+        Assert.That(status.Status, Is.EqualTo(ImportStatus.Failed));
+        Assert.That(status.Error, Is.EqualTo("The mail server is down."));
+        Assert.That(status.ErrorCode, Is.EqualTo(ImportErrorCode.TransportUnavailable));
+        Assert.That(status.Counts.Skipped, Is.EqualTo(4));
+        Assert.That(status.HasReport, Is.True);
+    }
+
+    [Test]
+    public void A_worker_failure_the_store_could_not_record_reads_as_failed_with_the_stored_counts()
+    {
+        var status = ImportStatusReader.Merge(
+            State(QueuedImportStatus.Failed, error: "database is locked", code: ImportErrorCode.ImportFailed),
+            Report(ImportStatus.Running, new OutcomeCounts { Pending = 7 }));
+
+        Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended));
+        Assert.That(status.Status, Is.EqualTo(ImportStatus.Failed));
+        Assert.That(status.Error, Is.EqualTo("database is locked"));
+        Assert.That(status.Counts.Pending, Is.EqualTo(7));
+        Assert.That(status.HasReport, Is.True);
+    }
+
+    [Test]
+    public void A_failure_before_the_import_was_recorded_has_no_report()
+    {
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Failed, error: "No invitation sender named 'x'.", code: ImportErrorCode.ImportFailed), report: null);
+
+        Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended));
+        Assert.That(status.Status, Is.EqualTo(ImportStatus.Failed));
+        Assert.That(status.ErrorCode, Is.EqualTo(ImportErrorCode.ImportFailed));
+        Assert.That(status.HasReport, Is.False);
+        Assert.That(status.Counts.Total, Is.Zero);
+    }
+
+    [Test]
+    public void An_import_neither_queued_nor_stored_is_unknown()
+        => Assert.That(ImportStatusReader.Merge(state: null, report: null), Is.Null);
+
+    private static readonly Guid Id = Guid.NewGuid();
+
+    private static InviteOutcome Outcome(int i) => (i % 3) switch
+    {
+        0 => InviteOutcome.Failed,
+        1 => InviteOutcome.Invited,
+        _ => InviteOutcome.Invalid,
+    };
+
+    private static QueuedImportState State(QueuedImportStatus status, BulkInviteProgress? progress = null, string? error = null, ImportErrorCode? code = null) => new()
+    {
+        ImportId = Id,
+        TenantId = PipelineHarness.Tenant,
+        FileName = "invitees.txt",
+        Status = status,
+        Progress = progress,
+        Error = error,
+        ErrorCode = code,
+    };
+
+    private static BulkInviteReport Report(ImportStatus status, OutcomeCounts counts) => new()
+    {
+        ImportId = Id,
+        TenantId = PipelineHarness.Tenant,
+        FileName = "invitees.txt",
+        InitiatedBy = "admin",
+        CreatedAt = At,
+        Status = status,
+        Counts = counts,
+    };
+
+    private static async Task<int> CountAsync(IAsyncEnumerable<InviteEntryResult> entries)
+    {
+        var count = 0;
+        await foreach (var unused in entries)
+        {
+            count++;
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace BulkInvite.Tests.Support;
+
+/// <summary>An in-memory store that records every entry query it answers.</summary>
+internal sealed class PageRecordingStore : IInviteHistoryStore
+{
+    private readonly InMemoryInviteHistoryStore _inner = new();
+
+    public ConcurrentQueue<EntryQuery> Queries { get; } = new();
+
+    public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
+    {
+        Queries.Enqueue(query);
+        return _inner.ListEntriesAsync(tenantId, importId, query, cancellationToken);
+    }
+
+    public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => _inner.CreateImportAsync(import, cancellationToken);
+
+    public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => _inner.UpdateImportAsync(import, cancellationToken);
+
+    public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+        => _inner.AddEntriesAsync(tenantId, importId, entries, cancellationToken);
+
+    public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+        => _inner.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken);
+
+    public Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+        => _inner.DeleteEntriesAsync(tenantId, importId, cancellationToken);
+
+    public Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+        => _inner.GetImportAsync(tenantId, importId, cancellationToken);
+
+    public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
+        => _inner.ListImportsAsync(tenantId, query, cancellationToken);
+
+    public Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+        => _inner.DeleteImportsCreatedBeforeAsync(tenantId, cutoff, cancellationToken);
+
+    public Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
+        => _inner.DeleteAddressAsync(tenantId, address, cancellationToken);
+}
