@@ -222,6 +222,8 @@ public sealed class WebIntegrationTests
 
         Assert.That(status.GetProperty("status").GetString(), Is.EqualTo("Failed"));
         Assert.That(status.GetProperty("error").GetString(), Does.Contain("text").IgnoreCase);
+        Assert.That(status.GetProperty("errorCode").GetString(), Is.EqualTo(nameof(ImportErrorCode.InvalidFileFormat)), "the SDK's typed code, by name");
+        Assert.That(status.GetProperty("hasReport").GetBoolean(), Is.True, "the failed import is in the history");
         var page = await alice.GetPageAsync($"/?import={importId}");
         Assert.That(page, Does.Contain("id=\"status-error\""));
         Assert.That(_factory.PickupFiles("contoso"), Is.Empty);

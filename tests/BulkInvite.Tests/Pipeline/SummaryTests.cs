@@ -5,7 +5,7 @@ using BulkInvite.Tests.Support;
 namespace BulkInvite.Tests.Pipeline;
 
 /// <summary>
-/// <see cref="IBulkInviteService.SummarizeAsync"/> against <see cref="IBulkInviteService.PreviewAsync"/>: the same
+/// <see cref="ImportMode.CountOnly"/> against <see cref="ImportMode.Preview"/>: the same
 /// counts on random files (the fast byte path and the parsers' path), nothing stored, and no allocation per entry.
 /// </summary>
 [TestFixture]
