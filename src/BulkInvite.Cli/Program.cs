@@ -1,5 +1,4 @@
 using BulkInvite.Cli;
 
-NativeDispatch.HandOverIfFaster(args);
 using var signals = new CliSignals();
 return await CliApp.RunAsync(args, CliConsole.System with { Signals = signals }, signals.Token).ConfigureAwait(false);

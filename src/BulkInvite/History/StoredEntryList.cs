@@ -6,7 +6,9 @@ namespace BulkInvite.History;
 /// heap, for a million entries), each entry is updated in place, and the garbage collector finds a few large arrays
 /// of plain values where there would be a million small objects to trace and move. What an entry holds by reference
 /// is kept beside the chunks: its reason once per distinct reason, and a detail, display name, fields or very long
-/// address in a side table, which only the entries that have one use.
+/// address in a side table, which only the entries that have one use. A row of the side table let go (a detail an
+/// update drops, an entry removed) is taken again by the next value stored, so the table never has more rows than the
+/// most values it held at one time, however often entries are updated.
 /// </summary>
 internal sealed class StoredEntryList
 {
@@ -23,8 +25,9 @@ internal sealed class StoredEntryList
     private readonly List<string> _reasons = [];
     private readonly Dictionary<string, int> _reasonIds = new(StringComparer.Ordinal);
 
-    // Slot 0 stands for "none".
+    // Slot 0 stands for "none". The free rows are those let go, taken again before the table grows.
     private readonly List<object?> _side = [null];
+    private readonly Stack<int> _freeSide = new();
     private int _textUsed = TextBlockSize;
 
     /// <summary>How many entries there are.</summary>
@@ -110,15 +113,15 @@ internal sealed class StoredEntryList
             {
                 if ((entry.Flags & StoredEntryFlags.LongAddress) != 0)
                 {
-                    _side[(int)entry.AddressAt] = null;
+                    Free((int)entry.AddressAt);
                 }
                 else
                 {
                     _text[(int)(entry.AddressAt >> TextBlockShift)].AsSpan((int)(entry.AddressAt & (TextBlockSize - 1)), entry.AddressLength).Clear();
                 }
 
-                _side[entry.Detail] = null;
-                _side[entry.Extra] = null;
+                Free(entry.Detail);
+                Free(entry.Extra);
                 continue;
             }
 
@@ -154,6 +157,7 @@ internal sealed class StoredEntryList
         _textUsed = TextBlockSize;
         _chunks.Clear();
         _side.RemoveRange(1, _side.Count - 1);
+        _freeSide.Clear();
         _reasons.Clear();
         _reasonIds.Clear();
         Count = 0;
@@ -205,15 +209,11 @@ internal sealed class StoredEntryList
     {
         if (value is null)
         {
-            if (slot != 0)
-            {
-                _side[slot] = null;
-            }
-
+            Free(slot);
             return 0;
         }
 
-        if (slot != 0)
+        if (slot != 0 || _freeSide.TryPop(out slot))
         {
             _side[slot] = value;
             return slot;
@@ -221,6 +221,16 @@ internal sealed class StoredEntryList
 
         _side.Add(value);
         return _side.Count - 1;
+    }
+
+    /// <summary>Lets the side table's row <paramref name="slot"/> go (0, none, is left alone), for the next value to take.</summary>
+    private void Free(int slot)
+    {
+        if (slot != 0)
+        {
+            _side[slot] = null;
+            _freeSide.Push(slot);
+        }
     }
 
     private StoredEntry Store(InviteEntryResult entry)

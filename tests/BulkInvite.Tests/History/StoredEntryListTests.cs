@@ -154,6 +154,65 @@ public sealed class StoredEntryListTests
         Assert.That((list.Count, list.ToResult(0).Address), Is.EqualTo((1, "new@example.com")));
     }
 
+    [Test]
+    public void Repeated_updates_take_the_side_table_rows_let_go_instead_of_adding_new_ones()
+    {
+        const int Entries = 1_000;
+        const int Rounds = 100;
+        var list = new StoredEntryList();
+        for (var i = 0; i < Entries; i++)
+        {
+            list.Add(Entry(i) with { DisplayName = null });
+        }
+
+        var at = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        var rows = new List<int>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            // A send that fails with a detail, then a retry that succeeds without one: a row taken and let go each time.
+            for (var i = 0; i < Entries; i++)
+            {
+                list.Update(i, Update(i, InviteOutcome.Failed, $"451 try later ({round})", at));
+            }
+
+            for (var i = 0; i < Entries; i++)
+            {
+                list.Update(i, Update(i, InviteOutcome.Invited, null, at));
+            }
+
+            rows.Add(SideTable(list).Count);
+        }
+
+        // Without reuse the table would have 1 + Entries * Rounds = 100,001 rows by now, one for every detail ever stored.
+        Assert.That(rows, Is.All.EqualTo(1 + Entries), "row 0 and one row for each entry's detail, whatever the round");
+        Assert.That(SideTable(list).Count(o => o is not null), Is.Zero);
+
+        list.Update(7, Update(7, InviteOutcome.Failed, "550 no such user", at));
+        Assert.That(list.ToResult(7).Detail, Is.EqualTo("550 no such user"));
+        Assert.That(SideTable(list), Has.Count.EqualTo(1 + Entries));
+    }
+
+    [Test]
+    public void Rows_of_removed_entries_are_taken_by_the_entries_added_after_them()
+    {
+        var list = new StoredEntryList();
+        var longAddress = new string('l', 2000) + "@example.com";
+        for (var round = 0; round < 50; round++)
+        {
+            list.Add(Entry(1) with { Detail = "detail", DisplayName = "Name" });
+            list.Add(Entry(2, longAddress));
+            list.RemoveAll((_, _) => true);
+        }
+
+        list.Add(Entry(3) with { Detail = "kept" });
+
+        Assert.That(SideTable(list), Has.Count.EqualTo(4), "row 0 and the three rows of the first round, taken again in every round");
+        Assert.That(list.ToResult(0), Is.EqualTo(Entry(3) with { Detail = "kept" }));
+    }
+
+    private static InviteEntryUpdate Update(long sequence, InviteOutcome outcome, string? detail, DateTimeOffset at)
+        => new(sequence, outcome, null, detail, null, at);
+
     private static List<object?> SideTable(StoredEntryList list)
         => (List<object?>)typeof(StoredEntryList).GetField("_side", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(list)!;
 
