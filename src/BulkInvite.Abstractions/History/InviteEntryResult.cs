@@ -16,8 +16,9 @@ public sealed record InviteEntryResult
     public required InviteOutcome Outcome { get; init; }
 
     /// <summary>
-    /// A stable reason code: the <see cref="InvalidReason"/> name for invalid entries, otherwise a code such as
-    /// <c>DuplicateOfLine</c>, <c>Member</c>, <c>PendingInvitation</c>, <c>Rejected</c>, <c>Cancelled</c>.
+    /// A stable reason code, or <see langword="null"/> when the outcome needs none: the <see cref="InvalidReason"/> name
+    /// for invalid entries (<see cref="InviteReasonCodes.Of(InvalidReason)"/>), otherwise one of the
+    /// <see cref="InviteReasonCodes"/> constants (for example <see cref="InviteReasonCodes.DuplicateOfLine"/>).
     /// </summary>
     public string? Reason { get; init; }
 

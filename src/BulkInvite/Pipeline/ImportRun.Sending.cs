@@ -360,13 +360,13 @@ internal sealed partial class ImportRun
         };
 
         // An entry sent again after a crash keeps saying so.
-        var resentReason = WasInFlightAfterCrash(entry) ? ReasonCodes.InFlightAfterCrash : null;
+        var resentReason = WasInFlightAfterCrash(entry) ? InviteReasonCodes.InFlightAfterCrash : null;
         try
         {
             var result = await sender.SendAsync(invitation, abortToken).ConfigureAwait(false);
             return result.Succeeded
                 ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Invited, resentReason, result.Detail, result.StatusCode, _context.Time.GetUtcNow())
-                : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Failed, ReasonCodes.Rejected, result.Detail, result.StatusCode, _context.Time.GetUtcNow());
+                : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Failed, InviteReasonCodes.Rejected, result.Detail, result.StatusCode, _context.Time.GetUtcNow());
         }
         catch (OperationCanceledException) when (abortToken.IsCancellationRequested)
         {
@@ -384,7 +384,7 @@ internal sealed partial class ImportRun
         {
             Log.SendFailedUnexpectedly(_context.Logger, ex, ImportId, entry.Sequence, entry.Line);
             return new InviteEntryUpdate(
-                entry.Sequence, InviteOutcome.Failed, ReasonCodes.SenderError, ex.GetType().Name + ": " + ex.Message, null, _context.Time.GetUtcNow());
+                entry.Sequence, InviteOutcome.Failed, InviteReasonCodes.SenderError, ex.GetType().Name + ": " + ex.Message, null, _context.Time.GetUtcNow());
         }
     }
 
@@ -392,7 +392,7 @@ internal sealed partial class ImportRun
         => new(entry.Sequence, InviteOutcome.Pending, entry.Reason, KeptDetail(entry), null, _context.Time.GetUtcNow());
 
     /// <summary>Whether resume made the entry pending again because it was in flight when its import stopped.</summary>
-    private static bool WasInFlightAfterCrash(InviteEntryResult entry) => entry.Reason == ReasonCodes.InFlightAfterCrash;
+    private static bool WasInFlightAfterCrash(InviteEntryResult entry) => entry.Reason == InviteReasonCodes.InFlightAfterCrash;
 
     /// <summary>The detail an entry keeps until its outcome: only that of an entry sent again after a crash.</summary>
     private static string? KeptDetail(InviteEntryResult entry) => WasInFlightAfterCrash(entry) ? entry.Detail : null;
@@ -405,9 +405,9 @@ internal sealed partial class ImportRun
     {
         var policy = Options.InFlightAfterCrash;
         var inFlight = _tally[InviteOutcome.Sending] == 0 ? 0 : await ReviseAsync(InviteOutcome.Sending, static _ => true, (entry, now) => policy == InFlightAfterCrash.Resend
-            ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, ReasonCodes.InFlightAfterCrash,
+            ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, InviteReasonCodes.InFlightAfterCrash,
                 $"Was being sent when the import stopped (Message-Id <{MessageKey(entry.Sequence)}@…>); sent again on resume with the same Message-Id.", null, now)
-            : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Unknown, ReasonCodes.InFlightAfterCrash,
+            : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Unknown, InviteReasonCodes.InFlightAfterCrash,
                 $"Was being sent when the import stopped (Message-Id <{MessageKey(entry.Sequence)}@…>): whether it was delivered is unknown; look for it in the mail server's log.", null, now),
             cancellationToken).ConfigureAwait(false);
         if (inFlight > 0)
@@ -422,7 +422,7 @@ internal sealed partial class ImportRun
 
         await ReviseAsync(
             InviteOutcome.Skipped,
-            static entry => entry.Reason == ReasonCodes.Cancelled,
+            static entry => entry.Reason == InviteReasonCodes.Cancelled,
             static (entry, now) => new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, null, null, null, now),
             cancellationToken).ConfigureAwait(false);
     }

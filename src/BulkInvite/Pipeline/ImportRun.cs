@@ -149,7 +149,7 @@ internal sealed partial class ImportRun
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var skipped = await SkipPendingAsync(ReasonCodes.Cancelled, "The import was cancelled before this entry was sent; resuming the import sends it.").ConfigureAwait(false);
+            var skipped = await SkipPendingAsync(InviteReasonCodes.Cancelled, "The import was cancelled before this entry was sent; resuming the import sends it.").ConfigureAwait(false);
             await FinishAsync(ImportStatus.Cancelled, "The import was cancelled.").ConfigureAwait(false);
             Log.ImportCancelled(_context.Logger, ImportId, skipped);
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
@@ -167,7 +167,7 @@ internal sealed partial class ImportRun
             else if (!staged)
             {
                 // The file could not be read to its end: nothing will be sent, and what was read is kept as Skipped.
-                await SkipPendingAsync(ReasonCodes.ImportFailed, "The import failed before this entry was sent: " + ex.Message).ConfigureAwait(false);
+                await SkipPendingAsync(InviteReasonCodes.ImportFailed, "The import failed before this entry was sent: " + ex.Message).ConfigureAwait(false);
             }
 
             try
@@ -257,9 +257,9 @@ internal sealed partial class ImportRun
     /// <summary>What a directory status makes of a pending entry: none when it is to be invited.</summary>
     private InviteEntryUpdate? ExistenceUpdate(InviteEntryResult entry, UserStatus status, DateTimeOffset now) => status switch
     {
-        UserStatus.Member => new InviteEntryUpdate(entry.Sequence, InviteOutcome.ExistingUser, ReasonCodes.Member, "The address already has an account.", null, now),
+        UserStatus.Member => new InviteEntryUpdate(entry.Sequence, InviteOutcome.ExistingUser, InviteReasonCodes.Member, "The address already has an account.", null, now),
         UserStatus.PendingInvitation when !_report.ResendPendingInvitations =>
-            new InviteEntryUpdate(entry.Sequence, InviteOutcome.AlreadyInvited, ReasonCodes.PendingInvitation, "An invitation is pending.", null, now),
+            new InviteEntryUpdate(entry.Sequence, InviteOutcome.AlreadyInvited, InviteReasonCodes.PendingInvitation, "An invitation is pending.", null, now),
         _ => null,
     };
 

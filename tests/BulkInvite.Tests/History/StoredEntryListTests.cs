@@ -70,13 +70,13 @@ public sealed class StoredEntryListTests
     public void An_update_replaces_the_detail_and_status_it_had()
     {
         var list = new StoredEntryList();
-        list.Add(Entry(1) with { Detail = "first", StatusCode = 451, Reason = ReasonCodes.Rejected });
+        list.Add(Entry(1) with { Detail = "first", StatusCode = 451, Reason = InviteReasonCodes.Rejected });
         var at = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero);
 
-        list.Update(0, new InviteEntryUpdate(1, InviteOutcome.Failed, ReasonCodes.SenderError, "second", null, at));
+        list.Update(0, new InviteEntryUpdate(1, InviteOutcome.Failed, InviteReasonCodes.SenderError, "second", null, at));
         Assert.That(list.ToResult(0).Detail, Is.EqualTo("second"));
         Assert.That(list.ToResult(0).StatusCode, Is.Null);
-        Assert.That(list.ToResult(0).Reason, Is.EqualTo(ReasonCodes.SenderError));
+        Assert.That(list.ToResult(0).Reason, Is.EqualTo(InviteReasonCodes.SenderError));
 
         list.Update(0, new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, 250, at));
         Assert.That(list.ToResult(0), Is.EqualTo(Entry(1) with { Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = at }));
