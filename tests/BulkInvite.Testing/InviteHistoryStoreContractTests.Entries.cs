@@ -148,8 +148,8 @@ public abstract partial class InviteHistoryStoreContractTests
         await Store.AddEntriesAsync(TenantA, import.ImportId, [staged, NewEntry(2)]);
         var failedAt = T0.AddMinutes(3).ToOffset(TimeSpan.FromHours(1)).AddTicks(5);
 
-        await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate(2, InviteOutcome.Failed, "Rejected", "550 5.1.1 no such user", 550, failedAt)]);
-        await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, null, T0.AddMinutes(4))]);
+        await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate { Sequence = 2, Outcome = InviteOutcome.Failed, Reason = "Rejected", Detail = "550 5.1.1 no such user", StatusCode = 550, UpdatedAt = failedAt }]);
+        await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, UpdatedAt = T0.AddMinutes(4) }]);
         await ReopenAsync();
         var read = (await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery())).Items;
 
@@ -170,11 +170,11 @@ public abstract partial class InviteHistoryStoreContractTests
 
         await Store.UpdateEntriesAsync(TenantA, import.ImportId,
         [
-            new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, 250, T0),
-            new InviteEntryUpdate(2, InviteOutcome.Invited, null, null, 250, T0),
-            new InviteEntryUpdate(3, InviteOutcome.Failed, "Rejected", null, 550, T0),
-            new InviteEntryUpdate(3, InviteOutcome.Invited, null, null, 250, T0.AddSeconds(1)),
-            new InviteEntryUpdate(4, InviteOutcome.Skipped, "Cancelled", null, null, T0),
+            new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0 },
+            new InviteEntryUpdate { Sequence = 2, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0 },
+            new InviteEntryUpdate { Sequence = 3, Outcome = InviteOutcome.Failed, Reason = "Rejected", StatusCode = 550, UpdatedAt = T0 },
+            new InviteEntryUpdate { Sequence = 3, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0.AddSeconds(1) },
+            new InviteEntryUpdate { Sequence = 4, Outcome = InviteOutcome.Skipped, Reason = "Cancelled", UpdatedAt = T0 },
         ]);
 
         using (Assert.EnterMultipleScope())
@@ -234,7 +234,7 @@ public abstract partial class InviteHistoryStoreContractTests
         await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1)]);
 
         Assert.That(
-            () => Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate(2, InviteOutcome.Invited, null, null, null, T0)]),
+            () => Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate { Sequence = 2, Outcome = InviteOutcome.Invited, UpdatedAt = T0 }]),
             Throws.InstanceOf<KeyNotFoundException>());
         Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Invited), Is.Zero);
     }
@@ -248,7 +248,7 @@ public abstract partial class InviteHistoryStoreContractTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(() => Store.AddEntriesAsync(TenantA, unknown, [NewEntry(1)]), Throws.InstanceOf<KeyNotFoundException>());
-            Assert.That(() => Store.UpdateEntriesAsync(TenantA, unknown, [new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, null, T0)]), Throws.InstanceOf<KeyNotFoundException>());
+            Assert.That(() => Store.UpdateEntriesAsync(TenantA, unknown, [new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, UpdatedAt = T0 }]), Throws.InstanceOf<KeyNotFoundException>());
             var page = await Store.ListEntriesAsync(TenantA, unknown, new EntryQuery());
             Assert.That((page.Items.Count, page.TotalCount, page.HasMore), Is.EqualTo((0, 0L, false)));
         }

@@ -68,7 +68,7 @@ public abstract partial class InviteHistoryStoreContractTests
         await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1)]);
 
         Assert.That(
-            () => Store.UpdateEntriesAsync(TenantB, import.ImportId, [new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, 250, T0.AddHours(1))]),
+            () => Store.UpdateEntriesAsync(TenantB, import.ImportId, [new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0.AddHours(1) }]),
             Throws.InstanceOf<KeyNotFoundException>());
         Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
     }
@@ -105,7 +105,7 @@ public abstract partial class InviteHistoryStoreContractTests
         await Parallel.ForEachAsync(
             Enumerable.Range(1, Count),
             new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (i, ct) => await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate(i, i % 10 == 0 ? InviteOutcome.Failed : InviteOutcome.Invited, null, null, 250, T0.AddSeconds(i))], ct));
+            async (i, ct) => await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate { Sequence = i, Outcome = i % 10 == 0 ? InviteOutcome.Failed : InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0.AddSeconds(i) }], ct));
         await progress;
 
         using (Assert.EnterMultipleScope())

@@ -43,7 +43,7 @@ public sealed class StoredEntryListTests
         list.Add(entry);
 
         var at = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromMinutes(-210));
-        var before = list.Update(0, new InviteEntryUpdate(1, InviteOutcome.Invited, null, "250 2.0.0 queued", 250, at));
+        var before = list.Update(0, new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, Detail = "250 2.0.0 queued", StatusCode = 250, UpdatedAt = at });
 
         var result = list.ToResult(0);
         Assert.That(before, Is.EqualTo(InviteOutcome.Pending));
@@ -73,12 +73,12 @@ public sealed class StoredEntryListTests
         list.Add(Entry(1) with { Detail = "first", StatusCode = 451, Reason = InviteReasonCodes.Rejected });
         var at = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero);
 
-        list.Update(0, new InviteEntryUpdate(1, InviteOutcome.Failed, InviteReasonCodes.SenderError, "second", null, at));
+        list.Update(0, new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Failed, Reason = InviteReasonCodes.SenderError, Detail = "second", UpdatedAt = at });
         Assert.That(list.ToResult(0).Detail, Is.EqualTo("second"));
         Assert.That(list.ToResult(0).StatusCode, Is.Null);
         Assert.That(list.ToResult(0).Reason, Is.EqualTo(InviteReasonCodes.SenderError));
 
-        list.Update(0, new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, 250, at));
+        list.Update(0, new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = at });
         Assert.That(list.ToResult(0), Is.EqualTo(Entry(1) with { Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = at }));
         Assert.That(SideTable(list).Count(o => o is not null), Is.Zero, "the detail dropped leaves nothing behind");
     }
