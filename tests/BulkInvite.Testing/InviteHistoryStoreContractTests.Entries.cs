@@ -3,6 +3,7 @@ namespace BulkInvite.Testing;
 /// <content>Entries: adding, keyset paging, outcome filters, counts and updates.</content>
 public abstract partial class InviteHistoryStoreContractTests
 {
+    /// <summary>Entries read back in sequence order a page at a time.</summary>
     [Test]
     public async Task Entries_read_back_in_sequence_order_a_page_at_a_time()
     {
@@ -30,6 +31,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>An import without entries has an empty first page.</summary>
     [Test]
     public async Task An_import_without_entries_has_an_empty_first_page()
     {
@@ -41,6 +43,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That((page.Items.Count, page.TotalCount, page.HasMore, filtered.Items.Count, filtered.TotalCount), Is.EqualTo((0, 0L, false, 0, 0L)));
     }
 
+    /// <summary>Entries of one outcome are paged by keyset and counted per outcome.</summary>
     [Test]
     public async Task Entries_of_one_outcome_are_paged_by_keyset_and_counted_per_outcome()
     {
@@ -73,6 +76,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Every field of an entry round trips.</summary>
     [Test]
     public async Task Every_field_of_an_entry_round_trips()
     {
@@ -104,6 +108,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Fields and display names round trip including non ascii and null.</summary>
     [Test]
     public async Task Fields_and_display_names_round_trip_including_non_ascii_and_null()
     {
@@ -140,6 +145,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Updates change outcome reason detail status code and time and keep the rest.</summary>
     [Test]
     public async Task Updates_change_outcome_reason_detail_status_code_and_time_and_keep_the_rest()
     {
@@ -162,6 +168,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Updates move counts between outcomes.</summary>
     [Test]
     public async Task Updates_move_counts_between_outcomes()
     {
@@ -188,6 +195,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Entries added out of order read back in sequence order.</summary>
     [Test]
     public async Task Entries_added_out_of_order_read_back_in_sequence_order()
     {
@@ -205,6 +213,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Adding a sequence that exists throws and keeps the stored entry.</summary>
     [Test]
     public async Task Adding_a_sequence_that_exists_throws_and_keeps_the_stored_entry()
     {
@@ -227,6 +236,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Updating an entry that does not exist throws KeyNotFoundException.</summary>
     [Test]
     public async Task Updating_an_entry_that_does_not_exist_throws_KeyNotFoundException()
     {
@@ -239,6 +249,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Invited), Is.Zero);
     }
 
+    /// <summary>Entries of an unknown import cannot be added or updated and read as empty.</summary>
     [Test]
     public async Task Entries_of_an_unknown_import_cannot_be_added_or_updated_and_read_as_empty()
     {
@@ -254,6 +265,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Empty batches change nothing.</summary>
     [Test]
     public async Task Empty_batches_change_nothing()
     {
@@ -266,6 +278,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
     }
 
+    /// <summary>Deleting an imports entries keeps its summary and every other imports entries.</summary>
     [Test]
     public async Task Deleting_an_imports_entries_keeps_its_summary_and_every_other_imports_entries()
     {
@@ -294,6 +307,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Entries of another tenants or an unknown import are not deleted.</summary>
     [Test]
     public async Task Entries_of_another_tenants_or_an_unknown_import_are_not_deleted()
     {
@@ -310,6 +324,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Entries added after an imports entries were deleted are kept.</summary>
     [Test]
     public async Task Entries_added_after_an_imports_entries_were_deleted_are_kept()
     {
@@ -323,6 +338,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Invalid), Is.EqualTo(1));
     }
 
+    /// <summary>Deleting an imports entries rejects a null tenant and honours cancellation.</summary>
     [Test]
     public void Deleting_an_imports_entries_rejects_a_null_tenant_and_honours_cancellation()
     {

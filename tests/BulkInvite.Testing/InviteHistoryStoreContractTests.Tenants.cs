@@ -3,6 +3,7 @@ namespace BulkInvite.Testing;
 /// <content>Tenant isolation, concurrency and argument validation.</content>
 public abstract partial class InviteHistoryStoreContractTests
 {
+    /// <summary>Another tenant cannot read an import by id.</summary>
     [Test]
     public async Task Another_tenant_cannot_read_an_import_by_id()
     {
@@ -16,6 +17,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Another tenant sees none of the imports in history.</summary>
     [Test]
     public async Task Another_tenant_sees_none_of_the_imports_in_history()
     {
@@ -35,6 +37,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Another tenant reads no entries of an import by id.</summary>
     [Test]
     public async Task Another_tenant_reads_no_entries_of_an_import_by_id()
     {
@@ -51,6 +54,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Another tenant cannot add entries to an import.</summary>
     [Test]
     public async Task Another_tenant_cannot_add_entries_to_an_import()
     {
@@ -61,6 +65,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
     }
 
+    /// <summary>Another tenant cannot update entries of an import.</summary>
     [Test]
     public async Task Another_tenant_cannot_update_entries_of_an_import()
     {
@@ -73,6 +78,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
     }
 
+    /// <summary>Another tenant cannot update an import.</summary>
     [Test]
     public async Task Another_tenant_cannot_update_an_import()
     {
@@ -88,6 +94,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Concurrent updates from many tasks lose nothing.</summary>
     [Test]
     public async Task Concurrent_updates_from_many_tasks_lose_nothing()
     {
@@ -117,6 +124,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Concurrent batches from many tasks lose nothing.</summary>
     [Test]
     public async Task Concurrent_batches_from_many_tasks_lose_nothing()
     {
@@ -144,6 +152,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Every method rejects null arguments.</summary>
     [Test]
     public void Every_method_rejects_null_arguments()
     {
@@ -164,6 +173,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Paging arguments out of range are rejected.</summary>
     [Test]
     public void Paging_arguments_out_of_range_are_rejected()
     {
@@ -179,6 +189,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>A cancelled token cancels every method.</summary>
     [Test]
     public async Task A_cancelled_token_cancels_every_method()
     {
