@@ -76,15 +76,15 @@ public abstract partial class InviteHistoryStoreContractTests
         var second = await CreateImportAsync(minutes: 1);
         await Store.AddEntriesAsync(TenantA, first.ImportId,
         [
-            NewEntry(1) with { Address = "Jane.Doe@Example.com", Outcome = InviteOutcome.Invited },
+            NewEntry(1, InviteOutcome.Invited, "Jane.Doe@Example.com"),
             NewEntry(2),
-            NewEntry(3) with { Address = "JANE.DOE@EXAMPLE.COM", Outcome = InviteOutcome.Duplicate, DuplicateOfLine = 1 },
+            new() { Sequence = 3, Line = 3, Address = "JANE.DOE@EXAMPLE.COM", Outcome = InviteOutcome.Duplicate, DuplicateOfLine = 1, UpdatedAt = T0 },
         ]);
         await Store.AddEntriesAsync(TenantA, second.ImportId,
         [
-            NewEntry(1) with { Address = "jane.doe@example.com", Outcome = InviteOutcome.AlreadyInvited },
-            NewEntry(2) with { Address = "jane.doe@example.org" },
-            NewEntry(3) with { Address = "xjane.doe@example.com" },
+            NewEntry(1, InviteOutcome.AlreadyInvited, "jane.doe@example.com"),
+            NewEntry(2, address: "jane.doe@example.org"),
+            NewEntry(3, address: "xjane.doe@example.com"),
         ]);
 
         var deleted = await Store.DeleteAddressAsync(TenantA, "jane.DOE@example.COM");
@@ -107,7 +107,7 @@ public abstract partial class InviteHistoryStoreContractTests
     public async Task Deleting_an_address_matches_non_ascii_addresses_ignoring_case()
     {
         var import = await CreateImportAsync();
-        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1) with { Address = "ZOË@bücher.example" }, NewEntry(2) with { Address = "zoe@bucher.example" }]);
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1, address: "ZOË@bücher.example"), NewEntry(2, address: "zoe@bucher.example")]);
 
         var deleted = await Store.DeleteAddressAsync(TenantA, "zoë@BÜCHER.example");
 
@@ -146,7 +146,7 @@ public abstract partial class InviteHistoryStoreContractTests
         await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1), NewEntry(2)]);
         await Store.DeleteAddressAsync(TenantA, "user1@example.com");
 
-        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(3) with { Address = "USER1@example.com" }]);
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(3, address: "USER1@example.com")]);
 
         Assert.That((await ReadAllEntriesAsync(TenantA, import.ImportId)).Select(e => e.Sequence), Is.EqualTo(new long[] { 2, 3 }));
         Assert.That(await Store.DeleteAddressAsync(TenantA, "user1@EXAMPLE.com"), Is.EqualTo(1));

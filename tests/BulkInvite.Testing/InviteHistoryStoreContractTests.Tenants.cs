@@ -62,7 +62,7 @@ public abstract partial class InviteHistoryStoreContractTests
         await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1)]);
 
         Assert.That(() => Store.AddEntriesAsync(TenantB, import.ImportId, [NewEntry(2)]), Throws.InstanceOf<KeyNotFoundException>());
-        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
+        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }).UsingPropertiesComparer());
     }
 
     /// <summary>Another tenant cannot update entries of an import.</summary>
@@ -75,7 +75,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(
             () => Store.UpdateEntriesAsync(TenantB, import.ImportId, [new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0.AddHours(1) }]),
             Throws.InstanceOf<KeyNotFoundException>());
-        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
+        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }).UsingPropertiesComparer());
     }
 
     /// <summary>Another tenant cannot update an import.</summary>

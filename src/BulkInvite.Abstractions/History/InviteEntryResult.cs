@@ -1,7 +1,7 @@
 namespace BulkInvite;
 
 /// <summary>One entry of an import and its outcome: a row of the report.</summary>
-public sealed record InviteEntryResult
+public sealed class InviteEntryResult
 {
     /// <summary>The entry's 1-based position in the file (unique per import; several entries can share a line).</summary>
     public required long Sequence { get; init; }
