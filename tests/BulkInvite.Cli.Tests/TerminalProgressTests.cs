@@ -7,7 +7,7 @@ namespace BulkInvite.Cli.Tests;
 public sealed class TerminalProgressTests
 {
     private static BulkInviteProgress Progress(ImportStage stage, OutcomeCounts counts, long read = 0)
-        => new(Guid.NewGuid(), stage, read, counts.Pending, counts);
+        => new() { ImportId = Guid.NewGuid(), Stage = stage, EntriesRead = read, EntriesToSend = counts.Pending, Counts = counts };
 
     [Test]
     public void Sending_shows_the_existing_users_found_while_sending()

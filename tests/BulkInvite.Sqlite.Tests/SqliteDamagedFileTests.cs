@@ -43,7 +43,7 @@ public sealed class SqliteDamagedFileTests
 
             for (var start = 1; start <= Entries; start += 15)
             {
-                await store.UpdateEntriesAsync(Tenant, import.ImportId, Enumerable.Range(start, 15).Select(i => new InviteEntryUpdate(i, InviteOutcome.Invited, null, null, 250, T0)).ToList());
+                await store.UpdateEntriesAsync(Tenant, import.ImportId, Enumerable.Range(start, 15).Select(i => new InviteEntryUpdate { Sequence = i, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0 }).ToList());
                 await store.UpdateImportAsync(import with { Counts = new OutcomeCounts { Invited = start + 14, Pending = Entries - start - 14 } });
             }
 

@@ -31,11 +31,11 @@ public sealed partial class SqliteInviteHistoryStoreTests
         CreatedAt = T0.AddMinutes(minutes),
     };
 
-    private static InviteEntryResult NewEntry(long sequence) => new()
+    private static InviteEntryResult NewEntry(long sequence, string? address = null) => new()
     {
         Sequence = sequence,
         Line = sequence,
-        Address = $"user{sequence}@example.com",
+        Address = address ?? $"user{sequence}@example.com",
         Outcome = InviteOutcome.Pending,
         Fields = new Dictionary<string, string> { ["row"] = sequence.ToString(CultureInfo.InvariantCulture) },
     };
@@ -136,7 +136,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
         {
             await writer.CreateImportAsync(import);
             await writer.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(1), NewEntry(2)]);
-            await writer.UpdateEntriesAsync(Tenant, import.ImportId, [new InviteEntryUpdate(2, InviteOutcome.Invited, null, null, 250, T0)]);
+            await writer.UpdateEntriesAsync(Tenant, import.ImportId, [new InviteEntryUpdate { Sequence = 2, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0 }]);
             await writer.UpdateImportAsync(import with { Status = ImportStatus.Completed, Counts = new OutcomeCounts { Pending = 1, Invited = 1 } });
         }
 
@@ -237,7 +237,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
 
         await store.AddEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 10_000).Select(i => NewEntry(i)).ToList());
         var afterAdd = store.CommittedWriteTransactions;
-        await store.UpdateEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 10_000).Select(i => new InviteEntryUpdate(i, InviteOutcome.Invited, null, null, 250, T0)).ToList());
+        await store.UpdateEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 10_000).Select(i => new InviteEntryUpdate { Sequence = i, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0 }).ToList());
         var afterUpdate = store.CommittedWriteTransactions;
 
         using (Assert.EnterMultipleScope())
@@ -258,7 +258,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
 
         Assert.That(() => store.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(1), NewEntry(2), NewEntry(5), NewEntry(6)]), Throws.InvalidOperationException.With.Message.Contains("Entry 5"));
         Assert.That(
-            () => store.UpdateEntriesAsync(Tenant, import.ImportId, [new InviteEntryUpdate(5, InviteOutcome.Invited, null, null, null, T0), new InviteEntryUpdate(9, InviteOutcome.Invited, null, null, null, T0)]),
+            () => store.UpdateEntriesAsync(Tenant, import.ImportId, [new InviteEntryUpdate { Sequence = 5, Outcome = InviteOutcome.Invited, UpdatedAt = T0 }, new InviteEntryUpdate { Sequence = 9, Outcome = InviteOutcome.Invited, UpdatedAt = T0 }]),
             Throws.InstanceOf<KeyNotFoundException>());
 
         var entries = (await store.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery())).Items;
@@ -293,8 +293,8 @@ public sealed partial class SqliteInviteHistoryStoreTests
         await using var store = NewStore(path);
         var import = NewImport();
         await store.CreateImportAsync(import);
-        await store.AddEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 2_000).Select(i => NewEntry(i) with { Address = i % 100 == 7 ? "Forget.Me@example.com" : $"user{i}@example.com" }).ToList());
-        await store.UpdateEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 2_000).Select(i => new InviteEntryUpdate(i, InviteOutcome.Invited, null, null, 250, T0)).ToList());
+        await store.AddEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 2_000).Select(i => NewEntry(i, i % 100 == 7 ? "Forget.Me@example.com" : null)).ToList());
+        await store.UpdateEntriesAsync(Tenant, import.ImportId, Enumerable.Range(1, 2_000).Select(i => new InviteEntryUpdate { Sequence = i, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0 }).ToList());
         Assert.That(CopiesOnDisk(path, "forget.me@example.com"), Is.GreaterThan(0), "the address is on disk before it is forgotten");
 
         var deleted = await store.DeleteAddressAsync(Tenant, "forget.me@EXAMPLE.com");

@@ -67,6 +67,26 @@ public sealed class SqliteRegistrationTests
         }
     }
 
+    [Test]
+    public async Task The_last_history_store_registered_wins()
+    {
+        var path = _folder.File();
+        var sqliteLast = new ServiceCollection();
+        sqliteLast.AddBulkInvite().WithoutUserExistenceCheck().AddHistoryStore<InMemoryInviteHistoryStore>().AddSqliteHistoryStore(o => o.DatabasePath = path);
+        var inMemoryLast = new ServiceCollection();
+        inMemoryLast.AddBulkInvite().WithoutUserExistenceCheck().AddSqliteHistoryStore(o => o.DatabasePath = path).AddHistoryStore<InMemoryInviteHistoryStore>();
+        await using var sqliteProvider = sqliteLast.BuildServiceProvider();
+        await using var inMemoryProvider = inMemoryLast.BuildServiceProvider();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sqliteProvider.GetRequiredService<IInviteHistoryStore>(), Is.InstanceOf<SqliteInviteHistoryStore>());
+            Assert.That(inMemoryProvider.GetRequiredService<IInviteHistoryStore>(), Is.InstanceOf<InMemoryInviteHistoryStore>());
+            Assert.That(sqliteLast.Count(d => d.ServiceType == typeof(IInviteHistoryStore)), Is.EqualTo(1));
+            Assert.That(inMemoryLast.Count(d => d.ServiceType == typeof(IInviteHistoryStore)), Is.EqualTo(1));
+        }
+    }
+
     [TestCase(null)]
     [TestCase("")]
     [TestCase("   ")]

@@ -3,6 +3,7 @@ namespace BulkInvite.Testing;
 /// <content>Import summaries and the history list.</content>
 public abstract partial class InviteHistoryStoreContractTests
 {
+    /// <summary>A created import reads back with every field.</summary>
     [Test]
     public async Task A_created_import_reads_back_with_every_field()
     {
@@ -33,6 +34,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>An updated import replaces every field.</summary>
     [Test]
     public async Task An_updated_import_replaces_every_field()
     {
@@ -64,6 +66,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>An import id cannot be created twice even by another tenant.</summary>
     [Test]
     public async Task An_import_id_cannot_be_created_twice_even_by_another_tenant()
     {
@@ -78,6 +81,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>An unknown import reads as null and cannot be updated.</summary>
     [Test]
     public async Task An_unknown_import_reads_as_null_and_cannot_be_updated()
     {
@@ -92,6 +96,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>History is newest first by instant and ties go by import id descending.</summary>
     [Test]
     public async Task History_is_newest_first_by_instant_and_ties_go_by_import_id_descending()
     {
@@ -120,6 +125,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(page.Items, Is.EquivalentTo(imports));
     }
 
+    /// <summary>History pages by offset with total count and has more.</summary>
     [Test]
     public async Task History_pages_by_offset_with_total_count_and_has_more()
     {
@@ -149,6 +155,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>History filters from inclusive and to exclusive by instant.</summary>
     [Test]
     public async Task History_filters_from_inclusive_and_to_exclusive_by_instant()
     {
@@ -180,6 +187,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>History leaves out previews unless asked.</summary>
     [Test]
     public async Task History_leaves_out_previews_unless_asked()
     {

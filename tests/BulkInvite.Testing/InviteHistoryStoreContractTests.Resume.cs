@@ -3,6 +3,7 @@ namespace BulkInvite.Testing;
 /// <summary>The parts of the contract that resume and repeat-upload detection rely on.</summary>
 public abstract partial class InviteHistoryStoreContractTests
 {
+    /// <summary>Resume and repeat fields of an import round trip.</summary>
     [Test]
     public async Task Resume_and_repeat_fields_of_an_import_round_trip()
     {
@@ -23,6 +24,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await Store.GetImportAsync(TenantA, import.ImportId), Is.EqualTo(updated));
     }
 
+    /// <summary>History filtered by content hash finds only that tenants imports of that file.</summary>
     [Test]
     public async Task History_filtered_by_content_hash_finds_only_that_tenants_imports_of_that_file()
     {
@@ -45,6 +47,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(recent.Items, Is.Empty);
     }
 
+    /// <summary>An uncounted entry page still pages correctly.</summary>
     [Test]
     public async Task An_uncounted_entry_page_still_pages_correctly()
     {

@@ -3,6 +3,7 @@ namespace BulkInvite.Testing;
 /// <content>Retention: deleting old imports, and deleting one address on a privacy request.</content>
 public abstract partial class InviteHistoryStoreContractTests
 {
+    /// <summary>Imports created before the cutoff are deleted with their entries and later ones kept.</summary>
     [Test]
     public async Task Imports_created_before_the_cutoff_are_deleted_with_their_entries_and_later_ones_kept()
     {
@@ -32,6 +33,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>The cutoff compares instants whatever the offsets.</summary>
     [Test]
     public async Task The_cutoff_compares_instants_whatever_the_offsets()
     {
@@ -45,6 +47,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await Store.GetImportAsync(TenantA, import.ImportId), Is.Null);
     }
 
+    /// <summary>Deleting old imports of one tenant leaves other tenants untouched.</summary>
     [Test]
     public async Task Deleting_old_imports_of_one_tenant_leaves_other_tenants_untouched()
     {
@@ -65,6 +68,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Deleting an address removes its entries ignoring case in every import of the tenant.</summary>
     [Test]
     public async Task Deleting_an_address_removes_its_entries_ignoring_case_in_every_import_of_the_tenant()
     {
@@ -72,15 +76,15 @@ public abstract partial class InviteHistoryStoreContractTests
         var second = await CreateImportAsync(minutes: 1);
         await Store.AddEntriesAsync(TenantA, first.ImportId,
         [
-            NewEntry(1) with { Address = "Jane.Doe@Example.com", Outcome = InviteOutcome.Invited },
+            NewEntry(1, InviteOutcome.Invited, "Jane.Doe@Example.com"),
             NewEntry(2),
-            NewEntry(3) with { Address = "JANE.DOE@EXAMPLE.COM", Outcome = InviteOutcome.Duplicate, DuplicateOfLine = 1 },
+            new() { Sequence = 3, Line = 3, Address = "JANE.DOE@EXAMPLE.COM", Outcome = InviteOutcome.Duplicate, DuplicateOfLine = 1, UpdatedAt = T0 },
         ]);
         await Store.AddEntriesAsync(TenantA, second.ImportId,
         [
-            NewEntry(1) with { Address = "jane.doe@example.com", Outcome = InviteOutcome.AlreadyInvited },
-            NewEntry(2) with { Address = "jane.doe@example.org" },
-            NewEntry(3) with { Address = "xjane.doe@example.com" },
+            NewEntry(1, InviteOutcome.AlreadyInvited, "jane.doe@example.com"),
+            NewEntry(2, address: "jane.doe@example.org"),
+            NewEntry(3, address: "xjane.doe@example.com"),
         ]);
 
         var deleted = await Store.DeleteAddressAsync(TenantA, "jane.DOE@example.COM");
@@ -98,11 +102,12 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Deleting an address matches non ascii addresses ignoring case.</summary>
     [Test]
     public async Task Deleting_an_address_matches_non_ascii_addresses_ignoring_case()
     {
         var import = await CreateImportAsync();
-        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1) with { Address = "ZOË@bücher.example" }, NewEntry(2) with { Address = "zoe@bucher.example" }]);
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1, address: "ZOË@bücher.example"), NewEntry(2, address: "zoe@bucher.example")]);
 
         var deleted = await Store.DeleteAddressAsync(TenantA, "zoë@BÜCHER.example");
 
@@ -110,6 +115,7 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That((await ReadAllEntriesAsync(TenantA, import.ImportId)).Select(e => e.Address), Is.EqualTo(new[] { "zoe@bucher.example" }));
     }
 
+    /// <summary>Deleting an address keeps the import summaries and other tenants entries.</summary>
     [Test]
     public async Task Deleting_an_address_keeps_the_import_summaries_and_other_tenants_entries()
     {
@@ -132,6 +138,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Entries added after an address was deleted are kept and found again.</summary>
     [Test]
     public async Task Entries_added_after_an_address_was_deleted_are_kept_and_found_again()
     {
@@ -139,12 +146,13 @@ public abstract partial class InviteHistoryStoreContractTests
         await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1), NewEntry(2)]);
         await Store.DeleteAddressAsync(TenantA, "user1@example.com");
 
-        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(3) with { Address = "USER1@example.com" }]);
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(3, address: "USER1@example.com")]);
 
         Assert.That((await ReadAllEntriesAsync(TenantA, import.ImportId)).Select(e => e.Sequence), Is.EqualTo(new long[] { 2, 3 }));
         Assert.That(await Store.DeleteAddressAsync(TenantA, "user1@EXAMPLE.com"), Is.EqualTo(1));
     }
 
+    /// <summary>Retention methods reject null arguments and honour cancellation.</summary>
     [Test]
     public void Retention_methods_reject_null_arguments_and_honour_cancellation()
     {

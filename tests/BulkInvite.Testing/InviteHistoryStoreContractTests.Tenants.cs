@@ -3,6 +3,7 @@ namespace BulkInvite.Testing;
 /// <content>Tenant isolation, concurrency and argument validation.</content>
 public abstract partial class InviteHistoryStoreContractTests
 {
+    /// <summary>Another tenant cannot read an import by id.</summary>
     [Test]
     public async Task Another_tenant_cannot_read_an_import_by_id()
     {
@@ -16,6 +17,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Another tenant sees none of the imports in history.</summary>
     [Test]
     public async Task Another_tenant_sees_none_of_the_imports_in_history()
     {
@@ -35,6 +37,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Another tenant reads no entries of an import by id.</summary>
     [Test]
     public async Task Another_tenant_reads_no_entries_of_an_import_by_id()
     {
@@ -51,6 +54,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Another tenant cannot add entries to an import.</summary>
     [Test]
     public async Task Another_tenant_cannot_add_entries_to_an_import()
     {
@@ -58,9 +62,10 @@ public abstract partial class InviteHistoryStoreContractTests
         await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1)]);
 
         Assert.That(() => Store.AddEntriesAsync(TenantB, import.ImportId, [NewEntry(2)]), Throws.InstanceOf<KeyNotFoundException>());
-        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
+        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }).UsingPropertiesComparer());
     }
 
+    /// <summary>Another tenant cannot update entries of an import.</summary>
     [Test]
     public async Task Another_tenant_cannot_update_entries_of_an_import()
     {
@@ -68,11 +73,12 @@ public abstract partial class InviteHistoryStoreContractTests
         await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1)]);
 
         Assert.That(
-            () => Store.UpdateEntriesAsync(TenantB, import.ImportId, [new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, 250, T0.AddHours(1))]),
+            () => Store.UpdateEntriesAsync(TenantB, import.ImportId, [new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0.AddHours(1) }]),
             Throws.InstanceOf<KeyNotFoundException>());
-        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }));
+        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.EqualTo(new[] { NewEntry(1) }).UsingPropertiesComparer());
     }
 
+    /// <summary>Another tenant cannot update an import.</summary>
     [Test]
     public async Task Another_tenant_cannot_update_an_import()
     {
@@ -88,6 +94,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Concurrent updates from many tasks lose nothing.</summary>
     [Test]
     public async Task Concurrent_updates_from_many_tasks_lose_nothing()
     {
@@ -105,7 +112,7 @@ public abstract partial class InviteHistoryStoreContractTests
         await Parallel.ForEachAsync(
             Enumerable.Range(1, Count),
             new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (i, ct) => await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate(i, i % 10 == 0 ? InviteOutcome.Failed : InviteOutcome.Invited, null, null, 250, T0.AddSeconds(i))], ct));
+            async (i, ct) => await Store.UpdateEntriesAsync(TenantA, import.ImportId, [new InviteEntryUpdate { Sequence = i, Outcome = i % 10 == 0 ? InviteOutcome.Failed : InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0.AddSeconds(i) }], ct));
         await progress;
 
         using (Assert.EnterMultipleScope())
@@ -117,6 +124,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Concurrent batches from many tasks lose nothing.</summary>
     [Test]
     public async Task Concurrent_batches_from_many_tasks_lose_nothing()
     {
@@ -144,6 +152,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Every method rejects null arguments.</summary>
     [Test]
     public void Every_method_rejects_null_arguments()
     {
@@ -164,6 +173,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Paging arguments out of range are rejected.</summary>
     [Test]
     public void Paging_arguments_out_of_range_are_rejected()
     {
@@ -179,6 +189,7 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>A cancelled token cancels every method.</summary>
     [Test]
     public async Task A_cancelled_token_cancels_every_method()
     {

@@ -75,12 +75,13 @@ public abstract partial class InviteHistoryStoreContractTests
     /// <summary>A new staged entry.</summary>
     /// <param name="sequence">The entry's sequence number (also its line).</param>
     /// <param name="outcome">Its outcome.</param>
+    /// <param name="address">Its address; <c>user{sequence}@example.com</c> when not given.</param>
     /// <returns>The entry.</returns>
-    protected static InviteEntryResult NewEntry(long sequence, InviteOutcome outcome = InviteOutcome.Pending) => new()
+    protected static InviteEntryResult NewEntry(long sequence, InviteOutcome outcome = InviteOutcome.Pending, string? address = null) => new()
     {
         Sequence = sequence,
         Line = sequence,
-        Address = $"user{sequence}@example.com",
+        Address = address ?? $"user{sequence}@example.com",
         Outcome = outcome,
         UpdatedAt = T0,
     };
@@ -126,9 +127,4 @@ public abstract partial class InviteHistoryStoreContractTests
     /// <returns>The count.</returns>
     protected async Task<long> CountAsync(string tenant, Guid importId, InviteOutcome? outcome)
         => (await Store.ListEntriesAsync(tenant, importId, new EntryQuery { Outcome = outcome, Limit = 1 }).ConfigureAwait(false)).TotalCount;
-
-    /// <summary>An entry without its fields (compared apart, as dictionaries compare by reference).</summary>
-    /// <param name="entry">The entry.</param>
-    /// <returns>The entry with <see cref="InviteEntryResult.Fields"/> cleared.</returns>
-    protected static InviteEntryResult WithoutFields(InviteEntryResult entry) => entry with { Fields = null };
 }

@@ -60,15 +60,15 @@ internal static class Wording
 
         return code switch
         {
-            "DuplicateOfLine" => entry.DuplicateOfLine is { } line ? $"Same address as line {line.ToString(CultureInfo.InvariantCulture)}" : "Same address as an earlier line",
-            "Member" => "Found in the user directory",
-            "PendingInvitation" => "An earlier invitation is still pending",
-            "Rejected" => "Rejected by the mail server",
-            "SenderError" => "The invitation could not be sent",
-            "Cancelled" => "The import was cancelled before this entry",
-            "ImportFailed" => "The import stopped with an error",
-            "MaxEntriesExceeded" => "Over the limit of entries per file",
-            "InFlightAfterCrash" => "Was being sent when the import stopped: check the mail server's log for its Message-Id",
+            InviteReasonCodes.DuplicateOfLine => entry.DuplicateOfLine is { } line ? $"Same address as line {line.ToString(CultureInfo.InvariantCulture)}" : "Same address as an earlier line",
+            InviteReasonCodes.Member => "Found in the user directory",
+            InviteReasonCodes.PendingInvitation => "An earlier invitation is still pending",
+            InviteReasonCodes.Rejected => "Rejected by the mail server",
+            InviteReasonCodes.SenderError => "The invitation could not be sent",
+            InviteReasonCodes.Cancelled => "The import was cancelled before this entry",
+            InviteReasonCodes.ImportFailed => "The import stopped with an error",
+            InviteReasonCodes.MaxEntriesExceeded => "Over the limit of entries per file",
+            InviteReasonCodes.InFlightAfterCrash => "Was being sent when the import stopped: check the mail server's log for its Message-Id",
             _ when IsInvalidReason(code, out var reason) => Invalid(reason),
             _ => code,
         };

@@ -14,7 +14,7 @@ public sealed class HistoryModel : PageModel
 
     public HistoryModel(IBulkInviteHistory history) => _history = history;
 
-    public InvitePage<BulkInviteReport> Imports { get; private set; } = new([], 0, false);
+    public InvitePage<BulkInviteReport> Imports { get; private set; } = new() { Items = [], TotalCount = 0, HasMore = false };
 
     public DateOnly? From { get; private set; }
 

@@ -16,7 +16,7 @@ public sealed class ReportModel : PageModel
 
     public BulkInviteReport? Report { get; private set; }
 
-    public InvitePage<InviteEntryResult> Entries { get; private set; } = new([], 0, false);
+    public InvitePage<InviteEntryResult> Entries { get; private set; } = new() { Items = [], TotalCount = 0, HasMore = false };
 
     public InviteOutcome? Outcome { get; private set; }
 

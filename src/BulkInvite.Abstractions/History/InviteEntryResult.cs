@@ -1,7 +1,7 @@
 namespace BulkInvite;
 
 /// <summary>One entry of an import and its outcome: a row of the report.</summary>
-public sealed record InviteEntryResult
+public sealed class InviteEntryResult
 {
     /// <summary>The entry's 1-based position in the file (unique per import; several entries can share a line).</summary>
     public required long Sequence { get; init; }
@@ -16,8 +16,9 @@ public sealed record InviteEntryResult
     public required InviteOutcome Outcome { get; init; }
 
     /// <summary>
-    /// A stable reason code: the <see cref="InvalidReason"/> name for invalid entries, otherwise a code such as
-    /// <c>DuplicateOfLine</c>, <c>Member</c>, <c>PendingInvitation</c>, <c>Rejected</c>, <c>Cancelled</c>.
+    /// A stable reason code, or <see langword="null"/> when the outcome needs none: the <see cref="InvalidReason"/> name
+    /// for invalid entries (<see cref="InviteReasonCodes.Of(InvalidReason)"/>), otherwise one of the
+    /// <see cref="InviteReasonCodes"/> constants (for example <see cref="InviteReasonCodes.DuplicateOfLine"/>).
     /// </summary>
     public string? Reason { get; init; }
 

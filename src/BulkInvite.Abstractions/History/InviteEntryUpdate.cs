@@ -1,16 +1,24 @@
 namespace BulkInvite;
 
 /// <summary>A change of one entry's outcome.</summary>
-/// <param name="Sequence">The entry's sequence number within the import.</param>
-/// <param name="Outcome">The new outcome.</param>
-/// <param name="Reason">The new reason code, if any.</param>
-/// <param name="Detail">The new explanation, if any.</param>
-/// <param name="StatusCode">The mail server's status code, if any.</param>
-/// <param name="UpdatedAt">When the outcome changed.</param>
-public readonly record struct InviteEntryUpdate(
-    long Sequence,
-    InviteOutcome Outcome,
-    string? Reason,
-    string? Detail,
-    int? StatusCode,
-    DateTimeOffset UpdatedAt);
+/// <remarks>A small value passed in batches to <see cref="IInviteHistoryStore.UpdateEntriesAsync"/>; members are only ever added.</remarks>
+public readonly struct InviteEntryUpdate
+{
+    /// <summary>The entry's sequence number within the import.</summary>
+    public required long Sequence { get; init; }
+
+    /// <summary>The new outcome.</summary>
+    public required InviteOutcome Outcome { get; init; }
+
+    /// <summary>The new reason code (<see cref="InviteReasonCodes"/>), if any; <see langword="null"/> clears the reason.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The new explanation, if any; <see langword="null"/> clears the detail.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>The mail server's status code, if any.</summary>
+    public int? StatusCode { get; init; }
+
+    /// <summary>When the outcome changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+}

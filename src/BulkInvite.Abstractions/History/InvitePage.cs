@@ -2,7 +2,15 @@ namespace BulkInvite;
 
 /// <summary>One page of results.</summary>
 /// <typeparam name="T">The item type.</typeparam>
-/// <param name="Items">The items of this page.</param>
-/// <param name="TotalCount">How many items match the query in all pages.</param>
-/// <param name="HasMore">Whether more items follow this page.</param>
-public sealed record InvitePage<T>(IReadOnlyList<T> Items, long TotalCount, bool HasMore);
+/// <remarks>It has no value equality: two pages are the same page only as the same instance.</remarks>
+public sealed class InvitePage<T>
+{
+    /// <summary>The items of this page.</summary>
+    public required IReadOnlyList<T> Items { get; init; }
+
+    /// <summary>How many items match the query in all pages (-1 when it was not counted, see <see cref="EntryQuery.IncludeTotalCount"/>).</summary>
+    public required long TotalCount { get; init; }
+
+    /// <summary>Whether more items follow this page.</summary>
+    public required bool HasMore { get; init; }
+}

@@ -1,14 +1,21 @@
 namespace BulkInvite;
 
 /// <summary>Progress of a running import.</summary>
-/// <param name="ImportId">The import.</param>
-/// <param name="Stage">The stage it is in.</param>
-/// <param name="EntriesRead">Entries read from the file so far.</param>
-/// <param name="EntriesToSend">Entries staged for sending (known once staging ends), else 0.</param>
-/// <param name="Counts">The count of each outcome so far.</param>
-public sealed record BulkInviteProgress(
-    Guid ImportId,
-    ImportStage Stage,
-    long EntriesRead,
-    long EntriesToSend,
-    OutcomeCounts Counts);
+public sealed class BulkInviteProgress
+{
+    /// <summary>The import.</summary>
+    public required Guid ImportId { get; init; }
+
+    /// <summary>The stage it is in.</summary>
+    public required ImportStage Stage { get; init; }
+
+    /// <summary>Entries read from the file so far.</summary>
+    public long EntriesRead { get; init; }
+
+    /// <summary>Entries staged for sending (known once staging ends), else 0.</summary>
+    public long EntriesToSend { get; init; }
+
+    /// <summary>The count of each outcome so far.</summary>
+    /// <value>Default: <see cref="OutcomeCounts.Empty"/>.</value>
+    public OutcomeCounts Counts { get; init; } = OutcomeCounts.Empty;
+}

@@ -56,25 +56,4 @@ public sealed record OutcomeCounts
         InviteOutcome.Unknown => Unknown,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
     };
-
-    /// <summary>Creates counts from one value per outcome.</summary>
-    /// <param name="counts">The counts, indexed by <see cref="InviteOutcome"/>; missing outcomes count 0.</param>
-    /// <returns>The counts.</returns>
-    public static OutcomeCounts From(IReadOnlyDictionary<InviteOutcome, long> counts)
-    {
-        ArgumentNullException.ThrowIfNull(counts);
-        return new OutcomeCounts
-        {
-            Pending = counts.GetValueOrDefault(InviteOutcome.Pending),
-            Invited = counts.GetValueOrDefault(InviteOutcome.Invited),
-            Invalid = counts.GetValueOrDefault(InviteOutcome.Invalid),
-            Duplicate = counts.GetValueOrDefault(InviteOutcome.Duplicate),
-            ExistingUser = counts.GetValueOrDefault(InviteOutcome.ExistingUser),
-            AlreadyInvited = counts.GetValueOrDefault(InviteOutcome.AlreadyInvited),
-            Failed = counts.GetValueOrDefault(InviteOutcome.Failed),
-            Skipped = counts.GetValueOrDefault(InviteOutcome.Skipped),
-            Sending = counts.GetValueOrDefault(InviteOutcome.Sending),
-            Unknown = counts.GetValueOrDefault(InviteOutcome.Unknown),
-        };
-    }
 }

@@ -16,21 +16,4 @@ public interface IInvitationSender
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>Whether the recipient was accepted.</returns>
     Task<InvitationSendResult> SendAsync(Invitation invitation, CancellationToken cancellationToken = default);
-
-    /// <summary>Sends a batch of invitations; the default sends them one after another.</summary>
-    /// <param name="invitations">The invitations.</param>
-    /// <param name="cancellationToken">Cancels the send.</param>
-    /// <returns>One result per invitation, in order.</returns>
-    async Task<IReadOnlyList<InvitationSendResult>> SendBatchAsync(
-        IReadOnlyList<Invitation> invitations, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(invitations);
-        var results = new InvitationSendResult[invitations.Count];
-        for (var i = 0; i < results.Length; i++)
-        {
-            results[i] = await SendAsync(invitations[i], cancellationToken).ConfigureAwait(false);
-        }
-
-        return results;
-    }
 }

@@ -1,7 +1,7 @@
 namespace BulkInvite;
 
 /// <summary>One invitation to send.</summary>
-public sealed record Invitation
+public sealed class Invitation
 {
     /// <summary>The import this invitation belongs to.</summary>
     public required Guid ImportId { get; init; }

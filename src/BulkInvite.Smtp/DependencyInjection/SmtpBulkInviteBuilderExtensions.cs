@@ -14,16 +14,22 @@ using Microsoft.Extensions.Options;
 namespace BulkInvite;
 
 /// <summary>Registers the SMTP and pickup-folder senders on the BulkInvite builder.</summary>
+/// <remarks>
+/// These methods follow the SDK's rule for <c>Add*</c> methods that choose an implementation: a sender registered
+/// under a name replaces the sender registered under that name before (an SMTP or a pickup-folder sender, or, for the
+/// default sender, one registered with <c>AddSender</c>), so the last call wins; options given to several calls for
+/// one name are applied in order.
+/// </remarks>
 public static class SmtpBulkInviteBuilderExtensions
 {
-    /// <summary>Registers the default sender: SMTP over pooled MailKit connections.</summary>
+    /// <summary>Registers the default sender: SMTP over pooled MailKit connections. It replaces the default sender registered before.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The builder.</returns>
     public static IBulkInviteBuilder AddSmtpSender(this IBulkInviteBuilder builder, Action<SmtpSenderOptions> configure)
         => builder.AddSmtpSender(Options.DefaultName, configure);
 
-    /// <summary>Registers a named SMTP sender (chosen with <see cref="BulkInviteRequest.SenderName"/>).</summary>
+    /// <summary>Registers a named SMTP sender (chosen with <see cref="BulkInviteRequest.SenderName"/>). It replaces the sender registered under that name before.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The sender's name; empty for the default sender.</param>
     /// <param name="configure">Sets the options.</param>
@@ -37,14 +43,14 @@ public static class SmtpBulkInviteBuilderExtensions
         return RegisterSmtp(builder, name);
     }
 
-    /// <summary>Registers the default SMTP sender with options bound from configuration (for example the section <c>BulkInvite:Smtp</c>).</summary>
+    /// <summary>Registers the default SMTP sender with options bound from configuration (for example the section <c>BulkInvite:Smtp</c>). It replaces the default sender registered before.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
     public static IBulkInviteBuilder AddSmtpSender(this IBulkInviteBuilder builder, IConfiguration configuration)
         => builder.AddSmtpSender(Options.DefaultName, configuration);
 
-    /// <summary>Registers a named SMTP sender with options bound from configuration.</summary>
+    /// <summary>Registers a named SMTP sender with options bound from configuration. It replaces the sender registered under that name before.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The sender's name; empty for the default sender.</param>
     /// <param name="configuration">The configuration section.</param>
@@ -58,14 +64,14 @@ public static class SmtpBulkInviteBuilderExtensions
         return RegisterSmtp(builder, name);
     }
 
-    /// <summary>Registers the default sender: a pickup folder that receives each invitation as an <c>.eml</c> file.</summary>
+    /// <summary>Registers the default sender: a pickup folder that receives each invitation as an <c>.eml</c> file. It replaces the default sender registered before.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The builder.</returns>
     public static IBulkInviteBuilder AddPickupFolderSender(this IBulkInviteBuilder builder, Action<PickupFolderSenderOptions> configure)
         => builder.AddPickupFolderSender(Options.DefaultName, configure);
 
-    /// <summary>Registers a named pickup-folder sender.</summary>
+    /// <summary>Registers a named pickup-folder sender. It replaces the sender registered under that name before.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The sender's name; empty for the default sender.</param>
     /// <param name="configure">Sets the options.</param>
@@ -79,14 +85,14 @@ public static class SmtpBulkInviteBuilderExtensions
         return RegisterPickup(builder, name);
     }
 
-    /// <summary>Registers the default pickup-folder sender with options bound from configuration.</summary>
+    /// <summary>Registers the default pickup-folder sender with options bound from configuration. It replaces the default sender registered before.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
     public static IBulkInviteBuilder AddPickupFolderSender(this IBulkInviteBuilder builder, IConfiguration configuration)
         => builder.AddPickupFolderSender(Options.DefaultName, configuration);
 
-    /// <summary>Registers a named pickup-folder sender with options bound from configuration.</summary>
+    /// <summary>Registers a named pickup-folder sender with options bound from configuration. It replaces the sender registered under that name before.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The sender's name; empty for the default sender.</param>
     /// <param name="configuration">The configuration section.</param>
@@ -100,7 +106,7 @@ public static class SmtpBulkInviteBuilderExtensions
         return RegisterPickup(builder, name);
     }
 
-    /// <summary>Registers the host's accept-link provider (the host owns its invitation tokens).</summary>
+    /// <summary>Registers the host's accept-link provider (the host owns its invitation tokens). It replaces a provider registered before: the last call wins.</summary>
     /// <typeparam name="T">The implementation (a singleton).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
@@ -108,7 +114,8 @@ public static class SmtpBulkInviteBuilderExtensions
         where T : class, IAcceptLinkProvider
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<IAcceptLinkProvider, T>();
+        builder.Services.RemoveAll<IAcceptLinkProvider>();
+        builder.Services.AddSingleton<IAcceptLinkProvider, T>();
         return builder;
     }
 
@@ -116,7 +123,8 @@ public static class SmtpBulkInviteBuilderExtensions
     {
         var services = builder.Services;
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpSenderOptions>, SmtpSenderOptionsValidator>());
-        services.TryAddKeyedSingleton<IInvitationSender>(name, (sp, _) =>
+        services.RemoveAllKeyed<IInvitationSender>(name);
+        services.AddKeyedSingleton<IInvitationSender>(name, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptionsMonitor<SmtpSenderOptions>>().Get(name);
             var logger = (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("BulkInvite.Smtp");
@@ -129,7 +137,8 @@ public static class SmtpBulkInviteBuilderExtensions
     {
         var services = builder.Services;
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PickupFolderSenderOptions>, PickupFolderSenderOptionsValidator>());
-        services.TryAddKeyedSingleton<IInvitationSender>(name, (sp, _) =>
+        services.RemoveAllKeyed<IInvitationSender>(name);
+        services.AddKeyedSingleton<IInvitationSender>(name, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptionsMonitor<PickupFolderSenderOptions>>().Get(name);
             return new PickupFolderInvitationSender(options, CreateComposer(sp, options.Message));
@@ -141,7 +150,8 @@ public static class SmtpBulkInviteBuilderExtensions
     {
         if (name.Length == 0)
         {
-            builder.Services.TryAddSingleton<IInvitationSender>(sp => sp.GetRequiredKeyedService<IInvitationSender>(Options.DefaultName));
+            builder.Services.RemoveAll<IInvitationSender>();
+            builder.Services.AddSingleton<IInvitationSender>(sp => sp.GetRequiredKeyedService<IInvitationSender>(Options.DefaultName));
         }
 
         return builder;

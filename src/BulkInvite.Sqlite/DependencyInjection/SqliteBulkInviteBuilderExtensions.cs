@@ -12,7 +12,9 @@ public static class SqliteBulkInviteBuilderExtensions
     /// <summary>
     /// Keeps the history in a SQLite database file instead of in memory: replaces the
     /// <see cref="IInviteHistoryStore"/> registration with a singleton <see cref="SqliteInviteHistoryStore"/>.
-    /// The options are validated at start-up. Calling this again changes nothing but the options.
+    /// The options are validated at start-up. Like every <c>Add*</c> method that chooses an implementation, it replaces
+    /// the history store registered before (the in-memory default, or one added with <c>AddHistoryStore</c>): the last
+    /// call wins. Called twice, it registers one store, whose options are those of both calls applied in order.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options; <see cref="SqliteHistoryStoreOptions.DatabasePath"/> is required.</param>
@@ -36,7 +38,8 @@ public static class SqliteBulkInviteBuilderExtensions
             builder.Services.AddSingleton<IValidateOptions<SqliteHistoryStoreOptions>, SqliteHistoryStoreOptionsValidator>();
         }
 
-        builder.Services.Replace(ServiceDescriptor.Singleton<IInviteHistoryStore>(
+        builder.Services.RemoveAll<IInviteHistoryStore>();
+        builder.Services.Add(ServiceDescriptor.Singleton<IInviteHistoryStore>(
             static sp => new SqliteInviteHistoryStore(sp.GetRequiredService<IOptions<SqliteHistoryStoreOptions>>().Value)));
         return builder;
     }

@@ -221,7 +221,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 }
             }
 
-            return new InvitePage<BulkInviteReport>(items, total, query.Offset + items.Count < total);
+            return new InvitePage<BulkInviteReport> { Items = items, TotalCount = total, HasMore = query.Offset + items.Count < total };
         }, cancellationToken);
     }
 
@@ -308,7 +308,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
 
             if (!query.IncludeTotalCount)
             {
-                return new InvitePage<InviteEntryResult>(items, -1, hasMore);
+                return new InvitePage<InviteEntryResult> { Items = items, TotalCount = -1, HasMore = hasMore };
             }
 
             var count = Command(connection, transaction, query.Outcome is null ? SqliteSql.CountEntries : SqliteSql.CountEntriesWithOutcome);
@@ -316,7 +316,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
             {
                 Bind(count);
                 var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                return new InvitePage<InviteEntryResult>(items, total, hasMore);
+                return new InvitePage<InviteEntryResult> { Items = items, TotalCount = total, HasMore = hasMore };
             }
         }, cancellationToken);
     }

@@ -97,7 +97,7 @@ internal sealed class BackgroundImportWorker : BackgroundService
                     };
                     var progress = new StateProgress(_queue, job.ImportId);
                     var report = await service.ImportAsync(request, progress, stoppingToken).ConfigureAwait(false);
-                    _queue.Report(job.ImportId, new BulkInviteProgress(job.ImportId, ImportStage.Finished, report.Counts.Total, 0, report.Counts));
+                    _queue.Report(job.ImportId, new BulkInviteProgress { ImportId = job.ImportId, Stage = ImportStage.Finished, EntriesRead = report.Counts.Total, EntriesToSend = 0, Counts = report.Counts });
                     end = (QueuedImportStatus.Completed, null, null);
                 }
             }

@@ -9,9 +9,21 @@ using Microsoft.Extensions.Options;
 namespace BulkInvite;
 
 /// <summary>Registrations that chain off <see cref="IBulkInviteBuilder"/>.</summary>
+/// <remarks>
+/// <para>
+/// One rule for every <c>Add*</c> method that chooses the implementation of a service (the user directory, the sender,
+/// the history store, and the adapters' <c>AddSmtpSender</c>, <c>AddPickupFolderSender</c>,
+/// <c>AddAcceptLinkProvider</c> and <c>AddSqliteHistoryStore</c>): it replaces whatever was registered for that service
+/// before — the SDK's default and an earlier call alike — so <b>the last call wins</b>. <see cref="AddParser{T}"/> adds
+/// to a set instead (a parser added twice is there once), and options given to several calls are applied in order.
+/// </para>
+/// </remarks>
 public static class BulkInviteBuilderExtensions
 {
-    /// <summary>Registers the host's user directory (scoped), asked in batches which addresses already have an account.</summary>
+    /// <summary>
+    /// Registers the host's user directory (scoped), asked in batches which addresses already have an account. It
+    /// replaces a directory registered before: the last call wins.
+    /// </summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
@@ -19,7 +31,10 @@ public static class BulkInviteBuilderExtensions
         where T : class, IUserExistenceCheck
         => builder.AddUserExistenceCheck<T>(ServiceLifetime.Scoped);
 
-    /// <summary>Registers the host's user directory with a lifetime, asked in batches which addresses already have an account.</summary>
+    /// <summary>
+    /// Registers the host's user directory with a lifetime, asked in batches which addresses already have an account.
+    /// It replaces a directory registered before: the last call wins.
+    /// </summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="lifetime">The implementation's lifetime (scoped suits a directory backed by a database context).</param>
@@ -28,11 +43,15 @@ public static class BulkInviteBuilderExtensions
         where T : class, IUserExistenceCheck
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAdd(ServiceDescriptor.Describe(typeof(IUserExistenceCheck), typeof(T), lifetime));
+        builder.Services.RemoveAll<IUserExistenceCheck>();
+        builder.Services.Add(ServiceDescriptor.Describe(typeof(IUserExistenceCheck), typeof(T), lifetime));
         return builder;
     }
 
-    /// <summary>Registers the host's user directory through a factory (scoped).</summary>
+    /// <summary>
+    /// Registers the host's user directory through a factory (scoped). It replaces a directory registered before: the
+    /// last call wins.
+    /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="factory">Creates the check.</param>
     /// <returns>The builder.</returns>
@@ -40,7 +59,8 @@ public static class BulkInviteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
-        builder.Services.TryAddScoped(factory);
+        builder.Services.RemoveAll<IUserExistenceCheck>();
+        builder.Services.AddScoped(factory);
         return builder;
     }
 
@@ -57,7 +77,10 @@ public static class BulkInviteBuilderExtensions
         return builder;
     }
 
-    /// <summary>Registers the sender that delivers invitations (a singleton: it must be thread-safe).</summary>
+    /// <summary>
+    /// Registers the default sender that delivers invitations (a singleton: it must be thread-safe). It replaces a
+    /// default sender registered before (by this method or an adapter's <c>Add*Sender</c>): the last call wins.
+    /// </summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
@@ -65,11 +88,15 @@ public static class BulkInviteBuilderExtensions
         where T : class, IInvitationSender
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<IInvitationSender, T>();
+        builder.Services.RemoveAll<IInvitationSender>();
+        builder.Services.AddSingleton<IInvitationSender, T>();
         return builder;
     }
 
-    /// <summary>Registers a sender instance that delivers invitations.</summary>
+    /// <summary>
+    /// Registers a sender instance as the default sender that delivers invitations. It replaces a default sender
+    /// registered before (by this method or an adapter's <c>Add*Sender</c>): the last call wins.
+    /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="sender">The sender (thread-safe).</param>
     /// <returns>The builder.</returns>
@@ -77,11 +104,15 @@ public static class BulkInviteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(sender);
-        builder.Services.TryAddSingleton(sender);
+        builder.Services.RemoveAll<IInvitationSender>();
+        builder.Services.AddSingleton(sender);
         return builder;
     }
 
-    /// <summary>Replaces the in-memory history store with another store (a singleton).</summary>
+    /// <summary>
+    /// Registers the history store (a singleton) in place of the in-memory one. It replaces a store registered before
+    /// (by this method or an adapter's, such as <c>AddSqliteHistoryStore</c>): the last call wins.
+    /// </summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
@@ -89,11 +120,15 @@ public static class BulkInviteBuilderExtensions
         where T : class, IInviteHistoryStore
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IInviteHistoryStore, T>());
+        builder.Services.RemoveAll<IInviteHistoryStore>();
+        builder.Services.AddSingleton<IInviteHistoryStore, T>();
         return builder;
     }
 
-    /// <summary>Adds a file parser beside the built-in text and CSV parsers; it competes by <see cref="IInviteFileParser.Score"/>.</summary>
+    /// <summary>
+    /// Adds a file parser beside the built-in text and CSV parsers; it competes by <see cref="IInviteFileParser.Score"/>.
+    /// Parsers form a set: adding the same parser type again changes nothing.
+    /// </summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>

@@ -174,7 +174,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
             return byDate != 0 ? byDate : b.ImportId.CompareTo(a.ImportId);
         });
         var items = matching.Skip(query.Offset).Take(query.Limit).ToList();
-        return Task.FromResult(new InvitePage<BulkInviteReport>(items, matching.Count, query.Offset + items.Count < matching.Count));
+        return Task.FromResult(new InvitePage<BulkInviteReport> { Items = items, TotalCount = matching.Count, HasMore = query.Offset + items.Count < matching.Count });
     }
 
     /// <inheritdoc />
@@ -188,7 +188,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
         var data = Find(tenantId, importId);
         if (data is null)
         {
-            return Task.FromResult(new InvitePage<InviteEntryResult>([], 0, false));
+            return Task.FromResult(new InvitePage<InviteEntryResult> { Items = [], TotalCount = 0, HasMore = false });
         }
 
         lock (data)
@@ -220,7 +220,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
             }
 
             var total = query.Outcome is { } o ? data.Counts[(int)o] : list.Count;
-            return Task.FromResult(new InvitePage<InviteEntryResult>(items, total, hasMore));
+            return Task.FromResult(new InvitePage<InviteEntryResult> { Items = items, TotalCount = total, HasMore = hasMore });
         }
     }
 

@@ -43,7 +43,7 @@ internal sealed class InviteParserSelector
             return new ParserSelection(named, contentStream, encoding);
         }
 
-        var probe = new InviteFileProbe(fileName, headBytes, TextEncodingDetector.DecodeHead(headBytes.Span, encoding, byteOrderMarkLength));
+        var probe = new InviteFileProbe { FileName = fileName, Head = headBytes, Text = TextEncodingDetector.DecodeHead(headBytes.Span, encoding, byteOrderMarkLength) };
         IInviteFileParser? best = null;
         var bestScore = 0;
         foreach (var parser in _parsers)

@@ -82,7 +82,7 @@ internal sealed class BulkInviteService : IBulkInviteService
             report = await run.RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        progress?.Report(new BulkInviteProgress(report.ImportId, ImportStage.Finished, report.Counts.Total, 0, report.Counts));
+        progress?.Report(new BulkInviteProgress { ImportId = report.ImportId, Stage = ImportStage.Finished, EntriesRead = report.Counts.Total, EntriesToSend = 0, Counts = report.Counts });
         return report;
     }
 

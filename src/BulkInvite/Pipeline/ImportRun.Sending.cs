@@ -170,7 +170,7 @@ internal sealed partial class ImportRun
                     else if (free > 0)
                     {
                         var entry = held.Value.Entry;
-                        batch.Add(new InviteEntryUpdate(entry.Sequence, InviteOutcome.Sending, entry.Reason, KeptDetail(entry), null, now));
+                        batch.Add(new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Sending, Reason = entry.Reason, Detail = KeptDetail(entry), UpdatedAt = now });
                         marked.Add(entry);
                         free--;
                     }
@@ -360,13 +360,13 @@ internal sealed partial class ImportRun
         };
 
         // An entry sent again after a crash keeps saying so.
-        var resentReason = WasInFlightAfterCrash(entry) ? ReasonCodes.InFlightAfterCrash : null;
+        var resentReason = WasInFlightAfterCrash(entry) ? InviteReasonCodes.InFlightAfterCrash : null;
         try
         {
             var result = await sender.SendAsync(invitation, abortToken).ConfigureAwait(false);
             return result.Succeeded
-                ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Invited, resentReason, result.Detail, result.StatusCode, _context.Time.GetUtcNow())
-                : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Failed, ReasonCodes.Rejected, result.Detail, result.StatusCode, _context.Time.GetUtcNow());
+                ? new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Invited, Reason = resentReason, Detail = result.Detail, StatusCode = result.StatusCode, UpdatedAt = _context.Time.GetUtcNow() }
+                : new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Failed, Reason = InviteReasonCodes.Rejected, Detail = result.Detail, StatusCode = result.StatusCode, UpdatedAt = _context.Time.GetUtcNow() };
         }
         catch (OperationCanceledException) when (abortToken.IsCancellationRequested)
         {
@@ -383,16 +383,15 @@ internal sealed partial class ImportRun
         catch (Exception ex)
         {
             Log.SendFailedUnexpectedly(_context.Logger, ex, ImportId, entry.Sequence, entry.Line);
-            return new InviteEntryUpdate(
-                entry.Sequence, InviteOutcome.Failed, ReasonCodes.SenderError, ex.GetType().Name + ": " + ex.Message, null, _context.Time.GetUtcNow());
+            return new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Failed, Reason = InviteReasonCodes.SenderError, Detail = ex.GetType().Name + ": " + ex.Message, UpdatedAt = _context.Time.GetUtcNow() };
         }
     }
 
     private InviteEntryUpdate HandBack(InviteEntryResult entry)
-        => new(entry.Sequence, InviteOutcome.Pending, entry.Reason, KeptDetail(entry), null, _context.Time.GetUtcNow());
+        => new() { Sequence = entry.Sequence, Outcome = InviteOutcome.Pending, Reason = entry.Reason, Detail = KeptDetail(entry), UpdatedAt = _context.Time.GetUtcNow() };
 
     /// <summary>Whether resume made the entry pending again because it was in flight when its import stopped.</summary>
-    private static bool WasInFlightAfterCrash(InviteEntryResult entry) => entry.Reason == ReasonCodes.InFlightAfterCrash;
+    private static bool WasInFlightAfterCrash(InviteEntryResult entry) => entry.Reason == InviteReasonCodes.InFlightAfterCrash;
 
     /// <summary>The detail an entry keeps until its outcome: only that of an entry sent again after a crash.</summary>
     private static string? KeptDetail(InviteEntryResult entry) => WasInFlightAfterCrash(entry) ? entry.Detail : null;
@@ -405,10 +404,8 @@ internal sealed partial class ImportRun
     {
         var policy = Options.InFlightAfterCrash;
         var inFlight = _tally[InviteOutcome.Sending] == 0 ? 0 : await ReviseAsync(InviteOutcome.Sending, static _ => true, (entry, now) => policy == InFlightAfterCrash.Resend
-            ? new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, ReasonCodes.InFlightAfterCrash,
-                $"Was being sent when the import stopped (Message-Id <{MessageKey(entry.Sequence)}@…>); sent again on resume with the same Message-Id.", null, now)
-            : new InviteEntryUpdate(entry.Sequence, InviteOutcome.Unknown, ReasonCodes.InFlightAfterCrash,
-                $"Was being sent when the import stopped (Message-Id <{MessageKey(entry.Sequence)}@…>): whether it was delivered is unknown; look for it in the mail server's log.", null, now),
+            ? new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Pending, Reason = InviteReasonCodes.InFlightAfterCrash, Detail = $"Was being sent when the import stopped (Message-Id <{MessageKey(entry.Sequence)}@…>); sent again on resume with the same Message-Id.", UpdatedAt = now }
+            : new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Unknown, Reason = InviteReasonCodes.InFlightAfterCrash, Detail = $"Was being sent when the import stopped (Message-Id <{MessageKey(entry.Sequence)}@…>): whether it was delivered is unknown; look for it in the mail server's log.", UpdatedAt = now },
             cancellationToken).ConfigureAwait(false);
         if (inFlight > 0)
         {
@@ -422,8 +419,8 @@ internal sealed partial class ImportRun
 
         await ReviseAsync(
             InviteOutcome.Skipped,
-            static entry => entry.Reason == ReasonCodes.Cancelled,
-            static (entry, now) => new InviteEntryUpdate(entry.Sequence, InviteOutcome.Pending, null, null, null, now),
+            static entry => entry.Reason == InviteReasonCodes.Cancelled,
+            static (entry, now) => new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Pending, UpdatedAt = now },
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -90,18 +90,18 @@ internal sealed partial class ImportRun
         {
             // Only with OverLimitBehavior.SkipExcess: with Reject, the stager refuses the file when it takes this entry.
             outcome = InviteOutcome.Skipped;
-            reason = ReasonCodes.MaxEntriesExceeded;
+            reason = InviteReasonCodes.MaxEntriesExceeded;
             detail = $"Beyond the limit of {Options.MaxEntries:N0} entries.";
         }
         else if (found.Invalid != InvalidReason.None)
         {
             outcome = InviteOutcome.Invalid;
-            reason = ReasonCodes.Of(found.Invalid);
+            reason = InviteReasonCodes.Of(found.Invalid);
         }
         else if (!addresses.TryAdd(found.High, found.Low, entry.Line, out var firstLine))
         {
             outcome = InviteOutcome.Duplicate;
-            reason = ReasonCodes.DuplicateOfLine;
+            reason = InviteReasonCodes.DuplicateOfLine;
             duplicateOf = firstLine;
             detail = "Duplicate of line " + firstLine.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }

@@ -150,7 +150,7 @@ internal sealed partial class ImportRun
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var skipped = await SkipPendingAsync(ReasonCodes.Cancelled, "The import was cancelled before this entry was sent; resuming the import sends it.").ConfigureAwait(false);
+            var skipped = await SkipPendingAsync(InviteReasonCodes.Cancelled, "The import was cancelled before this entry was sent; resuming the import sends it.").ConfigureAwait(false);
             await FinishAsync(ImportStatus.Cancelled, "The import was cancelled.").ConfigureAwait(false);
             Log.ImportCancelled(_context.Logger, ImportId, skipped);
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
@@ -168,7 +168,7 @@ internal sealed partial class ImportRun
             else if (!staged)
             {
                 // The file could not be read to its end: nothing will be sent, and what was read is kept as Skipped.
-                await SkipPendingAsync(ReasonCodes.ImportFailed, "The import failed before this entry was sent: " + ex.Message).ConfigureAwait(false);
+                await SkipPendingAsync(InviteReasonCodes.ImportFailed, "The import failed before this entry was sent: " + ex.Message).ConfigureAwait(false);
             }
 
             try
@@ -243,7 +243,7 @@ internal sealed partial class ImportRun
             addresses[i] = EmailAddressNormalizer.Normalize(entries[i].Address, Options.DuplicateComparison);
         }
 
-        var statuses = await check.CheckAsync(new UserExistenceQuery(TenantId, addresses), cancellationToken).ConfigureAwait(false);
+        var statuses = await check.CheckAsync(new UserExistenceQuery { TenantId = TenantId, Addresses = addresses }, cancellationToken).ConfigureAwait(false);
         if (statuses is null || statuses.Count != addresses.Length)
         {
             throw new InvalidOperationException(
@@ -258,9 +258,9 @@ internal sealed partial class ImportRun
     /// <summary>What a directory status makes of a pending entry: none when it is to be invited.</summary>
     private InviteEntryUpdate? ExistenceUpdate(InviteEntryResult entry, UserStatus status, DateTimeOffset now) => status switch
     {
-        UserStatus.Member => new InviteEntryUpdate(entry.Sequence, InviteOutcome.ExistingUser, ReasonCodes.Member, "The address already has an account.", null, now),
+        UserStatus.Member => new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.ExistingUser, Reason = InviteReasonCodes.Member, Detail = "The address already has an account.", UpdatedAt = now },
         UserStatus.PendingInvitation when !_report.ResendPendingInvitations =>
-            new InviteEntryUpdate(entry.Sequence, InviteOutcome.AlreadyInvited, ReasonCodes.PendingInvitation, "An invitation is pending.", null, now),
+            new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.AlreadyInvited, Reason = InviteReasonCodes.PendingInvitation, Detail = "An invitation is pending.", UpdatedAt = now },
         _ => null,
     };
 
@@ -278,7 +278,7 @@ internal sealed partial class ImportRun
     private async Task<long> SkipPendingAsync(string reason, string detail)
     {
         var skipped = await ReviseAsync(
-            InviteOutcome.Pending, static _ => true, (e, now) => new InviteEntryUpdate(e.Sequence, InviteOutcome.Skipped, reason, detail, null, now), CancellationToken.None)
+            InviteOutcome.Pending, static _ => true, (e, now) => new InviteEntryUpdate { Sequence = e.Sequence, Outcome = InviteOutcome.Skipped, Reason = reason, Detail = detail, UpdatedAt = now }, CancellationToken.None)
             .ConfigureAwait(false);
         Instrumentation.CountEntries(InviteOutcome.Skipped, skipped);
         return skipped;
@@ -386,7 +386,7 @@ internal sealed partial class ImportRun
     }
 
     private void ReportProgress()
-        => _progress?.Report(new BulkInviteProgress(ImportId, _stage, _entriesRead, _tally[InviteOutcome.Pending], _tally.ToCounts()));
+        => _progress?.Report(new BulkInviteProgress { ImportId = ImportId, Stage = _stage, EntriesRead = _entriesRead, EntriesToSend = _tally[InviteOutcome.Pending], Counts = _tally.ToCounts() });
 
     private long ElapsedMilliseconds() => (long)_context.Time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
 

@@ -346,7 +346,7 @@ internal sealed class SummaryRun : IUtf8EntrySink, IDisposable
         for (var offset = 0; offset < _directoryBatch.Count; offset += size)
         {
             var addresses = _directoryBatch.GetRange(offset, Math.Min(size, _directoryBatch.Count - offset));
-            var statuses = await check.CheckAsync(new UserExistenceQuery(_request.TenantId, addresses), cancellationToken).ConfigureAwait(false);
+            var statuses = await check.CheckAsync(new UserExistenceQuery { TenantId = _request.TenantId, Addresses = addresses }, cancellationToken).ConfigureAwait(false);
             if (statuses is null || statuses.Count != addresses.Count)
             {
                 throw new InvalidOperationException(

@@ -2,17 +2,14 @@ using System.Globalization;
 
 namespace BulkInvite;
 
-/// <summary>Converts internationalized domain names to A-labels with the IDNA rules.</summary>
+/// <summary>
+/// Checks internationalized domain names against the IDNA rules, with the flags <see cref="EmailAddressNormalizer"/>
+/// converts them with.
+/// </summary>
 internal static class InternationalDomain
 {
     // IdnMapping keeps no state besides the two flags, which are never changed after this point.
     private static readonly IdnMapping Mapping = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
-
-    /// <summary>Converts a domain to its ASCII form (A-labels).</summary>
-    /// <param name="domain">The domain, in U-labels, A-labels or both.</param>
-    /// <returns>The ASCII form.</returns>
-    /// <exception cref="ArgumentException">The domain does not pass the IDNA rules.</exception>
-    internal static string GetAscii(string domain) => Mapping.GetAscii(domain);
 
     /// <summary>Converts a domain to its ASCII form (A-labels), or tells that it does not pass the IDNA rules.</summary>
     /// <param name="domain">The domain.</param>

@@ -16,7 +16,8 @@ internal static class TestInvitations
         string? displayName = null,
         IReadOnlyDictionary<string, string>? fields = null,
         long sequence = 7,
-        string initiatedBy = "Ada Admin") => new()
+        string initiatedBy = "Ada Admin",
+        string? messageKey = null) => new()
         {
             ImportId = ImportId,
             Sequence = sequence,
@@ -25,6 +26,7 @@ internal static class TestInvitations
             Address = address,
             DisplayName = displayName,
             Fields = fields,
+            MessageKey = messageKey,
         };
 
     public static InvitationMessageOptions Options() => new()

@@ -100,6 +100,64 @@ public sealed class SmtpRegistrationTests
     }
 
     [Test]
+    public async Task The_last_default_sender_registered_wins()
+    {
+        static void Smtp(SmtpSenderOptions o)
+        {
+            o.Host = "127.0.0.1";
+            o.Message.FromAddress = "a@example.com";
+        }
+
+        static void Pickup(PickupFolderSenderOptions o)
+        {
+            o.Directory = "pickup";
+            o.Message.FromAddress = "a@example.com";
+        }
+
+        await using var pickupLast = Build(b => b.AddSmtpSender(Smtp).AddPickupFolderSender(Pickup));
+        await using var smtpLast = Build(b => b.AddPickupFolderSender(Pickup).AddSmtpSender(Smtp));
+        await using var hostLast = Build(b => b.AddSmtpSender(Smtp).AddSender(new HostSender()));
+        await using var smtpAfterHost = Build(b => b.AddSender(new HostSender()).AddSmtpSender(Smtp));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(pickupLast.GetRequiredService<IInvitationSender>().GetType().Name, Is.EqualTo("PickupFolderInvitationSender"));
+            Assert.That(smtpLast.GetRequiredService<IInvitationSender>().GetType().Name, Is.EqualTo("SmtpInvitationSender"));
+            Assert.That(hostLast.GetRequiredService<IInvitationSender>(), Is.InstanceOf<HostSender>());
+            Assert.That(smtpAfterHost.GetRequiredService<IInvitationSender>().GetType().Name, Is.EqualTo("SmtpInvitationSender"));
+            Assert.That(pickupLast.GetServices<IInvitationSender>().Count(), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task The_last_sender_registered_under_a_name_wins()
+    {
+        await using var provider = Build(b => b
+            .AddSmtpSender("marketing", o =>
+            {
+                o.Host = "127.0.0.1";
+                o.Message.FromAddress = "b@example.com";
+            })
+            .AddPickupFolderSender("marketing", o =>
+            {
+                o.Directory = "marketing-pickup";
+                o.Message.FromAddress = "b@example.com";
+            }));
+
+        Assert.That(provider.GetRequiredKeyedService<IInvitationSender>("marketing").GetType().Name, Is.EqualTo("PickupFolderInvitationSender"));
+        Assert.That(provider.GetKeyedServices<IInvitationSender>("marketing").Count(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_last_accept_link_provider_registered_wins()
+    {
+        await using var provider = Build(b => b.AddAcceptLinkProvider<OtherLinks>().AddAcceptLinkProvider<FixedLinks>());
+
+        Assert.That(provider.GetRequiredService<IAcceptLinkProvider>(), Is.InstanceOf<FixedLinks>());
+        Assert.That(provider.GetServices<IAcceptLinkProvider>().Count(), Is.EqualTo(1));
+    }
+
+    [Test]
     public void A_missing_host_and_from_address_fail_at_start_up_naming_the_settings()
     {
         var message = StartUpFailure(b => b.AddSmtpSender(_ => { }));
@@ -192,5 +250,17 @@ public sealed class SmtpRegistrationTests
     {
         public ValueTask<string> GetAcceptLinkAsync(Invitation invitation, CancellationToken cancellationToken = default)
             => ValueTask.FromResult("https://app.example.com/accept/" + invitation.Sequence);
+    }
+
+    private sealed class OtherLinks : IAcceptLinkProvider
+    {
+        public ValueTask<string> GetAcceptLinkAsync(Invitation invitation, CancellationToken cancellationToken = default)
+            => ValueTask.FromResult("https://other.example.com/accept/" + invitation.Sequence);
+    }
+
+    private sealed class HostSender : IInvitationSender
+    {
+        public Task<InvitationSendResult> SendAsync(Invitation invitation, CancellationToken cancellationToken = default)
+            => Task.FromResult(InvitationSendResult.Success());
     }
 }

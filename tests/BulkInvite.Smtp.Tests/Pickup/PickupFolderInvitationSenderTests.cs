@@ -252,12 +252,12 @@ public sealed partial class PickupFolderInvitationSenderTests
     }
 
     [Test]
-    public async Task A_batch_writes_one_file_per_invitation_in_order()
+    public async Task Each_invitation_writes_one_file_named_by_its_sequence()
     {
-        IInvitationSender sender = CreateSender(_root);
+        var sender = CreateSender(_root);
         var invitations = Enumerable.Range(1, 5).Select(i => TestInvitations.Create($"u{i}@example.com", sequence: i)).ToArray();
 
-        var results = await sender.SendBatchAsync(invitations);
+        var results = await Task.WhenAll(invitations.Select(i => sender.SendAsync(i)));
 
         Assert.That(results.Select(r => r.Detail), Is.EqualTo(invitations.Select(i => $"20260301-090000-{TestInvitations.ImportId.ToString("N")[..8]}-{i.Sequence:D8}-{i.Address}.eml")));
         Assert.That(Directory.GetFiles(_root), Has.Length.EqualTo(5));

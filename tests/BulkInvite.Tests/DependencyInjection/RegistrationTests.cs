@@ -156,6 +156,84 @@ public sealed class RegistrationTests
     }
 
     [Test]
+    public void The_last_user_existence_check_registered_wins()
+    {
+        var byType = new ServiceCollection();
+        byType.AddBulkInvite().AddUserExistenceCheck<FakeUserDirectory>().AddUserExistenceCheck<OtherDirectory>();
+        var withLifetime = new ServiceCollection();
+        withLifetime.AddBulkInvite().AddUserExistenceCheck<OtherDirectory>().AddUserExistenceCheck<FakeUserDirectory>(ServiceLifetime.Singleton);
+        var byFactory = new ServiceCollection();
+        byFactory.AddBulkInvite().AddUserExistenceCheck<FakeUserDirectory>().AddUserExistenceCheck(_ => new OtherDirectory());
+        using var byTypeProvider = byType.BuildServiceProvider();
+        using var withLifetimeProvider = withLifetime.BuildServiceProvider();
+        using var byFactoryProvider = byFactory.BuildServiceProvider();
+        using var byTypeScope = byTypeProvider.CreateScope();
+        using var byFactoryScope = byFactoryProvider.CreateScope();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(byTypeScope.ServiceProvider.GetRequiredService<IUserExistenceCheck>(), Is.InstanceOf<OtherDirectory>());
+            Assert.That(withLifetimeProvider.GetRequiredService<IUserExistenceCheck>(), Is.InstanceOf<FakeUserDirectory>());
+            Assert.That(byFactoryScope.ServiceProvider.GetRequiredService<IUserExistenceCheck>(), Is.InstanceOf<OtherDirectory>());
+            Assert.That(byType.Count(d => d.ServiceType == typeof(IUserExistenceCheck)), Is.EqualTo(1));
+            Assert.That(withLifetime.Count(d => d.ServiceType == typeof(IUserExistenceCheck)), Is.EqualTo(1));
+            Assert.That(byFactory.Count(d => d.ServiceType == typeof(IUserExistenceCheck)), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public void The_last_sender_registered_wins()
+    {
+        var instance = new OtherSender();
+        var byType = new ServiceCollection();
+        byType.AddBulkInvite().WithoutUserExistenceCheck().AddSender(instance).AddSender<RecordingSender>();
+        var byInstance = new ServiceCollection();
+        byInstance.AddBulkInvite().WithoutUserExistenceCheck().AddSender<RecordingSender>().AddSender(instance);
+        using var byTypeProvider = byType.BuildServiceProvider();
+        using var byInstanceProvider = byInstance.BuildServiceProvider();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(byTypeProvider.GetRequiredService<IInvitationSender>(), Is.InstanceOf<RecordingSender>());
+            Assert.That(byInstanceProvider.GetRequiredService<IInvitationSender>(), Is.SameAs(instance));
+            Assert.That(byType.Count(d => d.ServiceType == typeof(IInvitationSender)), Is.EqualTo(1));
+            Assert.That(byInstance.Count(d => d.ServiceType == typeof(IInvitationSender)), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public void The_last_history_store_registered_wins()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddHistoryStore<OtherStore>().AddHistoryStore<InMemoryInviteHistoryStore>();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<IInviteHistoryStore>(), Is.InstanceOf<InMemoryInviteHistoryStore>());
+        Assert.That(services.Count(d => d.ServiceType == typeof(IInviteHistoryStore)), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void A_host_choice_made_before_AddBulkInvite_is_called_again_is_kept()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddHistoryStore<OtherStore>();
+        services.AddBulkInvite();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<IInviteHistoryStore>(), Is.InstanceOf<OtherStore>());
+    }
+
+    [Test]
+    public void A_parser_added_twice_is_there_once()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddParser<HostParser>().AddParser<HostParser>();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetServices<IInviteFileParser>().Select(p => p.Name), Is.EqualTo(new[] { "text", "csv", "host" }));
+    }
+
+    [Test]
     public void Registration_methods_validate_their_arguments()
     {
         IBulkInviteBuilder builder = null!;
@@ -173,6 +251,18 @@ public sealed class RegistrationTests
     }
 
     private sealed class OtherStore : DelegatingHistoryStore;
+
+    private sealed class OtherDirectory : IUserExistenceCheck
+    {
+        public Task<IReadOnlyList<UserStatus>> CheckAsync(UserExistenceQuery query, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<UserStatus>>(new UserStatus[query.Addresses.Count]);
+    }
+
+    private sealed class OtherSender : IInvitationSender
+    {
+        public Task<InvitationSendResult> SendAsync(Invitation invitation, CancellationToken cancellationToken = default)
+            => Task.FromResult(InvitationSendResult.Success());
+    }
 
     private sealed class HostParser : IInviteFileParser
     {

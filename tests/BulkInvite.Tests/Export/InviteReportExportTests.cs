@@ -53,14 +53,7 @@ public sealed class InviteReportExportTests
             ["tricky"] = "a=b; c\\d",
             ["empty"] = string.Empty,
         };
-        var entry = Entry(1, "jane@example.com", InviteOutcome.Failed) with
-        {
-            DisplayName = "Doe, \"JD\" Jane",
-            Reason = "Rejected",
-            Detail = "550 5.1.1 mailbox unavailable,\r\n try later",
-            StatusCode = 550,
-            Fields = fields,
-        };
+        var entry = Entry(1, "jane@example.com", InviteOutcome.Failed).With(d => { d.DisplayName = "Doe, \"JD\" Jane"; d.Reason = "Rejected"; d.Detail = "550 5.1.1 mailbox unavailable,\r\n try later"; d.StatusCode = 550; d.Fields = fields; });
         var report = await StoreImportAsync(harness, [entry, Entry(2, "bob@example.com")]);
 
         var rows = CsvCells.Read(await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o)));
@@ -87,7 +80,7 @@ public sealed class InviteReportExportTests
         await using var harness = new PipelineHarness();
         var report = await StoreImportAsync(harness,
         [
-            Entry(1, value, InviteOutcome.Invalid) with { DisplayName = value, Reason = value, Detail = value, Fields = new Dictionary<string, string> { [value] = "v" } },
+            Entry(1, value, InviteOutcome.Invalid).With(d => { d.DisplayName = value; d.Reason = value; d.Detail = value; d.Fields = new Dictionary<string, string> { [value] = "v" }; }),
             Entry(2, "ok-" + value + "@example.com"),
         ]);
 
@@ -107,13 +100,7 @@ public sealed class InviteReportExportTests
     public async Task Read_with_any_locales_separator_the_csv_report_has_no_cell_that_starts_a_formula(char separator)
     {
         await using var harness = new PipelineHarness();
-        var report = await StoreImportAsync(harness, SplitFormulas.Select((value, i) => Entry(i + 1, value, InviteOutcome.Invalid) with
-        {
-            DisplayName = value,
-            Reason = value,
-            Detail = value,
-            Fields = new Dictionary<string, string> { ["team"] = value, [value] = value },
-        }));
+        var report = await StoreImportAsync(harness, SplitFormulas.Select((value, i) => Entry(i + 1, value, InviteOutcome.Invalid).With(d => { d.DisplayName = value; d.Reason = value; d.Detail = value; d.Fields = new Dictionary<string, string> { ["team"] = value, [value] = value }; })));
 
         var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o));
 
@@ -130,10 +117,7 @@ public sealed class InviteReportExportTests
         await using var harness = new PipelineHarness();
         var report = await StoreImportAsync(
             harness,
-            SplitFormulas.Select((value, i) => Entry(i + 1, value, InviteOutcome.Invalid) with
-            {
-                Fields = new Dictionary<string, string> { ["team"] = value, ["note"] = "a;" + value },
-            }),
+            SplitFormulas.Select((value, i) => Entry(i + 1, value, InviteOutcome.Invalid).With(d => { d.Fields = new Dictionary<string, string> { ["team"] = value, ["note"] = "a;" + value }; })),
             parser: "csv");
 
         var text = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.History, Tenant, report.ImportId, o));
@@ -150,7 +134,7 @@ public sealed class InviteReportExportTests
     public async Task A_cell_with_a_separator_of_any_locale_is_quoted_and_reads_back_whole(string value)
     {
         await using var harness = new PipelineHarness();
-        var report = await StoreImportAsync(harness, [Entry(1, "jane@example.com") with { DisplayName = value }]);
+        var report = await StoreImportAsync(harness, [Entry(1, "jane@example.com").With(d => { d.DisplayName = value; })]);
 
         var text = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o));
 
@@ -165,8 +149,8 @@ public sealed class InviteReportExportTests
         var fields = new Dictionary<string, string> { ["名前"] = "山田\n太郎", ["quote"] = "\"q\"" };
         var report = await StoreImportAsync(harness,
         [
-            Entry(1, "jane@example.com", InviteOutcome.Failed) with { DisplayName = "Jane", Reason = "Rejected", Detail = "550\nno", StatusCode = 550, Fields = fields },
-            Entry(2, "jane@EXAMPLE.com", InviteOutcome.Duplicate) with { Reason = "DuplicateOfLine", DuplicateOfLine = 1 },
+            Entry(1, "jane@example.com", InviteOutcome.Failed).With(d => { d.DisplayName = "Jane"; d.Reason = "Rejected"; d.Detail = "550\nno"; d.StatusCode = 550; d.Fields = fields; }),
+            Entry(2, "jane@EXAMPLE.com", InviteOutcome.Duplicate).With(d => { d.Reason = "DuplicateOfLine"; d.DuplicateOfLine = 1; }),
         ]);
 
         var text = await ExportAsync(o => InviteReportExport.WriteJsonLinesAsync(harness.History, Tenant, report.ImportId, o));
@@ -246,7 +230,7 @@ public sealed class InviteReportExportTests
         var report = await StoreImportAsync(harness,
         [
             Entry(1, "ok@example.com"),
-            Entry(2, "bad@", InviteOutcome.Invalid) with { DisplayName = "Doe, \"JD\" Jane" },
+            Entry(2, "bad@", InviteOutcome.Invalid).With(d => { d.DisplayName = "Doe, \"JD\" Jane"; }),
             Entry(3, "late@example.com", InviteOutcome.Skipped),
             Entry(4, "reject@example.com", InviteOutcome.Failed),
             Entry(5, "dup@example.com", InviteOutcome.Duplicate),
@@ -271,7 +255,7 @@ public sealed class InviteReportExportTests
     public async Task Failed_rows_of_a_csv_import_without_failures_is_the_header_alone()
     {
         await using var harness = new PipelineHarness();
-        var report = await StoreImportAsync(harness, [Entry(1, "ok@example.com") with { Fields = new Dictionary<string, string> { ["team"] = "a" } }], parser: "csv");
+        var report = await StoreImportAsync(harness, [Entry(1, "ok@example.com").With(d => { d.Fields = new Dictionary<string, string> { ["team"] = "a" }; })], parser: "csv");
 
         var text = await ExportAsync(o => InviteReportExport.WriteFailedRowsAsync(harness.History, Tenant, report.ImportId, o));
 

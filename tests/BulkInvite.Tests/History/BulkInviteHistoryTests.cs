@@ -152,7 +152,7 @@ public sealed class BulkInviteHistoryTests
     [Test]
     public void A_running_import_shows_the_queues_fresher_progress()
     {
-        var progress = new BulkInviteProgress(Id, ImportStage.Sending, 10, 8, new OutcomeCounts { Invited = 3, Pending = 5, Invalid = 2 });
+        var progress = new BulkInviteProgress { ImportId = Id, Stage = ImportStage.Sending, EntriesRead = 10, EntriesToSend = 8, Counts = new OutcomeCounts { Invited = 3, Pending = 5, Invalid = 2 } };
 
         var status = ImportStatusReader.Merge(State(QueuedImportStatus.Running, progress), Report(ImportStatus.Running, new OutcomeCounts { Pending = 8, Invalid = 2 }));
 

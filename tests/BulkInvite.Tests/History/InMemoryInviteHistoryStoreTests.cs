@@ -67,7 +67,7 @@ public sealed class InMemoryInviteHistoryStoreTests
         await store.CreateImportAsync(import);
         await store.AddEntriesAsync("t", import.ImportId, [Entry(1), Entry(2)]);
 
-        await store.UpdateEntriesAsync("t", import.ImportId, [new InviteEntryUpdate(2, InviteOutcome.Failed, "Rejected", "550 no", 550, T0)]);
+        await store.UpdateEntriesAsync("t", import.ImportId, [new InviteEntryUpdate { Sequence = 2, Outcome = InviteOutcome.Failed, Reason = "Rejected", Detail = "550 no", StatusCode = 550, UpdatedAt = T0 }]);
 
         var failed = await store.ListEntriesAsync("t", import.ImportId, new EntryQuery { Outcome = InviteOutcome.Failed });
         Assert.That(failed.Items.Single().StatusCode, Is.EqualTo(550));
@@ -89,7 +89,7 @@ public sealed class InMemoryInviteHistoryStoreTests
             Assert.That((await store.ListEntriesAsync("b", import.ImportId, new EntryQuery())).Items, Is.Empty);
             Assert.That((await store.ListImportsAsync("b", new ImportQuery())).TotalCount, Is.Zero);
             Assert.That(() => store.AddEntriesAsync("b", import.ImportId, [Entry(2)]), Throws.InstanceOf<KeyNotFoundException>());
-            Assert.That(() => store.UpdateEntriesAsync("b", import.ImportId, [new InviteEntryUpdate(1, InviteOutcome.Invited, null, null, null, T0)]), Throws.InstanceOf<KeyNotFoundException>());
+            Assert.That(() => store.UpdateEntriesAsync("b", import.ImportId, [new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, UpdatedAt = T0 }]), Throws.InstanceOf<KeyNotFoundException>());
             Assert.That(() => store.UpdateImportAsync(import with { TenantId = "b" }), Throws.InstanceOf<KeyNotFoundException>());
         });
         Assert.That((await store.ListEntriesAsync("a", import.ImportId, new EntryQuery())).Items.Single().Outcome, Is.EqualTo(InviteOutcome.Pending));
@@ -118,7 +118,7 @@ public sealed class InMemoryInviteHistoryStoreTests
         await store.AddEntriesAsync("t", import.ImportId, Enumerable.Range(1, 10_000).Select(i => Entry(i)).ToList());
 
         await Parallel.ForEachAsync(Enumerable.Range(1, 10_000), async (i, ct) =>
-            await store.UpdateEntriesAsync("t", import.ImportId, [new InviteEntryUpdate(i, InviteOutcome.Invited, null, null, 250, T0)], ct));
+            await store.UpdateEntriesAsync("t", import.ImportId, [new InviteEntryUpdate { Sequence = i, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0 }], ct));
 
         Assert.That((await store.ListEntriesAsync("t", import.ImportId, new EntryQuery { Outcome = InviteOutcome.Invited, Limit = 1 })).TotalCount, Is.EqualTo(10_000));
     }

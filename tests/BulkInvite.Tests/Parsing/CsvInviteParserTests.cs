@@ -367,7 +367,7 @@ public sealed class CsvInviteParserTests
     [TestCase("people", "Name,Email\n", 80)]
     public void The_score_comes_from_the_extension_or_an_email_header(string fileName, string text, int score)
     {
-        Assert.That(_parser.Score(new InviteFileProbe(fileName, Encoding.UTF8.GetBytes(text), text)), Is.EqualTo(score));
+        Assert.That(_parser.Score(new InviteFileProbe { FileName = fileName, Head = Encoding.UTF8.GetBytes(text), Text = text }), Is.EqualTo(score));
     }
 
     [Test]

@@ -440,7 +440,7 @@ public sealed class TextInviteParserTests
     [TestCase("list.dat", 10)]
     public void The_score_favours_text_extensions_and_falls_back_for_any_text(string fileName, int score)
     {
-        Assert.That(_parser.Score(new InviteFileProbe(fileName, ReadOnlyMemory<byte>.Empty, string.Empty)), Is.EqualTo(score));
+        Assert.That(_parser.Score(new InviteFileProbe { FileName = fileName, Head = ReadOnlyMemory<byte>.Empty, Text = string.Empty }), Is.EqualTo(score));
     }
 
     [Test]

@@ -31,7 +31,7 @@ public sealed class StagingPathTests
             var text = RandomText(random, random.Next(0, 80));
             var utf8 = await StageAsync(Encoding.UTF8.GetBytes(text), batchSize);
             var utf16 = await StageAsync([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)], batchSize);
-            Assert.That(utf8, Is.EqualTo(utf16), () => "text: " + text.ReplaceLineEndings("\\n"));
+            Assert.That(utf8, Is.EqualTo(utf16).UsingPropertiesComparer(), () => "text: " + text.ReplaceLineEndings("\\n"));
         }
     }
 

@@ -15,6 +15,7 @@ public sealed class EmailAddressNormalizerTests
     [TestCase("\"A@B\"@Example.com", "\"a@b\"@example.com")]
     [TestCase("John@[IPv6:2001:DB8::1]", "john@[ipv6:2001:db8::1]")]
     [TestCase("John@[192.0.2.1]", "john@[192.0.2.1]")]
+    [TestCase("ZO\u00CB@B\u00FCcher.Example", "zo\u00EB@xn--bcher-kva.example")]
     public void Ignoring_case_lower_cases_the_whole_address_and_uses_A_labels(string address, string expected)
     {
         Assert.That(EmailAddressNormalizer.Normalize(address, DuplicateComparison.IgnoreCase), Is.EqualTo(expected));

@@ -1,15 +1,39 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 
 namespace BulkInvite;
 
 /// <summary>
-/// Turns a valid address into the form used to compare addresses: the domain in lower-case ASCII (A-labels for
-/// internationalized domains), and the local part lower-cased unless <see cref="DuplicateComparison.CaseSensitiveLocalPart"/>.
+/// Turns a valid address into the form the SDK compares addresses in: to find duplicates in a file, and to ask the
+/// host's user directory (<see cref="UserExistenceQuery.Addresses"/> holds addresses in this form). A directory applies
+/// it to the addresses it holds to compare them with the ones it is asked about.
 /// </summary>
+/// <remarks>
+/// <para>The rule, on an address split at its last <c>@</c>:</para>
+/// <list type="bullet">
+/// <item><description>
+/// The domain is in lower-case ASCII: an internationalized domain is converted to A-labels (<c>xn--</c>…) with the IDNA
+/// rules (<see cref="IdnMapping"/> with STD3 ASCII rules and no unassigned code points, as the validator checks it),
+/// and every ASCII letter is lower-cased. <c>Bücher.Example</c> becomes <c>xn--bcher-kva.example</c>.
+/// </description></item>
+/// <item><description>
+/// The local part is kept as written (quotes of a quoted local part included), except that with
+/// <see cref="DuplicateComparison.IgnoreCase"/> (the default) it is lower-cased with the invariant culture's rules,
+/// which lower-case non-ASCII letters too: <c>ZOË</c> becomes <c>zoë</c>. With
+/// <see cref="DuplicateComparison.CaseSensitiveLocalPart"/> it is left as it is.
+/// </description></item>
+/// </list>
+/// <para>
+/// Nothing else changes: no dots or <c>+tags</c> are removed, no Unicode normalization is applied to the local part.
+/// </para>
+/// </remarks>
 public static class EmailAddressNormalizer
 {
     private static readonly SearchValues<char> UpperCaseLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    // IdnMapping keeps no state besides the two flags, which are never changed after this point.
+    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
 
     /// <summary>Normalizes an address that the validator accepted.</summary>
     /// <param name="address">A valid address.</param>
@@ -36,7 +60,7 @@ public static class EmailAddressNormalizer
         ReadOnlySpan<char> domain = address.AsSpan(at + 1);
         if (!Ascii.IsValid(domain))
         {
-            string asciiDomain = InternationalDomain.GetAscii(domain.ToString()).ToLowerInvariant();
+            string asciiDomain = Idn.GetAscii(domain.ToString()).ToLowerInvariant();
             ReadOnlySpan<char> local = address.AsSpan(0, at);
             return comparison == DuplicateComparison.IgnoreCase
                 ? string.Concat(local.ToString().ToLowerInvariant(), "@", asciiDomain)
