@@ -65,9 +65,6 @@ internal sealed unsafe class AddressSet : IDisposable
     /// <summary>Whether the line of each address is kept (lines read as 0 otherwise).</summary>
     public bool KeepsLines => _keepLines;
 
-    /// <summary>Has the main table's pages faulted in by a thread of their own while it is filled (see <see cref="SlotMemory.PrefaultInBackground"/>).</summary>
-    public void PrefaultInBackground() => _memory.PrefaultInBackground();
-
     /// <summary>How many unique addresses are remembered.</summary>
     public int Count => _count + (_overflow?.Count ?? 0);
 

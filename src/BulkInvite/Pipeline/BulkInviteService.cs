@@ -78,8 +78,7 @@ internal sealed class BulkInviteService : IBulkInviteService
     public async Task<BulkInviteReport> SummarizeAsync(BulkInviteRequest request, CancellationToken cancellationToken = default)
     {
         ValidateRequest(request);
-        using var run = new SummaryRun(_context, request);
-        return await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        return await new SummaryRun(_context, request).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)

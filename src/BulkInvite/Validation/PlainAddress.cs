@@ -188,42 +188,6 @@ internal static class PlainAddress
         return Vector128.CreateScalar(word).AsByte().ToVector256();
     }
 
-    /// <summary>The vector check of <see cref="IsCertainlyValidUtf8(ReadOnlySpan{byte}, bool)"/> on UTF-16 text: each code unit narrowed to a byte, anything above ASCII to a byte of no class.</summary>
-    /// <param name="address">The address, at most 254 code units.</param>
-    /// <param name="international">As for <see cref="IsCertainlyValid{T}(ReadOnlySpan{T}, bool)"/>.</param>
-    /// <returns><see langword="true"/> when valid; <see langword="false"/> when the full rules must look.</returns>
-    public static bool IsCertainlyValidUtf16(ReadOnlySpan<char> address, bool international)
-    {
-        var length = address.Length;
-        if (!Avx2.IsSupported || (uint)(length - 8) > 64 - 8)
-        {
-            return IsCertainlyValid(address, international);
-        }
-
-        ref var start = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(address));
-        Masks masks;
-        if (length < 16)
-        {
-            // Code units 0-7 and the last 8, the latter moved down to follow the former.
-            var bytes = Sse2.PackUnsignedSaturate(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, (nuint)(length - 8)));
-            var first8 = Vector128.Create(ulong.MaxValue, 0).AsByte();
-            masks = Classify(Vector256.Create((bytes & first8) | Vector128.AndNot(Slide(bytes, 16 - length), first8), Vector128<byte>.Zero));
-        }
-        else if (length <= 32)
-        {
-            var bytes = Narrow(Vector256.LoadUnsafe(ref start), Vector256.LoadUnsafe(ref start, (nuint)(length - 16)));
-            masks = Classify(SlideUpperLane(bytes, 32 - length));
-        }
-        else
-        {
-            var first = Narrow(Vector256.LoadUnsafe(ref start), Vector256.LoadUnsafe(ref start, 16));
-            var second = Narrow(Vector256.LoadUnsafe(ref start, (nuint)(length - 32)), Vector256.LoadUnsafe(ref start, (nuint)(length - 16)));
-            masks = Classify(first).Join(Classify(second), length - 32);
-        }
-
-        return Check(masks, length, international);
-    }
-
     /// <summary>The rules, on the masks of an address of 6 to 64 octets whose bits beyond its length are clear.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Check(in Masks masks, int length, bool international)
@@ -252,20 +216,10 @@ internal static class PlainAddress
             & ((topLevel & ~masks.Digit) != 0);
     }
 
-    /// <summary>Bytes <paramref name="by"/> to 16 of a vector moved to its start, zeros after them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> Slide(Vector128<byte> vector, int by) =>
-        Ssse3.Shuffle(vector, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(UpperLaneSlides), (nuint)((by * 32) + 16)));
-
     /// <summary>The upper 16 bytes of a vector from byte <paramref name="by"/> of them on, moved to the start of their lane, zeros after them; the lower 16 as they are.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<byte> SlideUpperLane(Vector256<byte> vector, int by) =>
         Avx2.Shuffle(vector, Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(UpperLaneSlides), (nuint)(by * 32)));
-
-    /// <summary>Two vectors of 16 code units as one of 32 bytes in order; code units above 255 become 255 or 0, both of no class.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Narrow(Vector256<short> first, Vector256<short> second) =>
-        Avx2.Permute4x64(Avx2.PackUnsignedSaturate(first, second).AsUInt64(), 0b11_01_10_00).AsByte();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Masks Classify(Vector256<byte> v)
@@ -310,7 +264,7 @@ internal static class PlainAddress
     }
 
     // For k = 0 to 16, 32 shuffle indices: the lower lane as it is, the upper one's bytes k to 15 moved to its start
-    // (an index with the top bit set gives 0). The upper 16 of entry k alone serve Slide of one 16-byte vector.
+    // (an index with the top bit set gives 0).
     private static ReadOnlySpan<byte> UpperLaneSlides =>
     [
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,

@@ -112,31 +112,6 @@ public sealed class AddressSetTests
     }
 
     [Test]
-    public void Faulting_the_pages_in_ahead_changes_nothing_that_is_added_meanwhile()
-    {
-        using var set = new AddressSet(expectedCount: 4_000_000, keepLines: false);
-        set.PrefaultInBackground();
-        for (var i = 0; i < 100_000; i++)
-        {
-            Assert.That(set.TryAdd($"user{i}@example.com", 0, out _), Is.True);
-        }
-
-        for (var i = 0; i < 100_000; i++)
-        {
-            Assert.That(set.TryAdd($"user{i}@example.com", 0, out _), Is.False, $"user{i} was kept");
-        }
-    }
-
-    [Test]
-    public void A_set_can_be_disposed_while_its_pages_are_being_faulted_in()
-    {
-        var set = new AddressSet(expectedCount: 20_000_000, keepLines: false);
-        set.PrefaultInBackground();
-        Assert.That(set.TryAdd("a@example.com", 1, out _), Is.True);
-        Assert.DoesNotThrow(set.Dispose);
-    }
-
-    [Test]
     public void Each_unique_address_costs_at_most_forty_bytes()
     {
         var set = new AddressSet();
