@@ -32,6 +32,7 @@ internal sealed partial class ImportRun
         try
         {
             await selection.Parser.ParseIntoAsync(selection.Content, classifier, cancellationToken).ConfigureAwait(false);
+            classifier.Complete();
         }
         catch (InviteLimitExceededException)
         {
@@ -43,12 +44,20 @@ internal sealed partial class ImportRun
             if (refused)
             {
                 // A file over a limit is refused: the import keeps only its summary, with the reason.
+                classifier.Discard();
                 await stager.DiscardAsync().ConfigureAwait(false);
             }
             else
             {
                 // Whatever was read is recorded, also when staging stops early (cancelled, unreadable).
-                await stager.StoreAllAsync().ConfigureAwait(false);
+                try
+                {
+                    classifier.Complete();
+                }
+                finally
+                {
+                    await stager.StoreAllAsync().ConfigureAwait(false);
+                }
             }
         }
 

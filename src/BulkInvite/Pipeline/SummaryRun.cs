@@ -39,6 +39,7 @@ internal sealed class SummaryRun(ImportContext context, BulkInviteRequest reques
         var selection = await context.ParserSelector.SelectAsync(limited, request.FileName, request.ParserName, cancellationToken).ConfigureAwait(false);
         var classifier = new EntryClassifier(context, addresses, this);
         await selection.Parser.ParseIntoAsync(selection.Content, classifier, cancellationToken).ConfigureAwait(false);
+        classifier.Complete();
         await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
 
         var counts = _tally.ToCounts();
