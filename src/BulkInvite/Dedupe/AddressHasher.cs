@@ -96,7 +96,7 @@ internal readonly struct AddressHasher
 
     /// <summary>
     /// The fingerprint <see cref="HashUtf8(ReadOnlySpan{byte})"/> gives a key of at most <see cref="ShortKeyBytes"/>
-    /// bytes, from the key in one vector as <see cref="PlainAddress.LoadShort"/> loads it. Needs AVX2.
+    /// bytes, from the key in one vector as <see cref="Text.ShortUtf8.Load"/> loads it. Needs AVX2.
     /// </summary>
     /// <param name="key">The key from its first byte, zeros after it.</param>
     /// <param name="length">Its length.</param>
@@ -176,7 +176,7 @@ internal readonly struct AddressHasher
     {
         if (key.Length <= ShortKeyBytes && Avx2.IsSupported)
         {
-            var vector = PlainAddress.LoadShort(key);
+            var vector = Text.ShortUtf8.Load(key);
             return HashShort(ignoreCase ? LowerAscii(vector) : vector, key.Length);
         }
 

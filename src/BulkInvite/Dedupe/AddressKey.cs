@@ -57,11 +57,11 @@ internal static class AddressKey
     /// <param name="chars">A buffer of <see cref="BufferLength"/> characters.</param>
     /// <param name="bytes">A buffer for the UTF-8 key; a longer key gets an array of its own.</param>
     /// <returns>The key, in <paramref name="bytes"/> when it fits.</returns>
-    public static ReadOnlySpan<byte> GetUtf8(string address, DuplicateComparison comparison, Span<char> chars, byte[] bytes)
+    public static ReadOnlySpan<byte> GetUtf8(string address, DuplicateComparison comparison, Span<char> chars, Span<byte> bytes)
     {
         var normalized = Get(address, comparison, chars);
         var length = Encoding.UTF8.GetByteCount(normalized);
-        var key = length <= bytes.Length ? bytes.AsSpan(0, length) : new byte[length];
+        var key = length <= bytes.Length ? bytes[..length] : new byte[length];
         Encoding.UTF8.GetBytes(normalized, key);
         return key;
     }

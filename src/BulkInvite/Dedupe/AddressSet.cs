@@ -40,6 +40,7 @@ internal sealed unsafe class AddressSet : IDisposable
     private readonly int _stride;
     private readonly int _length;
     private readonly int _full;
+    private readonly ulong _tagMask;
     private SlotMemory _memory;
     private byte* _slots;
     private int _count;
@@ -50,9 +51,17 @@ internal sealed unsafe class AddressSet : IDisposable
     {
     }
 
-    internal AddressSet(AddressHasher hasher, int expectedCount = 0, bool keepLines = true)
+    /// <param name="hasher">The fingerprint functions.</param>
+    /// <param name="expectedCount">How many unique addresses the main table is sized for.</param>
+    /// <param name="keepLines">Whether each address's first line is kept.</param>
+    /// <param name="tagBits">
+    /// How many of the tag's bits are kept (64, less only in tests): with fewer, two different addresses compared in
+    /// the main table match with probability 2^-<paramref name="tagBits"/>, which the tests count to prove the bound.
+    /// </param>
+    internal AddressSet(AddressHasher hasher, int expectedCount = 0, bool keepLines = true, int tagBits = 64)
     {
         _hasher = hasher;
+        _tagMask = tagBits >= 64 ? ulong.MaxValue : ~(ulong.MaxValue >> tagBits);
         _keepLines = keepLines;
         _stride = keepLines ? TagWithLine : TagOnly;
         var capacity = (int)Math.Clamp(Math.Ceiling(expectedCount / MaxLoad) + 1, MinCapacity, MaxCapacity);
@@ -64,9 +73,6 @@ internal sealed unsafe class AddressSet : IDisposable
 
     /// <summary>Whether the line of each address is kept (lines read as 0 otherwise).</summary>
     public bool KeepsLines => _keepLines;
-
-    /// <summary>Has the main table's pages faulted in by a thread of their own while it is filled (see <see cref="SlotMemory.PrefaultInBackground"/>).</summary>
-    public void PrefaultInBackground() => _memory.PrefaultInBackground();
 
     /// <summary>How many unique addresses are remembered.</summary>
     public int Count => _count + (_overflow?.Count ?? 0);
@@ -163,7 +169,7 @@ internal sealed unsafe class AddressSet : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAdd(ulong high, uint low, long line, out long firstLine)
     {
-        var tag = high | 1; // 0 marks an empty slot.
+        var tag = (high & _tagMask) | 1; // 0 marks an empty slot.
         var slots = _slots;
         var stride = _stride;
         var length = _length;

@@ -17,12 +17,8 @@ internal sealed unsafe partial class SlotMemory : IDisposable
     private const int AdviseHugePage = 14;
     private const long HugePageThreshold = 4L << 20;
 
-    private const int PageBytes = 4096;
-
     private readonly bool _mapped;
     private void* _pointer;
-    private Thread? _prefault;
-    private volatile bool _stopPrefault;
 
     public SlotMemory(long bytes)
     {
@@ -45,23 +41,6 @@ internal sealed unsafe partial class SlotMemory : IDisposable
     public long Bytes { get; }
 
     public void* Pointer => _pointer;
-
-    /// <summary>
-    /// Faults the pages of the memory in on a thread of their own, while the table is being filled. A first touch of
-    /// a page costs the kernel zeroing it (a virtual machine may also back it then), which otherwise happens in the
-    /// thread that fills the table, at random places; this lets an idle core do it ahead. Nothing is changed: each
-    /// page gets an atomic OR of zero, which leaves a slot written at the same moment as it is.
-    /// </summary>
-    public void PrefaultInBackground()
-    {
-        if (_pointer == null || _prefault is not null)
-        {
-            return;
-        }
-
-        _prefault = new Thread(Prefault) { IsBackground = true, Name = "BulkInvite table pages" };
-        _prefault.Start();
-    }
 
     public void Dispose()
     {
@@ -91,15 +70,6 @@ internal sealed unsafe partial class SlotMemory : IDisposable
         }
     }
 
-    private void Prefault()
-    {
-        var start = (byte*)_pointer;
-        for (long offset = 0; offset < Bytes && !_stopPrefault; offset += PageBytes)
-        {
-            Interlocked.Or(ref *(long*)(start + offset), 0);
-        }
-    }
-
     private void Free()
     {
         var pointer = _pointer;
@@ -107,10 +77,6 @@ internal sealed unsafe partial class SlotMemory : IDisposable
         {
             return;
         }
-
-        // The pages thread holds this object, so a finalizer never gets here while it runs; Dispose waits for it.
-        _stopPrefault = true;
-        _prefault?.Join();
 
         _pointer = null;
         if (_mapped)

@@ -86,7 +86,7 @@ public sealed class CsvInviteParser : IInviteFileParser
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var reader = new DecodingReader(content);
-        CsvTokenizer? tokenizer = null;
+        CsvRecordReader? records = null;
         try
         {
             List<string>? headerCells = [];
@@ -95,7 +95,7 @@ public sealed class CsvInviteParser : IInviteFileParser
             while (more)
             {
                 more = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (tokenizer is null)
+                if (records is null)
                 {
                     if (!more)
                     {
@@ -103,36 +103,36 @@ public sealed class CsvInviteParser : IInviteFileParser
                     }
 
                     var delimiter = CsvDelimiterDetector.Detect(reader.Chars.AsSpan(0, reader.Length), out _);
-                    tokenizer = new CsvTokenizer(delimiter, options.MaxEntryLength, options.MaxFieldLength, options.MaxColumns);
+                    records = new CsvRecordReader(delimiter, options.MaxEntryLength, options.MaxFieldLength, options.MaxColumns);
                 }
 
                 if (more)
                 {
-                    tokenizer.SetInput(reader.Chars, reader.Length);
+                    records.SetInput(reader.Chars, reader.Length);
                 }
                 else
                 {
-                    tokenizer.SetEndOfInput();
+                    records.SetEndOfInput();
                 }
 
-                while (tokenizer.TryReadField(out var endOfRecord))
+                while (records.TryReadField(out var endOfRecord))
                 {
-                    if (endOfRecord && tokenizer.RecordIsBlank)
+                    if (endOfRecord && records.RecordIsBlank)
                     {
                         continue;
                     }
 
                     if (row is null)
                     {
-                        if (tokenizer.FieldIndex < options.MaxColumns)
+                        if (records.FieldIndex < options.MaxColumns)
                         {
-                            headerCells!.Add(tokenizer.Field.ToString());
+                            headerCells!.Add(records.Field.ToString());
                         }
 
                         if (endOfRecord)
                         {
-                            var header = CsvHeader.Create(headerCells!, tokenizer.RecordLine);
-                            tokenizer.SetColumns(header.ColumnCount, header.EmailColumn);
+                            var header = CsvHeader.Create(headerCells!, records.RecordLine);
+                            records.SetColumns(header.ColumnCount, header.EmailColumn);
                             row = new CsvRowBuilder(header);
                             headerCells = null;
                         }
@@ -140,18 +140,18 @@ public sealed class CsvInviteParser : IInviteFileParser
                         continue;
                     }
 
-                    row.Add(tokenizer.FieldIndex, tokenizer.Field, tokenizer.FieldTooLong);
+                    row.Add(records.FieldIndex, records.Field, records.FieldTooLong);
                     if (endOfRecord)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        yield return row.Complete(tokenizer.RecordLine, tokenizer.RecordUnterminated);
+                        yield return row.Complete(records.RecordLine, records.RecordUnterminated);
                     }
                 }
             }
         }
         finally
         {
-            tokenizer?.Dispose();
+            records?.Dispose();
         }
     }
 
@@ -165,29 +165,29 @@ public sealed class CsvInviteParser : IInviteFileParser
         }
 
         var maxLength = Math.Max(text.Length, 1);
-        using var tokenizer = new CsvTokenizer(delimiter, maxLength, maxLength, int.MaxValue);
-        tokenizer.SetInput(text.ToCharArray(), text.Length);
+        using var records = new CsvRecordReader(delimiter, maxLength, maxLength, int.MaxValue);
+        records.SetInput(text.ToCharArray(), text.Length);
         var endOfText = false;
         while (true)
         {
-            if (!tokenizer.TryReadField(out var endOfRecord))
+            if (!records.TryReadField(out var endOfRecord))
             {
                 if (endOfText)
                 {
                     return false;
                 }
 
-                tokenizer.SetEndOfInput();
+                records.SetEndOfInput();
                 endOfText = true;
                 continue;
             }
 
-            if (endOfRecord && tokenizer.RecordIsBlank)
+            if (endOfRecord && records.RecordIsBlank)
             {
                 continue;
             }
 
-            if (CsvEmailColumn.Rank(tokenizer.Field) >= 0)
+            if (CsvEmailColumn.Rank(records.Field) >= 0)
             {
                 return true;
             }

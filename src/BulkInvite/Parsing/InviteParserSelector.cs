@@ -1,7 +1,7 @@
 namespace BulkInvite.Parsing;
 
 /// <summary>The parser chosen for an upload, and the content to give it (the sniffed head replayed).</summary>
-internal readonly record struct ParserSelection(IInviteFileParser Parser, Stream Content, System.Text.Encoding? Encoding = null);
+internal readonly record struct ParserSelection(IInviteFileParser Parser, Stream Content);
 
 /// <summary>
 /// Picks the parser for an upload: by name when asked, otherwise the highest <see cref="IInviteFileParser.Score"/>
@@ -40,7 +40,7 @@ internal sealed class InviteParserSelector
         var contentStream = new PrefixedReadStream(headBytes, content);
         if (named is not null)
         {
-            return new ParserSelection(named, contentStream, encoding);
+            return new ParserSelection(named, contentStream);
         }
 
         var probe = new InviteFileProbe { FileName = fileName, Head = headBytes, Text = TextEncodingDetector.DecodeHead(headBytes.Span, encoding, byteOrderMarkLength) };
@@ -58,7 +58,7 @@ internal sealed class InviteParserSelector
 
         return best is null
             ? throw new InviteFileFormatException("None of the file parsers can read this file; upload a plain-text list of addresses or a CSV file with an email column.")
-            : new ParserSelection(best, contentStream, encoding);
+            : new ParserSelection(best, contentStream);
     }
 
     private IInviteFileParser FindByName(string parserName)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using BulkInvite.Parsing;
 
 namespace BulkInvite;
@@ -57,13 +58,39 @@ public sealed class TextInviteParser : IInviteFileParser
     public IAsyncEnumerable<InviteEntry> ParseAsync(Stream content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var maxEntryLength = Options.MaxEntryLength;
-        if (maxEntryLength < 1)
+        return ParseCoreAsync(content, CheckedMaxEntryLength(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The entries are those of <see cref="ParseAsync"/>, found by the same tokenizer on the file's UTF-8 bytes (text in
+    /// UTF-16 or UTF-32 is transcoded to UTF-8 as it is read). A plain ASCII entry (no quotes, brackets or display
+    /// name, within <see cref="InviteParserOptions.MaxEntryLength"/>) is given trimmed, as its bytes
+    /// (<see cref="IInviteEntrySink.AddAddress"/>); any other through <see cref="IInviteEntrySink.Add"/>. The sink is
+    /// paused after each buffer of 1 MiB read.
+    /// </remarks>
+    public async ValueTask ParseIntoAsync(Stream content, IInviteEntrySink sink, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(sink);
+        var maxEntryLength = CheckedMaxEntryLength();
+        await using var utf8 = await OpenUtf8Async(content, cancellationToken).ConfigureAwait(false);
+        using var scanner = new Utf8TextScanner(utf8, maxEntryLength);
+        using var feed = new TextEntryFeed(sink, maxEntryLength);
+        while (await scanner.ReadAsync(feed, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"{nameof(InviteParserOptions)}.{nameof(InviteParserOptions.MaxEntryLength)} must be at least 1; it is {maxEntryLength}.");
+            await sink.PauseAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return ParseCoreAsync(content, maxEntryLength, cancellationToken);
+        await sink.PauseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private int CheckedMaxEntryLength()
+    {
+        var maxEntryLength = Options.MaxEntryLength;
+        return maxEntryLength < 1
+            ? throw new InvalidOperationException($"{nameof(InviteParserOptions)}.{nameof(InviteParserOptions.MaxEntryLength)} must be at least 1; it is {maxEntryLength}.")
+            : maxEntryLength;
     }
 
     private static async IAsyncEnumerable<InviteEntry> ParseCoreAsync(
@@ -71,26 +98,49 @@ public sealed class TextInviteParser : IInviteFileParser
         int maxEntryLength,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new DecodingReader(content);
-        using var tokenizer = new TextTokenizer(maxEntryLength);
+        await using var utf8 = await OpenUtf8Async(content, cancellationToken).ConfigureAwait(false);
+        using var scanner = new Utf8TextScanner(utf8, maxEntryLength);
+        var entries = new EntryList();
+        using var feed = new TextEntryFeed(entries, maxEntryLength);
         var more = true;
         while (more)
         {
-            more = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (more)
-            {
-                tokenizer.SetInput(reader.Chars, reader.Length);
-            }
-            else
-            {
-                tokenizer.SetEndOfInput();
-            }
-
-            while (tokenizer.TryReadEntry(out var entry))
+            more = await scanner.ReadAsync(feed, cancellationToken).ConfigureAwait(false);
+            foreach (var entry in entries.Entries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 yield return entry;
             }
+
+            entries.Entries.Clear();
         }
+    }
+
+    /// <summary>
+    /// The content as UTF-8 bytes, without its byte order mark: UTF-8 as it is, UTF-16 and UTF-32 transcoded as they are
+    /// read (bytes that are not valid become U+FFFD). Binary content is refused from its first 8 KiB.
+    /// </summary>
+    private static async ValueTask<Stream> OpenUtf8Async(Stream content, CancellationToken cancellationToken)
+    {
+        var head = new byte[DecodingReader.HeadSize];
+        var length = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var encoding = TextEncodingDetector.Detect(head.AsSpan(0, length), out var byteOrderMarkLength);
+        BinaryContentDetector.ThrowIfBinary(head.AsSpan(0, length), TextEncodingDetector.IsWide(encoding), byteOrderMarkLength);
+        var rest = new PrefixedReadStream(head.AsMemory(byteOrderMarkLength, length - byteOrderMarkLength), content);
+        return ReferenceEquals(encoding, TextEncodingDetector.Utf8)
+            ? rest
+            : Encoding.CreateTranscodingStream(rest, encoding, TextEncodingDetector.Utf8, leaveOpen: false);
+    }
+
+    /// <summary>Collects the entries of one buffer for <see cref="ParseAsync"/>, plain addresses as strings.</summary>
+    private sealed class EntryList : IInviteEntrySink
+    {
+        public List<InviteEntry> Entries { get; } = [];
+
+        public void Add(in InviteEntry entry) => Entries.Add(entry);
+
+        public void AddAddress(ReadOnlySpan<byte> utf8Address, long line) => Entries.Add(new InviteEntry(line, Encoding.UTF8.GetString(utf8Address)));
+
+        public ValueTask PauseAsync(CancellationToken cancellationToken) => default;
     }
 }

@@ -3,9 +3,9 @@ using System.Buffers;
 namespace BulkInvite.Parsing;
 
 /// <summary>
-/// The entry the text parser makes of a token that a <see cref="Utf8TextScanner"/> sink does not take as bytes:
-/// decoded as <see cref="TextInviteParser"/> decodes the file (bytes that are not UTF-8 become U+FFFD), collected
-/// within the entry limit as <see cref="TextTokenizer"/> collects it, and split by <see cref="MailboxText"/>.
+/// The entry the text parser makes of a token that <see cref="TextEntryFeed"/> does not give as bytes: decoded (bytes
+/// that are not UTF-8 become U+FFFD), trimmed and cut at the entry limit in a <see cref="TokenBuffer"/>, and split by
+/// <see cref="MailboxText"/>.
 /// </summary>
 internal sealed class Utf8EntryDecoder(int maxEntryLength) : IDisposable
 {

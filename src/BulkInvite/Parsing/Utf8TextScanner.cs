@@ -8,9 +8,10 @@ using System.Text;
 namespace BulkInvite.Parsing;
 
 /// <summary>
-/// Splits UTF-8 text into entries exactly as <see cref="TextTokenizer"/> splits the decoded text, but on the bytes:
-/// every separator, quote and bracket is ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character, so
-/// the same state machine finds the same entries without decoding the file.
+/// The text parser's tokenizer: splits UTF-8 text into entries at line ends, commas, semicolons and tabs outside double
+/// quotes (with backslash escapes) and angle brackets, counting physical lines (CR, LF and CRLF). Every separator, quote
+/// and bracket is ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character, so the entries are found
+/// without decoding the file; text in any other encoding is transcoded to UTF-8 before it gets here.
 /// </summary>
 /// <remarks>
 /// An entry's bytes are contiguous in the input (separators are dropped, everything else is kept), so the sink gets a
@@ -29,6 +30,7 @@ internal sealed class Utf8TextScanner : IDisposable
     private static readonly SearchValues<byte> QuotedStops = SearchValues.Create("\r\n\"\\"u8);
     private static readonly SearchValues<byte> AngleStops = SearchValues.Create("\r\n>"u8);
 
+    private readonly Stream _content;
     private readonly int _maxEntryLength;
     private readonly int _bufferSize;
     private byte[] _buffer;
@@ -40,9 +42,19 @@ internal sealed class Utf8TextScanner : IDisposable
     private bool _afterCarriageReturn;
     private bool _simple = true;
     private long _line = 1;
+    private int _length;
+    private int _tokenStart;
+    private int _position;
+    private bool _ended;
 
-    public Utf8TextScanner(int maxEntryLength, int bufferSize = BufferSize)
+    /// <summary>Creates a scanner of UTF-8 content (a byte order mark already skipped).</summary>
+    /// <param name="content">The UTF-8 bytes; not disposed.</param>
+    /// <param name="maxEntryLength">The longest entry kept, in characters; longer ones are cut.</param>
+    /// <param name="bufferSize">The read buffer's size.</param>
+    public Utf8TextScanner(Stream content, int maxEntryLength, int bufferSize = BufferSize)
     {
+        ArgumentNullException.ThrowIfNull(content);
+        _content = content;
         _maxEntryLength = maxEntryLength;
         _bufferSize = bufferSize;
         _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
@@ -55,63 +67,49 @@ internal sealed class Utf8TextScanner : IDisposable
         Angle,
     }
 
-    /// <summary>Reads the whole stream (UTF-8, a byte order mark at its start skipped) and gives every entry to the sink.</summary>
-    public async Task ScanAsync(Stream content, IUtf8EntrySink sink, Func<CancellationToken, ValueTask>? afterEachBuffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the next buffer of the content and gives the sink every entry that ends in it; at the end of the content,
+    /// gives the last entry too. Spans given to the sink are valid until the next call.
+    /// </summary>
+    /// <param name="sink">Takes the entries.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns><see langword="false"/> once the content has ended and every entry was given.</returns>
+    public async ValueTask<bool> ReadAsync(IUtf8EntrySink sink, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(sink);
+        if (_ended)
+        {
+            return false;
+        }
+
         var buffer = _buffer;
         var size = Math.Min(_bufferSize, buffer.Length);
-        var length = 0;
-        var tokenStart = 0;
-        var position = 0;
-        var first = true;
-        while (true)
+        if (_tokenStart == 0 && _length == size)
         {
-            var read = await content.ReadAsync(buffer.AsMemory(length, size - length), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                EndToken(buffer.AsSpan(tokenStart, length - tokenStart), sink);
-                sink.Release();
-                return;
-            }
-
-            length += read;
-            if (first)
-            {
-                first = false;
-                if (length < 3)
-                {
-                    length += await FillAsync(content, buffer, length, 3, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (buffer.AsSpan(0, length).StartsWith("\uFEFF"u8))
-                {
-                    tokenStart = position = 3;
-                }
-            }
-
-            position = Scan(buffer, length, position, ref tokenStart, sink);
-            sink.Release();
-            if (afterEachBuffer is not null)
-            {
-                await afterEachBuffer(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (tokenStart == 0 && length == size)
-            {
-                // One entry fills the whole buffer: collect it as characters, keeping only what the limit allows.
-                AppendLong(buffer.AsSpan(0, length), flush: false);
-                length = position = 0;
-                continue;
-            }
-
-            var kept = length - tokenStart;
-            buffer.AsSpan(tokenStart, kept).CopyTo(buffer);
-            position -= tokenStart;
-            length = kept;
-            tokenStart = 0;
+            // One entry fills the whole buffer: collect it as characters, keeping only what the limit allows.
+            AppendLong(buffer.AsSpan(0, _length), flush: false);
+            _length = _position = 0;
         }
+        else if (_tokenStart > 0)
+        {
+            var kept = _length - _tokenStart;
+            buffer.AsSpan(_tokenStart, kept).CopyTo(buffer);
+            _position -= _tokenStart;
+            _length = kept;
+            _tokenStart = 0;
+        }
+
+        var read = await _content.ReadAsync(buffer.AsMemory(_length, size - _length), cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            _ended = true;
+            EndToken(buffer.AsSpan(_tokenStart, _length - _tokenStart), sink);
+            return false;
+        }
+
+        _length += read;
+        _position = Scan(buffer, _length, _position, ref _tokenStart, sink);
+        return true;
     }
 
     public void Dispose()
@@ -130,9 +128,6 @@ internal sealed class Utf8TextScanner : IDisposable
             _decoded = null;
         }
     }
-
-    private static async ValueTask<int> FillAsync(Stream content, byte[] buffer, int length, int atLeast, CancellationToken cancellationToken)
-        => await content.ReadAtLeastAsync(buffer.AsMemory(length, atLeast - length), atLeast - length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Scans <c>buffer[position..length)</c>; returns where it stopped (the end) and moves <paramref name="tokenStart"/> past every finished entry.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

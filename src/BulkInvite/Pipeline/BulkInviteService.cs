@@ -76,11 +76,7 @@ internal sealed class BulkInviteService : IBulkInviteService
 
     private async Task<BulkInviteReport> CountAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress, CancellationToken cancellationToken)
     {
-        BulkInviteReport report;
-        using (var run = new SummaryRun(_context, request))
-        {
-            report = await run.RunAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var report = await new SummaryRun(_context, request).RunAsync(cancellationToken).ConfigureAwait(false);
 
         progress?.Report(new BulkInviteProgress { ImportId = report.ImportId, Stage = ImportStage.Finished, EntriesRead = report.Counts.Total, EntriesToSend = 0, Counts = report.Counts });
         return report;

@@ -77,7 +77,7 @@ public sealed class EmailValidator : IEmailValidator
             return InvalidReason.AddressTooLong;
         }
 
-        if (PlainAddress.IsCertainlyValidUtf16(address, AllowInternational))
+        if (PlainAddress.IsCertainlyValid(address, AllowInternational))
         {
             return InvalidReason.None;
         }

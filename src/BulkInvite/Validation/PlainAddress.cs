@@ -139,86 +139,13 @@ internal static class PlainAddress
         Masks masks;
         if (length <= 32)
         {
-            masks = Classify(LoadShort(address));
+            masks = Classify(Text.ShortUtf8.Load(address));
         }
         else
         {
             // Two vectors that overlap in the middle; the second one's bits are moved to where it was loaded from.
             ref var start = ref MemoryMarshal.GetReference(address);
             masks = Classify(Vector256.LoadUnsafe(ref start)).Join(Classify(Vector256.LoadUnsafe(ref start, (nuint)(length - 32))), length - 32);
-        }
-
-        return Check(masks, length, international);
-    }
-
-    /// <summary>Up to 32 bytes in one vector, from its first byte, zeros after them; loaded without reading outside the span. Needs AVX2.</summary>
-    /// <param name="bytes">At most 32 bytes.</param>
-    /// <returns>The vector.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<byte> LoadShort(ReadOnlySpan<byte> bytes)
-    {
-        var length = bytes.Length;
-        ref var start = ref MemoryMarshal.GetReference(bytes);
-        if (length >= 16)
-        {
-            // The first 16 bytes and the last 16, the latter moved down in their lane to follow the former.
-            return SlideUpperLane(Vector256.Create(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, (nuint)(length - 16))), 32 - length);
-        }
-
-        if (length > 8)
-        {
-            // Two overlapping words, the second moved down to follow the first.
-            var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8)) >> ((16 - length) * 8);
-            return Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref start), tail).AsByte().ToVector256();
-        }
-
-        if (length >= 4)
-        {
-            // Two overlapping halves (shifted as 64 bits: a shift of a 32-bit value by 32 would shift by 0).
-            var tail = (ulong)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4)) >> ((8 - length) * 8);
-            return Vector128.CreateScalar(Unsafe.ReadUnaligned<uint>(ref start) | (tail << 32)).AsByte().ToVector256();
-        }
-
-        var word = 0u;
-        for (var i = length - 1; i >= 0; i--)
-        {
-            word = (word << 8) | Unsafe.Add(ref start, i);
-        }
-
-        return Vector128.CreateScalar(word).AsByte().ToVector256();
-    }
-
-    /// <summary>The vector check of <see cref="IsCertainlyValidUtf8(ReadOnlySpan{byte}, bool)"/> on UTF-16 text: each code unit narrowed to a byte, anything above ASCII to a byte of no class.</summary>
-    /// <param name="address">The address, at most 254 code units.</param>
-    /// <param name="international">As for <see cref="IsCertainlyValid{T}(ReadOnlySpan{T}, bool)"/>.</param>
-    /// <returns><see langword="true"/> when valid; <see langword="false"/> when the full rules must look.</returns>
-    public static bool IsCertainlyValidUtf16(ReadOnlySpan<char> address, bool international)
-    {
-        var length = address.Length;
-        if (!Avx2.IsSupported || (uint)(length - 8) > 64 - 8)
-        {
-            return IsCertainlyValid(address, international);
-        }
-
-        ref var start = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(address));
-        Masks masks;
-        if (length < 16)
-        {
-            // Code units 0-7 and the last 8, the latter moved down to follow the former.
-            var bytes = Sse2.PackUnsignedSaturate(Vector128.LoadUnsafe(ref start), Vector128.LoadUnsafe(ref start, (nuint)(length - 8)));
-            var first8 = Vector128.Create(ulong.MaxValue, 0).AsByte();
-            masks = Classify(Vector256.Create((bytes & first8) | Vector128.AndNot(Slide(bytes, 16 - length), first8), Vector128<byte>.Zero));
-        }
-        else if (length <= 32)
-        {
-            var bytes = Narrow(Vector256.LoadUnsafe(ref start), Vector256.LoadUnsafe(ref start, (nuint)(length - 16)));
-            masks = Classify(SlideUpperLane(bytes, 32 - length));
-        }
-        else
-        {
-            var first = Narrow(Vector256.LoadUnsafe(ref start), Vector256.LoadUnsafe(ref start, 16));
-            var second = Narrow(Vector256.LoadUnsafe(ref start, (nuint)(length - 32)), Vector256.LoadUnsafe(ref start, (nuint)(length - 16)));
-            masks = Classify(first).Join(Classify(second), length - 32);
         }
 
         return Check(masks, length, international);
@@ -251,21 +178,6 @@ internal static class PlainAddress
             & (dot > at)                                                    // a dot after it: two labels or more
             & ((topLevel & ~masks.Digit) != 0);
     }
-
-    /// <summary>Bytes <paramref name="by"/> to 16 of a vector moved to its start, zeros after them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> Slide(Vector128<byte> vector, int by) =>
-        Ssse3.Shuffle(vector, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(UpperLaneSlides), (nuint)((by * 32) + 16)));
-
-    /// <summary>The upper 16 bytes of a vector from byte <paramref name="by"/> of them on, moved to the start of their lane, zeros after them; the lower 16 as they are.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> SlideUpperLane(Vector256<byte> vector, int by) =>
-        Avx2.Shuffle(vector, Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(UpperLaneSlides), (nuint)(by * 32)));
-
-    /// <summary>Two vectors of 16 code units as one of 32 bytes in order; code units above 255 become 255 or 0, both of no class.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Narrow(Vector256<short> first, Vector256<short> second) =>
-        Avx2.Permute4x64(Avx2.PackUnsignedSaturate(first, second).AsUInt64(), 0b11_01_10_00).AsByte();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Masks Classify(Vector256<byte> v)
@@ -308,29 +220,6 @@ internal static class PlainAddress
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => Vector128.Create((byte)0x40, 0x04, 0x00, 0x04, 0x04, 0x04, 0x04, 0x04, 0x00, 0x00, 0x04, 0x84, 0x80, 0x88, 0xA0, 0x2C);
     }
-
-    // For k = 0 to 16, 32 shuffle indices: the lower lane as it is, the upper one's bytes k to 15 moved to its start
-    // (an index with the top bit set gives 0). The upper 16 of entry k alone serve Slide of one 16-byte vector.
-    private static ReadOnlySpan<byte> UpperLaneSlides =>
-    [
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-    ];
 
     /// <summary>One bit per byte of the address, for each class.</summary>
     [StructLayout(LayoutKind.Auto)]

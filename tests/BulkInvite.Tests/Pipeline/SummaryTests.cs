@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using BulkInvite.Tests.Parsing;
 using BulkInvite.Tests.Support;
 
@@ -48,6 +49,36 @@ public sealed class SummaryTests
             bytes.AddRange(Encoding.UTF8.GetBytes("\n" + new string('z', random.Next(10, 3000)) + "@example.com\n"));
             await AssertSameCountsAsync([.. bytes], "invitees.txt", withDirectory: true, o => o.Parsing.MaxEntryLength = 300);
         }
+    }
+
+    [Test]
+    public async Task A_host_parser_and_validator_get_the_counts_of_the_built_in_ones_through_the_contracts([Values] bool summary)
+    {
+        // The host's parser gives only InviteEntry values (the default ParseIntoAsync), and its validator only reads
+        // text (the default UTF-8 overload decodes): the same classification, the same counts.
+        var text = RandomFile(new Random(5), 300);
+        await using var builtIn = new PipelineHarness();
+        await using var hosted = new PipelineHarness(build: b =>
+        {
+            b.Services.AddSingleton<IEmailValidator>(new TextOnlyValidator());
+            b.AddParser<EntriesOnlyParser>();
+        });
+        builtIn.Directory.Members.Add("member@example.com");
+        hosted.Directory.Members.Add("member@example.com");
+
+        async Task<(OutcomeCounts Counts, string? Parser)> RunAsync(PipelineHarness harness, string fileName)
+        {
+            var request = PipelineHarness.Request(text, fileName);
+            var report = await harness.Service.ImportAsync(summary ? request.AsCountOnly() : request.AsPreview());
+            return (report.Counts, report.ParserName);
+        }
+
+        var expected = await RunAsync(builtIn, "invitees.txt");
+        var actual = await RunAsync(hosted, "invitees.hosted");
+
+        Assert.That(actual.Parser, Is.EqualTo(EntriesOnlyParser.ParserName));
+        Assert.That(actual.Counts, Is.EqualTo(expected.Counts));
+        Assert.That(expected.Counts.Invalid + expected.Counts.Duplicate, Is.GreaterThan(0), "the file has entries of every kind");
     }
 
     [TestCase("invitees.csv", "email,name\nann@example.com,Ann\nANN@example.com,Ann again\nbroken,X\n\"Doe, J\" <j@example.com>,J\n")]
@@ -119,7 +150,7 @@ public sealed class SummaryTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task A_cancelled_summary_stops_and_releases_its_second_thread([Values] bool withDirectory)
+    public async Task A_cancelled_summary_stops_and_leaves_nothing_running([Values] bool withDirectory)
     {
         await using var harness = new PipelineHarness(withDirectory: withDirectory);
         var file = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 200_000).Select(i => $"u{i}@example.com\n")));
@@ -216,5 +247,25 @@ public sealed class SummaryTests
 
             return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 4096)], cancellationToken);
         }
+    }
+
+    /// <summary>A host's validator that implements only the text overload.</summary>
+    private sealed class TextOnlyValidator : IEmailValidator
+    {
+        public InvalidReason Validate(ReadOnlySpan<char> address) => EmailValidator.Default.Validate(address);
+    }
+
+    /// <summary>A host's parser that implements only <see cref="IInviteFileParser.ParseAsync"/>.</summary>
+    private sealed class EntriesOnlyParser : IInviteFileParser
+    {
+        public const string ParserName = "hosted";
+
+        private readonly TextInviteParser _inner = new();
+
+        public string Name => ParserName;
+
+        public int Score(InviteFileProbe probe) => probe.FileName.EndsWith(".hosted", StringComparison.Ordinal) ? 100 : 0;
+
+        public IAsyncEnumerable<InviteEntry> ParseAsync(Stream content, CancellationToken cancellationToken = default) => _inner.ParseAsync(content, cancellationToken);
     }
 }

@@ -13,7 +13,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly AsyncServiceScope _scope;
 
-    public PipelineHarness(Action<BulkInviteOptions>? configure = null, bool withDirectory = true, IInviteHistoryStore? store = null)
+    public PipelineHarness(Action<BulkInviteOptions>? configure = null, bool withDirectory = true, IInviteHistoryStore? store = null, Action<IBulkInviteBuilder>? build = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
@@ -28,6 +28,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
             configure?.Invoke(o);
         });
         builder.AddSender(Sender);
+        build?.Invoke(builder);
         if (withDirectory)
         {
             builder.AddUserExistenceCheck(_ => Directory);

@@ -11,7 +11,7 @@ namespace BulkInvite.Parsing;
 /// ignored, text after a closing quote is kept, and a quote inside an unquoted field is an ordinary character.
 /// Input arrives chunk by chunk (<see cref="SetInput"/>); records and line breaks may span chunks.
 /// </remarks>
-internal sealed class CsvTokenizer : IDisposable
+internal sealed class CsvRecordReader : IDisposable
 {
     private static readonly SearchValues<char> QuotedStops = SearchValues.Create("\"\r\n");
 
@@ -39,7 +39,7 @@ internal sealed class CsvTokenizer : IDisposable
     /// <param name="entryLimit">The most characters kept of the email column's field.</param>
     /// <param name="fieldLimit">The most characters kept of any other field.</param>
     /// <param name="maxColumns">The most columns read; fields beyond are skipped until <see cref="SetColumns"/> says otherwise.</param>
-    public CsvTokenizer(char delimiter, int entryLimit, int fieldLimit, int maxColumns)
+    public CsvRecordReader(char delimiter, int entryLimit, int fieldLimit, int maxColumns)
     {
         _delimiter = delimiter;
         _unquotedStops = SearchValues.Create(delimiter, '\r', '\n');
