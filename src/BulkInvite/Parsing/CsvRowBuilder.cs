@@ -41,7 +41,7 @@ internal sealed class CsvRowBuilder
     /// <summary>Returns the row's entry and starts the next row.</summary>
     public InviteEntry Complete(long line, bool unterminated)
     {
-        var entry = _hasEmail ? _email : new InviteEntry(0, string.Empty);
+        var entry = _hasEmail ? _email : new InviteEntry { Line = 0, Address = string.Empty };
         var problem = entry.Problem;
         if (_tooLong)
         {

@@ -27,7 +27,7 @@ internal static class MailboxText
         text = TextTrimming.Trim(text);
         if (tooLong)
         {
-            return new InviteEntry(line, text.ToString(), InvalidReason.EntryTooLong);
+            return new InviteEntry { Line = line, Address = text.ToString(), Problem = InvalidReason.EntryTooLong };
         }
 
         var problem = Split(text, out var address, out var displayName);
@@ -36,7 +36,7 @@ internal static class MailboxText
             problem = InvalidReason.InvalidEncoding;
         }
 
-        return new InviteEntry(line, address, problem, displayName);
+        return new InviteEntry { Line = line, Address = address, Problem = problem, DisplayName = displayName };
     }
 
     private static InvalidReason Split(ReadOnlySpan<char> text, out string address, out string? displayName)

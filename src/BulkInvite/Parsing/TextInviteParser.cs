@@ -139,7 +139,7 @@ public sealed class TextInviteParser : IInviteFileParser
 
         public void Add(in InviteEntry entry) => Entries.Add(entry);
 
-        public void AddAddress(ReadOnlySpan<byte> utf8Address, long line) => Entries.Add(new InviteEntry(line, Encoding.UTF8.GetString(utf8Address)));
+        public void AddAddress(ReadOnlySpan<byte> utf8Address, long line) => Entries.Add(new InviteEntry { Line = line, Address = Encoding.UTF8.GetString(utf8Address) });
 
         public ValueTask PauseAsync(CancellationToken cancellationToken) => default;
     }

@@ -273,7 +273,7 @@ public sealed class RegistrationTests
         public async IAsyncEnumerable<InviteEntry> ParseAsync(Stream content, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             await Task.Yield();
-            yield return new InviteEntry(1, "host@example.com");
+            yield return new InviteEntry { Line = 1, Address = "host@example.com" };
         }
     }
 }

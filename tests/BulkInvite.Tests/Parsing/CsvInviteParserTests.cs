@@ -218,7 +218,7 @@ public sealed class CsvInviteParserTests
     {
         var entries = await ReadAllAsync(_parser, "email\na@x.com");
 
-        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry(2, "a@x.com") }));
+        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry { Line = 2, Address = "a@x.com" } }));
     }
 
     [Test]

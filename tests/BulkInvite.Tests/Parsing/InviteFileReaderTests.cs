@@ -91,7 +91,7 @@ public sealed class InviteFileReaderTests
         public async IAsyncEnumerable<InviteEntry> ParseAsync(Stream content, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             await Task.Yield();
-            yield return new InviteEntry(1, "fixed@example.com");
+            yield return new InviteEntry { Line = 1, Address = "fixed@example.com" };
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class InviteParserSelectorTests
         var selection = await _selector.SelectAsync(stream, "people.txt", name, CancellationToken.None);
 
         Assert.That(selection.Parser.Name, Is.EqualTo("csv"));
-        Assert.That(await ReadAllAsync(selection.Parser, selection.Content), Is.EqualTo(new[] { new InviteEntry(2, "a@x.com") }));
+        Assert.That(await ReadAllAsync(selection.Parser, selection.Content), Is.EqualTo(new[] { new InviteEntry { Line = 2, Address = "a@x.com" } }));
     }
 
     [Test]
@@ -204,7 +204,7 @@ public sealed class InviteParserSelectorTests
         var entries = await ReadAllAsync(selection.Parser, selection.Content);
 
         Assert.That(entries, Has.Count.EqualTo(200));
-        Assert.That(entries[49], Is.EqualTo(new InviteEntry(50, "u\0@x.com")));
+        Assert.That(entries[49], Is.EqualTo(new InviteEntry { Line = 50, Address = "u\0@x.com" }));
     }
 
     [TestCase("utf-16LE")]

@@ -16,7 +16,7 @@ public sealed class TextInviteParserTests
     {
         var entries = await ReadAllAsync(_parser, "a@example.com\nb@example.com\n");
 
-        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry(1, "a@example.com"), new InviteEntry(2, "b@example.com") }));
+        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry { Line = 1, Address = "a@example.com" }, new InviteEntry { Line = 2, Address = "b@example.com" } }));
     }
 
     [TestCase("a@x.com\rb@x.com\rc@x.com", TestName = "CR line ends count physical lines")]
@@ -85,8 +85,8 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "jane@example.com", DisplayName: "Doe, Jane"),
-            new InviteEntry(1, "bob@example.com"),
+            new InviteEntry { Line = 1, Address = "jane@example.com", DisplayName = "Doe, Jane" },
+            new InviteEntry { Line = 1, Address = "bob@example.com" },
         }));
     }
 
@@ -101,7 +101,7 @@ public sealed class TextInviteParserTests
     {
         var entries = await ReadAllAsync(_parser, text);
 
-        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry(1, address, DisplayName: displayName) }));
+        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry { Line = 1, Address = address, DisplayName = displayName } }));
     }
 
     [Test]
@@ -111,8 +111,8 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "jane,doe;x\t@example.com", DisplayName: "Jane"),
-            new InviteEntry(1, "bob@example.com"),
+            new InviteEntry { Line = 1, Address = "jane,doe;x\t@example.com", DisplayName = "Jane" },
+            new InviteEntry { Line = 1, Address = "bob@example.com" },
         }));
     }
 
@@ -123,8 +123,8 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "Jane <jane@example.com> Doe", InvalidReason.DisplayNameNotAllowed),
-            new InviteEntry(2, "bob@example.com"),
+            new InviteEntry { Line = 1, Address = "Jane <jane@example.com> Doe", Problem = InvalidReason.DisplayNameNotAllowed },
+            new InviteEntry { Line = 2, Address = "bob@example.com" },
         }));
     }
 
@@ -135,8 +135,8 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "\"Doe, Jane <jane@example.com>, x@example.com", InvalidReason.MalformedEntry),
-            new InviteEntry(2, "bob@example.com"),
+            new InviteEntry { Line = 1, Address = "\"Doe, Jane <jane@example.com>, x@example.com", Problem = InvalidReason.MalformedEntry },
+            new InviteEntry { Line = 2, Address = "bob@example.com" },
         }));
     }
 
@@ -147,8 +147,8 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "Jane <jane@example.com, bob@example.com", InvalidReason.MalformedEntry),
-            new InviteEntry(2, "c@example.com"),
+            new InviteEntry { Line = 1, Address = "Jane <jane@example.com, bob@example.com", Problem = InvalidReason.MalformedEntry },
+            new InviteEntry { Line = 2, Address = "c@example.com" },
         }));
     }
 
@@ -157,7 +157,7 @@ public sealed class TextInviteParserTests
     {
         var entries = await ReadAllAsync(_parser, "a@x.com\n\"Jane");
 
-        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry(1, "a@x.com"), new InviteEntry(2, "\"Jane", InvalidReason.MalformedEntry) }));
+        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry { Line = 1, Address = "a@x.com" }, new InviteEntry { Line = 2, Address = "\"Jane", Problem = InvalidReason.MalformedEntry } }));
     }
 
     [Test]
@@ -167,8 +167,8 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "o\"neil@x.com, b@x.com", InvalidReason.MalformedEntry),
-            new InviteEntry(2, "c@x.com"),
+            new InviteEntry { Line = 1, Address = "o\"neil@x.com, b@x.com", Problem = InvalidReason.MalformedEntry },
+            new InviteEntry { Line = 2, Address = "c@x.com" },
         }));
     }
 
@@ -179,8 +179,8 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "a@x.com", DisplayName: "a\", b"),
-            new InviteEntry(1, "c@x.com"),
+            new InviteEntry { Line = 1, Address = "a@x.com", DisplayName = "a\", b" },
+            new InviteEntry { Line = 1, Address = "c@x.com" },
         }));
     }
 
@@ -189,7 +189,7 @@ public sealed class TextInviteParserTests
     {
         var entries = await ReadAllAsync(_parser, "jane@example.com (Jane)");
 
-        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry(1, "jane@example.com (Jane)") }));
+        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry { Line = 1, Address = "jane@example.com (Jane)" } }));
     }
 
     [Test]
@@ -222,7 +222,7 @@ public sealed class TextInviteParserTests
         var withBom = await ReadAllAsync(_parser, WithPreamble(new UTF8Encoding(true), "jörg@example.com\nb@x.com"));
         var withoutBom = await ReadAllAsync(_parser, Utf8("jörg@example.com\nb@x.com"));
 
-        Assert.That(withBom, Is.EqualTo(new[] { new InviteEntry(1, "jörg@example.com"), new InviteEntry(2, "b@x.com") }));
+        Assert.That(withBom, Is.EqualTo(new[] { new InviteEntry { Line = 1, Address = "jörg@example.com" }, new InviteEntry { Line = 2, Address = "b@x.com" } }));
         Assert.That(withoutBom, Is.EqualTo(withBom));
     }
 
@@ -239,9 +239,9 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "jörg@example.com"),
-            new InviteEntry(2, "jane@example.com", DisplayName: "Doe, Jane"),
-            new InviteEntry(2, "b@x.com"),
+            new InviteEntry { Line = 1, Address = "jörg@example.com" },
+            new InviteEntry { Line = 2, Address = "jane@example.com", DisplayName = "Doe, Jane" },
+            new InviteEntry { Line = 2, Address = "b@x.com" },
         }));
     }
 
@@ -254,9 +254,9 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "a@x.com"),
-            new InviteEntry(2, "b\uFFFD\uFFFD@x.com", InvalidReason.InvalidEncoding),
-            new InviteEntry(2, "c@x.com"),
+            new InviteEntry { Line = 1, Address = "a@x.com" },
+            new InviteEntry { Line = 2, Address = "b\uFFFD\uFFFD@x.com", Problem = InvalidReason.InvalidEncoding },
+            new InviteEntry { Line = 2, Address = "c@x.com" },
         }));
     }
 
@@ -267,7 +267,7 @@ public sealed class TextInviteParserTests
 
         var entries = await ReadAllAsync(_parser, bytes);
 
-        Assert.That(entries[1], Is.EqualTo(new InviteEntry(2, "b@x.co\uFFFD", InvalidReason.InvalidEncoding)));
+        Assert.That(entries[1], Is.EqualTo(new InviteEntry { Line = 2, Address = "b@x.co\uFFFD", Problem = InvalidReason.InvalidEncoding }));
     }
 
     [Test]
@@ -275,7 +275,7 @@ public sealed class TextInviteParserTests
     {
         var entries = await ReadAllAsync(_parser, "jörg@exämple.com\n日本@例え.jp", chunkSize: 1);
 
-        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry(1, "jörg@exämple.com"), new InviteEntry(2, "日本@例え.jp") }));
+        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry { Line = 1, Address = "jörg@exämple.com" }, new InviteEntry { Line = 2, Address = "日本@例え.jp" } }));
     }
 
     [Test]
@@ -283,7 +283,7 @@ public sealed class TextInviteParserTests
     {
         var entries = await ReadAllAsync(_parser, "a@x.com\nb\0@x.com\nc@x.com");
 
-        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry(1, "a@x.com"), new InviteEntry(2, "b\0@x.com"), new InviteEntry(3, "c@x.com") }));
+        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry { Line = 1, Address = "a@x.com" }, new InviteEntry { Line = 2, Address = "b\0@x.com" }, new InviteEntry { Line = 3, Address = "c@x.com" } }));
     }
 
     [Test]
@@ -295,10 +295,10 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "0123456789", InvalidReason.EntryTooLong),
-            new InviteEntry(1, "b@x.com"),
-            new InviteEntry(2, "\"012345678", InvalidReason.EntryTooLong),
-            new InviteEntry(2, "c@x.com"),
+            new InviteEntry { Line = 1, Address = "0123456789", Problem = InvalidReason.EntryTooLong },
+            new InviteEntry { Line = 1, Address = "b@x.com" },
+            new InviteEntry { Line = 2, Address = "\"012345678", Problem = InvalidReason.EntryTooLong },
+            new InviteEntry { Line = 2, Address = "c@x.com" },
         }));
     }
 
@@ -309,7 +309,7 @@ public sealed class TextInviteParserTests
 
         var entries = await ReadAllAsync(parser, "a@x.com" + new string(' ', 100) + ",b@x.com");
 
-        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry(1, "a@x.com"), new InviteEntry(1, "b@x.com") }));
+        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry { Line = 1, Address = "a@x.com" }, new InviteEntry { Line = 1, Address = "b@x.com" } }));
     }
 
     [Test]
@@ -321,9 +321,9 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "a@x.com"),
-            new InviteEntry(2, new string('x', 1024), InvalidReason.EntryTooLong),
-            new InviteEntry(3, "b@x.com"),
+            new InviteEntry { Line = 1, Address = "a@x.com" },
+            new InviteEntry { Line = 2, Address = new string('x', 1024), Problem = InvalidReason.EntryTooLong },
+            new InviteEntry { Line = 3, Address = "b@x.com" },
         }));
         Assert.That(allocated, Is.LessThan(AllocationBudget));
     }
@@ -337,9 +337,9 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "a@x.com"),
-            new InviteEntry(1, new string('x', 1024), InvalidReason.EntryTooLong),
-            new InviteEntry(1, "b@x.com"),
+            new InviteEntry { Line = 1, Address = "a@x.com" },
+            new InviteEntry { Line = 1, Address = new string('x', 1024), Problem = InvalidReason.EntryTooLong },
+            new InviteEntry { Line = 1, Address = "b@x.com" },
         }));
         Assert.That(allocated, Is.LessThan(AllocationBudget));
     }
@@ -353,8 +353,8 @@ public sealed class TextInviteParserTests
 
         Assert.That(entries, Is.EqualTo(new[]
         {
-            new InviteEntry(1, "\"" + new string(',', 1023), InvalidReason.EntryTooLong),
-            new InviteEntry(2, "b@x.com"),
+            new InviteEntry { Line = 1, Address = "\"" + new string(',', 1023), Problem = InvalidReason.EntryTooLong },
+            new InviteEntry { Line = 2, Address = "b@x.com" },
         }));
         Assert.That(allocated, Is.LessThan(AllocationBudget));
     }
@@ -366,7 +366,7 @@ public sealed class TextInviteParserTests
 
         var (entries, allocated) = await ReadAllMeasuringAsync(_parser, stream);
 
-        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry(1, "a@x.com"), new InviteEntry(TwentyMegabytes + 1, "b@x.com") }));
+        Assert.That(entries, Is.EqualTo(new[] { new InviteEntry { Line = 1, Address = "a@x.com" }, new InviteEntry { Line = TwentyMegabytes + 1, Address = "b@x.com" } }));
         Assert.That(allocated, Is.LessThan(AllocationBudget));
     }
 

@@ -268,7 +268,7 @@ public sealed class TextTokenizerTests
             Assert.That(text.Trim(), Is.EqualTo(text), "trimmed");
             Assert.That(text.IndexOfAny(['"', '<']), Is.EqualTo(-1), "no quote or opening bracket");
             AsBytes.Add(text);
-            Entries.Add(new InviteEntry(line, text));
+            Entries.Add(new InviteEntry { Line = line, Address = text });
         }
 
         public ValueTask PauseAsync(CancellationToken cancellationToken)
