@@ -16,7 +16,7 @@ for line in open(sys.argv[1], encoding='utf-8', errors='replace'):
     if m:
         added[m.group(1)].add(m.group(2))
         continue
-    m = re.search(r"(?:error|warning) RS0017: Symbol '(.*)' is part of the declared API, but is either not public or could not be found \[(.*?\.csproj)\]", line)
+    m = re.search(r"(?:error|warning) RS0017: Symbol '(.*)' is part of the declared API, but is either not public or could not be found.*?\[([^\[\]]*?\.csproj)\]", line)
     if m:
         removed[os.path.dirname(m.group(2))].add(m.group(1))
 def project_dir(path):
