@@ -101,9 +101,9 @@ internal sealed class EntryClassifier : IInviteEntrySink
     public void Add(in InviteEntry entry)
     {
         var batch = Next(out var index, 0, Math.Min(Encoding.UTF8.GetMaxByteCount((entry.Address ?? string.Empty).Length), SlotBytes));
-        ref var taken = ref batch.Entries[index];
+        ref var taken = ref batch.Arena.Entries[index];
         taken.Line = entry.Line;
-        taken.Entry = entry;
+        batch.Arena.Given[index] = entry;
         CheckShare(batch, index);
     }
 
@@ -111,18 +111,19 @@ internal sealed class EntryClassifier : IInviteEntrySink
     {
         var fits = utf8Address.Length <= SlotBytes;
         var batch = Next(out var index, fits ? utf8Address.Length : 0, fits ? utf8Address.Length : 0);
-        ref var taken = ref batch.Entries[index];
+        ref var taken = ref batch.Arena.Entries[index];
         taken.Line = line;
         taken.IsUtf8 = true;
         if (fits)
         {
-            utf8Address.CopyTo(batch.Bytes.AsSpan(taken.AddressOffset));
+            utf8Address.CopyTo(batch.Arena.Bytes.AsSpan(taken.AddressOffset));
             taken.AddressLength = utf8Address.Length;
         }
         else
         {
             // Too long to be valid; kept whole for the consumer.
-            taken.LongAddress = utf8Address.ToArray();
+            batch.Arena.LongAddresses[index] = utf8Address.ToArray();
+            taken.HasLongAddress = true;
         }
 
         CheckShare(batch, index);
@@ -219,7 +220,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
 
         batch ??= _current = TakeFree(CancellationToken.None);
         index = batch.Count++;
-        ref var taken = ref batch.Entries[index];
+        ref var taken = ref batch.Arena.Entries[index];
         taken = default;
         taken.Sequence = ++Sequence;
         taken.Outcome = taken.Sequence > _maxEntries ? InviteOutcome.Skipped : InviteOutcome.Pending;
@@ -234,7 +235,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
     {
         if (_parallel && (index & 3) < TakerShare)
         {
-            _takerChecker.Check(batch.Bytes, ref batch.Entries[index]);
+            _takerChecker.Check(batch.Arena, index);
         }
     }
 
@@ -242,8 +243,8 @@ internal sealed class EntryClassifier : IInviteEntrySink
     /// <remarks>What is used for every entry is held in locals: the parser's thread writes to this object's fields as it takes entries.</remarks>
     private void Settle(Batch batch)
     {
-        var entries = batch.Entries;
-        var bytes = batch.Bytes;
+        var arena = batch.Arena;
+        var entries = arena.Entries;
         var count = batch.Count;
         var checker = _settlerChecker;
         var addresses = _addresses;
@@ -255,7 +256,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
                 ref var next = ref entries[i];
                 if (!next.Checked)
                 {
-                    checker.Check(bytes, ref next);
+                    checker.Check(arena, i);
                 }
 
                 if (next.Outcome == InviteOutcome.Pending)
@@ -266,15 +267,17 @@ internal sealed class EntryClassifier : IInviteEntrySink
 
             if (i >= Lookahead)
             {
-                SettleOne(bytes, ref entries[i - Lookahead], addresses, consumer);
+                SettleOne(arena, i - Lookahead, addresses, consumer);
             }
         }
 
         batch.Clear();
     }
 
-    private static void SettleOne(byte[] bytes, ref Taken taken, AddressSet addresses, IClassifiedEntrySink consumer)
+    private static void SettleOne(in Arena arena, int index, AddressSet addresses, IClassifiedEntrySink consumer)
     {
+        ref var taken = ref arena.Entries[index];
+        var bytes = arena.Bytes;
         var outcome = taken.Outcome;
         long firstLine = 0;
         if (outcome == InviteOutcome.Pending && !addresses.TryAdd(taken.High, taken.Low, taken.Line, out firstLine))
@@ -289,12 +292,11 @@ internal sealed class EntryClassifier : IInviteEntrySink
             Outcome = outcome,
             Invalid = taken.Invalid,
             DuplicateOfLine = firstLine,
-            Entry = taken.Entry,
+            Entry = taken.IsUtf8 ? default : arena.Given[index],
             IsUtf8 = taken.IsUtf8,
-            Utf8Address = taken.LongAddress is { } longAddress ? longAddress : bytes.AsSpan(taken.AddressOffset, taken.AddressLength),
-            Key = taken.LongKey is { } longKey ? longKey : bytes.AsSpan(taken.KeyOffset, taken.KeyLength),
+            Utf8Address = taken.HasLongAddress ? arena.LongAddresses[index] : bytes.AsSpan(taken.AddressOffset, taken.AddressLength),
+            Key = taken.HasLongKey ? arena.LongKeys[index] : bytes.AsSpan(taken.KeyOffset, taken.KeyLength),
         };
-        taken = default;
         consumer.Take(entry);
     }
 
@@ -406,8 +408,10 @@ internal sealed class EntryClassifier : IInviteEntrySink
         private readonly char[] _keyChars = new char[AddressKey.BufferLength];
 
         /// <summary>Validates the entry and, when it is valid, makes its key and fingerprint: the pure part of classifying it.</summary>
-        public void Check(byte[] bytes, ref Taken taken)
+        public void Check(in Arena arena, int index)
         {
+            ref var taken = ref arena.Entries[index];
+            var bytes = arena.Bytes;
             taken.Checked = true;
             if (taken.Outcome == InviteOutcome.Skipped)
             {
@@ -419,7 +423,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
             var keyRoom = bytes.AsSpan(taken.KeyOffset, taken.KeyRoom);
             if (taken.IsUtf8)
             {
-                var address = taken.LongAddress ?? bytes.AsSpan(taken.AddressOffset, taken.AddressLength);
+                var address = taken.HasLongAddress ? arena.LongAddresses[index] : bytes.AsSpan(taken.AddressOffset, taken.AddressLength);
                 invalid = validator.Validate(address);
                 if (invalid != InvalidReason.None)
                 {
@@ -435,7 +439,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
             }
             else
             {
-                var entry = taken.Entry;
+                var entry = arena.Given[index];
                 invalid = entry.Problem != InvalidReason.None ? entry.Problem : validator.Validate(entry.Address ?? string.Empty);
                 if (invalid != InvalidReason.None)
                 {
@@ -451,7 +455,8 @@ internal sealed class EntryClassifier : IInviteEntrySink
             if (!key.Overlaps(bytes))
             {
                 // A key longer than its room (a long non-ASCII address) got an array of its own.
-                taken.LongKey = key.ToArray();
+                arena.LongKeys[index] = key.ToArray();
+                taken.HasLongKey = true;
             }
 
             taken.KeyLength = key.Length;
@@ -461,9 +466,8 @@ internal sealed class EntryClassifier : IInviteEntrySink
     /// <summary>Entries taken together, and the bytes of their addresses and keys: filled by the parser, settled in order.</summary>
     private sealed class Batch
     {
-        public readonly Taken[] Entries = new Taken[BatchCapacity];
-
-        public readonly byte[] Bytes = new byte[BatchCapacity * 64];
+        public readonly Arena Arena = new(
+            new Taken[BatchCapacity], new byte[BatchCapacity * 64], new InviteEntry[BatchCapacity], new byte[BatchCapacity][], new byte[BatchCapacity][]);
 
         public int Count;
 
@@ -475,7 +479,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
         /// <summary>Cancels the consumer's pause.</summary>
         public CancellationToken PauseToken;
 
-        public bool HasRoom(int bytes) => Count < BatchCapacity && BytesUsed + bytes <= Bytes.Length;
+        public bool HasRoom(int bytes) => Count < BatchCapacity && BytesUsed + bytes <= Arena.Bytes.Length;
 
         public int Reserve(int bytes)
         {
@@ -484,9 +488,9 @@ internal sealed class EntryClassifier : IInviteEntrySink
             return offset;
         }
 
+        /// <summary>Empties the batch; each entry is cleared when it is taken again.</summary>
         public void Clear()
         {
-            Array.Clear(Entries, 0, Count);
             Count = 0;
             BytesUsed = 0;
             Pause = false;
@@ -494,24 +498,30 @@ internal sealed class EntryClassifier : IInviteEntrySink
         }
     }
 
+    /// <summary>
+    /// The arrays of a batch, passed by value to the code that settles it so that it does not read the batch's own
+    /// fields, which the parser's thread writes for the batch it fills. Entries of rare shapes keep their parts in side
+    /// arrays, so that <see cref="Taken"/> stays small.
+    /// </summary>
+    private readonly record struct Arena(Taken[] Entries, byte[] Bytes, InviteEntry[] Given, byte[][] LongAddresses, byte[][] LongKeys);
+
     /// <summary>What is known of an entry taken and not settled yet.</summary>
     private struct Taken
     {
         public long Sequence;
         public long Line;
-        public InviteOutcome Outcome;
-        public InvalidReason Invalid;
-        public InviteEntry Entry;
-        public bool IsUtf8;
-        public bool Checked;
+        public ulong High;
+        public uint Low;
         public int AddressOffset;
         public int AddressLength;
-        public byte[]? LongAddress;
         public int KeyOffset;
         public int KeyRoom;
         public int KeyLength;
-        public byte[]? LongKey;
-        public ulong High;
-        public uint Low;
+        public InviteOutcome Outcome;
+        public InvalidReason Invalid;
+        public bool IsUtf8;
+        public bool Checked;
+        public bool HasLongAddress;
+        public bool HasLongKey;
     }
 }
