@@ -39,17 +39,17 @@ internal sealed class EntryClassifier : IInviteEntrySink
     private const int Lookahead = 16;
 
     // Entries in one batch.
-    private const int BatchCapacity = 4096;
+    private const int BatchCapacity = 8192;
 
     // How many batches may wait for the second thread while the parser fills the next one.
-    private const int BatchesAhead = 2;
+    private const int BatchesAhead = 3;
 
     // A valid address, and so its key, is at most 254 bytes: longer entries given as bytes get arrays of their own.
     private const int SlotBytes = 256;
 
-    // Of every four entries of a batch, how many the parser's thread checks before it hands the batch over: half, which
-    // measured best (the other thread also adds every entry to the table and gives it to the consumer).
-    private const int TakerShare = 2;
+    // Of every eight entries of a batch, how many the parser's thread checks before it hands the batch over: checking
+    // is most of the work, and the other thread also adds every entry to the table and gives it to the consumer.
+    private const int TakerShare = 5;
 
     private readonly long _maxEntries;
     private readonly bool _rejectOverLimit;
@@ -233,7 +233,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
     /// <summary>The parser's thread checks its share of the entries it takes, when the batch is settled on another.</summary>
     private void CheckShare(Batch batch, int index)
     {
-        if (_parallel && (index & 3) < TakerShare)
+        if (_parallel && (index & 7) < TakerShare)
         {
             _takerChecker.Check(batch.Arena, index);
         }
@@ -308,7 +308,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
         batch.Pause = pause;
         _pausePending = !pause;
         _full!.Writer.TryWrite(batch);
-        _settler ??= Task.Run(SettleAllAsync, CancellationToken.None);
+        _settler ??= Task.Factory.StartNew(SettleAll, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Takes a free batch, waiting (blocking the parser) while <see cref="BatchesAhead"/> wait for the second thread.</summary>
@@ -350,30 +350,45 @@ internal sealed class EntryClassifier : IInviteEntrySink
         }
     }
 
-    /// <summary>The second thread: settles the batches handed over, in order, and lets the consumer pause after those that ended at a pause.</summary>
-    private async Task SettleAllAsync()
+    /// <summary>
+    /// The second thread: settles the batches handed over, in order, and lets the consumer pause after those that ended
+    /// at a pause. A thread of its own, which waits for the consumer's pause (its store's hand-over) as the parser's
+    /// thread would have.
+    /// </summary>
+    private void SettleAll()
     {
         var reader = _full!.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (!_discarding)
             {
-                while (!_discarding && reader.TryRead(out var batch))
+                if (!reader.TryRead(out var batch))
                 {
-                    var (pause, pauseToken) = (batch.Pause, batch.PauseToken);
-                    Settle(batch);
-                    if (pause)
+                    var wait = reader.WaitToReadAsync(CancellationToken.None);
+                    if (!(wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult()))
                     {
-                        await _consumer.PauseAsync(pauseToken).ConfigureAwait(false);
+                        return;
                     }
 
-                    _free!.Writer.TryWrite(batch);
+                    continue;
                 }
 
-                if (_discarding)
+                var (pause, pauseToken) = (batch.Pause, batch.PauseToken);
+                Settle(batch);
+                if (pause)
                 {
-                    return;
+                    var paused = _consumer.PauseAsync(pauseToken);
+                    if (paused.IsCompletedSuccessfully)
+                    {
+                        paused.GetAwaiter().GetResult();
+                    }
+                    else
+                    {
+                        paused.AsTask().GetAwaiter().GetResult();
+                    }
                 }
+
+                _free!.Writer.TryWrite(batch);
             }
         }
         catch (Exception ex)
