@@ -2,8 +2,14 @@ namespace BulkInvite;
 
 /// <summary>Decides whether an address will be accepted by a mail server as a recipient.</summary>
 /// <remarks>
+/// <para>
 /// The validator does not trim: surrounding whitespace is the parser's job, and any whitespace the
 /// validator sees makes the address invalid.
+/// </para>
+/// <para>
+/// An import on a machine with more than one core validates the entries of one file on two threads at once, so an
+/// implementation must be safe to call concurrently (a validator that keeps no state between calls is).
+/// </para>
 /// </remarks>
 public interface IEmailValidator
 {

@@ -103,6 +103,9 @@ internal sealed unsafe class AddressSet : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (ulong High, uint Low) FingerprintUtf8(ReadOnlySpan<byte> normalizedAddress) => _hasher.HashUtf8(normalizedAddress);
 
+    /// <summary>The functions of <see cref="FingerprintUtf8"/>, for a thread that fingerprints while another adds to the table (a copy shares no cache line with the table's counters).</summary>
+    public AddressHasher Hasher => _hasher;
+
     /// <summary>The fingerprint <see cref="FingerprintUtf8"/> gives the key with its ASCII letters lower-cased.</summary>
     /// <param name="address">A valid address, UTF-8, in any letter case.</param>
     /// <returns>The fingerprint.</returns>

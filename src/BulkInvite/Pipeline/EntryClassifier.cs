@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
+using System.Threading.Channels;
 using BulkInvite.Dedupe;
 
 namespace BulkInvite.Pipeline;
@@ -15,10 +17,20 @@ namespace BulkInvite.Pipeline;
 /// <see cref="InviteEntry"/> values gets the same outcomes, and a host's own validator is called through the interface.
 /// </para>
 /// <para>
-/// An entry is checked and fingerprinted when it is taken, and its slot in the de-duplication table prefetched; it is
-/// added to the table, and given to the consumer, <see cref="Lookahead"/> entries later, when the slot is in the cache
-/// (a table of hundreds of megabytes otherwise costs a cache miss an entry, one after the other). Everything taken is
-/// settled at each pause and by <see cref="Complete"/>.
+/// Entries are taken in batches of up to <see cref="BatchCapacity"/>, which end early at each pause of the parser. An
+/// entry is numbered (and the limit applied) when it is taken. A batch is settled in file order: each entry is
+/// checked and fingerprinted, its slot in the de-duplication table prefetched, and it is added to the table, and given
+/// to the consumer, <see cref="Lookahead"/> entries later, when the slot is in the cache (a table of hundreds of
+/// megabytes otherwise costs a cache miss an entry, one after the other). The consumer pauses after each batch that
+/// ended at a pause of the parser.
+/// </para>
+/// <para>
+/// On a machine with more than one core, the batches are settled on a second thread while the parser reads and takes
+/// the next ones (at most <see cref="BatchesAhead"/> wait), and the parser's thread checks and fingerprints part of
+/// each batch before it hands it over (the checks are pure, so which thread makes them changes nothing); the table,
+/// the consumer and its pauses belong to the second thread alone, so outcomes and their order are those of one
+/// thread. A failure of the second thread (the consumer's or its store's) is thrown to the parser at its next
+/// hand-over, and by <see cref="CompleteAsync"/>.
 /// </para>
 /// </remarks>
 internal sealed class EntryClassifier : IInviteEntrySink
@@ -26,30 +38,61 @@ internal sealed class EntryClassifier : IInviteEntrySink
     // Enough entries ahead for the slot of the first to arrive in the cache.
     private const int Lookahead = 16;
 
-    // A valid address, and so its key, is at most 254 bytes: entries given as bytes are copied into slots of this size.
+    // Entries in one batch.
+    private const int BatchCapacity = 8192;
+
+    // How many batches may wait for the second thread while the parser fills the next one.
+    private const int BatchesAhead = 3;
+
+    // A valid address, and so its key, is at most 254 bytes: longer entries given as bytes get arrays of their own.
     private const int SlotBytes = 256;
 
-    private readonly IEmailValidator _validator;
-    private readonly DuplicateComparison _comparison;
+    // Of every eight entries of a batch, how many the parser's thread checks before it hands the batch over: checking
+    // is most of the work, and the other thread also adds every entry to the table and gives it to the consumer.
+    private const int TakerShare = 5;
+
     private readonly long _maxEntries;
     private readonly bool _rejectOverLimit;
     private readonly AddressSet _addresses;
     private readonly IClassifiedEntrySink _consumer;
-    private readonly char[] _keyChars = new char[AddressKey.BufferLength];
-    private readonly Taken[] _taken = new Taken[Lookahead];
-    private readonly byte[] _addressBytes = new byte[Lookahead * SlotBytes];
-    private readonly byte[] _keyBytes = new byte[Lookahead * SlotBytes];
-    private int _first;
-    private int _count;
+    private readonly bool _parallel;
+    private readonly Checker _takerChecker;
+    private readonly Checker _settlerChecker;
+    private readonly Channel<Batch>? _full;
+    private readonly Channel<Batch>? _free;
+    private Task? _settler;
+    private Batch? _current;
+    private bool _pausePending;
+    private volatile ExceptionDispatchInfo? _failure;
+    private bool _failureThrown;
+    private volatile bool _discarding;
 
     public EntryClassifier(ImportContext context, AddressSet addresses, IClassifiedEntrySink consumer)
+        : this(context, addresses, consumer, Environment.ProcessorCount > 1)
     {
-        _validator = context.Validator;
-        _comparison = context.Options.DuplicateComparison;
+    }
+
+    /// <summary>Creates the classifier, on two threads or on the caller's alone.</summary>
+    internal EntryClassifier(ImportContext context, AddressSet addresses, IClassifiedEntrySink consumer, bool parallel)
+    {
+        _takerChecker = new Checker(context.Validator, context.Options.DuplicateComparison, addresses.Hasher);
+        _settlerChecker = new Checker(context.Validator, context.Options.DuplicateComparison, addresses.Hasher);
         _maxEntries = context.Options.MaxEntries;
         _rejectOverLimit = context.Options.OverLimitBehavior == OverLimitBehavior.Reject;
         _addresses = addresses;
         _consumer = consumer;
+        _parallel = parallel;
+        if (parallel)
+        {
+            _full = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            _free = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            for (var i = 0; i < BatchesAhead; i++)
+            {
+                _free.Writer.TryWrite(new Batch());
+            }
+        }
+
+        _current = new Batch();
     }
 
     /// <summary>How many entries were taken.</summary>
@@ -57,86 +100,103 @@ internal sealed class EntryClassifier : IInviteEntrySink
 
     public void Add(in InviteEntry entry)
     {
-        ref var taken = ref Next(out var slot);
+        var batch = Next(out var index, 0, Math.Min(Encoding.UTF8.GetMaxByteCount((entry.Address ?? string.Empty).Length), SlotBytes));
+        ref var taken = ref batch.Arena.Entries[index];
         taken.Line = entry.Line;
-        taken.Entry = entry;
-        if (taken.Outcome == InviteOutcome.Skipped)
-        {
-            return;
-        }
-
-        var invalid = entry.Problem != InvalidReason.None ? entry.Problem : _validator.Validate(entry.Address ?? string.Empty);
-        if (invalid != InvalidReason.None)
-        {
-            taken.Outcome = InviteOutcome.Invalid;
-            taken.Invalid = invalid;
-            return;
-        }
-
-        Fingerprint(ref taken, AddressKey.GetUtf8(entry.Address!, _comparison, _keyChars, KeySlot(slot)));
+        batch.Arena.Given[index] = entry;
+        CheckShare(batch, index);
     }
 
     public void AddAddress(ReadOnlySpan<byte> utf8Address, long line)
     {
-        ref var taken = ref Next(out var slot);
+        var fits = utf8Address.Length <= SlotBytes;
+        var batch = Next(out var index, fits ? utf8Address.Length : 0, fits ? utf8Address.Length : 0);
+        ref var taken = ref batch.Arena.Entries[index];
         taken.Line = line;
         taken.IsUtf8 = true;
-        if (utf8Address.Length <= SlotBytes)
+        if (fits)
         {
-            utf8Address.CopyTo(_addressBytes.AsSpan(slot * SlotBytes));
+            utf8Address.CopyTo(batch.Arena.Bytes.AsSpan(taken.AddressOffset));
             taken.AddressLength = utf8Address.Length;
         }
         else
         {
             // Too long to be valid; kept whole for the consumer.
-            taken.LongAddress = utf8Address.ToArray();
+            batch.Arena.LongAddresses[index] = utf8Address.ToArray();
+            taken.HasLongAddress = true;
         }
 
-        if (taken.Outcome == InviteOutcome.Skipped)
-        {
-            return;
-        }
-
-        var invalid = _validator.Validate(utf8Address);
-        if (invalid != InvalidReason.None)
-        {
-            taken.Outcome = InviteOutcome.Invalid;
-            taken.Invalid = invalid;
-            return;
-        }
-
-        // An ASCII address is keyed from its bytes, any other as text.
-        var key = Ascii.IsValid(utf8Address)
-            ? AddressKey.GetAscii(utf8Address, _comparison, KeySlot(slot))
-            : AddressKey.GetUtf8(Encoding.UTF8.GetString(utf8Address), _comparison, _keyChars, KeySlot(slot));
-        Fingerprint(ref taken, key);
+        CheckShare(batch, index);
     }
 
-    /// <summary>Settles what was taken, then lets the consumer pause.</summary>
+    /// <summary>Ends the batch; the consumer pauses after it, where it may wait (for its store, or its user directory).</summary>
     public ValueTask PauseAsync(CancellationToken cancellationToken)
     {
-        Complete();
-        return _consumer.PauseAsync(cancellationToken);
+        if (!_parallel)
+        {
+            Settle(_current!);
+            return _consumer.PauseAsync(cancellationToken);
+        }
+
+        ThrowIfFailed();
+        if (!_pausePending && _current is not { Count: > 0 })
+        {
+            // Nothing taken since the consumer's last pause.
+            return default;
+        }
+
+        // When the batch that ended last ended full, an empty batch carries the pause.
+        _current ??= TakeFree(cancellationToken);
+        _current.PauseToken = cancellationToken;
+        HandOver(pause: true);
+        return WaitForBatchAsync(cancellationToken);
     }
 
-    /// <summary>Adds to the table, and gives to the consumer, every entry taken and not settled yet.</summary>
-    public void Complete()
+    /// <summary>
+    /// Adds to the table, and gives to the consumer, every entry taken and not settled yet, and waits for the second
+    /// thread to end; throws its failure if it failed and the failure was not thrown yet.
+    /// </summary>
+    public async ValueTask CompleteAsync()
     {
-        while (_count > 0)
+        if (!_parallel)
         {
-            SettleFirst();
+            Settle(_current!);
+            return;
+        }
+
+        if (_failure is null && _current is { Count: > 0 })
+        {
+            HandOver(pause: false);
+        }
+
+        await StopSettlerAsync().ConfigureAwait(false);
+        if (_failure is not null)
+        {
+            // What the second thread did not settle is settled here, as the file was read, without pauses.
+            while (_full!.Reader.TryRead(out var left))
+            {
+                Settle(left);
+            }
+
+            if (_current is not null)
+            {
+                Settle(_current);
+            }
+
+            ThrowIfFailed();
         }
     }
 
-    /// <summary>Forgets the entries taken and not settled yet (a refused file keeps nothing).</summary>
-    public void Discard()
+    /// <summary>Forgets the entries taken and not settled yet (a refused file keeps nothing), and waits for the second thread to end.</summary>
+    public async ValueTask DiscardAsync()
     {
-        Array.Clear(_taken);
-        _count = 0;
+        _discarding = true;
+        _current?.Clear();
+        await StopSettlerAsync().ConfigureAwait(false);
     }
 
     /// <summary>Numbers the next entry and gives its place; the first one over the limit refuses the file when the limit rejects.</summary>
-    private ref Taken Next(out int slot)
+    private Batch Next(out int index, int addressBytes, int keyBytes)
     {
         if (Sequence == _maxEntries && _rejectOverLimit)
         {
@@ -144,43 +204,83 @@ internal sealed class EntryClassifier : IInviteEntrySink
             throw ImportRun.TooManyEntries(_maxEntries);
         }
 
-        if (_count == Lookahead)
+        var batch = _current;
+        if (batch is not null && !batch.HasRoom(addressBytes + keyBytes))
         {
-            SettleFirst();
+            if (_parallel)
+            {
+                HandOver(pause: false);
+                batch = null;
+            }
+            else
+            {
+                Settle(batch);
+            }
         }
 
-        slot = (_first + _count++) % Lookahead;
-        ref var taken = ref _taken[slot];
+        batch ??= _current = TakeFree(CancellationToken.None);
+        index = batch.Count++;
+        ref var taken = ref batch.Arena.Entries[index];
         taken = default;
         taken.Sequence = ++Sequence;
         taken.Outcome = taken.Sequence > _maxEntries ? InviteOutcome.Skipped : InviteOutcome.Pending;
-        return ref taken;
+        taken.AddressOffset = batch.Reserve(addressBytes);
+        taken.KeyOffset = batch.Reserve(keyBytes);
+        taken.KeyRoom = keyBytes;
+        return batch;
     }
 
-    private Span<byte> KeySlot(int slot) => _keyBytes.AsSpan(slot * SlotBytes, SlotBytes);
-
-    private void Fingerprint(ref Taken taken, ReadOnlySpan<byte> key)
+    /// <summary>The parser's thread checks its share of the entries it takes, when the batch is settled on another.</summary>
+    private void CheckShare(Batch batch, int index)
     {
-        (taken.High, taken.Low) = _addresses.FingerprintUtf8(key);
-        _addresses.Prefetch(taken.Low);
-        if (key.Length > SlotBytes || !key.Overlaps(_keyBytes))
+        if (_parallel && (index & 7) < TakerShare)
         {
-            // A key longer than a slot (a long non-ASCII address) got an array of its own.
-            taken.LongKey = key.ToArray();
+            _takerChecker.Check(batch.Arena, index);
+        }
+    }
+
+    /// <summary>Settles a batch in file order: checks what is not checked yet, prefetches, adds to the table and gives to the consumer.</summary>
+    /// <remarks>What is used for every entry is held in locals: the parser's thread writes to this object's fields as it takes entries.</remarks>
+    private void Settle(Batch batch)
+    {
+        var arena = batch.Arena;
+        var entries = arena.Entries;
+        var count = batch.Count;
+        var checker = _settlerChecker;
+        var addresses = _addresses;
+        var consumer = _consumer;
+        for (var i = 0; i < count + Lookahead; i++)
+        {
+            if (i < count)
+            {
+                ref var next = ref entries[i];
+                if (!next.Checked)
+                {
+                    checker.Check(arena, i);
+                }
+
+                if (next.Outcome == InviteOutcome.Pending)
+                {
+                    addresses.Prefetch(next.Low);
+                }
+            }
+
+            if (i >= Lookahead)
+            {
+                SettleOne(arena, i - Lookahead, addresses, consumer);
+            }
         }
 
-        taken.KeyLength = key.Length;
+        batch.Clear();
     }
 
-    private void SettleFirst()
+    private static void SettleOne(in Arena arena, int index, AddressSet addresses, IClassifiedEntrySink consumer)
     {
-        var slot = _first;
-        ref var taken = ref _taken[slot];
-        _first = (_first + 1) % Lookahead;
-        _count--;
+        ref var taken = ref arena.Entries[index];
+        var bytes = arena.Bytes;
         var outcome = taken.Outcome;
         long firstLine = 0;
-        if (outcome == InviteOutcome.Pending && !_addresses.TryAdd(taken.High, taken.Low, taken.Line, out firstLine))
+        if (outcome == InviteOutcome.Pending && !addresses.TryAdd(taken.High, taken.Low, taken.Line, out firstLine))
         {
             outcome = InviteOutcome.Duplicate;
         }
@@ -192,29 +292,251 @@ internal sealed class EntryClassifier : IInviteEntrySink
             Outcome = outcome,
             Invalid = taken.Invalid,
             DuplicateOfLine = firstLine,
-            Entry = taken.Entry,
+            Entry = taken.IsUtf8 ? default : arena.Given[index],
             IsUtf8 = taken.IsUtf8,
-            Utf8Address = taken.LongAddress is { } longAddress ? longAddress : _addressBytes.AsSpan(slot * SlotBytes, taken.AddressLength),
-            Key = taken.LongKey is { } longKey ? longKey : _keyBytes.AsSpan(slot * SlotBytes, taken.KeyLength),
+            Utf8Address = taken.HasLongAddress ? arena.LongAddresses[index] : bytes.AsSpan(taken.AddressOffset, taken.AddressLength),
+            Key = taken.HasLongKey ? arena.LongKeys[index] : bytes.AsSpan(taken.KeyOffset, taken.KeyLength),
         };
-        taken = default;
-        _consumer.Take(entry);
+        consumer.Take(entry);
     }
+
+    /// <summary>Gives the batch being filled to the second thread, which it starts the first time.</summary>
+    private void HandOver(bool pause)
+    {
+        var batch = _current!;
+        _current = null;
+        batch.Pause = pause;
+        _pausePending = !pause;
+        _full!.Writer.TryWrite(batch);
+        _settler ??= Task.Factory.StartNew(SettleAll, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Takes a free batch, waiting (blocking the parser) while <see cref="BatchesAhead"/> wait for the second thread.</summary>
+    private Batch TakeFree(CancellationToken cancellationToken)
+    {
+        if (!_parallel)
+        {
+            return _current!;
+        }
+
+        ThrowIfFailed();
+        if (_free!.Reader.TryRead(out var batch))
+        {
+            return batch;
+        }
+
+        try
+        {
+            return _free.Reader.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+            ThrowIfFailed();
+            throw;
+        }
+    }
+
+    /// <summary>Waits, at the parser's pause, for a free batch to fill next: where a slow consumer holds the parser back.</summary>
+    private async ValueTask WaitForBatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _current = await _free!.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            ThrowIfFailed();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The second thread: settles the batches handed over, in order, and lets the consumer pause after those that ended
+    /// at a pause. A thread of its own, which waits for the consumer's pause (its store's hand-over) as the parser's
+    /// thread would have.
+    /// </summary>
+    private void SettleAll()
+    {
+        var reader = _full!.Reader;
+        try
+        {
+            while (!_discarding)
+            {
+                if (!reader.TryRead(out var batch))
+                {
+                    var wait = reader.WaitToReadAsync(CancellationToken.None);
+                    if (!(wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult()))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                var (pause, pauseToken) = (batch.Pause, batch.PauseToken);
+                Settle(batch);
+                if (pause)
+                {
+                    var paused = _consumer.PauseAsync(pauseToken);
+                    if (paused.IsCompletedSuccessfully)
+                    {
+                        paused.GetAwaiter().GetResult();
+                    }
+                    else
+                    {
+                        paused.AsTask().GetAwaiter().GetResult();
+                    }
+                }
+
+                _free!.Writer.TryWrite(batch);
+            }
+        }
+        catch (Exception ex)
+        {
+            _failure = ExceptionDispatchInfo.Capture(ex);
+            _free!.Writer.TryComplete();
+        }
+    }
+
+    private async ValueTask StopSettlerAsync()
+    {
+        _full?.Writer.TryComplete();
+        if (_settler is not null)
+        {
+            await _settler.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Throws the second thread's failure, once.</summary>
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null && !_failureThrown)
+        {
+            _failureThrown = true;
+            _failure.Throw();
+        }
+    }
+
+    /// <summary>The pure part of classifying an entry, one for each thread that does it.</summary>
+    private sealed class Checker(IEmailValidator validator, DuplicateComparison comparison, AddressHasher hasher)
+    {
+        private readonly char[] _keyChars = new char[AddressKey.BufferLength];
+
+        /// <summary>Validates the entry and, when it is valid, makes its key and fingerprint: the pure part of classifying it.</summary>
+        public void Check(in Arena arena, int index)
+        {
+            ref var taken = ref arena.Entries[index];
+            var bytes = arena.Bytes;
+            taken.Checked = true;
+            if (taken.Outcome == InviteOutcome.Skipped)
+            {
+                return;
+            }
+
+            InvalidReason invalid;
+            ReadOnlySpan<byte> key;
+            var keyRoom = bytes.AsSpan(taken.KeyOffset, taken.KeyRoom);
+            if (taken.IsUtf8)
+            {
+                var address = taken.HasLongAddress ? arena.LongAddresses[index] : bytes.AsSpan(taken.AddressOffset, taken.AddressLength);
+                invalid = validator.Validate(address);
+                if (invalid != InvalidReason.None)
+                {
+                    taken.Outcome = InviteOutcome.Invalid;
+                    taken.Invalid = invalid;
+                    return;
+                }
+
+                // An ASCII address is keyed from its bytes, any other as text.
+                key = Ascii.IsValid(address)
+                    ? AddressKey.GetAscii(address, comparison, address.Length <= keyRoom.Length ? keyRoom : new byte[address.Length])
+                    : AddressKey.GetUtf8(Encoding.UTF8.GetString(address), comparison, _keyChars, keyRoom);
+            }
+            else
+            {
+                var entry = arena.Given[index];
+                invalid = entry.Problem != InvalidReason.None ? entry.Problem : validator.Validate(entry.Address ?? string.Empty);
+                if (invalid != InvalidReason.None)
+                {
+                    taken.Outcome = InviteOutcome.Invalid;
+                    taken.Invalid = invalid;
+                    return;
+                }
+
+                key = AddressKey.GetUtf8(entry.Address!, comparison, _keyChars, keyRoom);
+            }
+
+            (taken.High, taken.Low) = hasher.HashUtf8(key);
+            if (!key.Overlaps(bytes))
+            {
+                // A key longer than its room (a long non-ASCII address) got an array of its own.
+                arena.LongKeys[index] = key.ToArray();
+                taken.HasLongKey = true;
+            }
+
+            taken.KeyLength = key.Length;
+        }
+    }
+
+    /// <summary>Entries taken together, and the bytes of their addresses and keys: filled by the parser, settled in order.</summary>
+    private sealed class Batch
+    {
+        public readonly Arena Arena = new(
+            new Taken[BatchCapacity], new byte[BatchCapacity * 64], new InviteEntry[BatchCapacity], new byte[BatchCapacity][], new byte[BatchCapacity][]);
+
+        public int Count;
+
+        public int BytesUsed;
+
+        /// <summary>Whether the consumer pauses after this batch.</summary>
+        public bool Pause;
+
+        /// <summary>Cancels the consumer's pause.</summary>
+        public CancellationToken PauseToken;
+
+        public bool HasRoom(int bytes) => Count < BatchCapacity && BytesUsed + bytes <= Arena.Bytes.Length;
+
+        public int Reserve(int bytes)
+        {
+            var offset = BytesUsed;
+            BytesUsed += bytes;
+            return offset;
+        }
+
+        /// <summary>Empties the batch; each entry is cleared when it is taken again.</summary>
+        public void Clear()
+        {
+            Count = 0;
+            BytesUsed = 0;
+            Pause = false;
+            PauseToken = default;
+        }
+    }
+
+    /// <summary>
+    /// The arrays of a batch, passed by value to the code that settles it so that it does not read the batch's own
+    /// fields, which the parser's thread writes for the batch it fills. Entries of rare shapes keep their parts in side
+    /// arrays, so that <see cref="Taken"/> stays small.
+    /// </summary>
+    private readonly record struct Arena(Taken[] Entries, byte[] Bytes, InviteEntry[] Given, byte[][] LongAddresses, byte[][] LongKeys);
 
     /// <summary>What is known of an entry taken and not settled yet.</summary>
     private struct Taken
     {
         public long Sequence;
         public long Line;
-        public InviteOutcome Outcome;
-        public InvalidReason Invalid;
-        public InviteEntry Entry;
-        public bool IsUtf8;
-        public int AddressLength;
-        public byte[]? LongAddress;
-        public int KeyLength;
-        public byte[]? LongKey;
         public ulong High;
         public uint Low;
+        public int AddressOffset;
+        public int AddressLength;
+        public int KeyOffset;
+        public int KeyRoom;
+        public int KeyLength;
+        public InviteOutcome Outcome;
+        public InvalidReason Invalid;
+        public bool IsUtf8;
+        public bool Checked;
+        public bool HasLongAddress;
+        public bool HasLongKey;
     }
 }

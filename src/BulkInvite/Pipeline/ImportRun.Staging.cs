@@ -32,7 +32,7 @@ internal sealed partial class ImportRun
         try
         {
             await selection.Parser.ParseIntoAsync(selection.Content, classifier, cancellationToken).ConfigureAwait(false);
-            classifier.Complete();
+            await classifier.CompleteAsync().ConfigureAwait(false);
         }
         catch (InviteLimitExceededException)
         {
@@ -44,7 +44,7 @@ internal sealed partial class ImportRun
             if (refused)
             {
                 // A file over a limit is refused: the import keeps only its summary, with the reason.
-                classifier.Discard();
+                await classifier.DiscardAsync().ConfigureAwait(false);
                 await stager.DiscardAsync().ConfigureAwait(false);
             }
             else
@@ -52,7 +52,7 @@ internal sealed partial class ImportRun
                 // Whatever was read is recorded, also when staging stops early (cancelled, unreadable).
                 try
                 {
-                    classifier.Complete();
+                    await classifier.CompleteAsync().ConfigureAwait(false);
                 }
                 finally
                 {

@@ -38,8 +38,18 @@ internal sealed class SummaryRun(ImportContext context, BulkInviteRequest reques
         await using var limited = new LimitedReadStream(content, options.MaxFileBytes);
         var selection = await context.ParserSelector.SelectAsync(limited, request.FileName, request.ParserName, cancellationToken).ConfigureAwait(false);
         var classifier = new EntryClassifier(context, addresses, this);
-        await selection.Parser.ParseIntoAsync(selection.Content, classifier, cancellationToken).ConfigureAwait(false);
-        classifier.Complete();
+        try
+        {
+            await selection.Parser.ParseIntoAsync(selection.Content, classifier, cancellationToken).ConfigureAwait(false);
+            await classifier.CompleteAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // The second thread ends before the table it fills is freed.
+            await classifier.DiscardAsync().ConfigureAwait(false);
+            throw;
+        }
+
         await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
 
         var counts = _tally.ToCounts();
