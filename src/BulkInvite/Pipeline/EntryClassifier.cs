@@ -84,8 +84,12 @@ internal sealed class EntryClassifier : IInviteEntrySink
         _parallel = parallel;
         if (parallel)
         {
-            _full = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            _free = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            // BatchesAhead + 1 batches exist (the free ones and the one being filled) and only they go round between the
+            // two threads, so neither queue can hold more: bounded by that count, a write never waits, and memory stays
+            // what the batches take whatever the file holds.
+            var options = new BoundedChannelOptions(BatchesAhead + 1) { SingleReader = true, SingleWriter = true };
+            _full = Channel.CreateBounded<Batch>(options);
+            _free = Channel.CreateBounded<Batch>(options);
             for (var i = 0; i < BatchesAhead; i++)
             {
                 _free.Writer.TryWrite(new Batch());
