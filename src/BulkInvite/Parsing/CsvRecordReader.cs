@@ -170,18 +170,11 @@ internal sealed class CsvRecordReader : IDisposable
 
                 case State.Unquoted:
                 {
-                    var rest = _input.AsSpan(_position, _end - _position);
-                    var stop = rest.IndexOfAny(_unquotedStops);
-                    if (stop < 0)
+                    if (!TryTakeUntil(_unquotedStops, out c))
                     {
-                        _field.Append(rest);
-                        _position = _end;
                         break;
                     }
 
-                    _field.Append(rest[..stop]);
-                    _position += stop + 1;
-                    c = rest[stop];
                     if (c == _delimiter)
                     {
                         return EndField(endOfRecord = false);
@@ -193,18 +186,11 @@ internal sealed class CsvRecordReader : IDisposable
 
                 case State.Quoted:
                 {
-                    var rest = _input.AsSpan(_position, _end - _position);
-                    var stop = rest.IndexOfAny(QuotedStops);
-                    if (stop < 0)
+                    if (!TryTakeUntil(QuotedStops, out c))
                     {
-                        _field.Append(rest);
-                        _position = _end;
                         break;
                     }
 
-                    _field.Append(rest[..stop]);
-                    _position += stop + 1;
-                    c = rest[stop];
                     if (c == '"')
                     {
                         _state = State.AfterQuote;
@@ -259,6 +245,26 @@ internal sealed class CsvRecordReader : IDisposable
 
     private int LimitFor(int column)
         => column >= _columnCount ? 0 : column == _emailColumn ? _entryLimit : _fieldLimit;
+
+    /// <summary>Appends the input up to the next of <paramref name="stops"/> to the field and steps past that stop; appends the rest of the input when there is none.</summary>
+    /// <returns>Whether a stop was found (it is then <paramref name="stop"/>).</returns>
+    private bool TryTakeUntil(SearchValues<char> stops, out char stop)
+    {
+        var rest = _input.AsSpan(_position, _end - _position);
+        var at = rest.IndexOfAny(stops);
+        if (at < 0)
+        {
+            _field.Append(rest);
+            _position = _end;
+            stop = default;
+            return false;
+        }
+
+        _field.Append(rest[..at]);
+        _position += at + 1;
+        stop = rest[at];
+        return true;
+    }
 
     private void CountLineBreak(char c)
     {
