@@ -55,6 +55,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
     private readonly bool _rejectOverLimit;
     private readonly AddressSet _addresses;
     private readonly IClassifiedEntrySink _consumer;
+    private readonly bool _needsKeys;
     private readonly bool _parallel;
     private readonly Checker _takerChecker;
     private readonly Checker _settlerChecker;
@@ -75,8 +76,9 @@ internal sealed class EntryClassifier : IInviteEntrySink
     /// <summary>Creates the classifier, on two threads or on the caller's alone.</summary>
     internal EntryClassifier(ImportContext context, AddressSet addresses, IClassifiedEntrySink consumer, bool parallel)
     {
-        _takerChecker = new Checker(context.Validator, context.Options.DuplicateComparison, addresses.Hasher);
-        _settlerChecker = new Checker(context.Validator, context.Options.DuplicateComparison, addresses.Hasher);
+        _needsKeys = consumer.NeedsKeys;
+        _takerChecker = new Checker(context.Validator, context.Options.DuplicateComparison, addresses.Hasher, _needsKeys);
+        _settlerChecker = new Checker(context.Validator, context.Options.DuplicateComparison, addresses.Hasher, _needsKeys);
         _maxEntries = context.Options.MaxEntries;
         _rejectOverLimit = context.Options.OverLimitBehavior == OverLimitBehavior.Reject;
         _addresses = addresses;
@@ -104,7 +106,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
 
     public void Add(in InviteEntry entry)
     {
-        var batch = Next(out var index, 0, Math.Min(Encoding.UTF8.GetMaxByteCount((entry.Address ?? string.Empty).Length), SlotBytes));
+        var batch = Next(out var index, 0, _needsKeys ? Math.Min(Encoding.UTF8.GetMaxByteCount((entry.Address ?? string.Empty).Length), SlotBytes) : 0);
         ref var taken = ref batch.Arena.Entries[index];
         taken.Line = entry.Line;
         batch.Arena.Given[index] = entry;
@@ -114,7 +116,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
     public void AddAddress(ReadOnlySpan<byte> utf8Address, long line)
     {
         var fits = utf8Address.Length <= SlotBytes;
-        var batch = Next(out var index, fits ? utf8Address.Length : 0, fits ? utf8Address.Length : 0);
+        var batch = Next(out var index, fits ? utf8Address.Length : 0, fits && _needsKeys ? utf8Address.Length : 0);
         ref var taken = ref batch.Arena.Entries[index];
         taken.Line = line;
         taken.IsUtf8 = true;
@@ -226,8 +228,12 @@ internal sealed class EntryClassifier : IInviteEntrySink
         index = batch.Count++;
         ref var taken = ref batch.Arena.Entries[index];
         taken = default;
-        taken.Sequence = ++Sequence;
-        taken.Outcome = taken.Sequence > _maxEntries ? InviteOutcome.Skipped : InviteOutcome.Pending;
+        if (index == 0)
+        {
+            batch.FirstSequence = Sequence + 1;
+        }
+
+        taken.Outcome = ++Sequence > _maxEntries ? InviteOutcome.Skipped : InviteOutcome.Pending;
         taken.AddressOffset = batch.Reserve(addressBytes);
         taken.KeyOffset = batch.Reserve(keyBytes);
         taken.KeyRoom = keyBytes;
@@ -243,7 +249,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
         }
     }
 
-    /// <summary>Settles a batch in file order: checks what is not checked yet, prefetches, adds to the table and gives to the consumer.</summary>
+    /// <summary>Settles a batch in file order: checks what is not checked yet, prefetches, adds to the table, and gives the batch to the consumer.</summary>
     /// <remarks>What is used for every entry is held in locals: the parser's thread writes to this object's fields as it takes entries.</remarks>
     private void Settle(Batch batch)
     {
@@ -271,37 +277,36 @@ internal sealed class EntryClassifier : IInviteEntrySink
 
             if (i >= Lookahead)
             {
-                SettleOne(arena, i - Lookahead, addresses, consumer);
+                ref var settled = ref entries[i - Lookahead];
+                if (settled.Outcome == InviteOutcome.Pending && !addresses.TryAdd(settled.High, settled.Low, settled.Line, out var firstLine))
+                {
+                    settled.Outcome = InviteOutcome.Duplicate;
+                    settled.DuplicateOfLine = firstLine;
+                }
             }
         }
 
+        consumer.Take(new ClassifiedEntries(arena, count, batch.FirstSequence));
         batch.Clear();
     }
 
-    private static void SettleOne(in Arena arena, int index, AddressSet addresses, IClassifiedEntrySink consumer)
+    /// <summary>One settled entry of a batch, as its consumer reads it.</summary>
+    internal static ClassifiedEntry Describe(Arena arena, int index, long sequence)
     {
         ref var taken = ref arena.Entries[index];
         var bytes = arena.Bytes;
-        var outcome = taken.Outcome;
-        long firstLine = 0;
-        if (outcome == InviteOutcome.Pending && !addresses.TryAdd(taken.High, taken.Low, taken.Line, out firstLine))
+        return new ClassifiedEntry
         {
-            outcome = InviteOutcome.Duplicate;
-        }
-
-        var entry = new ClassifiedEntry
-        {
-            Sequence = taken.Sequence,
+            Sequence = sequence,
             Line = taken.Line,
-            Outcome = outcome,
+            Outcome = taken.Outcome,
             Invalid = taken.Invalid,
-            DuplicateOfLine = firstLine,
+            DuplicateOfLine = taken.DuplicateOfLine,
             Entry = taken.IsUtf8 ? default : arena.Given[index],
             IsUtf8 = taken.IsUtf8,
             Utf8Address = taken.HasLongAddress ? arena.LongAddresses[index] : bytes.AsSpan(taken.AddressOffset, taken.AddressLength),
             Key = taken.HasLongKey ? arena.LongKeys[index] : bytes.AsSpan(taken.KeyOffset, taken.KeyLength),
         };
-        consumer.Take(entry);
     }
 
     /// <summary>Gives the batch being filled to the second thread, which it starts the first time.</summary>
@@ -422,9 +427,12 @@ internal sealed class EntryClassifier : IInviteEntrySink
     }
 
     /// <summary>The pure part of classifying an entry, one for each thread that does it.</summary>
-    private sealed class Checker(IEmailValidator validator, DuplicateComparison comparison, AddressHasher hasher)
+    private sealed class Checker(IEmailValidator validator, DuplicateComparison comparison, AddressHasher hasher, bool needsKeys)
     {
         private readonly char[] _keyChars = new char[AddressKey.BufferLength];
+
+        // Where a key is made when the consumer does not read keys.
+        private readonly byte[] _keyScratch = new byte[SlotBytes];
 
         /// <summary>Validates the entry and, when it is valid, makes its key and fingerprint: the pure part of classifying it.</summary>
         public void Check(in Arena arena, int index)
@@ -439,7 +447,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
 
             InvalidReason invalid;
             ReadOnlySpan<byte> key;
-            var keyRoom = bytes.AsSpan(taken.KeyOffset, taken.KeyRoom);
+            var keyRoom = needsKeys ? bytes.AsSpan(taken.KeyOffset, taken.KeyRoom) : _keyScratch;
             if (taken.IsUtf8)
             {
                 var address = taken.HasLongAddress ? arena.LongAddresses[index] : bytes.AsSpan(taken.AddressOffset, taken.AddressLength);
@@ -451,10 +459,22 @@ internal sealed class EntryClassifier : IInviteEntrySink
                     return;
                 }
 
-                // An ASCII address is keyed from its bytes, any other as text.
-                key = Ascii.IsValid(address)
-                    ? AddressKey.GetAscii(address, comparison, address.Length <= keyRoom.Length ? keyRoom : new byte[address.Length])
-                    : AddressKey.GetUtf8(Encoding.UTF8.GetString(address), comparison, _keyChars, keyRoom);
+                // An ASCII address is keyed from its bytes, any other as text; when no key is kept and case is ignored
+                // throughout, an ASCII address is fingerprinted as it is read, lower-cased on the way.
+                if (Ascii.IsValid(address))
+                {
+                    if (!needsKeys && comparison == DuplicateComparison.IgnoreCase)
+                    {
+                        (taken.High, taken.Low) = hasher.HashUtf8IgnoreCase(address);
+                        return;
+                    }
+
+                    key = AddressKey.GetAscii(address, comparison, address.Length <= keyRoom.Length ? keyRoom : new byte[address.Length]);
+                }
+                else
+                {
+                    key = AddressKey.GetUtf8(Encoding.UTF8.GetString(address), comparison, _keyChars, keyRoom);
+                }
             }
             else
             {
@@ -471,6 +491,11 @@ internal sealed class EntryClassifier : IInviteEntrySink
             }
 
             (taken.High, taken.Low) = hasher.HashUtf8(key);
+            if (!needsKeys)
+            {
+                return;
+            }
+
             if (!key.Overlaps(bytes))
             {
                 // A key longer than its room (a long non-ASCII address) got an array of its own.
@@ -489,6 +514,9 @@ internal sealed class EntryClassifier : IInviteEntrySink
             new Taken[BatchCapacity], new byte[BatchCapacity * 64], new InviteEntry[BatchCapacity], new byte[BatchCapacity][], new byte[BatchCapacity][]);
 
         public int Count;
+
+        /// <summary>The sequence number of the first entry.</summary>
+        public long FirstSequence;
 
         public int BytesUsed;
 
@@ -522,13 +550,13 @@ internal sealed class EntryClassifier : IInviteEntrySink
     /// fields, which the parser's thread writes for the batch it fills. Entries of rare shapes keep their parts in side
     /// arrays, so that <see cref="Taken"/> stays small.
     /// </summary>
-    private readonly record struct Arena(Taken[] Entries, byte[] Bytes, InviteEntry[] Given, byte[][] LongAddresses, byte[][] LongKeys);
+    internal readonly record struct Arena(Taken[] Entries, byte[] Bytes, InviteEntry[] Given, byte[][] LongAddresses, byte[][] LongKeys);
 
     /// <summary>What is known of an entry taken and not settled yet.</summary>
-    private struct Taken
+    internal struct Taken
     {
-        public long Sequence;
         public long Line;
+        public long DuplicateOfLine;
         public ulong High;
         public uint Low;
         public int AddressOffset;

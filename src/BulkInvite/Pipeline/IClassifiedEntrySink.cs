@@ -3,9 +3,15 @@ namespace BulkInvite.Pipeline;
 /// <summary>What takes the entries <see cref="EntryClassifier"/> classified: the import's stager, or the counter of a count-only run.</summary>
 internal interface IClassifiedEntrySink
 {
-    /// <summary>Takes the next classified entry, in file order.</summary>
-    /// <param name="entry">The entry; valid only during the call.</param>
-    void Take(in ClassifiedEntry entry);
+    /// <summary>
+    /// Whether the consumer reads <see cref="ClassifiedEntry.Key"/>. When it does not, no key is written: an ASCII address
+    /// compared ignoring case is fingerprinted as it is read.
+    /// </summary>
+    bool NeedsKeys { get; }
+
+    /// <summary>Takes the next classified entries, a batch of them in file order.</summary>
+    /// <param name="entries">The entries; valid only during the call.</param>
+    void Take(in ClassifiedEntries entries);
 
     /// <summary>Called between reads of the file, where the consumer may wait (for its store, or its user directory).</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>

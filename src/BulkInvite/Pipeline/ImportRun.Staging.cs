@@ -134,7 +134,17 @@ internal sealed partial class ImportRun
         private List<InviteEntryResult> _batch = new(run.Options.StagingBatchSize);
         private DateTimeOffset _now = run._context.Time.GetUtcNow();
 
-        public void Take(in ClassifiedEntry entry)
+        public bool NeedsKeys => false;
+
+        public void Take(in ClassifiedEntries entries)
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                Take(entries[i]);
+            }
+        }
+
+        private void Take(in ClassifiedEntry entry)
         {
             var result = run.ToResult(entry, _now);
             _batch.Add(result);

@@ -70,13 +70,19 @@ internal sealed class SummaryRun(ImportContext context, BulkInviteRequest reques
         };
     }
 
-    public void Take(in ClassifiedEntry entry)
+    public bool NeedsKeys => _directoryBatch is not null;
+
+    public void Take(in ClassifiedEntries entries)
     {
-        _tally.Add(entry.Outcome);
-        if (entry.Outcome == InviteOutcome.Pending)
+        for (var i = 0; i < entries.Count; i++)
         {
-            // The key is the normalized address the user directory is asked about.
-            _directoryBatch?.Add(Encoding.UTF8.GetString(entry.Key));
+            var outcome = entries.OutcomeAt(i);
+            _tally.Add(outcome);
+            if (outcome == InviteOutcome.Pending && _directoryBatch is not null)
+            {
+                // The key is the normalized address the user directory is asked about.
+                _directoryBatch.Add(Encoding.UTF8.GetString(entries[i].Key));
+            }
         }
     }
 

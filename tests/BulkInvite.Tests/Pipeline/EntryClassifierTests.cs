@@ -40,6 +40,23 @@ public sealed class EntryClassifierTests
     }
 
     [Test]
+    public async Task A_consumer_that_reads_no_keys_gets_the_outcomes_and_duplicate_lines_of_one_that_does(
+        [Values(DuplicateComparison.IgnoreCase, DuplicateComparison.CaseSensitiveLocalPart)] DuplicateComparison comparison,
+        [Values] bool parallel)
+    {
+        // Without keys, an ASCII address compared ignoring case is fingerprinted as it is read; every other is keyed first.
+        var file = GeneratedFile(40_000, seed: 21);
+        var options = new BulkInviteOptions { MaxEntries = 1_000_000, DuplicateComparison = comparison };
+
+        var keyed = await ClassifyAsync(file, options, parallel).WaitAsync(Bound);
+        var unkeyed = await ClassifyAsync(file, options, parallel, new RecordingConsumer { NeedsKeys = false }).WaitAsync(Bound);
+
+        Assert.That(keyed.Entries.Count(e => e.Outcome == InviteOutcome.Duplicate), Is.GreaterThan(1_000));
+        Assert.That(unkeyed.Entries.Select(e => (e.Sequence, e.Line, e.Outcome, e.Invalid, e.DuplicateOfLine, e.Address)),
+            Is.EqualTo(keyed.Entries.Select(e => (e.Sequence, e.Line, e.Outcome, e.Invalid, e.DuplicateOfLine, e.Address))));
+    }
+
+    [Test]
     public async Task Entries_beyond_the_limit_are_skipped_alike_on_two_threads()
     {
         var file = GeneratedFile(30_000, seed: 2);
@@ -180,7 +197,17 @@ public sealed class EntryClassifierTests
 
         public int Pauses { get; private set; }
 
-        public void Take(in ClassifiedEntry entry)
+        public bool NeedsKeys { get; init; } = true;
+
+        public void Take(in ClassifiedEntries entries)
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                Take(entries[i]);
+            }
+        }
+
+        private void Take(in ClassifiedEntry entry)
         {
             var taken = Interlocked.Increment(ref _taken);
             if (taken == FailAt)
@@ -195,7 +222,7 @@ public sealed class EntryClassifierTests
 
             Entries.Add(new Classified(
                 entry.Sequence, entry.Line, entry.Outcome, entry.Invalid, entry.DuplicateOfLine, entry.AddressText(),
-                entry.Outcome == InviteOutcome.Pending ? Encoding.UTF8.GetString(entry.Key) : string.Empty));
+                entry.Outcome == InviteOutcome.Pending && NeedsKeys ? Encoding.UTF8.GetString(entry.Key) : string.Empty));
         }
 
         public ValueTask PauseAsync(CancellationToken cancellationToken)
