@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading.Channels;
@@ -25,8 +26,9 @@ namespace BulkInvite.Pipeline;
 /// ended at a pause of the parser.
 /// </para>
 /// <para>
-/// On a machine with more than one core, the batches are settled on a second thread while the parser reads and takes
-/// the next ones (at most <see cref="BatchesAhead"/> wait), and the parser's thread checks and fingerprints part of
+/// On a machine with more than one core, the batches are settled by a second task while the parser reads and takes
+/// the next ones (when the parser pauses, it waits, asynchronously, while more than <see cref="BatchesAhead"/> wait; no
+/// thread is blocked on a task), and the parser's thread checks and fingerprints part of
 /// each batch before it hands it over (the checks are pure, so which thread makes them changes nothing); the table,
 /// the consumer and its pauses belong to the second thread alone, so outcomes and their order are those of one
 /// thread. A failure of the second thread (the consumer's or its store's) is thrown to the parser at its next
@@ -41,8 +43,13 @@ internal sealed class EntryClassifier : IInviteEntrySink
     // Entries in one batch.
     private const int BatchCapacity = 8192;
 
-    // How many batches may wait for the second thread while the parser fills the next one.
+    // How many batches may wait for the second thread when the parser pauses: where a slow consumer holds it back.
     private const int BatchesAhead = 3;
+
+    // How many batches there may be in all. Between two of its pauses a parser may fill more than BatchesAhead (the text
+    // parser pauses after each 1 MiB read, about 35,000 entries of a typical file); only one that goes on much further
+    // without a pause waits, in AddAddress or Add, for the second thread to give a batch back.
+    private const int MaxBatches = 16;
 
     // A valid address, and so its key, is at most 254 bytes: longer entries given as bytes get arrays of their own.
     private const int SlotBytes = 256;
@@ -60,7 +67,11 @@ internal sealed class EntryClassifier : IInviteEntrySink
     private readonly Checker _takerChecker;
     private readonly Checker _settlerChecker;
     private readonly Channel<Batch>? _full;
-    private readonly Channel<Batch>? _free;
+    private readonly ConcurrentQueue<Batch> _returned = new();
+    private readonly SemaphoreSlim? _returnedCount;
+    private readonly Stack<Batch> _spare = new();
+    private int _made;
+    private int _inFlight;
     private Task? _settler;
     private Batch? _current;
     private bool _pausePending;
@@ -86,19 +97,14 @@ internal sealed class EntryClassifier : IInviteEntrySink
         _parallel = parallel;
         if (parallel)
         {
-            // BatchesAhead + 1 batches exist (the free ones and the one being filled) and only they go round between the
-            // two threads, so neither queue can hold more: bounded by that count, a write never waits, and memory stays
-            // what the batches take whatever the file holds.
-            var options = new BoundedChannelOptions(BatchesAhead + 1) { SingleReader = true, SingleWriter = true };
-            _full = Channel.CreateBounded<Batch>(options);
-            _free = Channel.CreateBounded<Batch>(options);
-            for (var i = 0; i < BatchesAhead; i++)
-            {
-                _free.Writer.TryWrite(new Batch());
-            }
+            // At most MaxBatches exist and only they go round between the two threads, so the queue of full batches
+            // holds no more: memory stays what the batches take, whatever the file holds.
+            _full = Channel.CreateBounded<Batch>(new BoundedChannelOptions(MaxBatches) { SingleReader = true, SingleWriter = true });
+            _returnedCount = new SemaphoreSlim(0);
         }
 
         _current = new Batch();
+        _made = 1;
     }
 
     /// <summary>How many entries were taken.</summary>
@@ -152,10 +158,10 @@ internal sealed class EntryClassifier : IInviteEntrySink
         }
 
         // When the batch that ended last ended full, an empty batch carries the pause.
-        _current ??= TakeFree(cancellationToken);
+        _current ??= TakeFree();
         _current.PauseToken = cancellationToken;
         HandOver(pause: true);
-        return WaitForBatchAsync(cancellationToken);
+        return _inFlight > BatchesAhead ? WaitForRoomAsync(cancellationToken) : default;
     }
 
     /// <summary>
@@ -224,7 +230,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
             }
         }
 
-        batch ??= _current = TakeFree(CancellationToken.None);
+        batch ??= _current = TakeFree();
         index = batch.Count++;
         ref var taken = ref batch.Arena.Entries[index];
         taken = default;
@@ -316,12 +322,17 @@ internal sealed class EntryClassifier : IInviteEntrySink
         _current = null;
         batch.Pause = pause;
         _pausePending = !pause;
+        _inFlight++;
         _full!.Writer.TryWrite(batch);
-        _settler ??= Task.Factory.StartNew(SettleAll, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _settler ??= Task.Run(SettleAllAsync);
     }
 
-    /// <summary>Takes a free batch, waiting (blocking the parser) while <see cref="BatchesAhead"/> wait for the second thread.</summary>
-    private Batch TakeFree(CancellationToken cancellationToken)
+    /// <summary>
+    /// A batch to fill: one given back by the second thread, or a new one while fewer than <see cref="MaxBatches"/> exist.
+    /// Only when all exist and none is back does the parser's thread wait here: a parser that reads that far without a
+    /// pause (<see cref="IInviteFileParser.EntriesBetweenPauses"/>).
+    /// </summary>
+    private Batch TakeFree()
     {
         if (!_parallel)
         {
@@ -329,81 +340,81 @@ internal sealed class EntryClassifier : IInviteEntrySink
         }
 
         ThrowIfFailed();
-        if (_free!.Reader.TryRead(out var batch))
+        if (_spare.TryPop(out var spare))
         {
-            return batch;
+            return spare;
         }
 
-        try
+        if (_returnedCount!.Wait(0))
         {
-            return _free.Reader.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+            return Collect();
         }
-        catch (ChannelClosedException)
+
+        if (_made < MaxBatches)
         {
-            ThrowIfFailed();
-            throw;
+            _made++;
+            return new Batch();
+        }
+
+        _returnedCount.Wait();
+        return Collect();
+    }
+
+    /// <summary>At a pause of the parser, waits while more than <see cref="BatchesAhead"/> batches wait for the second thread.</summary>
+    private async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        while (_inFlight > BatchesAhead)
+        {
+            await _returnedCount!.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _spare.Push(Collect());
         }
     }
 
-    /// <summary>Waits, at the parser's pause, for a free batch to fill next: where a slow consumer holds the parser back.</summary>
-    private async ValueTask WaitForBatchAsync(CancellationToken cancellationToken)
+    /// <summary>Takes a batch the second thread gave back, counted by <see cref="_returnedCount"/>; throws its failure if it failed.</summary>
+    private Batch Collect()
     {
-        try
+        ThrowIfFailed();
+        if (!_returned.TryDequeue(out var batch))
         {
-            _current = await _free!.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            // The second thread failed, and its failure was thrown already.
+            throw new InvalidOperationException("The classification of this file failed.");
         }
-        catch (ChannelClosedException)
-        {
-            ThrowIfFailed();
-            throw;
-        }
+
+        _inFlight--;
+        return batch;
     }
 
     /// <summary>
-    /// The second thread: settles the batches handed over, in order, and lets the consumer pause after those that ended
-    /// at a pause. A thread of its own, which waits for the consumer's pause (its store's hand-over) as the parser's
-    /// thread would have.
+    /// The second thread: settles the batches handed over, in order, lets the consumer pause after those that ended
+    /// at a pause, and gives each batch back.
     /// </summary>
-    private void SettleAll()
+    private async Task SettleAllAsync()
     {
         var reader = _full!.Reader;
         try
         {
-            while (!_discarding)
+            while (!_discarding && await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                if (!reader.TryRead(out var batch))
+                while (!_discarding && reader.TryRead(out var batch))
                 {
-                    var wait = reader.WaitToReadAsync(CancellationToken.None);
-                    if (!(wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult()))
+                    var (pause, pauseToken) = (batch.Pause, batch.PauseToken);
+                    Settle(batch);
+                    if (pause)
                     {
-                        return;
+                        await _consumer.PauseAsync(pauseToken).ConfigureAwait(false);
                     }
 
-                    continue;
+                    _returned.Enqueue(batch);
+                    _returnedCount!.Release();
                 }
-
-                var (pause, pauseToken) = (batch.Pause, batch.PauseToken);
-                Settle(batch);
-                if (pause)
-                {
-                    var paused = _consumer.PauseAsync(pauseToken);
-                    if (paused.IsCompletedSuccessfully)
-                    {
-                        paused.GetAwaiter().GetResult();
-                    }
-                    else
-                    {
-                        paused.AsTask().GetAwaiter().GetResult();
-                    }
-                }
-
-                _free!.Writer.TryWrite(batch);
             }
         }
         catch (Exception ex)
         {
             _failure = ExceptionDispatchInfo.Capture(ex);
-            _free!.Writer.TryComplete();
+
+            // Wakes the parser if it waits for a batch; it finds the failure.
+            _returnedCount!.Release(MaxBatches);
         }
     }
 
