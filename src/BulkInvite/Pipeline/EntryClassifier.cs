@@ -54,9 +54,10 @@ internal sealed class EntryClassifier : IInviteEntrySink
     // A valid address, and so its key, is at most 254 bytes: longer entries given as bytes get arrays of their own.
     private const int SlotBytes = 256;
 
-    // Of every eight entries of a batch, how many the parser's thread checks before it hands the batch over: checking
-    // is most of the work, and the other thread also adds every entry to the table and gives it to the consumer.
-    private const int TakerShare = 5;
+    // Of every eight entries of a batch, how many the parser's thread checks before it hands the batch over: the
+    // parser's thread also reads, tokenizes and takes every entry, which costs about what the other thread's table
+    // inserts and hand-over to the consumer cost (docs/benchmarks.md, "Both cores").
+    private const int TakerShare = 2;
 
     private readonly long _maxEntries;
     private readonly bool _rejectOverLimit;
