@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading.Channels;
@@ -26,9 +25,8 @@ namespace BulkInvite.Pipeline;
 /// ended at a pause of the parser.
 /// </para>
 /// <para>
-/// On a machine with more than one core, the batches are settled by a second task while the parser reads and takes
-/// the next ones (when the parser pauses, it waits, asynchronously, while more than <see cref="BatchesAhead"/> wait; no
-/// thread is blocked on a task), and the parser's thread checks and fingerprints part of
+/// On a machine with more than one core, the batches are settled on a second thread while the parser reads and takes
+/// the next ones (at most <see cref="BatchesAhead"/> wait), and the parser's thread checks and fingerprints part of
 /// each batch before it hands it over (the checks are pure, so which thread makes them changes nothing); the table,
 /// the consumer and its pauses belong to the second thread alone, so outcomes and their order are those of one
 /// thread. A failure of the second thread (the consumer's or its store's) is thrown to the parser at its next
@@ -43,13 +41,8 @@ internal sealed class EntryClassifier : IInviteEntrySink
     // Entries in one batch.
     private const int BatchCapacity = 8192;
 
-    // How many batches may wait for the second thread when the parser pauses: where a slow consumer holds it back.
+    // How many batches may wait for the second thread while the parser fills the next one.
     private const int BatchesAhead = 3;
-
-    // How many batches there may be in all. Between two of its pauses a parser may fill more than BatchesAhead (the text
-    // parser pauses after each 1 MiB read, about 35,000 entries of a typical file); only one that goes on much further
-    // without a pause waits, in AddAddress or Add, for the second thread to give a batch back.
-    private const int MaxBatches = 16;
 
     // A valid address, and so its key, is at most 254 bytes: longer entries given as bytes get arrays of their own.
     private const int SlotBytes = 256;
@@ -68,11 +61,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
     private readonly Checker _takerChecker;
     private readonly Checker _settlerChecker;
     private readonly Channel<Batch>? _full;
-    private readonly ConcurrentQueue<Batch> _returned = new();
-    private readonly SemaphoreSlim? _returnedCount;
-    private readonly Stack<Batch> _spare = new();
-    private int _made;
-    private int _inFlight;
+    private readonly Channel<Batch>? _free;
     private Task? _settler;
     private Batch? _current;
     private bool _pausePending;
@@ -98,14 +87,19 @@ internal sealed class EntryClassifier : IInviteEntrySink
         _parallel = parallel;
         if (parallel)
         {
-            // At most MaxBatches exist and only they go round between the two threads, so the queue of full batches
-            // holds no more: memory stays what the batches take, whatever the file holds.
-            _full = Channel.CreateBounded<Batch>(new BoundedChannelOptions(MaxBatches) { SingleReader = true, SingleWriter = true });
-            _returnedCount = new SemaphoreSlim(0);
+            // BatchesAhead + 1 batches exist (the free ones and the one being filled) and only they go round between the
+            // two threads, so neither queue can hold more: bounded by that count, a write never waits, and memory stays
+            // what the batches take whatever the file holds.
+            var options = new BoundedChannelOptions(BatchesAhead + 1) { SingleReader = true, SingleWriter = true };
+            _full = Channel.CreateBounded<Batch>(options);
+            _free = Channel.CreateBounded<Batch>(options);
+            for (var i = 0; i < BatchesAhead; i++)
+            {
+                _free.Writer.TryWrite(new Batch());
+            }
         }
 
         _current = new Batch();
-        _made = 1;
     }
 
     /// <summary>How many entries were taken.</summary>
@@ -159,10 +153,10 @@ internal sealed class EntryClassifier : IInviteEntrySink
         }
 
         // When the batch that ended last ended full, an empty batch carries the pause.
-        _current ??= TakeFree();
+        _current ??= TakeFree(cancellationToken);
         _current.PauseToken = cancellationToken;
         HandOver(pause: true);
-        return _inFlight > BatchesAhead ? WaitForRoomAsync(cancellationToken) : default;
+        return WaitForBatchAsync(cancellationToken);
     }
 
     /// <summary>
@@ -231,7 +225,7 @@ internal sealed class EntryClassifier : IInviteEntrySink
             }
         }
 
-        batch ??= _current = TakeFree();
+        batch ??= _current = TakeFree(CancellationToken.None);
         index = batch.Count++;
         ref var taken = ref batch.Arena.Entries[index];
         taken = default;
@@ -323,17 +317,12 @@ internal sealed class EntryClassifier : IInviteEntrySink
         _current = null;
         batch.Pause = pause;
         _pausePending = !pause;
-        _inFlight++;
         _full!.Writer.TryWrite(batch);
-        _settler ??= Task.Run(SettleAllAsync);
+        _settler ??= Task.Factory.StartNew(SettleAll, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>
-    /// A batch to fill: one given back by the second thread, or a new one while fewer than <see cref="MaxBatches"/> exist.
-    /// Only when all exist and none is back does the parser's thread wait here: a parser that reads that far without a
-    /// pause (<see cref="IInviteFileParser.EntriesBetweenPauses"/>).
-    /// </summary>
-    private Batch TakeFree()
+    /// <summary>Takes a free batch, waiting (blocking the parser) while <see cref="BatchesAhead"/> wait for the second thread.</summary>
+    private Batch TakeFree(CancellationToken cancellationToken)
     {
         if (!_parallel)
         {
@@ -341,81 +330,81 @@ internal sealed class EntryClassifier : IInviteEntrySink
         }
 
         ThrowIfFailed();
-        if (_spare.TryPop(out var spare))
+        if (_free!.Reader.TryRead(out var batch))
         {
-            return spare;
+            return batch;
         }
 
-        if (_returnedCount!.Wait(0))
+        try
         {
-            return Collect();
+            return _free.Reader.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
         }
-
-        if (_made < MaxBatches)
+        catch (ChannelClosedException)
         {
-            _made++;
-            return new Batch();
-        }
-
-        _returnedCount.Wait();
-        return Collect();
-    }
-
-    /// <summary>At a pause of the parser, waits while more than <see cref="BatchesAhead"/> batches wait for the second thread.</summary>
-    private async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
-    {
-        while (_inFlight > BatchesAhead)
-        {
-            await _returnedCount!.WaitAsync(cancellationToken).ConfigureAwait(false);
-            _spare.Push(Collect());
+            ThrowIfFailed();
+            throw;
         }
     }
 
-    /// <summary>Takes a batch the second thread gave back, counted by <see cref="_returnedCount"/>; throws its failure if it failed.</summary>
-    private Batch Collect()
+    /// <summary>Waits, at the parser's pause, for a free batch to fill next: where a slow consumer holds the parser back.</summary>
+    private async ValueTask WaitForBatchAsync(CancellationToken cancellationToken)
     {
-        ThrowIfFailed();
-        if (!_returned.TryDequeue(out var batch))
+        try
         {
-            // The second thread failed, and its failure was thrown already.
-            throw new InvalidOperationException("The classification of this file failed.");
+            _current = await _free!.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        _inFlight--;
-        return batch;
+        catch (ChannelClosedException)
+        {
+            ThrowIfFailed();
+            throw;
+        }
     }
 
     /// <summary>
-    /// The second thread: settles the batches handed over, in order, lets the consumer pause after those that ended
-    /// at a pause, and gives each batch back.
+    /// The second thread: settles the batches handed over, in order, and lets the consumer pause after those that ended
+    /// at a pause. A thread of its own, which waits for the consumer's pause (its store's hand-over) as the parser's
+    /// thread would have.
     /// </summary>
-    private async Task SettleAllAsync()
+    private void SettleAll()
     {
         var reader = _full!.Reader;
         try
         {
-            while (!_discarding && await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (!_discarding)
             {
-                while (!_discarding && reader.TryRead(out var batch))
+                if (!reader.TryRead(out var batch))
                 {
-                    var (pause, pauseToken) = (batch.Pause, batch.PauseToken);
-                    Settle(batch);
-                    if (pause)
+                    var wait = reader.WaitToReadAsync(CancellationToken.None);
+                    if (!(wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult()))
                     {
-                        await _consumer.PauseAsync(pauseToken).ConfigureAwait(false);
+                        return;
                     }
 
-                    _returned.Enqueue(batch);
-                    _returnedCount!.Release();
+                    continue;
                 }
+
+                var (pause, pauseToken) = (batch.Pause, batch.PauseToken);
+                Settle(batch);
+                if (pause)
+                {
+                    var paused = _consumer.PauseAsync(pauseToken);
+                    if (paused.IsCompletedSuccessfully)
+                    {
+                        paused.GetAwaiter().GetResult();
+                    }
+                    else
+                    {
+                        paused.AsTask().GetAwaiter().GetResult();
+                    }
+                }
+
+                _free!.Writer.TryWrite(batch);
             }
         }
         catch (Exception ex)
         {
             _failure = ExceptionDispatchInfo.Capture(ex);
-
-            // Wakes the parser if it waits for a batch; it finds the failure.
-            _returnedCount!.Release(MaxBatches);
+            _free!.Writer.TryComplete();
         }
     }
 

@@ -121,42 +121,6 @@ public sealed class EntryClassifierTests
         AssertStopped(consumer);
     }
 
-    [Test]
-    public async Task A_consumer_whose_pause_waits_holds_the_parser_at_its_pause_and_then_gets_every_entry()
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var consumer = new RecordingConsumer { PauseGate = gate.Task };
-
-        // Lines of 100 bytes: the parser pauses after each buffer of 1 MiB, about 10,000 entries (two batches).
-        var run = ClassifyAsync(GeneratedFile(200_000, seed: 8, padding: 70), new BulkInviteOptions(), parallel: true, consumer);
-        await Task.Delay(TimeSpan.FromSeconds(1));
-
-        // The consumer waits in its first pause; the parser stops at a pause once three batches wait behind it.
-        Assert.That(run.IsCompleted, Is.False);
-        Assert.That(consumer.Pauses, Is.EqualTo(1));
-        Assert.That(consumer.Taken, Is.LessThan(20_000));
-
-        gate.SetResult();
-        var (entries, sequence) = await run.WaitAsync(Bound);
-        Assert.That(entries, Has.Count.EqualTo(200_000));
-        Assert.That(sequence, Is.EqualTo(200_000));
-    }
-
-    [Test]
-    public async Task A_parser_that_never_pauses_gets_its_entries_classified_in_bounded_batches_as_on_one_thread()
-    {
-        // 300,000 entries without a pause: the batches go round between the two threads, the parser waiting for one
-        // only when all of them are in use.
-        var addresses = Enumerable.Range(0, 300_000).Select(i => $"user{i % 250_000}@example.com").ToArray();
-        var parser = new UnpausingParser(addresses);
-
-        var one = await ClassifyAsync(parser, new BulkInviteOptions(), parallel: false).WaitAsync(Bound);
-        var two = await ClassifyAsync(parser, new BulkInviteOptions(), parallel: true).WaitAsync(Bound);
-
-        Assert.That(one.Entries.Count(e => e.Outcome == InviteOutcome.Duplicate), Is.EqualTo(50_000));
-        Assert.That(two.Entries, Is.EqualTo(one.Entries));
-    }
-
     /// <summary>Nothing more is given to the consumer once the run has ended.</summary>
     private static void AssertStopped(RecordingConsumer consumer)
     {
@@ -188,17 +152,9 @@ public sealed class EntryClassifierTests
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    /// <summary>Runs the text parser into the classifier as an import does: completed when read, discarded when it fails.</summary>
-    private static Task<(List<Classified> Entries, long Sequence)> ClassifyAsync(
-        byte[] file, BulkInviteOptions options, bool parallel, RecordingConsumer? consumer = null, CancellationToken cancellationToken = default)
-        => ClassifyAsync(new TextInviteParser(), new MemoryStream(file), options, parallel, consumer, cancellationToken);
-
-    private static Task<(List<Classified> Entries, long Sequence)> ClassifyAsync(UnpausingParser parser, BulkInviteOptions options, bool parallel)
-        => ClassifyAsync(parser, Stream.Null, options, parallel, null, CancellationToken.None);
-
-    /// <summary>Runs a parser into the classifier as an import does: completed when read, discarded when it fails.</summary>
+    /// <summary>Runs the parser into the classifier as an import does: completed when read, discarded when it fails.</summary>
     private static async Task<(List<Classified> Entries, long Sequence)> ClassifyAsync(
-        IInviteFileParser parser, Stream content, BulkInviteOptions options, bool parallel, RecordingConsumer? consumer, CancellationToken cancellationToken)
+        byte[] file, BulkInviteOptions options, bool parallel, RecordingConsumer? consumer = null, CancellationToken cancellationToken = default)
     {
         consumer ??= new RecordingConsumer();
         var context = new ImportContext(
@@ -207,7 +163,7 @@ public sealed class EntryClassifierTests
         var classifier = new EntryClassifier(context, addresses, consumer, parallel);
         try
         {
-            await parser.ParseIntoAsync(content, classifier, cancellationToken);
+            await new TextInviteParser().ParseIntoAsync(new MemoryStream(file), classifier, cancellationToken);
             await classifier.CompleteAsync();
         }
         catch
@@ -243,8 +199,6 @@ public sealed class EntryClassifierTests
 
         public bool NeedsKeys { get; init; } = true;
 
-        public Task? PauseGate { get; init; }
-
         public void Take(in ClassifiedEntries entries)
         {
             for (var i = 0; i < entries.Count; i++)
@@ -274,39 +228,7 @@ public sealed class EntryClassifierTests
         public ValueTask PauseAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (++Pauses == FailPause)
-            {
-                return ValueTask.FromException(Failure!);
-            }
-
-            return PauseGate is null ? default : new ValueTask(PauseGate.WaitAsync(cancellationToken));
-        }
-    }
-
-    /// <summary>A host's parser that gives its entries as bytes and pauses only at the end.</summary>
-    private sealed class UnpausingParser(string[] addresses) : IInviteFileParser
-    {
-        public string Name => "unpausing";
-
-        public int Score(InviteFileProbe probe) => 0;
-
-        public async IAsyncEnumerable<InviteEntry> ParseAsync(Stream content, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await Task.Yield();
-            for (var i = 0; i < addresses.Length; i++)
-            {
-                yield return new InviteEntry { Line = i + 1, Address = addresses[i] };
-            }
-        }
-
-        public async ValueTask ParseIntoAsync(Stream content, IInviteEntrySink sink, CancellationToken cancellationToken = default)
-        {
-            for (var i = 0; i < addresses.Length; i++)
-            {
-                sink.AddAddress(Encoding.UTF8.GetBytes(addresses[i]), i + 1);
-            }
-
-            await sink.PauseAsync(cancellationToken);
+            return ++Pauses == FailPause ? ValueTask.FromException(Failure!) : default;
         }
     }
 }
