@@ -59,7 +59,7 @@ internal sealed partial class ImportRun
         // entry in either holds a slot, so neither ever holds more than `slots`. Bounded to that, so that a broken
         // count fails loudly instead of letting sending run ahead of the record.
         var done = Channel.CreateBounded<SendDone>(new BoundedChannelOptions(slots) { SingleReader = true });
-        var work = Channel.CreateBounded<InviteEntryResult>(new BoundedChannelOptions(slots) { SingleWriter = true });
+        var work = Channel.CreateBounded<SendItem>(new BoundedChannelOptions(slots) { SingleWriter = true });
 
         // MaxParallelSends senders, each taking one marked entry at a time, so that a sender that blocks (a synchronous
         // client behind SendAsync) still sends that many at once; each reports the end of every attempt to `done`.
@@ -80,7 +80,7 @@ internal sealed partial class ImportRun
                 CancellationToken.None);
         }
 
-        void Start(InviteEntryResult item)
+        void Start(SendItem item)
         {
             if (!work.Writer.TryWrite(item))
             {
@@ -121,7 +121,7 @@ internal sealed partial class ImportRun
     /// </summary>
     private async Task DispatchAsync(
         ChannelReader<SendCandidate> candidates,
-        Action<InviteEntryResult> start,
+        Action<SendItem> start,
         ChannelReader<SendDone> done,
         int slots,
         Action<Exception> stop,
@@ -135,10 +135,15 @@ internal sealed partial class ImportRun
         var marked = new List<InviteEntryResult>();
         var unrecorded = new List<InviteEntryUpdate>();
 
+        // Outcomes decided by the dispatcher itself (an invitation closed before its send), stored with the next round.
+        var decided = new List<InviteEntryUpdate>();
+
         while (true)
         {
             batch.Clear();
             marked.Clear();
+            batch.AddRange(decided);
+            decided.Clear();
             while (done.TryRead(out var result))
             {
                 free++;
@@ -192,9 +197,27 @@ internal sealed partial class ImportRun
                 }
                 else if (await TryRecordAsync(batch, stop).ConfigureAwait(false))
                 {
-                    foreach (var item in marked)
+                    if (marked.Count > 0)
                     {
-                        start(item);
+                        var items = await TryRecordInvitationsAsync(marked, decided, stop).ConfigureAwait(false);
+                        if (items is null)
+                        {
+                            // Marked but not recorded in the ledger, so never sent: handed back once every send has ended.
+                            storeFailed = true;
+                            free += marked.Count;
+                            foreach (var entry in marked)
+                            {
+                                unrecorded.Add(HandBack(entry));
+                            }
+                        }
+                        else
+                        {
+                            free += marked.Count - items.Count;
+                            foreach (var item in items)
+                            {
+                                start(item);
+                            }
+                        }
                     }
                 }
                 else
@@ -214,6 +237,11 @@ internal sealed partial class ImportRun
 
             var inFlight = slots - free;
             var stopping = stopToken.IsCancellationRequested || storeFailed;
+            if (decided.Count > 0 && !storeFailed)
+            {
+                continue;
+            }
+
             if (inFlight == 0 && (stopping || (producerDone && held is null)))
             {
                 break;
@@ -292,6 +320,78 @@ internal sealed partial class ImportRun
         return true;
     }
 
+    /// <summary>
+    /// Records the invitations of entries just marked <see cref="InviteOutcome.Sending"/>, each with the keyed hash of a
+    /// new token (the old one dies), before any of them is sent. Returns what may be sent, with its token; an entry
+    /// whose invitation was accepted or revoked meanwhile is not sent, and its outcome goes to <paramref name="decided"/>.
+    /// Returns <see langword="null"/> (and stops sending) when the ledger could not be written.
+    /// </summary>
+    private async Task<List<SendItem>?> TryRecordInvitationsAsync(List<InviteEntryResult> marked, List<InviteEntryUpdate> decided, Action<Exception> stop)
+    {
+        var tokens = _context.Tokens ?? throw new InvalidOperationException("The import has no invitation tokens.");
+        var now = _context.Time.GetUtcNow();
+        var expiresAt = now + Options.InvitationLifetime;
+        var sends = new InvitationSend[marked.Count];
+        var issued = new string[marked.Count];
+        for (var i = 0; i < marked.Count; i++)
+        {
+            var entry = marked[i];
+            var (token, hash) = tokens.Issue();
+            issued[i] = token;
+            sends[i] = new InvitationSend
+            {
+                InvitationId = Guid.CreateVersion7(now),
+                ImportId = ImportId,
+                Sequence = entry.Sequence,
+                Line = entry.Line,
+                Address = entry.Address,
+                AddressKey = EmailAddressNormalizer.Normalize(entry.Address, Options.DuplicateComparison),
+                DisplayName = entry.DisplayName,
+                Fields = entry.Fields,
+                InitiatedBy = _report.InitiatedBy,
+                TokenHash = hash,
+                TokenKeyId = tokens.CurrentKeyId,
+                SentAt = now,
+                ExpiresAt = expiresAt,
+                MessageKey = MessageKey(entry.Sequence),
+            };
+        }
+
+        IReadOnlyList<InvitationSendStatus> statuses;
+        try
+        {
+            statuses = await _context.Store.RecordInvitationSendsAsync(TenantId, sends, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.RecordingFailed(_context.Logger, ex, ImportId, sends.Length);
+            stop(ex);
+            return null;
+        }
+
+        var items = new List<SendItem>(marked.Count);
+        for (var i = 0; i < marked.Count; i++)
+        {
+            if (statuses[i] == InvitationSendStatus.Recorded)
+            {
+                items.Add(new SendItem(marked[i], issued[i], expiresAt));
+            }
+            else
+            {
+                decided.Add(new InviteEntryUpdate
+                {
+                    Sequence = marked[i].Sequence,
+                    Outcome = InviteOutcome.Invited,
+                    Reason = marked[i].Reason,
+                    Detail = "Its invitation was accepted or revoked before this send: not sent again.",
+                    UpdatedAt = now,
+                });
+            }
+        }
+
+        return items;
+    }
+
     private static Task<bool> WaitToReadAsync(ChannelReader<SendCandidate> reader) => reader.WaitToReadAsync(CancellationToken.None).AsTask();
 
     /// <summary>The left part of an entry's Message-Id: the same for every attempt to send it.</summary>
@@ -339,8 +439,9 @@ internal sealed partial class ImportRun
     /// Never throws.
     /// </summary>
     private async ValueTask<InviteEntryUpdate?> SendOneAsync(
-        IInvitationSender sender, InviteEntryResult entry, Action<Exception> stop, CancellationToken stopToken, CancellationToken abortToken)
+        IInvitationSender sender, SendItem item, Action<Exception> stop, CancellationToken stopToken, CancellationToken abortToken)
     {
+        var entry = item.Entry;
         if (stopToken.IsCancellationRequested)
         {
             // Stopped before this one was attempted: back to pending.
@@ -357,6 +458,8 @@ internal sealed partial class ImportRun
             DisplayName = entry.DisplayName,
             Fields = entry.Fields,
             MessageKey = MessageKey(entry.Sequence),
+            AcceptToken = item.Token,
+            ExpiresAt = item.ExpiresAt,
         };
 
         // An entry sent again after a crash keeps saying so.
@@ -426,6 +529,9 @@ internal sealed partial class ImportRun
 
     /// <summary>An entry to send, or (with <see cref="Update"/>) the user directory's answer for it, to be stored.</summary>
     private readonly record struct SendCandidate(InviteEntryResult Entry, InviteEntryUpdate? Update);
+
+    /// <summary>An entry marked and recorded in the ledger, with the token its email carries (never stored).</summary>
+    private readonly record struct SendItem(InviteEntryResult Entry, string Token, DateTimeOffset ExpiresAt);
 
     /// <summary>The end of one attempt: the update to store, or none when the entry stays <see cref="InviteOutcome.Sending"/>.</summary>
     private readonly record struct SendDone(InviteEntryUpdate? Update);
