@@ -147,7 +147,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
         await using (var store = NewStore(path))
         {
             var old = await store.GetImportAsync(Tenant, importId);
-            var status = await store.RecordInvitationSendsAsync(Tenant, [new InvitationSend
+            var status = await store.RecordInvitationSendsAsync(Tenant, importId, [], [new InvitationSend
             {
                 InvitationId = Guid.CreateVersion7(T0),
                 ImportId = importId,

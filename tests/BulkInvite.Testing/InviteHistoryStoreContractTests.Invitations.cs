@@ -58,7 +58,7 @@ public abstract partial class InviteHistoryStoreContractTests
     /// <param name="tenant">The tenant.</param>
     /// <returns>The status.</returns>
     protected async Task<InvitationSendStatus> RecordAsync(InvitationSend send, string tenant = TenantA)
-        => (await Store.RecordInvitationSendsAsync(tenant, [send]).ConfigureAwait(false)).Single();
+        => (await Store.RecordInvitationSendsAsync(tenant, send.ImportId, [], [send]).ConfigureAwait(false)).Single();
 
     /// <summary>A recorded send creates a pending invitation that reads back whole, by token hash, by id and after a reopen.</summary>
     [Test]
@@ -226,10 +226,11 @@ public abstract partial class InviteHistoryStoreContractTests
     public async Task The_sweep_records_expiry_and_a_new_send_opens_the_invitation_again()
     {
         var import = await CreateImportAsync();
+        var ofB = await CreateImportAsync(TenantB);
         var old = NewSend(import.ImportId, 1, NewTokenHash());
         await RecordAsync(old);
         await RecordAsync(NewSend(import.ImportId, 2, NewTokenHash(), T0.AddDays(3)));
-        await RecordAsync(NewSend(import.ImportId, 3, NewTokenHash()), TenantB);
+        await RecordAsync(NewSend(ofB.ImportId, 3, NewTokenHash()), TenantB);
         var sweep = T0 + Lifetime;
 
         var expired = await Store.ExpireInvitationsAsync(TenantA, sweep);
@@ -312,6 +313,7 @@ public abstract partial class InviteHistoryStoreContractTests
         var first = await CreateImportAsync();
         var second = await CreateImportAsync(minutes: 1);
         var third = await CreateImportAsync(minutes: 2);
+        var ofB = await CreateImportAsync(TenantB);
         var early = NewSend(first.ImportId, 1, NewTokenHash(), T0, "Jane@Example.com");
         await RecordAsync(early);
 
@@ -339,7 +341,7 @@ public abstract partial class InviteHistoryStoreContractTests
             Assert.That(acceptedHolds, Is.EqualTo(InvitationSendStatus.AddressInvited), "an accepted invitation holds the address for good");
             Assert.That(acceptedLive!.InvitationId, Is.EqualTo(replacing.InvitationId));
             Assert.That(await Store.FindLiveInvitationAsync(TenantB, "jane@example.com", T0.AddDays(9)), Is.Null);
-            Assert.That(await RecordAsync(NewSend(first.ImportId, 1, NewTokenHash(), T0.AddDays(9), "jane@example.com"), TenantB), Is.EqualTo(InvitationSendStatus.Recorded), "another tenant's address is another address");
+            Assert.That(await RecordAsync(NewSend(ofB.ImportId, 1, NewTokenHash(), T0.AddDays(9), "jane@example.com"), TenantB), Is.EqualTo(InvitationSendStatus.Recorded), "another tenant's address is another address");
         }
     }
 
@@ -358,7 +360,7 @@ public abstract partial class InviteHistoryStoreContractTests
         var attempts = imports.Select((import, i) => Task.Run(async () =>
         {
             await start.Task.ConfigureAwait(false);
-            return (await stores[i % stores.Count].RecordInvitationSendsAsync(TenantA, [NewSend(import.ImportId, 1, NewTokenHash(), T0.AddHours(1), "jane@example.com")]).ConfigureAwait(false)).Single();
+            return (await stores[i % stores.Count].RecordInvitationSendsAsync(TenantA, import.ImportId, [], [NewSend(import.ImportId, 1, NewTokenHash(), T0.AddHours(1), "jane@example.com")]).ConfigureAwait(false)).Single();
         })).ToArray();
         start.SetResult();
         var statuses = await Task.WhenAll(attempts);
@@ -381,7 +383,8 @@ public abstract partial class InviteHistoryStoreContractTests
         var pending = NewSend(import.ImportId, 2, NewTokenHash());
         var expiredOne = NewSend(import.ImportId, 3, NewTokenHash(), T0.AddDays(-8));
         var elsewhere = NewSend(other.ImportId, 1, NewTokenHash(), address: "other@example.com");
-        await Store.RecordInvitationSendsAsync(TenantA, [accepted, pending, expiredOne, elsewhere]);
+        await Store.RecordInvitationSendsAsync(TenantA, import.ImportId, [], [accepted, pending, expiredOne]);
+        await RecordAsync(elsewhere);
         await Store.AcceptInvitationAsync(accepted.TokenHash, T0.AddHours(1));
 
         var revoked = await Store.RevokeInvitationsOfImportAsync(TenantA, import.ImportId, T0.AddHours(2));
@@ -420,21 +423,44 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That((read!.TenantId, read.State), Is.EqualTo((TenantA, InvitationState.Pending)));
     }
 
-    /// <summary>A send of another tenant for the same import and sequence is another invitation: it neither replaces nor sees the first.</summary>
+    /// <summary>Another tenant cannot record sends, nor change entries, for an import: the store refuses and keeps nothing.</summary>
     [Test]
-    public async Task A_send_of_another_tenant_is_another_invitation()
+    public async Task Another_tenant_cannot_record_sends_for_an_import()
     {
         var import = await CreateImportAsync();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1)]);
         var mine = NewSend(import.ImportId, 1, NewTokenHash());
-        var theirs = NewSend(import.ImportId, 1, NewTokenHash());
         await RecordAsync(mine);
-        await RecordAsync(theirs, TenantB);
+        var theirs = NewSend(import.ImportId, 1, NewTokenHash());
+        var mark = new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Sending, UpdatedAt = T0 };
+
+        Assert.That(() => Store.RecordInvitationSendsAsync(TenantB, import.ImportId, [mark], [theirs]), Throws.InstanceOf<KeyNotFoundException>());
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That((await Store.FindInvitationByTokenHashAsync(mine.TokenHash, T0))!.TenantId, Is.EqualTo(TenantA));
-            Assert.That((await Store.FindInvitationByTokenHashAsync(theirs.TokenHash, T0))!.TenantId, Is.EqualTo(TenantB), "the tenant comes from the row");
+            Assert.That(await Store.FindInvitationByTokenHashAsync(theirs.TokenHash, T0), Is.Null);
+            Assert.That((await Store.FindInvitationByTokenHashAsync(mine.TokenHash, T0))!.TenantId, Is.EqualTo(TenantA), "the tenant comes from the row");
             Assert.That((await Store.GetInvitationAsync(TenantA, mine.InvitationId, T0))!.SendCount, Is.EqualTo(1));
+            Assert.That((await ReadAllEntriesAsync(TenantA, import.ImportId)).Single().Outcome, Is.EqualTo(InviteOutcome.Pending));
+        }
+    }
+
+    /// <summary>The entries' changes given with sends are made in the same write.</summary>
+    [Test]
+    public async Task Entry_changes_given_with_sends_are_made_in_the_same_write()
+    {
+        var import = await CreateImportAsync();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(1), NewEntry(2), NewEntry(3)]);
+        var marks = new[] { 1L, 2L }.Select(s => new InviteEntryUpdate { Sequence = s, Outcome = InviteOutcome.Sending, UpdatedAt = T0 }).ToList();
+
+        var statuses = await Store.RecordInvitationSendsAsync(TenantA, import.ImportId, marks, [NewSend(import.ImportId, 1, NewTokenHash()), NewSend(import.ImportId, 2, NewTokenHash())]);
+        await ReopenAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(statuses, Is.EqualTo(new[] { InvitationSendStatus.Recorded, InvitationSendStatus.Recorded }));
+            Assert.That((await ReadAllEntriesAsync(TenantA, import.ImportId)).Select(e => e.Outcome), Is.EqualTo(new[] { InviteOutcome.Sending, InviteOutcome.Sending, InviteOutcome.Pending }));
+            Assert.That(() => Store.RecordInvitationSendsAsync(TenantA, import.ImportId, [new InviteEntryUpdate { Sequence = 9, Outcome = InviteOutcome.Sending, UpdatedAt = T0 }], []), Throws.InstanceOf<KeyNotFoundException>());
         }
     }
 
@@ -449,8 +475,13 @@ public abstract partial class InviteHistoryStoreContractTests
         var inRefused = NewSend(refused.ImportId, 1, NewTokenHash(), address: "refused@example.com");
         var forgotten = NewSend(recent.ImportId, 1, NewTokenHash(), address: "Forget.Me@example.com");
         var kept = NewSend(recent.ImportId, 2, NewTokenHash(), address: "kept@example.com");
-        var otherTenant = NewSend(recent.ImportId, 3, NewTokenHash(), address: "forget.me@example.com");
-        await Store.RecordInvitationSendsAsync(TenantA, [inOld, inRefused, forgotten, kept]);
+        var ofB = await CreateImportAsync(TenantB);
+        var otherTenant = NewSend(ofB.ImportId, 3, NewTokenHash(), address: "forget.me@example.com");
+        foreach (var send in new[] { inOld, inRefused, forgotten, kept })
+        {
+            await RecordAsync(send);
+        }
+
         await RecordAsync(otherTenant, TenantB);
 
         await Store.DeleteEntriesAsync(TenantA, refused.ImportId);
@@ -474,10 +505,12 @@ public abstract partial class InviteHistoryStoreContractTests
         var send = NewSend(Guid.NewGuid(), 1, NewTokenHash());
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(() => Store.RecordInvitationSendsAsync(null!, [send]), Throws.ArgumentNullException);
-            Assert.That(() => Store.RecordInvitationSendsAsync(TenantA, null!), Throws.ArgumentNullException);
-            Assert.That(() => Store.RecordInvitationSendsAsync(TenantA, [null!]), Throws.InstanceOf<ArgumentException>());
-            Assert.That(() => Store.RecordInvitationSendsAsync(TenantA, [NewSend(Guid.NewGuid(), 1, [])]), Throws.InstanceOf<ArgumentException>());
+            Assert.That(() => Store.RecordInvitationSendsAsync(null!, send.ImportId, [], [send]), Throws.ArgumentNullException);
+            Assert.That(() => Store.RecordInvitationSendsAsync(TenantA, send.ImportId, null!, [send]), Throws.ArgumentNullException);
+            Assert.That(() => Store.RecordInvitationSendsAsync(TenantA, send.ImportId, [], null!), Throws.ArgumentNullException);
+            Assert.That(() => Store.RecordInvitationSendsAsync(TenantA, send.ImportId, [], [null!]), Throws.InstanceOf<ArgumentException>());
+            Assert.That(() => Store.RecordInvitationSendsAsync(TenantA, send.ImportId, [], [NewSend(send.ImportId, 1, [])]), Throws.InstanceOf<ArgumentException>());
+            Assert.That(() => Store.RecordInvitationSendsAsync(TenantA, Guid.NewGuid(), [], [send]), Throws.InstanceOf<ArgumentException>(), "a send of another import");
             Assert.That(() => Store.FindInvitationByTokenHashAsync(ReadOnlyMemory<byte>.Empty, T0), Throws.InstanceOf<ArgumentException>());
             Assert.That(() => Store.AcceptInvitationAsync(ReadOnlyMemory<byte>.Empty, T0), Throws.InstanceOf<ArgumentException>());
             Assert.That(() => Store.GetInvitationAsync(null!, Guid.NewGuid(), T0), Throws.ArgumentNullException);

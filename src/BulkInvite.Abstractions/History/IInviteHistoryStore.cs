@@ -108,11 +108,15 @@ public interface IInviteHistoryStore
     Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records sends of invitations before their emails leave, in one write: each creates the invitation of its entry
-    /// (tenant, import, sequence), or gives the existing pending or expired one the new token hash (the old token
-    /// accepts nothing from then on), the new expiry, the Message-Id key, and one more send.
+    /// Records sends of invitations of one import before their emails leave, with the changes of the import's entries
+    /// that go with them (the entries' <see cref="InviteOutcome.Sending"/> marks, the outcomes of earlier sends), in one
+    /// write. Each send creates the invitation of its entry (tenant, import, sequence), or gives the existing pending or
+    /// expired one the new token hash (the old token accepts nothing from then on), the new expiry, the Message-Id key,
+    /// and one more send.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
+    /// <param name="importId">The import every send belongs to.</param>
+    /// <param name="entryUpdates">Changes of the import's entries to make in the same write, as <see cref="UpdateEntriesAsync"/> makes them; may be empty.</param>
     /// <param name="sends">The sends.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>
@@ -128,9 +132,11 @@ public interface IInviteHistoryStore
     /// <see cref="InvitationSend.SentAt"/> is recorded <see cref="InvitationState.Expired"/> and holds nothing; with
     /// <see cref="InvitationSend.ReplacePending"/>, a pending one is recorded <see cref="InvitationState.Revoked"/>.
     /// </para>
-    /// <para>A durable store writes all of them in one transaction.</para>
+    /// <para>A durable store writes the entries' changes and all the sends in one transaction.</para>
     /// </remarks>
-    Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(string tenantId, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default);
+    /// <exception cref="KeyNotFoundException">The tenant has no such import, or the import has no entry an update names.</exception>
+    Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the invitation whose current token has this hash, of whichever tenant.</summary>
     /// <param name="tokenHash">The keyed hash of the token.</param>

@@ -10,15 +10,26 @@ public sealed partial class SqliteInviteHistoryStore
     private const int Expired = (int)InvitationState.Expired;
 
     /// <inheritdoc />
-    /// <remarks>All sends are recorded in one transaction, each by one upsert on the entry's invitation.</remarks>
-    public async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(string tenantId, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The entries' changes and the sends are written in one transaction, each send by one upsert on the entry's
+    /// invitation: the pipeline's Sending marks and the invitations they fence cost one commit.
+    /// </remarks>
+    public async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        CheckSends(sends);
+        ArgumentNullException.ThrowIfNull(entryUpdates);
+        CheckSends(importId, sends);
         var statuses = new InvitationSendStatus[sends.Count];
-        await WriteAsync((tenantId, sends, statuses), static async (connection, transaction, state, ct) =>
+        await WriteAsync((tenantId, importId, entryUpdates, sends, statuses), static async (connection, transaction, state, ct) =>
         {
-            var (tenantId, sends, statuses) = state;
+            var (tenantId, importId, entryUpdates, sends, statuses) = state;
+            if (!await ImportOfTenantExistsAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
+            {
+                throw new KeyNotFoundException($"Tenant has no import {importId}.");
+            }
+
+            await UpdateEntriesAsync(connection, transaction, importId, entryUpdates, ct).ConfigureAwait(false);
             var command = Command(connection, transaction, SqliteSql.InsertInvitation);
             var stale = Command(connection, transaction, SqliteSql.ExpireStaleOfAddress);
             var replace = Command(connection, transaction, SqliteSql.RevokePendingOfAddress);
@@ -29,22 +40,6 @@ public sealed partial class SqliteInviteHistoryStore
                 for (var i = 0; i < sends.Count; i++)
                 {
                     var send = sends[i];
-                    stale.Parameters.Clear();
-                    stale.Parameters.AddWithValue("$tenant_id", tenantId);
-                    stale.Parameters.AddWithValue("$address_key", send.AddressKey);
-                    stale.Parameters.AddWithValue("$sent_at", SqliteRows.Ticks(send.SentAt));
-                    await stale.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    if (send.ReplacePending)
-                    {
-                        replace.Parameters.Clear();
-                        replace.Parameters.AddWithValue("$tenant_id", tenantId);
-                        replace.Parameters.AddWithValue("$address_key", send.AddressKey);
-                        replace.Parameters.AddWithValue("$sent_at", SqliteRows.Ticks(send.SentAt));
-                        replace.Parameters.AddWithValue("$import_id", SqliteRows.Key(send.ImportId));
-                        replace.Parameters.AddWithValue("$sequence", send.Sequence);
-                        await replace.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
-
                     command.Parameters.Clear();
                     command.Parameters.AddWithValue("$invitation_id", SqliteRows.Key(send.InvitationId));
                     command.Parameters.AddWithValue("$tenant_id", tenantId);
@@ -62,23 +57,58 @@ public sealed partial class SqliteInviteHistoryStore
                     command.Parameters.AddWithValue("$message_key", (object?)send.MessageKey ?? DBNull.Value);
                     command.Parameters.AddWithValue("$token_hash", send.TokenHash.ToArray());
                     command.Parameters.AddWithValue("$token_key_id", send.TokenKeyId);
-                    try
+                    var status = await TryUpsertAsync(command, ct).ConfigureAwait(false);
+                    if (status is null)
                     {
-                        statuses[i] = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0 ? InvitationSendStatus.Closed : InvitationSendStatus.Recorded;
+                        // Another invitation holds the address (ux_invitations_live; only that statement failed). If it has
+                        // expired by now, or is pending and this send replaces it, it gives way, and the send is tried again.
+                        await FreeAddressAsync(stale, tenantId, send, replacing: false, ct).ConfigureAwait(false);
+                        if (send.ReplacePending)
+                        {
+                            await FreeAddressAsync(replace, tenantId, send, replacing: true, ct).ConfigureAwait(false);
+                        }
+
+                        status = await TryUpsertAsync(command, ct).ConfigureAwait(false) ?? InvitationSendStatus.AddressInvited;
                     }
-                    catch (SqliteException ex) when (IsPrimaryKeyViolation(ex) && ex.Message.Contains("address_key", StringComparison.Ordinal))
-                    {
-                        // Another invitation holds the address (ux_invitations_live): only this statement failed.
-                        statuses[i] = InvitationSendStatus.AddressInvited;
-                    }
-                    catch (SqliteException ex) when (IsPrimaryKeyViolation(ex))
-                    {
-                        throw new InvalidOperationException("An invitation with this id or this token hash exists already.", ex);
-                    }
+
+                    statuses[i] = status.Value;
                 }
             }
         }, cancellationToken).ConfigureAwait(false);
         return statuses;
+    }
+
+    /// <summary>Runs the upsert of one send: recorded or closed; <see langword="null"/> when a live invitation of another entry holds the address.</summary>
+    private static async Task<InvitationSendStatus?> TryUpsertAsync(SqliteCommand upsert, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0 ? InvitationSendStatus.Closed : InvitationSendStatus.Recorded;
+        }
+        catch (SqliteException ex) when (IsPrimaryKeyViolation(ex) && ex.Message.Contains("address_key", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        catch (SqliteException ex) when (IsPrimaryKeyViolation(ex))
+        {
+            throw new InvalidOperationException("An invitation with this id or this token hash exists already.", ex);
+        }
+    }
+
+    /// <summary>Records an address's pending invitation of another entry expired (when it has), or revoked (when replaced).</summary>
+    private static async Task FreeAddressAsync(SqliteCommand command, string tenantId, InvitationSend send, bool replacing, CancellationToken cancellationToken)
+    {
+        command.Parameters.Clear();
+        command.Parameters.AddWithValue("$tenant_id", tenantId);
+        command.Parameters.AddWithValue("$address_key", send.AddressKey);
+        command.Parameters.AddWithValue("$sent_at", SqliteRows.Ticks(send.SentAt));
+        if (replacing)
+        {
+            command.Parameters.AddWithValue("$import_id", SqliteRows.Key(send.ImportId));
+            command.Parameters.AddWithValue("$sequence", send.Sequence);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -284,7 +314,7 @@ public sealed partial class SqliteInviteHistoryStore
 
     private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 
-    private static void CheckSends(IReadOnlyList<InvitationSend> sends)
+    private static void CheckSends(Guid importId, IReadOnlyList<InvitationSend> sends)
     {
         ArgumentNullException.ThrowIfNull(sends);
         foreach (var send in sends)
@@ -292,6 +322,11 @@ public sealed partial class SqliteInviteHistoryStore
             if (send is null || send.Address is null || send.AddressKey is null || send.InitiatedBy is null || send.TokenKeyId is null || send.TokenHash.IsEmpty)
             {
                 throw new ArgumentException("Every send needs an address, its key, the initiator, a token hash and its key id.", nameof(sends));
+            }
+
+            if (send.ImportId != importId)
+            {
+                throw new ArgumentException($"Every send must be of import {importId}.", nameof(sends));
             }
         }
     }

@@ -128,21 +128,32 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");
             }
 
-            var command = Command(connection, transaction, SqliteSql.UpdateEntry);
-            await using (command.ConfigureAwait(false))
+            await UpdateEntriesAsync(connection, transaction, importId, updates, ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>Changes the outcomes of entries inside a write; a missing entry fails the write.</summary>
+    private static async Task UpdateEntriesAsync(SqliteConnection connection, SqliteTransaction transaction, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken)
+    {
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        var command = Command(connection, transaction, SqliteSql.UpdateEntry);
+        await using (command.ConfigureAwait(false))
+        {
+            SqliteRows.AddUpdateParameters(command, importId);
+            command.Prepare();
+            foreach (var update in updates)
             {
-                SqliteRows.AddUpdateParameters(command, importId);
-                command.Prepare();
-                foreach (var update in updates)
+                SqliteRows.BindUpdate(command, update);
+                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
-                    SqliteRows.BindUpdate(command, update);
-                    if (await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
-                    {
-                        throw new KeyNotFoundException($"Import {importId} has no entry {update.Sequence}.");
-                    }
+                    throw new KeyNotFoundException($"Import {importId} has no entry {update.Sequence}.");
                 }
             }
-        }, cancellationToken);
+        }
     }
 
     /// <inheritdoc />

@@ -70,15 +70,16 @@ internal static class SqliteSql
         """;
 
     /// <summary>
-    /// The ledger: one invitation per invited entry. Only the keyed hash of the current token is kept
-    /// (<c>token_hash</c>, unique); times are UTC ticks. <c>address_key</c> is the comparison key
+    /// The ledger: one invitation per invited entry, keyed by tenant and id (time-ordered, so a tenant's list is a range
+    /// of the table). Only the keyed hash of the current token is kept (<c>token_hash</c>, unique); times are UTC ticks.
+    /// Three indexes only, each written on every send: the entry (the upsert's target), the token, and live addresses. <c>address_key</c> is the comparison key
     /// (<see cref="EmailAddressNormalizer"/>), <c>address_upper</c> the address in invariant upper case, which privacy
     /// deletes match as they match entries. <c>ux_invitations_live</c> lets an address of a tenant have one live
     /// (pending or accepted) invitation: the index, not timing, decides between imports that send it at once.
     /// </summary>
     private const string CreateInvitations = """
         CREATE TABLE invitations (
-            invitation_id TEXT NOT NULL PRIMARY KEY,
+            invitation_id TEXT NOT NULL,
             tenant_id TEXT NOT NULL,
             import_id TEXT NOT NULL,
             sequence INTEGER NOT NULL,
@@ -98,13 +99,12 @@ internal static class SqliteSql
             last_sent_at INTEGER NOT NULL,
             last_message_key TEXT NULL,
             token_hash BLOB NOT NULL,
-            token_key_id TEXT NOT NULL
+            token_key_id TEXT NOT NULL,
+            PRIMARY KEY (tenant_id, invitation_id)
         ) WITHOUT ROWID;
         CREATE UNIQUE INDEX ux_invitations_entry ON invitations (tenant_id, import_id, sequence);
         CREATE UNIQUE INDEX ux_invitations_token ON invitations (token_hash);
-        CREATE INDEX ix_invitations_address ON invitations (tenant_id, address_key, state);
         CREATE UNIQUE INDEX ux_invitations_live ON invitations (tenant_id, address_key) WHERE state IN (0, 1);
-        CREATE INDEX ix_invitations_tenant ON invitations (tenant_id, invitation_id);
         """;
 
     /// <summary>Schema 1 to 2: the counts of entries being sent and of entries whose delivery is unknown.</summary>
@@ -317,13 +317,13 @@ internal static class SqliteSql
     /// <summary>Before a send: a pending invitation of the address that has expired by then holds nothing any more.</summary>
     public const string ExpireStaleOfAddress = """
         UPDATE invitations SET state = 2
-        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state = 0 AND expires_at <= $sent_at
+        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state IN (0, 1) AND state = 0 AND expires_at <= $sent_at
         """;
 
     /// <summary>A send that replaces pending invitations: those of other entries of the address are revoked.</summary>
     public const string RevokePendingOfAddress = """
         UPDATE invitations SET state = 3, revoked_at = $sent_at
-        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state = 0
+        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state IN (0, 1) AND state = 0
           AND NOT (import_id = $import_id AND sequence = $sequence)
         """;
 
@@ -338,10 +338,10 @@ internal static class SqliteSql
         RETURNING
         """ + " " + InvitationColumns;
 
-    /// <summary>The accepted invitation of an address, else its newest pending and unexpired one: a range of <c>ix_invitations_address</c>.</summary>
+    /// <summary>The live invitation of an address (accepted, or pending and unexpired): one entry of <c>ux_invitations_live</c>.</summary>
     public const string SelectLiveInvitation = "SELECT " + InvitationColumns + """
          FROM invitations
-        WHERE tenant_id = $tenant_id AND address_key = $address_key AND (state = 1 OR (state = 0 AND expires_at > $as_of))
+        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state IN (0, 1) AND (state = 1 OR (state = 0 AND expires_at > $as_of))
         ORDER BY state DESC, invitation_id DESC
         LIMIT 1
         """;

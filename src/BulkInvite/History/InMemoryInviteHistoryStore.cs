@@ -290,12 +290,25 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(string tenantId, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+    /// <remarks>The entries' changes are made first, under the import's lock, then the sends, under the ledger's.</remarks>
+    public async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        InvitationArguments.CheckSends(sends);
+        ArgumentNullException.ThrowIfNull(entryUpdates);
+        InvitationArguments.CheckSends(importId, sends);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_invitations.Record(tenantId, sends));
+        if (Find(tenantId, importId) is null)
+        {
+            throw new KeyNotFoundException($"Tenant has no import {importId}.");
+        }
+
+        if (entryUpdates.Count > 0)
+        {
+            await UpdateEntriesAsync(tenantId, importId, entryUpdates, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _invitations.Record(tenantId, sends);
     }
 
     /// <inheritdoc />

@@ -3,7 +3,7 @@ namespace BulkInvite.History;
 /// <summary>The argument checks of the store's invitation calls.</summary>
 internal static class InvitationArguments
 {
-    public static void CheckSends(IReadOnlyList<InvitationSend> sends, string paramName = "sends")
+    public static void CheckSends(Guid importId, IReadOnlyList<InvitationSend> sends, string paramName = "sends")
     {
         ArgumentNullException.ThrowIfNull(sends, paramName);
         foreach (var send in sends)
@@ -11,6 +11,11 @@ internal static class InvitationArguments
             if (send is null || send.Address is null || send.AddressKey is null || send.InitiatedBy is null || send.TokenKeyId is null || send.TokenHash.IsEmpty)
             {
                 throw new ArgumentException("Every send needs an address, its key, the initiator, a token hash and its key id.", paramName);
+            }
+
+            if (send.ImportId != importId)
+            {
+                throw new ArgumentException($"Every send must be of import {importId}.", paramName);
             }
         }
     }

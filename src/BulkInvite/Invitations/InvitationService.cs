@@ -166,6 +166,8 @@ internal sealed class InvitationService : IInvitationService
         var messageKey = string.Create(CultureInfo.InvariantCulture, $"{invitation.ImportId:N}.{invitation.Sequence}.{invitation.SendCount + 1}");
         var statuses = await _store.RecordInvitationSendsAsync(
             invitation.TenantId,
+            invitation.ImportId,
+            [],
             [new InvitationSend
             {
                 InvitationId = invitation.InvitationId,

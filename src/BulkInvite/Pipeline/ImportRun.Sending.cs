@@ -198,28 +198,15 @@ internal sealed partial class ImportRun
                     // Kept for one last write once every send has ended; what stays unwritten stays Sending.
                     unrecorded.AddRange(batch);
                 }
-                else if (await TryRecordAsync(batch, stop).ConfigureAwait(false))
+                else if (await TryRecordAsync(batch, marked.Count > 0 ? NewSends(marked) : null, stop).ConfigureAwait(false) is { Stored: true } recorded)
                 {
-                    if (marked.Count > 0)
+                    if (recorded.Sends is { } sends)
                     {
-                        var items = await TryRecordInvitationsAsync(marked, decided, stop).ConfigureAwait(false);
-                        if (items is null)
+                        var items = await SendableAsync(marked, sends, recorded.Statuses!, decided, stop).ConfigureAwait(false);
+                        free += marked.Count - items.Count;
+                        foreach (var item in items)
                         {
-                            // Marked but not recorded in the ledger, so never sent: handed back once every send has ended.
-                            storeFailed = true;
-                            free += marked.Count;
-                            foreach (var entry in marked)
-                            {
-                                unrecorded.Add(HandBack(entry));
-                            }
-                        }
-                        else
-                        {
-                            free += marked.Count - items.Count;
-                            foreach (var item in items)
-                            {
-                                start(item);
-                            }
+                            start(item);
                         }
                     }
                 }
@@ -275,24 +262,39 @@ internal sealed partial class ImportRun
         if (unrecorded.Count > 0)
         {
             // The store failed earlier: one more try, so that a store that came back gets the outcomes of what was sent.
-            await TryRecordAsync(unrecorded, static _ => { }).ConfigureAwait(false);
+            await TryRecordAsync(unrecorded, null, static _ => { }).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Stores one round of updates, moves the counts, and checkpoints; false (and sending stopped) when the updates were not stored.</summary>
-    private async Task<bool> TryRecordAsync(List<InviteEntryUpdate> updates, Action<Exception> stop)
+    /// <summary>
+    /// Stores one round of updates (with the invitations of the entries it marks, in the same write), moves the counts,
+    /// and checkpoints; not stored (and sending stopped) when the store failed.
+    /// </summary>
+    private async Task<RecordedRound> TryRecordAsync(List<InviteEntryUpdate> updates, PreparedSends? sends, Action<Exception> stop)
     {
+        IReadOnlyList<InvitationSendStatus>? statuses = null;
         try
         {
             // The store gets a list of its own (it may keep it).
-            await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            if (sends is null)
+            {
+                await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                statuses = await _context.Store.RecordInvitationSendsAsync(TenantId, ImportId, updates.ToArray(), sends.Sends, CancellationToken.None).ConfigureAwait(false);
+                if (statuses is null || statuses.Count != sends.Sends.Length)
+                {
+                    throw new InvalidOperationException($"The history store answered {statuses?.Count ?? 0} statuses for {sends.Sends.Length} invitation sends.");
+                }
+            }
         }
         catch (Exception ex)
         {
             // Without a record, nothing more may be sent: a resumed import would send it again.
             Log.RecordingFailed(_context.Logger, ex, ImportId, updates.Count);
             stop(ex);
-            return false;
+            return default;
         }
 
         foreach (var update in updates)
@@ -321,16 +323,14 @@ internal sealed partial class ImportRun
             stop(ex);
         }
 
-        return true;
+        return new RecordedRound(true, sends, statuses);
     }
 
     /// <summary>
-    /// Records the invitations of entries just marked <see cref="InviteOutcome.Sending"/>, each with the keyed hash of a
-    /// new token (the old one dies), before any of them is sent. Returns what may be sent, with its token; an entry
-    /// whose invitation was accepted or revoked meanwhile is not sent, and its outcome goes to <paramref name="decided"/>.
-    /// Returns <see langword="null"/> (and stops sending) when the ledger could not be written.
+    /// The invitations of entries about to be marked <see cref="InviteOutcome.Sending"/>, each with the keyed hash of a
+    /// new token (the old one dies when it is stored), written in the same store call as the marks.
     /// </summary>
-    private async Task<List<SendItem>?> TryRecordInvitationsAsync(List<InviteEntryResult> marked, List<InviteEntryUpdate> decided, Action<Exception> stop)
+    private PreparedSends NewSends(List<InviteEntryResult> marked)
     {
         var tokens = _context.Tokens ?? throw new InvalidOperationException("The import has no invitation tokens.");
         var now = _context.Time.GetUtcNow();
@@ -362,18 +362,18 @@ internal sealed partial class ImportRun
             };
         }
 
-        IReadOnlyList<InvitationSendStatus> statuses;
-        try
-        {
-            statuses = await _context.Store.RecordInvitationSendsAsync(TenantId, sends, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.RecordingFailed(_context.Logger, ex, ImportId, sends.Length);
-            stop(ex);
-            return null;
-        }
+        return new PreparedSends(sends, issued, expiresAt);
+    }
 
+    /// <summary>
+    /// What may be sent of the entries just marked and recorded, with their tokens: an entry whose invitation was
+    /// accepted or revoked meanwhile, or whose address another invitation holds, is not sent, and its outcome goes to
+    /// <paramref name="decided"/>, to be stored with the next round.
+    /// </summary>
+    private async Task<List<SendItem>> SendableAsync(
+        List<InviteEntryResult> marked, PreparedSends prepared, IReadOnlyList<InvitationSendStatus> statuses, List<InviteEntryUpdate> decided, Action<Exception> stop)
+    {
+        var now = _context.Time.GetUtcNow();
         var items = new List<SendItem>(marked.Count);
         for (var i = 0; i < marked.Count; i++)
         {
@@ -381,18 +381,18 @@ internal sealed partial class ImportRun
             switch (statuses[i])
             {
                 case InvitationSendStatus.Recorded:
-                    items.Add(new SendItem(entry, issued[i], expiresAt));
+                    items.Add(new SendItem(entry, prepared.Tokens[i], prepared.ExpiresAt));
                     break;
                 case InvitationSendStatus.AddressInvited:
                     // Another import's invitation holds the address: the store decided, so it is not sent.
                     InvitationRecord? holder;
                     try
                     {
-                        holder = await _context.Store.FindLiveInvitationAsync(TenantId, sends[i].AddressKey, now, CancellationToken.None).ConfigureAwait(false);
+                        holder = await _context.Store.FindLiveInvitationAsync(TenantId, prepared.Sends[i].AddressKey, now, CancellationToken.None).ConfigureAwait(false);
                     }
                     catch (Exception ex)
                     {
-                        Log.RecordingFailed(_context.Logger, ex, ImportId, sends.Length);
+                        Log.RecordingFailed(_context.Logger, ex, ImportId, marked.Count);
                         stop(ex);
                         holder = null;
                     }
@@ -578,6 +578,12 @@ internal sealed partial class ImportRun
 
     /// <summary>An entry to send, or (with <see cref="Update"/>) the user directory's answer for it, to be stored.</summary>
     private readonly record struct SendCandidate(InviteEntryResult Entry, InviteEntryUpdate? Update);
+
+    /// <summary>The invitations of one round's marked entries, with the tokens their emails will carry (never stored).</summary>
+    private sealed record PreparedSends(InvitationSend[] Sends, string[] Tokens, DateTimeOffset ExpiresAt);
+
+    /// <summary>Whether a round was stored, with its sends and what the store did with each.</summary>
+    private readonly record struct RecordedRound(bool Stored, PreparedSends? Sends, IReadOnlyList<InvitationSendStatus>? Statuses);
 
     /// <summary>An entry marked and recorded in the ledger, with the token its email carries (never stored).</summary>
     private readonly record struct SendItem(InviteEntryResult Entry, string Token, DateTimeOffset ExpiresAt);

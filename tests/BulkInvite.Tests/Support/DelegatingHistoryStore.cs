@@ -33,8 +33,9 @@ internal class DelegatingHistoryStore : IInviteHistoryStore
     public virtual Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
         => Inner.DeleteEntriesAsync(tenantId, importId, cancellationToken);
 
-    public virtual Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(string tenantId, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
-        => Inner.RecordInvitationSendsAsync(tenantId, sends, cancellationToken);
+    public virtual Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+        => Inner.RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, cancellationToken);
 
     public virtual Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default)
         => Inner.FindInvitationByTokenHashAsync(tokenHash, asOf, cancellationToken);

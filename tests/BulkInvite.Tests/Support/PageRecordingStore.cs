@@ -40,8 +40,9 @@ internal sealed class PageRecordingStore : IInviteHistoryStore
     public Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
         => _inner.DeleteAddressAsync(tenantId, address, cancellationToken);
 
-    public Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(string tenantId, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
-        => _inner.RecordInvitationSendsAsync(tenantId, sends, cancellationToken);
+    public Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+        => _inner.RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, cancellationToken);
 
     public Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default)
         => _inner.FindInvitationByTokenHashAsync(tokenHash, asOf, cancellationToken);
