@@ -35,6 +35,16 @@ public static class BulkInviteWebApp
         // The SDK, as a host registers it: options from configuration, the host's user directory, a durable
         // history, one named sender per account, and imports run in the background.
         builder.Services.Configure<BulkInviteOptions>(configuration.GetSection("BulkInvite"));
+
+        // The key of accept-link tokens: from configuration (BulkInvite:InvitationTokenKeys, a secret store in
+        // production), else a key file the sample creates in its data directory, apart from the database.
+        builder.Services.PostConfigure<BulkInviteOptions>(o =>
+        {
+            if (o.InvitationTokenKeys.Count == 0)
+            {
+                o.InvitationTokenKeys.Add(InvitationTokenKey.FromFile(Path.Combine(CreateDirectory(DataDirectory()), "token-key")));
+            }
+        });
         var bulkInvite = builder.Services.AddBulkInvite()
             .AddUserExistenceCheck<DemoUserDirectory>()
             .AddSqliteHistoryStore(o => o.DatabasePath = Path.Combine(CreateDirectory(DataDirectory()), "bulkinvite.db"))

@@ -6,6 +6,7 @@ namespace BulkInvite.Sqlite.Tests;
 [TestFixture]
 public sealed class SqliteInviteHistoryStoreContractTests : InviteHistoryStoreContractTests
 {
+    private readonly List<SqliteInviteHistoryStore> _concurrent = [];
     private TempFolder _folder = null!;
     private string _databasePath = null!;
 
@@ -19,6 +20,28 @@ public sealed class SqliteInviteHistoryStoreContractTests : InviteHistoryStoreCo
     {
         _databasePath = _folder.File($"{Guid.NewGuid():N}.db");
         return Task.FromResult<IInviteHistoryStore>(new SqliteInviteHistoryStore(new SqliteHistoryStoreOptions { DatabasePath = _databasePath }));
+    }
+
+    /// <summary>Other stores on the same file: each its own connections and write lock, as other processes would have.</summary>
+    protected override Task<IReadOnlyList<IInviteHistoryStore>> OpenConcurrentStoresAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _concurrent.Add(new SqliteInviteHistoryStore(new SqliteHistoryStoreOptions { DatabasePath = _databasePath }));
+        }
+
+        return Task.FromResult<IReadOnlyList<IInviteHistoryStore>>(_concurrent.ToArray());
+    }
+
+    [TearDown]
+    public async Task DisposeConcurrentStores()
+    {
+        foreach (var store in _concurrent)
+        {
+            await store.DisposeAsync();
+        }
+
+        _concurrent.Clear();
     }
 
     protected override async Task<IInviteHistoryStore> ReopenStoreAsync(IInviteHistoryStore store)

@@ -129,6 +129,51 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
+    public async Task A_database_of_schema_2_is_migrated_in_place_and_gets_the_invitation_ledger()
+    {
+        var path = _folder.File();
+        await ExecuteAsync(path, SchemaVersion1);
+        await ExecuteAsync(path, """
+            ALTER TABLE imports ADD COLUMN sending_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE imports ADD COLUMN unknown_count INTEGER NOT NULL DEFAULT 0;
+            PRAGMA user_version = 2;
+            INSERT INTO imports VALUES ('7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01', 'tenant-a', 'old.txt', 'admin', 0, 1,
+                639030348000000000, 0, NULL, NULL, NULL, NULL, 0, 3, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL, NULL, 1, 0);
+            """);
+        var importId = Guid.Parse("7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01");
+        var hash = new byte[32];
+        hash[0] = 7;
+
+        await using (var store = NewStore(path))
+        {
+            var old = await store.GetImportAsync(Tenant, importId);
+            var status = await store.RecordInvitationSendsAsync(Tenant, importId, [], [new InvitationSend
+            {
+                InvitationId = Guid.CreateVersion7(T0),
+                ImportId = importId,
+                Sequence = 1,
+                Address = "jane@example.com",
+                AddressKey = "jane@example.com",
+                InitiatedBy = "admin",
+                TokenHash = hash,
+                TokenKeyId = "k1",
+                SentAt = T0,
+                ExpiresAt = T0.AddDays(7),
+            }]);
+            var accepted = await store.AcceptInvitationAsync(hash, T0.AddHours(1));
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That((old!.Counts.Invited, old.Counts.Sending), Is.EqualTo((3L, 1L)), "the import of schema 2 is kept as it was");
+                Assert.That(status.Single(), Is.EqualTo(InvitationSendStatus.Recorded));
+                Assert.That(accepted!.State, Is.EqualTo(InvitationState.Accepted));
+            }
+        }
+
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(3L));
+    }
+
+    [Test]
     public async Task History_written_by_one_store_is_read_by_the_next_on_the_same_file()
     {
         var import = NewImport();

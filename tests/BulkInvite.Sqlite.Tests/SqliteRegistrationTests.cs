@@ -18,10 +18,16 @@ public sealed class SqliteRegistrationTests
     [TearDown]
     public void DeleteFolder() => _folder.Dispose();
 
+    private static InvitationTokenKey TestKey => new() { Id = "test", Key = Convert.ToBase64String(new byte[32]) };
+
     private ServiceProvider BuildProvider(Action<SqliteHistoryStoreOptions> configure)
     {
         var services = new ServiceCollection();
-        services.AddBulkInvite(o => o.ProgressInterval = TimeSpan.Zero)
+        services.AddBulkInvite(o =>
+            {
+                o.ProgressInterval = TimeSpan.Zero;
+                o.InvitationTokenKeys.Add(TestKey);
+            })
             .WithoutUserExistenceCheck()
             .AddSender(new AcceptingSender())
             .AddSqliteHistoryStore(configure);
@@ -85,6 +91,18 @@ public sealed class SqliteRegistrationTests
             Assert.That(sqliteLast.Count(d => d.ServiceType == typeof(IInviteHistoryStore)), Is.EqualTo(1));
             Assert.That(inMemoryLast.Count(d => d.ServiceType == typeof(IInviteHistoryStore)), Is.EqualTo(1));
         }
+    }
+
+    [Test]
+    public void Start_up_fails_without_a_token_key_and_names_the_setting()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddSender(new AcceptingSender()).AddSqliteHistoryStore(o => o.DatabasePath = _folder.File());
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(ex!.Message, Does.Contain("BulkInvite:InvitationTokenKeys"));
     }
 
     [TestCase(null)]

@@ -1,9 +1,17 @@
 namespace BulkInvite;
 
-/// <summary>Keeps every import and the outcome of each of its entries, per tenant.</summary>
+/// <summary>Keeps every import and the outcome of each of its entries, and the invitations sent (the ledger), per tenant.</summary>
 /// <remarks>
+/// <para>
 /// Every read and write names the tenant: an implementation must never return or change another tenant's
-/// import, even when given its id. Implementations must be thread-safe.
+/// import or invitation, even when given its id. The only reads without a tenant are those by token hash: the
+/// token names its invitation, and the invitation its tenant. Implementations must be thread-safe.
+/// </para>
+/// <para>
+/// The ledger lives in the same store as the entries, so that an invitation and the entry that sent it are kept,
+/// retained and deleted together, and no host can pair a durable history with a ledger that forgets. A store keeps
+/// only the keyed hash of each token, never the token.
+/// </para>
 /// </remarks>
 public interface IInviteHistoryStore
 {
@@ -38,7 +46,7 @@ public interface IInviteHistoryStore
     Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes every entry of one import of a tenant and keeps its summary: what an import refused while its file was
+    /// Deletes every entry (and invitation) of one import of a tenant and keeps its summary: what an import refused while its file was
     /// read (over a limit) leaves behind. Other imports and other tenants' entries are never touched.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
@@ -73,7 +81,7 @@ public interface IInviteHistoryStore
 
     /// <summary>
     /// Deletes a tenant's imports created before a point in time, previews included, with all their entries
-    /// (retention). Other tenants' imports are never touched.
+    /// and invitations (retention). Other tenants' imports are never touched.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="cutoff">Imports whose <see cref="BulkInviteReport.CreatedAt"/> is earlier than this instant are deleted.</param>
@@ -85,7 +93,7 @@ public interface IInviteHistoryStore
     /// <summary>
     /// Deletes every entry of a tenant's imports whose <see cref="InviteEntryResult.Address"/> equals the given
     /// address ignoring case (<see cref="StringComparison.OrdinalIgnoreCase"/>): a privacy request to forget a
-    /// person. Other tenants' entries are never touched.
+    /// person. The tenant's invitations of that address are deleted with them. Other tenants' entries are never touched.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="address">The address, as stored (trimmed, without a display name).</param>
@@ -98,4 +106,104 @@ public interface IInviteHistoryStore
     /// transaction.
     /// </remarks>
     Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records sends of invitations of one import before their emails leave, with the changes of the import's entries
+    /// that go with them (the entries' <see cref="InviteOutcome.Sending"/> marks, the outcomes of earlier sends), in one
+    /// write. Each send creates the invitation of its entry (tenant, import, sequence), or gives the existing pending or
+    /// expired one the new token hash (the old token accepts nothing from then on), the new expiry, the Message-Id key,
+    /// and one more send.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="importId">The import every send belongs to.</param>
+    /// <param name="entryUpdates">Changes of the import's entries to make in the same write, as <see cref="UpdateEntriesAsync"/> makes them; may be empty.</param>
+    /// <param name="sends">The sends.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>
+    /// What was done with each send, in the order given: an accepted or revoked invitation is left as it is
+    /// (<see cref="InvitationSendStatus.Closed"/>), and an address held by another invitation gets none
+    /// (<see cref="InvitationSendStatus.AddressInvited"/>).
+    /// </returns>
+    /// <remarks>
+    /// <para>
+    /// A tenant's address (<see cref="InvitationSend.AddressKey"/>) has at most one live invitation: pending and
+    /// unexpired, or accepted. The store's uniqueness decides between imports that invite one address at the same time,
+    /// in one process or several: exactly one of them records it. A pending invitation of the address that has expired by
+    /// <see cref="InvitationSend.SentAt"/> is recorded <see cref="InvitationState.Expired"/> and holds nothing; with
+    /// <see cref="InvitationSend.ReplacePending"/>, a pending one is recorded <see cref="InvitationState.Revoked"/>.
+    /// </para>
+    /// <para>A durable store writes the entries' changes and all the sends in one transaction.</para>
+    /// </remarks>
+    /// <exception cref="KeyNotFoundException">The tenant has no such import, or the import has no entry an update names.</exception>
+    Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the invitation whose current token has this hash, of whichever tenant.</summary>
+    /// <param name="tokenHash">The keyed hash of the token.</param>
+    /// <param name="asOf">The time the state is read at (a pending invitation expired by then reads as expired).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The invitation, or <see langword="null"/> when no invitation has this hash.</returns>
+    Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Accepts the invitation whose current token has this hash, as one compare-and-set: only a
+    /// <see cref="InvitationState.Pending"/> invitation that has not expired at <paramref name="now"/> becomes
+    /// <see cref="InvitationState.Accepted"/>. Of any number of concurrent calls with one hash, exactly one succeeds.
+    /// </summary>
+    /// <param name="tokenHash">The keyed hash of the token.</param>
+    /// <param name="now">The time of the acceptance.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The accepted invitation when this call accepted it; otherwise <see langword="null"/>.</returns>
+    Task<InvitationRecord?> AcceptInvitationAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one invitation of a tenant.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="invitationId">The invitation.</param>
+    /// <param name="asOf">The time the state is read at.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The invitation, or <see langword="null"/> when the tenant has no such invitation.</returns>
+    Task<InvitationRecord?> GetInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset asOf, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the live invitation of an address of a tenant: the one that is <see cref="InvitationState.Accepted"/>, or
+    /// else the newest that is <see cref="InvitationState.Pending"/> and unexpired at <paramref name="asOf"/>.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="addressKey">The address's comparison key (<see cref="EmailAddressNormalizer.Normalize"/>).</param>
+    /// <param name="asOf">The time the state is read at.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The invitation, or <see langword="null"/> when the address has no live invitation.</returns>
+    Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a tenant's invitations in the order of their ids, one keyset page at a time.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="query">The filters and the page.</param>
+    /// <param name="asOf">The time states are read and filtered at.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>One page; <see cref="InvitePage{T}.TotalCount"/> is -1 (not counted).</returns>
+    Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes one invitation of a tenant that is pending and unexpired at <paramref name="now"/>.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="invitationId">The invitation.</param>
+    /// <param name="now">The time of the revocation.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether it was revoked by this call.</returns>
+    Task<bool> RevokeInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes every invitation of one import of a tenant that is pending and unexpired at <paramref name="now"/>.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="importId">The import.</param>
+    /// <param name="now">The time of the revocation.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>How many were revoked.</returns>
+    /// <remarks>A durable store revokes in one transaction.</remarks>
+    Task<int> RevokeInvitationsOfImportAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Records <see cref="InvitationState.Expired"/> on every pending invitation of a tenant whose expiry is not after <paramref name="now"/>.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="now">The time of the sweep.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>How many were recorded expired.</returns>
+    Task<int> ExpireInvitationsAsync(string tenantId, DateTimeOffset now, CancellationToken cancellationToken = default);
 }

@@ -32,4 +32,14 @@ public sealed class Invitation
     /// remove duplicates by Message-Id show it once.
     /// </summary>
     public string? MessageKey { get; init; }
+
+    /// <summary>
+    /// The token of this send's accept link (256 random bits, base64url), set by the pipeline and by
+    /// <see cref="IInvitationService.ResendAsync"/>: the link's only query parameter (<c>{AcceptLinkBaseUrl}?token=…</c>).
+    /// It exists only here: the store keeps a keyed hash of it. A sender must not log or store it.
+    /// </summary>
+    public string? AcceptToken { get; init; }
+
+    /// <summary>When the accept link stops working, set with <see cref="AcceptToken"/>.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

@@ -14,7 +14,12 @@ internal static class CliHost
         CliConsole console, string databasePath, Action<BulkInviteOptions>? configure, Action<IBulkInviteBuilder> register)
     {
         var services = new ServiceCollection();
-        var builder = services.AddBulkInvite(o => configure?.Invoke(o))
+        var builder = services.AddBulkInvite(o =>
+            {
+                // The key that hashes accept-link tokens, in a file beside the database, not in it.
+                o.InvitationTokenKeys.Add(InvitationTokenKey.FromFile(TokenKeyPath(databasePath)));
+                configure?.Invoke(o);
+            })
             .AddSqliteHistoryStore(o => o.DatabasePath = databasePath);
         register(builder);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -30,6 +35,9 @@ internal static class CliHost
             return null;
         }
     }
+
+    /// <summary>The file that keeps the key of a database's accept-link tokens: <c>{database}.token-key</c>.</summary>
+    public static string TokenKeyPath(string databasePath) => Path.GetFullPath(databasePath) + ".token-key";
 
     /// <summary>
     /// Runs a command that only reads or deletes history: builds the container without a user directory or sender,

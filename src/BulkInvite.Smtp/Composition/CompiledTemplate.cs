@@ -18,7 +18,7 @@ internal sealed class CompiledTemplate
 {
     /// <summary>The placeholders, as they are listed in error messages.</summary>
     internal const string KnownPlaceholders =
-        "{{email}}, {{display_name}}, {{inviter_name}}, {{account_name}}, {{accept_link}}, {{field:NAME}}";
+        "{{email}}, {{display_name}}, {{inviter_name}}, {{account_name}}, {{accept_link}}, {{expires_at}}, {{field:NAME}}";
 
     private const string Open = "{{";
     private const string Close = "}}";
@@ -201,6 +201,11 @@ internal sealed class CompiledTemplate
             return new TemplateSegment(TemplateSegmentKind.AcceptLink, string.Empty);
         }
 
+        if (name.Equals(InvitationPlaceholders.ExpiresAt, StringComparison.OrdinalIgnoreCase))
+        {
+            return new TemplateSegment(TemplateSegmentKind.ExpiresAt, string.Empty);
+        }
+
         if (name.StartsWith(InvitationPlaceholders.FieldPrefix, StringComparison.OrdinalIgnoreCase))
         {
             var field = name[InvitationPlaceholders.FieldPrefix.Length..].Trim();
@@ -229,6 +234,7 @@ internal sealed class CompiledTemplate
         TemplateSegmentKind.InviterName => InvitationPlaceholders.InviterName,
         TemplateSegmentKind.AccountName => InvitationPlaceholders.AccountName,
         TemplateSegmentKind.AcceptLink => InvitationPlaceholders.AcceptLink,
+        TemplateSegmentKind.ExpiresAt => InvitationPlaceholders.ExpiresAt,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -1,9 +1,10 @@
-using System.Globalization;
-
 namespace BulkInvite.Smtp.Composition;
 
-/// <summary>The documented default link: <c>{AcceptLinkBaseUrl}?email={address}&amp;invitation={import id:N}-{sequence}</c>.</summary>
-/// <remarks>The address is escaped with <see cref="Uri.EscapeDataString(string)"/>; <c>&amp;</c> joins the query when the base has one.</remarks>
+/// <summary>
+/// The documented default link: <c>{AcceptLinkBaseUrl}?token={token}</c>, the invitation's token
+/// (<see cref="Invitation.AcceptToken"/>) its only parameter: no address and no id, so no link can be written from another.
+/// </summary>
+/// <remarks>The token is base64url and needs no escaping; <c>&amp;</c> joins the query when the base has one.</remarks>
 internal sealed class DefaultAcceptLinkProvider : IAcceptLinkProvider
 {
     private readonly string _prefix;
@@ -24,19 +25,19 @@ internal sealed class DefaultAcceptLinkProvider : IAcceptLinkProvider
         var separator = !baseUrl.Contains('?', StringComparison.Ordinal) ? "?"
             : baseUrl.EndsWith('?') || baseUrl.EndsWith('&') ? string.Empty
             : "&";
-        _prefix = baseUrl + separator + "email=";
+        _prefix = baseUrl + separator + "token=";
     }
 
     public ValueTask<string> GetAcceptLinkAsync(Invitation invitation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
-        var link = string.Concat(
-            _prefix,
-            Uri.EscapeDataString(invitation.Address),
-            "&invitation=",
-            invitation.ImportId.ToString("N"),
-            "-",
-            invitation.Sequence.ToString(CultureInfo.InvariantCulture));
-        return new ValueTask<string>(link);
+        if (string.IsNullOrEmpty(invitation.AcceptToken))
+        {
+            throw new ArgumentException(
+                "The invitation has no AcceptToken. Invitations sent by an import or by IInvitationService carry one; a host that sends its own sets it, or registers its own IAcceptLinkProvider.",
+                nameof(invitation));
+        }
+
+        return new ValueTask<string>(string.Concat(_prefix, Uri.EscapeDataString(invitation.AcceptToken)));
     }
 }

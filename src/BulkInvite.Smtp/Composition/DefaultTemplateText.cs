@@ -14,6 +14,8 @@ internal static class DefaultTemplateText
         To accept the invitation, open this link:
         {{accept_link}}
 
+        The link works once, until {{expires_at}}.
+
         This invitation was sent to {{email}}. If you were not expecting it, you can ignore this message.
 
         """;
@@ -32,6 +34,7 @@ internal static class DefaultTemplateText
         <p><strong>{{inviter_name}}</strong> has invited you to join <strong>{{account_name}}</strong>.</p>
         <p><a href="{{accept_link}}" style="display:inline-block;padding:10px 20px;background:#0969da;color:#ffffff;text-decoration:none;border-radius:6px;">Accept the invitation</a></p>
         <p style="font-size:14px;color:#59636e;">If the button does not work, copy this link into your browser:<br><a href="{{accept_link}}">{{accept_link}}</a></p>
+        <p style="font-size:14px;color:#59636e;">The link works once, until {{expires_at}}.</p>
         <p style="font-size:14px;color:#59636e;">This invitation was sent to {{email}}. If you were not expecting it, you can ignore this message.</p>
         </body>
         </html>

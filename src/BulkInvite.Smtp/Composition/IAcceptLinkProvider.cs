@@ -1,6 +1,9 @@
 namespace BulkInvite.Smtp;
 
-/// <summary>Issues the link an invitee follows to accept (the host owns its tokens).</summary>
+/// <summary>
+/// Writes the link an invitee follows to accept. The default puts the invitation's token (<see cref="Invitation.AcceptToken"/>)
+/// in the link as its only parameter; a host's own provider should do the same, and never put the address or ids in it.
+/// </summary>
 public interface IAcceptLinkProvider
 {
     /// <summary>Returns the accept link for one invitation.</summary>

@@ -101,6 +101,10 @@ internal sealed class InvitationComposer : IInvitationComposer
     private async ValueTask<ComposedInvitation> ComposeAfterLinkAsync(Invitation invitation, ValueTask<string> link)
         => Compose(invitation, await link.ConfigureAwait(false));
 
+    /// <summary>The text of <c>{{expires_at}}</c>: the instant in UTC, invariant English; empty without an expiry.</summary>
+    internal static string FormatExpiry(DateTimeOffset? expiresAt)
+        => expiresAt is { } at ? at.UtcDateTime.ToString("d MMMM yyyy 'at' HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+
     private ComposedInvitation Compose(Invitation invitation, string acceptLink)
     {
         var values = new TemplateValues(
@@ -109,7 +113,8 @@ internal sealed class InvitationComposer : IInvitationComposer
             invitation.InitiatedBy,
             _accountName,
             acceptLink,
-            invitation.Fields);
+            invitation.Fields,
+            FormatExpiry(invitation.ExpiresAt));
         var displayName = values.DisplayName.Trim();
 
         // MimeKit keeps the domain in U-labels and writes A-labels unless the message is formatted as international.

@@ -22,6 +22,12 @@ public static class InvitationPlaceholders
     public const string AcceptLink = "accept_link";
 
     /// <summary>
+    /// When the accept link stops working (<see cref="Invitation.ExpiresAt"/>), in UTC and invariant English, for example
+    /// <c>9 March 2026 at 09:00 UTC</c>; empty when the invitation has no expiry: <c>{{expires_at}}</c>.
+    /// </summary>
+    public const string ExpiresAt = "expires_at";
+
+    /// <summary>
     /// The prefix of per-recipient fields, such as a CSV column: <c>{{field:first_name}}</c> (empty when the
     /// recipient has no such field).
     /// </summary>

@@ -9,5 +9,6 @@ internal enum TemplateSegmentKind
     InviterName,
     AccountName,
     AcceptLink,
+    ExpiresAt,
     Field,
 }

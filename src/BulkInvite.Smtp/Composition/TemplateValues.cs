@@ -13,13 +13,15 @@ internal readonly struct TemplateValues
         string? inviterName,
         string? accountName,
         string? acceptLink,
-        IReadOnlyDictionary<string, string>? fields)
+        IReadOnlyDictionary<string, string>? fields,
+        string? expiresAt = null)
     {
         Email = DataText.Neutralise(email);
         DisplayName = DataText.Neutralise(displayName);
         InviterName = DataText.Neutralise(inviterName);
         AccountName = DataText.Neutralise(accountName);
         AcceptLink = DataText.Neutralise(acceptLink);
+        ExpiresAt = DataText.Neutralise(expiresAt);
         _fields = fields;
     }
 
@@ -32,6 +34,8 @@ internal readonly struct TemplateValues
     public string AccountName { get; }
 
     public string AcceptLink { get; }
+
+    public string ExpiresAt { get; }
 
     /// <summary>The value of a per-recipient field, matched case-insensitively and neutralised; empty when the recipient has none.</summary>
     /// <param name="name">The field name.</param>
@@ -67,6 +71,7 @@ internal readonly struct TemplateValues
         TemplateSegmentKind.InviterName => InviterName,
         TemplateSegmentKind.AccountName => AccountName,
         TemplateSegmentKind.AcceptLink => AcceptLink,
+        TemplateSegmentKind.ExpiresAt => ExpiresAt,
         TemplateSegmentKind.Field => GetField(segment.Text),
         _ => segment.Text,
     };

@@ -215,6 +215,7 @@ public sealed partial class SqliteInviteHistoryStore
                         {
                             0 => SqliteSql.CreateSchema,
                             1 => SqliteSql.MigrateFrom1,
+                            2 => SqliteSql.MigrateFrom2,
                             _ => null,
                         };
                         if (script is not null)

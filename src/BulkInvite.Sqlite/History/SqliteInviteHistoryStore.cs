@@ -128,21 +128,32 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");
             }
 
-            var command = Command(connection, transaction, SqliteSql.UpdateEntry);
-            await using (command.ConfigureAwait(false))
+            await UpdateEntriesAsync(connection, transaction, importId, updates, ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>Changes the outcomes of entries inside a write; a missing entry fails the write.</summary>
+    private static async Task UpdateEntriesAsync(SqliteConnection connection, SqliteTransaction transaction, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken)
+    {
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        var command = Command(connection, transaction, SqliteSql.UpdateEntry);
+        await using (command.ConfigureAwait(false))
+        {
+            SqliteRows.AddUpdateParameters(command, importId);
+            command.Prepare();
+            foreach (var update in updates)
             {
-                SqliteRows.AddUpdateParameters(command, importId);
-                command.Prepare();
-                foreach (var update in updates)
+                SqliteRows.BindUpdate(command, update);
+                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
-                    SqliteRows.BindUpdate(command, update);
-                    if (await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
-                    {
-                        throw new KeyNotFoundException($"Import {importId} has no entry {update.Sequence}.");
-                    }
+                    throw new KeyNotFoundException($"Import {importId} has no entry {update.Sequence}.");
                 }
             }
-        }, cancellationToken);
+        }
     }
 
     /// <inheritdoc />
@@ -329,6 +340,11 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
         var deleted = 0;
         await WriteAsync((tenantId, cutoff), async (connection, transaction, state, ct) =>
         {
+            await DeleteInvitationsAsync(connection, transaction, SqliteSql.DeleteInvitationsOfImportsCreatedBefore, c =>
+            {
+                c.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                c.Parameters.AddWithValue("$cutoff", SqliteRows.Ticks(state.cutoff));
+            }, ct).ConfigureAwait(false);
             var entries = Command(connection, transaction, SqliteSql.DeleteEntriesOfImportsCreatedBefore);
             await using (entries.ConfigureAwait(false))
             {
@@ -356,6 +372,11 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
         long deleted = 0;
         await WriteAsync((tenantId, importId), async (connection, transaction, state, ct) =>
         {
+            await DeleteInvitationsAsync(connection, transaction, SqliteSql.DeleteInvitationsOfImport, c =>
+            {
+                c.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.importId));
+                c.Parameters.AddWithValue("$tenant_id", state.tenantId);
+            }, ct).ConfigureAwait(false);
             var command = Command(connection, transaction, SqliteSql.DeleteEntriesOfImport);
             await using (command.ConfigureAwait(false))
             {
@@ -369,7 +390,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
 
     /// <inheritdoc />
     /// <remarks>
-    /// The entries are found by their <c>address_key</c> and deleted in one transaction. Deleted content is overwritten
+    /// The entries are found by their <c>address_key</c> and deleted in one transaction, with the tenant's invitations of the address. Deleted content is overwritten
     /// with zeros (<c>secure_delete</c>), and the write-ahead log, which still holds the pages as they were, is then
     /// checkpointed into the file and truncated: no readable copy of the address is left in the database's files, unless
     /// another connection is reading an older snapshot at that moment (its pages stay in the log until the next checkpoint).
@@ -379,8 +400,14 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(address);
         long deleted = 0;
+        var invitationsDeleted = 0;
         await WriteAsync((tenantId, address), async (connection, transaction, state, ct) =>
         {
+            invitationsDeleted = await DeleteInvitationsAsync(connection, transaction, SqliteSql.DeleteInvitationsWithAddress, c =>
+            {
+                c.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                c.Parameters.AddWithValue("$address_key", SqliteRows.AddressKey(state.address));
+            }, ct).ConfigureAwait(false);
             var command = Command(connection, transaction, SqliteSql.DeleteEntriesWithAddress);
             await using (command.ConfigureAwait(false))
             {
@@ -389,7 +416,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }, cancellationToken).ConfigureAwait(false);
-        if (deleted > 0)
+        if (deleted > 0 || invitationsDeleted > 0)
         {
             await CheckpointAsync(cancellationToken).ConfigureAwait(false);
         }

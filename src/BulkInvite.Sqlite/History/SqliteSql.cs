@@ -13,7 +13,7 @@ namespace BulkInvite.Sqlite;
 internal static class SqliteSql
 {
     /// <summary>The schema version this store writes, kept in <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     public const string CreateSchema = """
         CREATE TABLE imports (
@@ -65,7 +65,46 @@ internal static class SqliteSql
             PRIMARY KEY (import_id, sequence)
         ) WITHOUT ROWID;
         CREATE INDEX ix_entries_outcome ON entries (import_id, outcome, sequence);
-        PRAGMA user_version = 2;
+        """ + CreateInvitations + """
+        PRAGMA user_version = 3;
+        """;
+
+    /// <summary>
+    /// The ledger: one invitation per invited entry, keyed by tenant and id (time-ordered, so a tenant's list is a range
+    /// of the table). Only the keyed hash of the current token is kept (<c>token_hash</c>, unique); times are UTC ticks.
+    /// Three indexes only, each written on every send: the entry (the upsert's target), the token, and live addresses. <c>address_key</c> is the comparison key
+    /// (<see cref="EmailAddressNormalizer"/>), <c>address_upper</c> the address in invariant upper case, which privacy
+    /// deletes match as they match entries. <c>ux_invitations_live</c> lets an address of a tenant have one live
+    /// (pending or accepted) invitation: the index, not timing, decides between imports that send it at once.
+    /// </summary>
+    private const string CreateInvitations = """
+        CREATE TABLE invitations (
+            invitation_id TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            import_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            address TEXT NOT NULL,
+            address_key TEXT NOT NULL,
+            address_upper TEXT NOT NULL,
+            display_name TEXT NULL,
+            fields TEXT NULL,
+            initiated_by TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            accepted_at INTEGER NULL,
+            revoked_at INTEGER NULL,
+            send_count INTEGER NOT NULL,
+            last_sent_at INTEGER NOT NULL,
+            last_message_key TEXT NULL,
+            token_hash BLOB NOT NULL,
+            token_key_id TEXT NOT NULL,
+            PRIMARY KEY (tenant_id, invitation_id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX ux_invitations_entry ON invitations (tenant_id, import_id, sequence);
+        CREATE UNIQUE INDEX ux_invitations_token ON invitations (token_hash);
+        CREATE UNIQUE INDEX ux_invitations_live ON invitations (tenant_id, address_key) WHERE state IN (0, 1);
         """;
 
     /// <summary>Schema 1 to 2: the counts of entries being sent and of entries whose delivery is unknown.</summary>
@@ -73,6 +112,11 @@ internal static class SqliteSql
         ALTER TABLE imports ADD COLUMN sending_count INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE imports ADD COLUMN unknown_count INTEGER NOT NULL DEFAULT 0;
         PRAGMA user_version = 2;
+        """ + MigrateFrom2;
+
+    /// <summary>Schema 2 to 3: the invitation ledger (the imports and entries are left as they are).</summary>
+    public const string MigrateFrom2 = CreateInvitations + """
+        PRAGMA user_version = 3;
         """;
 
     public const string ImportColumns = """
@@ -250,4 +294,94 @@ internal static class SqliteSql
         WHERE address_key = $address_key
           AND EXISTS (SELECT 1 FROM imports AS i WHERE i.import_id = entries.import_id AND i.tenant_id = $tenant_id)
         """;
+
+    private const string InvitationColumns = """
+        invitation_id, tenant_id, import_id, sequence, line, address, address_key, display_name, fields, initiated_by,
+        state, created_at, expires_at, accepted_at, revoked_at, send_count, last_sent_at, last_message_key, token_key_id
+        """;
+
+    public const string InsertInvitation = """
+        INSERT INTO invitations (
+            invitation_id, tenant_id, import_id, sequence, line, address, address_key, address_upper, display_name, fields,
+            initiated_by, state, created_at, expires_at, send_count, last_sent_at, last_message_key, token_hash, token_key_id
+        ) VALUES (
+            $invitation_id, $tenant_id, $import_id, $sequence, $line, $address, $address_key, $address_upper, $display_name, $fields,
+            $initiated_by, 0, $sent_at, $expires_at, 1, $sent_at, $message_key, $token_hash, $token_key_id
+        )
+        ON CONFLICT (tenant_id, import_id, sequence) DO UPDATE SET
+            state = 0, expires_at = excluded.expires_at, send_count = send_count + 1, last_sent_at = excluded.last_sent_at,
+            last_message_key = excluded.last_message_key, token_hash = excluded.token_hash, token_key_id = excluded.token_key_id
+        WHERE state NOT IN (1, 3)
+        """;
+
+    /// <summary>Before a send: a pending invitation of the address that has expired by then holds nothing any more.</summary>
+    public const string ExpireStaleOfAddress = """
+        UPDATE invitations SET state = 2
+        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state IN (0, 1) AND state = 0 AND expires_at <= $sent_at
+        """;
+
+    /// <summary>A send that replaces pending invitations: those of other entries of the address are revoked.</summary>
+    public const string RevokePendingOfAddress = """
+        UPDATE invitations SET state = 3, revoked_at = $sent_at
+        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state IN (0, 1) AND state = 0
+          AND NOT (import_id = $import_id AND sequence = $sequence)
+        """;
+
+    public const string SelectInvitationByToken = "SELECT " + InvitationColumns + " FROM invitations WHERE token_hash = $token_hash";
+
+    public const string SelectInvitation = "SELECT " + InvitationColumns + " FROM invitations WHERE invitation_id = $invitation_id AND tenant_id = $tenant_id";
+
+    /// <summary>The compare-and-set of an acceptance: one statement, so exactly one of concurrent accepts changes the row.</summary>
+    public const string AcceptInvitation = """
+        UPDATE invitations SET state = 1, accepted_at = $now
+        WHERE token_hash = $token_hash AND state = 0 AND expires_at > $now
+        RETURNING
+        """ + " " + InvitationColumns;
+
+    /// <summary>The live invitation of an address (accepted, or pending and unexpired): one entry of <c>ux_invitations_live</c>.</summary>
+    public const string SelectLiveInvitation = "SELECT " + InvitationColumns + """
+         FROM invitations
+        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state IN (0, 1) AND (state = 1 OR (state = 0 AND expires_at > $as_of))
+        ORDER BY state DESC, invitation_id DESC
+        LIMIT 1
+        """;
+
+    /// <summary>One keyset page of a tenant's invitations; the state is the state at <c>$as_of</c>.</summary>
+    public const string ListInvitations = "SELECT " + InvitationColumns + """
+         FROM invitations
+        WHERE tenant_id = $tenant_id AND invitation_id > $after
+          AND ($import_id IS NULL OR import_id = $import_id)
+          AND ($state IS NULL
+               OR ($state = 0 AND state = 0 AND expires_at > $as_of)
+               OR ($state = 2 AND (state = 2 OR (state = 0 AND expires_at <= $as_of)))
+               OR ($state IN (1, 3) AND state = $state))
+        ORDER BY invitation_id
+        LIMIT $limit
+        """;
+
+    public const string RevokeInvitation = """
+        UPDATE invitations SET state = 3, revoked_at = $now
+        WHERE invitation_id = $invitation_id AND tenant_id = $tenant_id AND state = 0 AND expires_at > $now
+        """;
+
+    public const string RevokeInvitationsOfImport = """
+        UPDATE invitations SET state = 3, revoked_at = $now
+        WHERE tenant_id = $tenant_id AND import_id = $import_id AND state = 0 AND expires_at > $now
+        """;
+
+    public const string ExpireInvitations = """
+        UPDATE invitations SET state = 2
+        WHERE tenant_id = $tenant_id AND state = 0 AND expires_at <= $now
+        """;
+
+    public const string DeleteInvitationsOfImport = "DELETE FROM invitations WHERE tenant_id = $tenant_id AND import_id = $import_id";
+
+    public const string DeleteInvitationsOfImportsCreatedBefore = """
+        DELETE FROM invitations
+        WHERE tenant_id = $tenant_id AND import_id IN (
+            SELECT import_id FROM imports
+            WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at < $cutoff)
+        """;
+
+    public const string DeleteInvitationsWithAddress = "DELETE FROM invitations WHERE tenant_id = $tenant_id AND address_upper = $address_key";
 }

@@ -1,3 +1,4 @@
+using BulkInvite.Invitations;
 using BulkInvite.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace BulkInvite.DependencyInjection;
 
 /// <summary>Checks <see cref="BulkInviteOptions"/> at start-up; every message names the setting.</summary>
-internal sealed class BulkInviteOptionsValidator(IServiceProviderIsService? isService = null) : IValidateOptions<BulkInviteOptions>
+internal sealed class BulkInviteOptionsValidator(IServiceProviderIsService? isService = null, IServiceProvider? services = null) : IValidateOptions<BulkInviteOptions>
 {
     public ValidateOptionsResult Validate(string? name, BulkInviteOptions options)
     {
@@ -77,11 +78,82 @@ internal sealed class BulkInviteOptionsValidator(IServiceProviderIsService? isSe
             Range("Parsing:" + nameof(InviteParserOptions.MaxColumns), options.Parsing.MaxColumns, 1, 10_000);
         }
 
+        if (options.InvitationLifetime < TimeSpan.FromMinutes(1) || options.InvitationLifetime > TimeSpan.FromDays(365))
+        {
+            failures.Add($"{Prefix}{nameof(options.InvitationLifetime)} is {options.InvitationLifetime}; it must be between 1 minute and 365 days.");
+        }
+
+        ValidateTokenKeys(options, failures);
+
         if (!options.AllowMissingUserExistenceCheck && isService is not null && !isService.IsService(typeof(IUserExistenceCheck)))
         {
             failures.Add(BulkInviteService.NoExistenceCheckMessage);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void ValidateTokenKeys(BulkInviteOptions options, List<string> failures)
+    {
+        const string Setting = "BulkInvite:" + nameof(BulkInviteOptions.InvitationTokenKeys);
+        var keys = options.InvitationTokenKeys;
+        if (keys.Count == 0)
+        {
+            // Only the in-memory store may do without: its random key dies with the invitations it verifies.
+            IInviteHistoryStore? store;
+            try
+            {
+                store = services?.GetService<IInviteHistoryStore>();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // A store that cannot be built from its settings: its own validation names them.
+                return;
+            }
+
+            if (store is not null && InvitationTokens.NeedsConfiguredKey(store))
+            {
+                failures.Add(InvitationTokens.NoKeyMessage);
+            }
+
+            return;
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            var at = $"{Setting}:{i}";
+            if (key is null)
+            {
+                failures.Add($"{at} is empty; every key needs an Id and a Key.");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(key.Id))
+            {
+                failures.Add($"{at}:Id is empty; every key needs an id, stored with the hashes it makes.");
+            }
+            else if (!ids.Add(key.Id))
+            {
+                failures.Add($"{at}:Id '{key.Id}' is used by an earlier key; ids must be unique.");
+            }
+
+            byte[]? bytes = null;
+            try
+            {
+                bytes = Convert.FromBase64String(key.Key ?? string.Empty);
+            }
+            catch (FormatException)
+            {
+                failures.Add($"{at}:Key is not base64.");
+                continue;
+            }
+
+            if (bytes.Length < 32)
+            {
+                failures.Add($"{at}:Key is {bytes.Length} bytes; it must be at least 32 (for example from `openssl rand -base64 32`).");
+            }
+        }
     }
 }

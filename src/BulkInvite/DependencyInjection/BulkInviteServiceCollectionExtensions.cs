@@ -1,5 +1,6 @@
 using BulkInvite.DependencyInjection;
 using BulkInvite.History;
+using BulkInvite.Invitations;
 using BulkInvite.Parsing;
 using BulkInvite.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ namespace BulkInvite;
 public static class BulkInviteServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the bulk-invite pipeline: the commands <see cref="IBulkInviteService"/> (scoped), the reads
+    /// Registers the bulk-invite pipeline: the commands <see cref="IBulkInviteService"/> (scoped), the invitations
+    /// <see cref="IInvitationService"/> (singleton), the reads
     /// <see cref="IBulkInviteHistory"/> and deletes <see cref="IBulkInviteRetention"/> (one singleton serves both), the validator, the text and CSV
     /// parsers, <see cref="IInviteFileReader"/> (which reads other files as uploads are read), the in-memory history store and <see cref="TimeProvider.System"/>, each only if not registered yet.
     /// Options are validated at start-up. Chain the host's user directory and a sender off the returned builder.
@@ -52,6 +54,8 @@ public static class BulkInviteServiceCollectionExtensions
             sp => new CsvInviteParser(sp.GetRequiredService<IOptions<BulkInviteOptions>>().Value.Parsing)));
         services.TryAddSingleton<IInviteFileReader, InviteFileReader>();
         services.TryAddSingleton<IInviteHistoryStore, InMemoryInviteHistoryStore>();
+        services.TryAddSingleton(sp => InvitationTokens.Create(sp.GetRequiredService<IOptions<BulkInviteOptions>>().Value, sp.GetRequiredService<IInviteHistoryStore>()));
+        services.TryAddSingleton<IInvitationService, InvitationService>();
         services.TryAddScoped<IBulkInviteService, BulkInviteService>();
         services.TryAddSingleton<BulkInviteHistory>();
         services.TryAddSingleton<IBulkInviteHistory>(sp => sp.GetRequiredService<BulkInviteHistory>());

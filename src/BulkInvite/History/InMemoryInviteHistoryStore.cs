@@ -13,6 +13,13 @@ namespace BulkInvite;
 public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
 {
     private readonly ConcurrentDictionary<Guid, ImportData> _imports = new();
+    private readonly InMemoryInvitationLedger _invitations = new();
+
+    /// <summary>
+    /// The random key that hashes this store's tokens when no key is configured: it lives exactly as long as the
+    /// invitations it verifies.
+    /// </summary>
+    internal byte[] TokenKey { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
     /// <inheritdoc />
     public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
@@ -115,6 +122,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
             return Task.FromResult(0L);
         }
 
+        _invitations.Delete(tenantId, key => key.ImportId == importId);
         lock (data)
         {
             var deleted = (long)data.Entries.Count;
@@ -240,6 +248,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
 
             if (expired && _imports.TryRemove(new KeyValuePair<Guid, ImportData>(importId, data)))
             {
+                _invitations.Delete(tenantId, key => key.ImportId == importId);
                 deleted++;
             }
         }
@@ -253,6 +262,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(address);
         cancellationToken.ThrowIfCancellationRequested();
+        _invitations.Delete(tenantId, key => key.Address.Equals(address, StringComparison.OrdinalIgnoreCase));
         var deleted = 0L;
         foreach (var data in _imports.Values)
         {
@@ -277,6 +287,94 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
         }
 
         return Task.FromResult(deleted);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The entries' changes are made first, under the import's lock, then the sends, under the ledger's.</remarks>
+    public async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(entryUpdates);
+        InvitationArguments.CheckSends(importId, sends);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Find(tenantId, importId) is null)
+        {
+            throw new KeyNotFoundException($"Tenant has no import {importId}.");
+        }
+
+        if (entryUpdates.Count > 0)
+        {
+            await UpdateEntriesAsync(tenantId, importId, entryUpdates, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _invitations.Record(tenantId, sends);
+    }
+
+    /// <inheritdoc />
+    public Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        InvitationArguments.CheckHash(tokenHash);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_invitations.FindByHash(tokenHash, asOf));
+    }
+
+    /// <inheritdoc />
+    public Task<InvitationRecord?> AcceptInvitationAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        InvitationArguments.CheckHash(tokenHash);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_invitations.Accept(tokenHash, now));
+    }
+
+    /// <inheritdoc />
+    public Task<InvitationRecord?> GetInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_invitations.Get(tenantId, invitationId, asOf));
+    }
+
+    /// <inheritdoc />
+    public Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(addressKey);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_invitations.FindLive(tenantId, addressKey, asOf));
+    }
+
+    /// <inheritdoc />
+    public Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        InvitationArguments.CheckQuery(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_invitations.List(tenantId, query, asOf));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RevokeInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_invitations.Revoke(tenantId, invitationId, now));
+    }
+
+    /// <inheritdoc />
+    public Task<int> RevokeInvitationsOfImportAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_invitations.RevokeImport(tenantId, importId, now));
+    }
+
+    /// <inheritdoc />
+    public Task<int> ExpireInvitationsAsync(string tenantId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_invitations.Expire(tenantId, now));
     }
 
     private ImportData? Find(string tenantId, Guid importId)

@@ -80,6 +80,27 @@ public sealed class BulkInviteOptions
     /// <value>Default: 10 seconds.</value>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an invitation's link accepts it after each send (1 minute to 365 days). Applied on every read: a
+    /// pending invitation past its expiry reads as <see cref="InvitationState.Expired"/> before the expiry sweep records it.
+    /// </summary>
+    /// <value>Default: 7 days.</value>
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The keys that hash accept-link tokens (HMAC-SHA256; the store keeps only the hash). The first key hashes every new
+    /// token; every key verifies, so an older key listed after the current one keeps its links working while keys are
+    /// rotated. Each key is at least 32 bytes, written in base64, with an id that is never reused for another key.
+    /// </summary>
+    /// <remarks>
+    /// With none configured, the in-memory history store (the default) gets a random key of its own, which lives and dies
+    /// with the invitations it keeps. A durable store (SQLite, or a host's own) needs a configured key: without one,
+    /// start-up fails naming this setting, because a random key would kill every link at the next restart, and a key kept
+    /// in the same database as the hashes would give a copy of the database everything it needs.
+    /// </remarks>
+    /// <value>Default: empty.</value>
+    public IList<InvitationTokenKey> InvitationTokenKeys { get; } = [];
+
     /// <summary>The address rules.</summary>
     public EmailValidationOptions Validation { get; set; } = new();
 

@@ -1,3 +1,4 @@
+using BulkInvite.Invitations;
 using BulkInvite.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,7 +28,8 @@ internal sealed class BulkInviteService : IBulkInviteService
         IEnumerable<IInvitationSender> senders,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
-        IServiceProvider? services = null)
+        IServiceProvider? services = null,
+        InvitationTokens? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _services = services;
@@ -46,7 +48,8 @@ internal sealed class BulkInviteService : IBulkInviteService
             check,
             senders.LastOrDefault(),
             timeProvider ?? TimeProvider.System,
-            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("BulkInvite"));
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("BulkInvite"),
+            tokens ?? InvitationTokens.Create(value, store));
     }
 
     public Task<BulkInviteReport> ImportAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -12,4 +12,5 @@ internal sealed record ImportContext(
     IUserExistenceCheck? ExistenceCheck,
     IInvitationSender? Sender,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    Invitations.InvitationTokens? Tokens = null);

@@ -15,6 +15,9 @@ internal sealed partial class ImportRun
 {
     private const int SendPageSize = 500;
 
+    /// <summary>Entries the dispatcher decided after marking them (the ledger refused their send): their outcomes leave Sending.</summary>
+    private readonly HashSet<long> _decidedFromSending = [];
+
     private async Task SendAsync(CancellationToken cancellationToken)
     {
         _stage = ImportStage.Sending;
@@ -59,7 +62,7 @@ internal sealed partial class ImportRun
         // entry in either holds a slot, so neither ever holds more than `slots`. Bounded to that, so that a broken
         // count fails loudly instead of letting sending run ahead of the record.
         var done = Channel.CreateBounded<SendDone>(new BoundedChannelOptions(slots) { SingleReader = true });
-        var work = Channel.CreateBounded<InviteEntryResult>(new BoundedChannelOptions(slots) { SingleWriter = true });
+        var work = Channel.CreateBounded<SendItem>(new BoundedChannelOptions(slots) { SingleWriter = true });
 
         // MaxParallelSends senders, each taking one marked entry at a time, so that a sender that blocks (a synchronous
         // client behind SendAsync) still sends that many at once; each reports the end of every attempt to `done`.
@@ -80,7 +83,7 @@ internal sealed partial class ImportRun
                 CancellationToken.None);
         }
 
-        void Start(InviteEntryResult item)
+        void Start(SendItem item)
         {
             if (!work.Writer.TryWrite(item))
             {
@@ -121,7 +124,7 @@ internal sealed partial class ImportRun
     /// </summary>
     private async Task DispatchAsync(
         ChannelReader<SendCandidate> candidates,
-        Action<InviteEntryResult> start,
+        Action<SendItem> start,
         ChannelReader<SendDone> done,
         int slots,
         Action<Exception> stop,
@@ -135,10 +138,15 @@ internal sealed partial class ImportRun
         var marked = new List<InviteEntryResult>();
         var unrecorded = new List<InviteEntryUpdate>();
 
+        // Outcomes decided by the dispatcher itself (an invitation closed before its send), stored with the next round.
+        var decided = new List<InviteEntryUpdate>();
+
         while (true)
         {
             batch.Clear();
             marked.Clear();
+            batch.AddRange(decided);
+            decided.Clear();
             while (done.TryRead(out var result))
             {
                 free++;
@@ -190,11 +198,16 @@ internal sealed partial class ImportRun
                     // Kept for one last write once every send has ended; what stays unwritten stays Sending.
                     unrecorded.AddRange(batch);
                 }
-                else if (await TryRecordAsync(batch, stop).ConfigureAwait(false))
+                else if (await TryRecordAsync(batch, marked.Count > 0 ? NewSends(marked) : null, stop).ConfigureAwait(false) is { Stored: true } recorded)
                 {
-                    foreach (var item in marked)
+                    if (recorded.Sends is { } sends)
                     {
-                        start(item);
+                        var items = await SendableAsync(marked, sends, recorded.Statuses!, decided, stop).ConfigureAwait(false);
+                        free += marked.Count - items.Count;
+                        foreach (var item in items)
+                        {
+                            start(item);
+                        }
                     }
                 }
                 else
@@ -214,6 +227,11 @@ internal sealed partial class ImportRun
 
             var inFlight = slots - free;
             var stopping = stopToken.IsCancellationRequested || storeFailed;
+            if (decided.Count > 0 && !storeFailed)
+            {
+                continue;
+            }
+
             if (inFlight == 0 && (stopping || (producerDone && held is null)))
             {
                 break;
@@ -244,30 +262,46 @@ internal sealed partial class ImportRun
         if (unrecorded.Count > 0)
         {
             // The store failed earlier: one more try, so that a store that came back gets the outcomes of what was sent.
-            await TryRecordAsync(unrecorded, static _ => { }).ConfigureAwait(false);
+            await TryRecordAsync(unrecorded, null, static _ => { }).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Stores one round of updates, moves the counts, and checkpoints; false (and sending stopped) when the updates were not stored.</summary>
-    private async Task<bool> TryRecordAsync(List<InviteEntryUpdate> updates, Action<Exception> stop)
+    /// <summary>
+    /// Stores one round of updates (with the invitations of the entries it marks, in the same write), moves the counts,
+    /// and checkpoints; not stored (and sending stopped) when the store failed.
+    /// </summary>
+    private async Task<RecordedRound> TryRecordAsync(List<InviteEntryUpdate> updates, PreparedSends? sends, Action<Exception> stop)
     {
+        IReadOnlyList<InvitationSendStatus>? statuses = null;
         try
         {
             // The store gets a list of its own (it may keep it).
-            await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            if (sends is null)
+            {
+                await _context.Store.UpdateEntriesAsync(TenantId, ImportId, updates.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                statuses = await _context.Store.RecordInvitationSendsAsync(TenantId, ImportId, updates.ToArray(), sends.Sends, CancellationToken.None).ConfigureAwait(false);
+                if (statuses is null || statuses.Count != sends.Sends.Length)
+                {
+                    throw new InvalidOperationException($"The history store answered {statuses?.Count ?? 0} statuses for {sends.Sends.Length} invitation sends.");
+                }
+            }
         }
         catch (Exception ex)
         {
             // Without a record, nothing more may be sent: a resumed import would send it again.
             Log.RecordingFailed(_context.Logger, ex, ImportId, updates.Count);
             stop(ex);
-            return false;
+            return default;
         }
 
         foreach (var update in updates)
         {
-            // Marks and the directory's answers leave Pending; outcomes and hand-backs leave Sending.
+            // Marks and the directory's answers leave Pending; outcomes, hand-backs and the ledger's answers leave Sending.
             var from = update.Outcome is InviteOutcome.Sending or InviteOutcome.ExistingUser or InviteOutcome.AlreadyInvited
+                       && !_decidedFromSending.Remove(update.Sequence)
                 ? InviteOutcome.Pending
                 : InviteOutcome.Sending;
             _tally.Move(from, update.Outcome);
@@ -289,8 +323,123 @@ internal sealed partial class ImportRun
             stop(ex);
         }
 
-        return true;
+        return new RecordedRound(true, sends, statuses);
     }
+
+    /// <summary>
+    /// The invitations of entries about to be marked <see cref="InviteOutcome.Sending"/>, each with the keyed hash of a
+    /// new token (the old one dies when it is stored), written in the same store call as the marks.
+    /// </summary>
+    private PreparedSends NewSends(List<InviteEntryResult> marked)
+    {
+        var tokens = _context.Tokens ?? throw new InvalidOperationException("The import has no invitation tokens.");
+        var now = _context.Time.GetUtcNow();
+        var expiresAt = now + Options.InvitationLifetime;
+        var sends = new InvitationSend[marked.Count];
+        var issued = new string[marked.Count];
+        for (var i = 0; i < marked.Count; i++)
+        {
+            var entry = marked[i];
+            var (token, hash) = tokens.Issue();
+            issued[i] = token;
+            sends[i] = new InvitationSend
+            {
+                InvitationId = Guid.CreateVersion7(now),
+                ImportId = ImportId,
+                Sequence = entry.Sequence,
+                Line = entry.Line,
+                Address = entry.Address,
+                AddressKey = EmailAddressNormalizer.Normalize(entry.Address, Options.DuplicateComparison),
+                DisplayName = entry.DisplayName,
+                Fields = entry.Fields,
+                InitiatedBy = _report.InitiatedBy,
+                TokenHash = hash,
+                TokenKeyId = tokens.CurrentKeyId,
+                SentAt = now,
+                ExpiresAt = expiresAt,
+                MessageKey = MessageKey(entry.Sequence),
+                ReplacePending = _report.ResendPendingInvitations,
+            };
+        }
+
+        return new PreparedSends(sends, issued, expiresAt);
+    }
+
+    /// <summary>
+    /// What may be sent of the entries just marked and recorded, with their tokens: an entry whose invitation was
+    /// accepted or revoked meanwhile, or whose address another invitation holds, is not sent, and its outcome goes to
+    /// <paramref name="decided"/>, to be stored with the next round.
+    /// </summary>
+    private async Task<List<SendItem>> SendableAsync(
+        List<InviteEntryResult> marked, PreparedSends prepared, IReadOnlyList<InvitationSendStatus> statuses, List<InviteEntryUpdate> decided, Action<Exception> stop)
+    {
+        var now = _context.Time.GetUtcNow();
+        var items = new List<SendItem>(marked.Count);
+        for (var i = 0; i < marked.Count; i++)
+        {
+            var entry = marked[i];
+            switch (statuses[i])
+            {
+                case InvitationSendStatus.Recorded:
+                    items.Add(new SendItem(entry, prepared.Tokens[i], prepared.ExpiresAt));
+                    break;
+                case InvitationSendStatus.AddressInvited:
+                    // Another import's invitation holds the address: the store decided, so it is not sent.
+                    InvitationRecord? holder;
+                    try
+                    {
+                        holder = await _context.Store.FindLiveInvitationAsync(TenantId, prepared.Sends[i].AddressKey, now, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        Log.RecordingFailed(_context.Logger, ex, ImportId, marked.Count);
+                        stop(ex);
+                        holder = null;
+                    }
+
+                    _decidedFromSending.Add(entry.Sequence);
+                    decided.Add(HeldByLedger(entry, holder, now));
+                    break;
+                default:
+                    _decidedFromSending.Add(entry.Sequence);
+                    decided.Add(new InviteEntryUpdate
+                    {
+                        Sequence = entry.Sequence,
+                        Outcome = InviteOutcome.Invited,
+                        Reason = entry.Reason,
+                        Detail = "Its invitation was accepted or revoked before this send: not sent again.",
+                        UpdatedAt = now,
+                    });
+                    break;
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// The outcome of an entry whose address has a live invitation from another entry: accepted → an existing user;
+    /// pending → already invited, naming the import and line of that invitation.
+    /// </summary>
+    private static InviteEntryUpdate HeldByLedger(InviteEntryResult entry, InvitationRecord? holder, DateTimeOffset now) => holder?.State == InvitationState.Accepted
+        ? new InviteEntryUpdate
+        {
+            Sequence = entry.Sequence,
+            Outcome = InviteOutcome.ExistingUser,
+            Reason = InviteReasonCodes.Member,
+            Detail = string.Create(CultureInfo.InvariantCulture, $"The address accepted the invitation of import {holder.ImportId} (line {holder.Line})."),
+            UpdatedAt = now,
+        }
+        : new InviteEntryUpdate
+        {
+            Sequence = entry.Sequence,
+            Outcome = InviteOutcome.AlreadyInvited,
+            Reason = InviteReasonCodes.PendingInvitation,
+            Detail = holder is null
+                ? "An invitation of the address is pending."
+                : string.Create(CultureInfo.InvariantCulture, $"An invitation of import {holder.ImportId} (line {holder.Line}) is pending until {holder.ExpiresAt:u}."),
+            UpdatedAt = now,
+        };
 
     private static Task<bool> WaitToReadAsync(ChannelReader<SendCandidate> reader) => reader.WaitToReadAsync(CancellationToken.None).AsTask();
 
@@ -339,8 +488,9 @@ internal sealed partial class ImportRun
     /// Never throws.
     /// </summary>
     private async ValueTask<InviteEntryUpdate?> SendOneAsync(
-        IInvitationSender sender, InviteEntryResult entry, Action<Exception> stop, CancellationToken stopToken, CancellationToken abortToken)
+        IInvitationSender sender, SendItem item, Action<Exception> stop, CancellationToken stopToken, CancellationToken abortToken)
     {
+        var entry = item.Entry;
         if (stopToken.IsCancellationRequested)
         {
             // Stopped before this one was attempted: back to pending.
@@ -357,6 +507,8 @@ internal sealed partial class ImportRun
             DisplayName = entry.DisplayName,
             Fields = entry.Fields,
             MessageKey = MessageKey(entry.Sequence),
+            AcceptToken = item.Token,
+            ExpiresAt = item.ExpiresAt,
         };
 
         // An entry sent again after a crash keeps saying so.
@@ -426,6 +578,15 @@ internal sealed partial class ImportRun
 
     /// <summary>An entry to send, or (with <see cref="Update"/>) the user directory's answer for it, to be stored.</summary>
     private readonly record struct SendCandidate(InviteEntryResult Entry, InviteEntryUpdate? Update);
+
+    /// <summary>The invitations of one round's marked entries, with the tokens their emails will carry (never stored).</summary>
+    private sealed record PreparedSends(InvitationSend[] Sends, string[] Tokens, DateTimeOffset ExpiresAt);
+
+    /// <summary>Whether a round was stored, with its sends and what the store did with each.</summary>
+    private readonly record struct RecordedRound(bool Stored, PreparedSends? Sends, IReadOnlyList<InvitationSendStatus>? Statuses);
+
+    /// <summary>An entry marked and recorded in the ledger, with the token its email carries (never stored).</summary>
+    private readonly record struct SendItem(InviteEntryResult Entry, string Token, DateTimeOffset ExpiresAt);
 
     /// <summary>The end of one attempt: the update to store, or none when the entry stays <see cref="InviteOutcome.Sending"/>.</summary>
     private readonly record struct SendDone(InviteEntryUpdate? Update);

@@ -6,26 +6,36 @@ namespace BulkInvite.Smtp.Tests.Composition;
 public sealed class DefaultAcceptLinkProviderTests
 {
     [Test]
-    public async Task The_link_carries_the_escaped_address_and_the_invitation_id()
+    public async Task The_link_carries_only_the_token_and_neither_the_address_nor_an_id()
     {
         var provider = new DefaultAcceptLinkProvider(new InvitationMessageOptions { AcceptLinkBaseUrl = "https://app.example.org/accept" });
 
         var link = await provider.GetAcceptLinkAsync(TestInvitations.Create("jane+x&y=z@bücher.example", sequence: 12));
 
-        Assert.That(link, Is.EqualTo(
-            "https://app.example.org/accept?email=jane%2Bx%26y%3Dz%40b%C3%BCcher.example&invitation=" + TestInvitations.ImportId.ToString("N") + "-12"));
+        Assert.That(link, Is.EqualTo("https://app.example.org/accept?token=" + TestInvitations.AcceptToken));
+        Assert.That(link, Does.Not.Contain("jane").And.Not.Contain(TestInvitations.ImportId.ToString("N")).And.Not.Contain("12"));
     }
 
-    [TestCase("https://app.example.org/accept?tenant=7", "https://app.example.org/accept?tenant=7&email=")]
-    [TestCase("https://app.example.org/accept?", "https://app.example.org/accept?email=")]
-    [TestCase("https://app.example.org/accept?tenant=7&", "https://app.example.org/accept?tenant=7&email=")]
-    public async Task A_base_with_a_query_is_joined_with_an_ampersand(string baseUrl, string expectedStart)
+    [TestCase("https://app.example.org/accept?tenant=7", "https://app.example.org/accept?tenant=7&token=")]
+    [TestCase("https://app.example.org/accept?", "https://app.example.org/accept?token=")]
+    [TestCase("https://app.example.org/accept?tenant=7&", "https://app.example.org/accept?tenant=7&token=")]
+    public async Task A_base_with_a_query_is_joined_with_an_ampersand(string baseUrl, string expected)
     {
         var provider = new DefaultAcceptLinkProvider(new InvitationMessageOptions { AcceptLinkBaseUrl = baseUrl });
 
         var link = await provider.GetAcceptLinkAsync(TestInvitations.Create("a@example.com"));
 
-        Assert.That(link, Does.StartWith(expectedStart + "a%40example.com&invitation="));
+        Assert.That(link, Is.EqualTo(expected + TestInvitations.AcceptToken));
+    }
+
+    [Test]
+    public void An_invitation_without_a_token_gets_no_link()
+    {
+        var provider = new DefaultAcceptLinkProvider(new InvitationMessageOptions { AcceptLinkBaseUrl = "https://app.example.org/accept" });
+
+        var exception = Assert.ThrowsAsync<ArgumentException>(async () => await provider.GetAcceptLinkAsync(TestInvitations.Create(acceptToken: null)));
+
+        Assert.That(exception!.Message, Does.Contain("AcceptToken"));
     }
 
     [TestCase("")]

@@ -82,9 +82,11 @@ public sealed class InvitationComposerTests
         Assert.That(parts.Select(p => p.ContentType.MimeType), Is.EqualTo(new[] { "text/plain", "text/html" }));
         Assert.That(parts.Select(p => p.ContentType.Charset), Is.All.EqualTo("utf-8"));
         Assert.That(parsed.TextBody, Does.Contain("Ada Admin has invited you to join Contoso."));
-        Assert.That(parsed.TextBody, Does.Contain("https://app.example.org/accept?email=jane%40example.com&invitation=" + TestInvitations.ImportId.ToString("N") + "-7"));
+        Assert.That(parsed.TextBody, Does.Contain("https://app.example.org/accept?token=" + TestInvitations.AcceptToken));
+        Assert.That(parsed.TextBody, Does.Contain("The link works once, until 8 March 2026 at 09:00 UTC."));
         Assert.That(parsed.HtmlBody, Does.Contain("<strong>Contoso</strong>"));
-        Assert.That(parsed.HtmlBody, Does.Contain("href=\"https://app.example.org/accept?email=jane%40example.com&amp;invitation="));
+        Assert.That(parsed.HtmlBody, Does.Contain("href=\"https://app.example.org/accept?token=" + TestInvitations.AcceptToken + "\""));
+        Assert.That(parsed.HtmlBody, Does.Contain("The link works once, until 8 March 2026 at 09:00 UTC."));
     }
 
     [Test]

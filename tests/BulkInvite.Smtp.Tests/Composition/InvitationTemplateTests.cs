@@ -117,7 +117,7 @@ public sealed class InvitationTemplateTests
         var exception = Assert.Throws<InvitationTemplateException>(() => InvitationTemplate.FromStrings("{{name}}", "body"));
 
         var message = exception.Message;
-        foreach (var known in new[] { "{{email}}", "{{display_name}}", "{{inviter_name}}", "{{account_name}}", "{{accept_link}}", "{{field:NAME}}" })
+        foreach (var known in new[] { "{{email}}", "{{display_name}}", "{{inviter_name}}", "{{account_name}}", "{{accept_link}}", "{{expires_at}}", "{{field:NAME}}" })
         {
             Assert.That(message, Does.Contain(known));
         }
@@ -186,7 +186,7 @@ public sealed class InvitationTemplateTests
 
         Assert.That(template.Subject, Is.EqualTo("You're invited to join {{account_name}}"));
         Assert.That(template.HtmlBody, Is.Not.Null);
-        Assert.That(template.Placeholders, Is.EquivalentTo(new[] { "account_name", "inviter_name", "accept_link", "email" }));
+        Assert.That(template.Placeholders, Is.EquivalentTo(new[] { "account_name", "inviter_name", "accept_link", "expires_at", "email" }));
         Assert.That(InvitationTemplate.Default, Is.SameAs(template));
     }
 

@@ -12,12 +12,12 @@ public sealed class MessageReuseTests
     public async Task A_released_message_is_refilled_with_the_next_recipient_only()
     {
         var composer = TestInvitations.Composer();
-        var first = await composer.ComposeAsync(TestInvitations.Create("first@example.com", "First One", sequence: 1), CancellationToken.None);
+        var first = await composer.ComposeAsync(TestInvitations.Create("first@example.com", "First One", sequence: 1, acceptToken: TestInvitations.TokenFor("first")), CancellationToken.None);
         var firstMessage = first.Message;
         var firstId = firstMessage.MessageId;
         first.Release();
 
-        var (second, parsed, bytes) = await composer.ComposeAndReadBackAsync(TestInvitations.Create("second@example.com", "Second Two", sequence: 2));
+        var (second, parsed, bytes) = await composer.ComposeAndReadBackAsync(TestInvitations.Create("second@example.com", "Second Two", sequence: 2, acceptToken: TestInvitations.TokenFor("second")));
 
         Assert.That(second.Message, Is.SameAs(firstMessage), "the released message is reused");
         Assert.That(parsed.To.Mailboxes.Select(m => m.Address), Is.EqualTo(new[] { "second@example.com" }));
@@ -29,7 +29,7 @@ public sealed class MessageReuseTests
         Assert.That(parsed.ReplyTo.Mailboxes.Single().Address, Is.EqualTo("support@example.org"));
         Assert.That(parsed.MessageId, Is.Not.EqualTo(firstId));
         Assert.That(parsed.TextBody, Does.Contain("sent to second@example.com").And.Not.Contain("first@example.com"));
-        Assert.That(parsed.HtmlBody, Does.Contain("second%40example.com").And.Not.Contain("first"));
+        Assert.That(parsed.HtmlBody, Does.Contain("accept?token=" + TestInvitations.TokenFor("second")).And.Not.Contain("first"));
         Assert.That(System.Text.Encoding.ASCII.GetString(bytes), Does.Not.Contain("first"));
     }
 
@@ -112,14 +112,14 @@ public sealed class MessageReuseTests
             new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (i, ct) =>
             {
-                var composed = await composer.ComposeAsync(TestInvitations.Create($"user{i}@example.com", $"User {i}", sequence: i), ct);
+                var composed = await composer.ComposeAsync(TestInvitations.Create($"user{i}@example.com", $"User {i}", sequence: i, acceptToken: TestInvitations.TokenFor($"user{i}")), ct);
                 messages.TryAdd(composed.Message, 0);
                 await Task.Yield();
                 var parsed = TestInvitations.Load(TestInvitations.Write(composed.Message));
                 composed.Release();
                 if (parsed.To.Mailboxes.Single().Address != $"user{i}@example.com"
                     || parsed.TextBody?.Contains($"sent to user{i}@example.com", StringComparison.Ordinal) != true
-                    || parsed.HtmlBody?.Contains($"user{i}%40example.com", StringComparison.Ordinal) != true)
+                    || parsed.HtmlBody?.Contains("accept?token=" + TestInvitations.TokenFor($"user{i}") + "\"", StringComparison.Ordinal) != true)
                 {
                     wrong.Add(i);
                 }

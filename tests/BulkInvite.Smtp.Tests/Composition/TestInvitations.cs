@@ -11,13 +11,20 @@ internal static class TestInvitations
 
     public static readonly DateTimeOffset Now = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The accept token test invitations carry (the shape the pipeline issues: 43 base64url characters).</summary>
+    public const string AcceptToken = "dGVzdC10b2tlbi1vZi10aGlydHktdHdvLWJ5dGVzIQ8";
+
+    /// <summary>A token of the issued shape that names what it belongs to, so a test can find it in a message.</summary>
+    public static string TokenFor(string name) => (name + "-").PadRight(43, 'x');
+
     public static Invitation Create(
         string address = "jane@example.com",
         string? displayName = null,
         IReadOnlyDictionary<string, string>? fields = null,
         long sequence = 7,
         string initiatedBy = "Ada Admin",
-        string? messageKey = null) => new()
+        string? messageKey = null,
+        string? acceptToken = AcceptToken) => new()
         {
             ImportId = ImportId,
             Sequence = sequence,
@@ -27,6 +34,8 @@ internal static class TestInvitations
             DisplayName = displayName,
             Fields = fields,
             MessageKey = messageKey,
+            AcceptToken = acceptToken,
+            ExpiresAt = acceptToken is null ? null : Now.AddDays(7),
         };
 
     public static InvitationMessageOptions Options() => new()

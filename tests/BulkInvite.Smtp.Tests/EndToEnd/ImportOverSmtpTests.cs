@@ -91,7 +91,7 @@ public sealed class ImportOverSmtpTests
             Assert.That(jose.Subject, Is.EqualTo("Dana Admin invites you to Contoso"));
             Assert.That(jose.MessageId, Is.Not.Empty);
             Assert.That(jose.Date, Is.Not.EqualTo(default(DateTimeOffset)));
-            Assert.That(jose.TextBody, Does.StartWith("Hi José (R&D), accept: https://app.example.com/accept?email=jose%40example.com"));
+            Assert.That(jose.TextBody, Does.Match("^Hi José \\(R&D\\), accept: https://app\\.example\\.com/accept\\?token=[A-Za-z0-9_-]{43}"));
             Assert.That(jose.HtmlBody, Does.Contain("Hi José (R&amp;D)"));
         });
 
@@ -103,6 +103,63 @@ public sealed class ImportOverSmtpTests
         await jose.WriteToAsync(raw);
         var headers = Encoding.ASCII.GetString(raw.ToArray()).Split("\r\n\r\n")[0];
         Assert.That(raw.ToArray().TakeWhile(b => b != 0).Take(headers.Length).All(b => b < 128), Is.True, "headers are 7-bit (RFC 2047 encoded)");
+    }
+
+    [Test]
+    public async Task The_emailed_link_carries_only_a_token_and_that_token_accepts_the_invitation_once()
+    {
+        await using var server = await TestSmtpServer.StartAsync(new TestSmtpServerOptions());
+        var services = new ServiceCollection();
+        services.AddBulkInvite()
+            .WithoutUserExistenceCheck()
+            .AddSmtpSender(o =>
+            {
+                o.Host = "127.0.0.1";
+                o.Port = server.Port;
+                o.Security = SmtpSecurity.None;
+                o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+                o.Message.FromAddress = "invitations@example.com";
+                o.Message.AccountName = "Contoso";
+                o.Message.AcceptLinkBaseUrl = "https://app.example.com/invitations/accept";
+            });
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        await using var scope = provider.CreateAsyncScope();
+        var report = await scope.ServiceProvider.GetRequiredService<IBulkInviteService>().ImportAsync(new BulkInviteRequest
+        {
+            Content = new MemoryStream(Encoding.UTF8.GetBytes("email,name,role\njane@example.com,Jane Doe,editor\n")),
+            FileName = "people.csv",
+            TenantId = "contoso",
+            InitiatedBy = "Dana Admin",
+        });
+        var message = server.Store.Messages.Single().Message;
+        var link = System.Text.RegularExpressions.Regex.Match(message.TextBody ?? string.Empty, @"https://\S+").Value;
+        var uri = new Uri(link);
+        var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        var invitations = provider.GetRequiredService<IInvitationService>();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.Counts.Invited, Is.EqualTo(1));
+            Assert.That(uri.GetLeftPart(UriPartial.Path), Is.EqualTo("https://app.example.com/invitations/accept"));
+            Assert.That(query.AllKeys, Is.EqualTo(new[] { "token" }), "the token is the link's only parameter");
+            Assert.That(query["token"], Does.Match("^[A-Za-z0-9_-]{43}$"));
+            Assert.That(link, Does.Not.Contain("jane").And.Not.Contain(report.ImportId.ToString("N")));
+            Assert.That(message.HtmlBody, Does.Contain($"href=\"{link}\""));
+            Assert.That(message.TextBody, Does.Contain("until " + DateTimeOffset.UtcNow.AddDays(7).UtcDateTime.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var looked = await invitations.LookupAsync(query["token"]!);
+        var accepted = await invitations.AcceptAsync(query["token"]!);
+        var replay = await invitations.AcceptAsync(query["token"]!);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((looked!.TenantId, looked.InitiatedBy, looked.State), Is.EqualTo(("contoso", "Dana Admin", InvitationState.Pending)));
+            Assert.That(accepted.Status, Is.EqualTo(InvitationAcceptStatus.Accepted));
+            Assert.That((accepted.Invitation!.TenantId, accepted.Invitation.Address, accepted.Invitation.Fields!["role"]), Is.EqualTo(("contoso", "jane@example.com", "editor")));
+            Assert.That(replay.Status, Is.EqualTo(InvitationAcceptStatus.AlreadyUsed));
+        }
     }
 
     private sealed class Directory(params string[] members) : IUserExistenceCheck

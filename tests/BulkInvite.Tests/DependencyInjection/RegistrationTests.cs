@@ -27,6 +27,7 @@ public sealed class RegistrationTests
             Assert.That(scope.ServiceProvider.GetRequiredService<IUserExistenceCheck>(), Is.InstanceOf<FakeUserDirectory>());
             Assert.That(provider.GetRequiredService<TimeProvider>(), Is.SameAs(TimeProvider.System));
             Assert.That(provider.GetRequiredService<IBulkInviteHistory>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<IInvitationService>(), Is.SameAs(scope.ServiceProvider.GetRequiredService<IInvitationService>()), "one singleton");
             Assert.That(provider.GetRequiredService<IBulkInviteRetention>(), Is.Not.Null);
         });
     }
@@ -110,6 +111,70 @@ public sealed class RegistrationTests
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.That(ex!.Message, Does.Contain("BulkInvite:" + setting));
+    }
+
+    [TestCase("00:00:00", "BulkInvite:InvitationLifetime")]
+    [TestCase("-1.00:00:00", "BulkInvite:InvitationLifetime")]
+    [TestCase("366.00:00:00", "BulkInvite:InvitationLifetime")]
+    public void A_bad_invitation_lifetime_fails_at_start_up_naming_the_setting(string lifetime, string setting)
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite(o => o.InvitationLifetime = TimeSpan.Parse(lifetime, System.Globalization.CultureInfo.InvariantCulture)).WithoutUserExistenceCheck();
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(ex!.Message, Does.Contain(setting));
+    }
+
+    [TestCase("k", "AAAA", "BulkInvite:InvitationTokenKeys:0:Key is 3 bytes")]
+    [TestCase("k", "not base64!", "BulkInvite:InvitationTokenKeys:0:Key is not base64")]
+    [TestCase("", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "BulkInvite:InvitationTokenKeys:0:Id is empty")]
+    public void A_bad_token_key_fails_at_start_up_naming_the_setting(string id, string key, string message)
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite(o => o.InvitationTokenKeys.Add(new InvitationTokenKey { Id = id, Key = key })).WithoutUserExistenceCheck();
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(ex!.Message, Does.Contain(message));
+    }
+
+    [Test]
+    public void Two_token_keys_with_one_id_fail_at_start_up()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite(o =>
+        {
+            o.InvitationTokenKeys.Add(TestTokenKeys.Current);
+            o.InvitationTokenKeys.Add(new InvitationTokenKey { Id = TestTokenKeys.Current.Id, Key = TestTokenKeys.Older.Key });
+        }).WithoutUserExistenceCheck();
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(ex!.Message, Does.Contain("BulkInvite:InvitationTokenKeys:1:Id 'k2' is used by an earlier key"));
+    }
+
+    [Test]
+    public void A_store_of_the_hosts_own_without_a_token_key_fails_at_start_up_and_the_in_memory_one_needs_none()
+    {
+        var own = new ServiceCollection();
+        own.AddBulkInvite().WithoutUserExistenceCheck().AddHistoryStore<OtherStore>();
+        using var ownProvider = own.BuildServiceProvider();
+        var inMemory = new ServiceCollection();
+        inMemory.AddBulkInvite().WithoutUserExistenceCheck();
+        using var inMemoryProvider = inMemory.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => ownProvider.GetRequiredService<IStartupValidator>().Validate());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ex!.Message, Does.Contain("BulkInvite:InvitationTokenKeys"));
+            Assert.That(() => inMemoryProvider.GetRequiredService<IStartupValidator>().Validate(), Throws.Nothing);
+            Assert.That(inMemoryProvider.GetRequiredService<IInvitationService>(), Is.Not.Null);
+        }
     }
 
     [Test]

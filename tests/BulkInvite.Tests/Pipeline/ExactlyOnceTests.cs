@@ -34,7 +34,19 @@ public sealed class ExactlyOnceTests
 
         public void Release() => _release.TrySetResult();
 
-        public override async Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+        public override Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+            => WatchAsync(updates, () => Inner.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken));
+
+        /// <summary>The Sending marks come with the invitations they fence, in one write: watched as every entry write is.</summary>
+        public override async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+            string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+        {
+            IReadOnlyList<InvitationSendStatus> statuses = [];
+            await WatchAsync(entryUpdates, async () => statuses = await Inner.RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, cancellationToken));
+            return statuses;
+        }
+
+        private async Task WatchAsync(IReadOnlyList<InviteEntryUpdate> updates, Func<Task> write)
         {
             await _gate.WaitAsync(CancellationToken.None);
             try
@@ -50,7 +62,7 @@ public sealed class ExactlyOnceTests
                     throw new IOException("The history store is unavailable.");
                 }
 
-                await Inner.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken);
+                await write();
                 Interlocked.Add(ref _recordedSent, updates.Count(u => u.Outcome is InviteOutcome.Invited or InviteOutcome.Failed));
             }
             finally

@@ -32,4 +32,32 @@ internal class DelegatingHistoryStore : IInviteHistoryStore
 
     public virtual Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
         => Inner.DeleteEntriesAsync(tenantId, importId, cancellationToken);
+
+    public virtual Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+        => Inner.RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, cancellationToken);
+
+    public virtual Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => Inner.FindInvitationByTokenHashAsync(tokenHash, asOf, cancellationToken);
+
+    public virtual Task<InvitationRecord?> AcceptInvitationAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => Inner.AcceptInvitationAsync(tokenHash, now, cancellationToken);
+
+    public virtual Task<InvitationRecord?> GetInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => Inner.GetInvitationAsync(tenantId, invitationId, asOf, cancellationToken);
+
+    public virtual Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => Inner.FindLiveInvitationAsync(tenantId, addressKey, asOf, cancellationToken);
+
+    public virtual Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => Inner.ListInvitationsAsync(tenantId, query, asOf, cancellationToken);
+
+    public virtual Task<bool> RevokeInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => Inner.RevokeInvitationAsync(tenantId, invitationId, now, cancellationToken);
+
+    public virtual Task<int> RevokeInvitationsOfImportAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => Inner.RevokeInvitationsOfImportAsync(tenantId, importId, now, cancellationToken);
+
+    public virtual Task<int> ExpireInvitationsAsync(string tenantId, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => Inner.ExpireInvitationsAsync(tenantId, now, cancellationToken);
 }

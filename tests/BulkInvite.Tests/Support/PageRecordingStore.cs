@@ -39,4 +39,32 @@ internal sealed class PageRecordingStore : IInviteHistoryStore
 
     public Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
         => _inner.DeleteAddressAsync(tenantId, address, cancellationToken);
+
+    public Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+        => _inner.RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, cancellationToken);
+
+    public Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => _inner.FindInvitationByTokenHashAsync(tokenHash, asOf, cancellationToken);
+
+    public Task<InvitationRecord?> AcceptInvitationAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => _inner.AcceptInvitationAsync(tokenHash, now, cancellationToken);
+
+    public Task<InvitationRecord?> GetInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => _inner.GetInvitationAsync(tenantId, invitationId, asOf, cancellationToken);
+
+    public Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => _inner.FindLiveInvitationAsync(tenantId, addressKey, asOf, cancellationToken);
+
+    public Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => _inner.ListInvitationsAsync(tenantId, query, asOf, cancellationToken);
+
+    public Task<bool> RevokeInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => _inner.RevokeInvitationAsync(tenantId, invitationId, now, cancellationToken);
+
+    public Task<int> RevokeInvitationsOfImportAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => _inner.RevokeInvitationsOfImportAsync(tenantId, importId, now, cancellationToken);
+
+    public Task<int> ExpireInvitationsAsync(string tenantId, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => _inner.ExpireInvitationsAsync(tenantId, now, cancellationToken);
 }

@@ -25,6 +25,12 @@ internal sealed class PipelineHarness : IAsyncDisposable
         var builder = services.AddBulkInvite(o =>
         {
             o.ProgressInterval = TimeSpan.Zero;
+            if (store is not null)
+            {
+                // A store of the test's own needs a configured key, as a durable store does.
+                o.InvitationTokenKeys.Add(TestTokenKeys.Current);
+            }
+
             configure?.Invoke(o);
         });
         builder.AddSender(Sender);
@@ -45,7 +51,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
         History = _provider.GetRequiredService<IBulkInviteHistory>();
         Retention = _provider.GetRequiredService<IBulkInviteRetention>();
         Store = _provider.GetRequiredService<IInviteHistoryStore>();
+        Invitations = _provider.GetRequiredService<IInvitationService>();
     }
+
+    public IInvitationService Invitations { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
 

@@ -1,0 +1,103 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BulkInvite.Invitations;
+
+/// <summary>
+/// Issues accept-link tokens and hashes them: 256 random bits in base64url (43 characters), hashed with HMAC-SHA256
+/// under each configured key. The first key hashes new tokens; every key verifies. Only the hash and the key's id
+/// are ever stored.
+/// </summary>
+internal sealed class InvitationTokens
+{
+    /// <summary>The length of a token in characters: 32 bytes in base64url without padding.</summary>
+    public const int TokenLength = 43;
+
+    internal const string EphemeralKeyId = "in-memory";
+
+    internal const string NoKeyMessage =
+        "BulkInvite:InvitationTokenKeys is empty, and the history store keeps invitations beyond this process: configure at least one key "
+        + "(an Id and a base64 Key of 32 bytes or more, for example from `openssl rand -base64 32`), kept in the host's secret store. "
+        + "A random key would make every link useless at the next restart.";
+
+    private const int TokenBytes = 32;
+
+    private readonly (string Id, byte[] Key)[] _keys;
+
+    private InvitationTokens((string Id, byte[] Key)[] keys) => _keys = keys;
+
+    /// <summary>The id of the key that hashes new tokens.</summary>
+    public string CurrentKeyId => _keys[0].Id;
+
+    /// <summary>
+    /// The tokens of a store: the configured keys; with none, the in-memory store's own random key; with none and any
+    /// other store, <see cref="InvalidOperationException"/> (<see cref="NoKeyMessage"/>).
+    /// </summary>
+    public static InvitationTokens Create(BulkInviteOptions options, IInviteHistoryStore store)
+    {
+        if (options.InvitationTokenKeys.Count > 0)
+        {
+            return new InvitationTokens(options.InvitationTokenKeys.Select(k => (k.Id, Convert.FromBase64String(k.Key))).ToArray());
+        }
+
+        return store is InMemoryInviteHistoryStore memory
+            ? new InvitationTokens([(EphemeralKeyId, memory.TokenKey)])
+            : throw new InvalidOperationException(NoKeyMessage);
+    }
+
+    /// <summary>Whether a store can do without configured keys.</summary>
+    public static bool NeedsConfiguredKey(IInviteHistoryStore store) => store is not InMemoryInviteHistoryStore;
+
+    /// <summary>A new token and its hash under the current key.</summary>
+    public (string Token, byte[] Hash) Issue()
+    {
+        Span<byte> random = stackalloc byte[TokenBytes];
+        RandomNumberGenerator.Fill(random);
+        var token = Base64Url.EncodeToString(random);
+        return (token, Hash(_keys[0].Key, token));
+    }
+
+    /// <summary>The hashes of a token under every key, current first; none when the text cannot be a token.</summary>
+    public IReadOnlyList<byte[]> Hashes(string token)
+    {
+        if (!IsWellFormed(token))
+        {
+            return [];
+        }
+
+        var hashes = new byte[_keys.Length][];
+        for (var i = 0; i < _keys.Length; i++)
+        {
+            hashes[i] = Hash(_keys[i].Key, token);
+        }
+
+        return hashes;
+    }
+
+    private static bool IsWellFormed(string token)
+    {
+        if (token.Length != TokenLength)
+        {
+            return false;
+        }
+
+        foreach (var c in token)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>HMAC-SHA256 of the token's text: a token changed in any character has another hash.</summary>
+    private static byte[] Hash(byte[] key, string token)
+    {
+        Span<byte> text = stackalloc byte[TokenLength];
+        var length = Encoding.ASCII.GetBytes(token, text);
+        return HMACSHA256.HashData(key, text[..length]);
+    }
+}
