@@ -190,6 +190,44 @@ public sealed partial class InvitationCommandsTests
     }
 
     [Test]
+    public async Task An_expired_invitation_is_refused_as_expired_listed_as_expired_and_opened_again_by_a_resend()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "jane@example.com\n");
+        var id = await InvitationIdOfAsync("jane@example.com");
+        var old = TokenTo(server, "jane@example.com");
+        // Its lifetime passed: the expiry moved back to the moment it was sent.
+        await using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE invitations SET expires_at = created_at";
+            Assert.That(await command.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        var accepted = await RunAsync("accept", old);
+        var expired = await ListAsync("--state", "Expired");
+        var pending = await ListAsync("--state", "Pending");
+        var revoked = await RunAsync("invitations", "revoke", id);
+        var resent = await RunAsync(["invitations", "resend", id, .. Smtp(server)]);
+        var reopened = await RunAsync("accept", TokenTo(server, "jane@example.com"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(accepted.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(accepted.Error, Does.Contain("expired"));
+            Assert.That(accepted.Text, Does.Contain("\"Expired\""));
+            Assert.That(expired.Select(i => i.GetProperty("invitationId").GetString()), Is.EqualTo(new[] { id }));
+            Assert.That(pending, Is.Empty);
+            Assert.That(revoked.ExitCode, Is.EqualTo(CliApp.ExitError), "only a pending invitation can be revoked");
+            Assert.That(revoked.Error, Does.Contain("is Expired"));
+            Assert.That(resent.ExitCode, Is.Zero, resent.Error);
+            Assert.That(LinksTo(server, "jane@example.com"), Has.Count.EqualTo(2));
+            Assert.That(reopened.ExitCode, Is.Zero, reopened.Error);
+        }
+    }
+
+    [Test]
     public async Task Resend_and_revoke_of_an_import_act_on_its_open_invitations_only_and_list_filters_by_state()
     {
         await using var server = await TestSmtpServer.StartAsync();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -53,7 +54,7 @@ internal static class InvitationsListCommand
 
     /// <summary>Every page of the query, by keyset: each read starts after the last id of the one before.</summary>
     private static async IAsyncEnumerable<IReadOnlyList<InvitationRecord>> Pages(
-        IInvitationService invitations, string tenantId, InvitationQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        IInvitationService invitations, string tenantId, InvitationQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
