@@ -27,8 +27,9 @@ public abstract partial class InviteHistoryStoreContractTests
     /// <param name="hash">The token hash.</param>
     /// <param name="sentAt">When it is sent; <see cref="T0"/> when not given.</param>
     /// <param name="address">The address; <c>user{sequence}@example.com</c> when not given.</param>
+    /// <param name="replacePending">Whether it replaces a pending invitation of the address from another entry.</param>
     /// <returns>The send.</returns>
-    protected static InvitationSend NewSend(Guid importId, long sequence, byte[] hash, DateTimeOffset? sentAt = null, string? address = null)
+    protected static InvitationSend NewSend(Guid importId, long sequence, byte[] hash, DateTimeOffset? sentAt = null, string? address = null, bool replacePending = false)
     {
         var at = sentAt ?? T0;
         var to = address ?? $"user{sequence}@example.com";
@@ -48,6 +49,7 @@ public abstract partial class InviteHistoryStoreContractTests
             SentAt = at,
             ExpiresAt = at + Lifetime,
             MessageKey = $"{importId:N}.{sequence}",
+            ReplacePending = replacePending,
         };
     }
 
@@ -300,33 +302,72 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
-    /// <summary>The live invitation of an address is the accepted one, else the newest pending and unexpired one.</summary>
+    /// <summary>
+    /// An address has one live invitation: a pending one holds it against other imports until it expires or is replaced,
+    /// an accepted one for good; the live one is what <see cref="IInviteHistoryStore.FindLiveInvitationAsync"/> names.
+    /// </summary>
     [Test]
-    public async Task The_live_invitation_of_an_address_is_the_accepted_one_else_the_newest_pending_one()
+    public async Task An_address_has_one_live_invitation_which_holds_it_until_it_expires_or_is_replaced()
     {
         var first = await CreateImportAsync();
         var second = await CreateImportAsync(minutes: 1);
         var third = await CreateImportAsync(minutes: 2);
         var early = NewSend(first.ImportId, 1, NewTokenHash(), T0, "Jane@Example.com");
-        var late = NewSend(second.ImportId, 5, NewTokenHash(), T0.AddDays(1), "Jane@Example.com");
         await RecordAsync(early);
-        await RecordAsync(late);
 
-        var pendingLive = await Store.FindLiveInvitationAsync(TenantA, "jane@example.com", T0.AddDays(2));
-        var afterBothExpired = await Store.FindLiveInvitationAsync(TenantA, "jane@example.com", T0.AddDays(1) + Lifetime);
-        var acceptedSend = NewSend(third.ImportId, 2, NewTokenHash(), T0.AddDays(3), "jane@example.com");
-        await RecordAsync(acceptedSend);
-        await Store.AcceptInvitationAsync(acceptedSend.TokenHash, T0.AddDays(3));
+        var held = await RecordAsync(NewSend(second.ImportId, 5, NewTokenHash(), T0.AddDays(1), "jane@example.com"));
+        var pendingLive = await Store.FindLiveInvitationAsync(TenantA, "jane@example.com", T0.AddDays(1));
+        var expiredLive = await Store.FindLiveInvitationAsync(TenantA, "jane@example.com", T0 + Lifetime);
+        var afterExpiry = NewSend(second.ImportId, 5, NewTokenHash(), T0 + Lifetime, "jane@example.com");
+        var takenOver = await RecordAsync(afterExpiry);
+        var replacing = NewSend(third.ImportId, 2, NewTokenHash(), T0.AddDays(8), "jane@example.com", replacePending: true);
+        var replaced = await RecordAsync(replacing);
+        var replacedOne = await Store.GetInvitationAsync(TenantA, afterExpiry.InvitationId, T0.AddDays(8));
+        await Store.AcceptInvitationAsync(replacing.TokenHash, T0.AddDays(9));
+        var acceptedHolds = await RecordAsync(NewSend(first.ImportId, 9, NewTokenHash(), T0.AddDays(9), "jane@example.com", replacePending: true));
         var acceptedLive = await Store.FindLiveInvitationAsync(TenantA, "jane@example.com", T0.AddDays(300));
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(pendingLive!.InvitationId, Is.EqualTo(late.InvitationId));
-            Assert.That((pendingLive.ImportId, pendingLive.Line), Is.EqualTo((second.ImportId, 6L)));
-            Assert.That(afterBothExpired, Is.Null);
-            Assert.That(acceptedLive!.InvitationId, Is.EqualTo(acceptedSend.InvitationId));
-            Assert.That(await Store.FindLiveInvitationAsync(TenantB, "jane@example.com", T0.AddDays(2)), Is.Null);
-            Assert.That(await Store.FindLiveInvitationAsync(TenantA, "john@example.com", T0.AddDays(2)), Is.Null);
+            Assert.That(held, Is.EqualTo(InvitationSendStatus.AddressInvited), "a pending invitation of another import holds the address");
+            Assert.That((pendingLive!.InvitationId, pendingLive.ImportId, pendingLive.Line), Is.EqualTo((early.InvitationId, first.ImportId, 2L)));
+            Assert.That(expiredLive, Is.Null);
+            Assert.That(takenOver, Is.EqualTo(InvitationSendStatus.Recorded), "an expired invitation holds nothing");
+            Assert.That((await Store.GetInvitationAsync(TenantA, early.InvitationId, T0))!.State, Is.EqualTo(InvitationState.Expired), "and is recorded expired");
+            Assert.That(replaced, Is.EqualTo(InvitationSendStatus.Recorded));
+            Assert.That((replacedOne!.State, replacedOne.RevokedAt), Is.EqualTo((InvitationState.Revoked, (DateTimeOffset?)T0.AddDays(8))), "the replaced one's link is dead");
+            Assert.That(acceptedHolds, Is.EqualTo(InvitationSendStatus.AddressInvited), "an accepted invitation holds the address for good");
+            Assert.That(acceptedLive!.InvitationId, Is.EqualTo(replacing.InvitationId));
+            Assert.That(await Store.FindLiveInvitationAsync(TenantB, "jane@example.com", T0.AddDays(9)), Is.Null);
+            Assert.That(await RecordAsync(NewSend(first.ImportId, 1, NewTokenHash(), T0.AddDays(9), "jane@example.com"), TenantB), Is.EqualTo(InvitationSendStatus.Recorded), "another tenant's address is another address");
+        }
+    }
+
+    /// <summary>Of ten imports that send one address at the same time, on several stores of the same storage, exactly one records it.</summary>
+    [Test]
+    public async Task Of_ten_concurrent_sends_of_one_address_from_ten_imports_exactly_one_is_recorded()
+    {
+        var imports = new List<BulkInviteReport>();
+        for (var i = 0; i < 10; i++)
+        {
+            imports.Add(await CreateImportAsync(minutes: i));
+        }
+
+        var stores = await OpenConcurrentStoresAsync(4).ConfigureAwait(false);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = imports.Select((import, i) => Task.Run(async () =>
+        {
+            await start.Task.ConfigureAwait(false);
+            return (await stores[i % stores.Count].RecordInvitationSendsAsync(TenantA, [NewSend(import.ImportId, 1, NewTokenHash(), T0.AddHours(1), "jane@example.com")]).ConfigureAwait(false)).Single();
+        })).ToArray();
+        start.SetResult();
+        var statuses = await Task.WhenAll(attempts);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(statuses.Count(s => s == InvitationSendStatus.Recorded), Is.EqualTo(1));
+            Assert.That(statuses.Count(s => s == InvitationSendStatus.AddressInvited), Is.EqualTo(9));
+            Assert.That((await Store.ListInvitationsAsync(TenantA, new InvitationQuery(), T0.AddHours(1))).Items, Has.Count.EqualTo(1));
         }
     }
 
@@ -339,7 +380,7 @@ public abstract partial class InviteHistoryStoreContractTests
         var accepted = NewSend(import.ImportId, 1, NewTokenHash());
         var pending = NewSend(import.ImportId, 2, NewTokenHash());
         var expiredOne = NewSend(import.ImportId, 3, NewTokenHash(), T0.AddDays(-8));
-        var elsewhere = NewSend(other.ImportId, 1, NewTokenHash());
+        var elsewhere = NewSend(other.ImportId, 1, NewTokenHash(), address: "other@example.com");
         await Store.RecordInvitationSendsAsync(TenantA, [accepted, pending, expiredOne, elsewhere]);
         await Store.AcceptInvitationAsync(accepted.TokenHash, T0.AddHours(1));
 
@@ -404,10 +445,10 @@ public abstract partial class InviteHistoryStoreContractTests
         var old = await CreateImportAsync(minutes: 0);
         var refused = await CreateImportAsync(minutes: 10);
         var recent = await CreateImportAsync(minutes: 20);
-        var inOld = NewSend(old.ImportId, 1, NewTokenHash());
-        var inRefused = NewSend(refused.ImportId, 1, NewTokenHash());
+        var inOld = NewSend(old.ImportId, 1, NewTokenHash(), address: "old@example.com");
+        var inRefused = NewSend(refused.ImportId, 1, NewTokenHash(), address: "refused@example.com");
         var forgotten = NewSend(recent.ImportId, 1, NewTokenHash(), address: "Forget.Me@example.com");
-        var kept = NewSend(recent.ImportId, 2, NewTokenHash());
+        var kept = NewSend(recent.ImportId, 2, NewTokenHash(), address: "kept@example.com");
         var otherTenant = NewSend(recent.ImportId, 3, NewTokenHash(), address: "forget.me@example.com");
         await Store.RecordInvitationSendsAsync(TenantA, [inOld, inRefused, forgotten, kept]);
         await RecordAsync(otherTenant, TenantB);

@@ -115,8 +115,21 @@ public interface IInviteHistoryStore
     /// <param name="tenantId">The tenant.</param>
     /// <param name="sends">The sends.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>What was done with each send, in the order given: an accepted or revoked invitation is left as it is (<see cref="InvitationSendStatus.Closed"/>).</returns>
-    /// <remarks>A durable store writes all of them in one transaction.</remarks>
+    /// <returns>
+    /// What was done with each send, in the order given: an accepted or revoked invitation is left as it is
+    /// (<see cref="InvitationSendStatus.Closed"/>), and an address held by another invitation gets none
+    /// (<see cref="InvitationSendStatus.AddressInvited"/>).
+    /// </returns>
+    /// <remarks>
+    /// <para>
+    /// A tenant's address (<see cref="InvitationSend.AddressKey"/>) has at most one live invitation: pending and
+    /// unexpired, or accepted. The store's uniqueness decides between imports that invite one address at the same time,
+    /// in one process or several: exactly one of them records it. A pending invitation of the address that has expired by
+    /// <see cref="InvitationSend.SentAt"/> is recorded <see cref="InvitationState.Expired"/> and holds nothing; with
+    /// <see cref="InvitationSend.ReplacePending"/>, a pending one is recorded <see cref="InvitationState.Revoked"/>.
+    /// </para>
+    /// <para>A durable store writes all of them in one transaction.</para>
+    /// </remarks>
     Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(string tenantId, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the invitation whose current token has this hash, of whichever tenant.</summary>

@@ -47,4 +47,11 @@ public sealed class InvitationSend
 
     /// <summary>The left part of this send's Message-Id, if any.</summary>
     public string? MessageKey { get; init; }
+
+    /// <summary>
+    /// Whether a pending invitation of the same address from another entry is superseded by this send (recorded
+    /// <see cref="InvitationState.Revoked"/>, its link dead) instead of holding the address
+    /// (<see cref="BulkInviteRequest.ResendPendingInvitations"/>). An accepted invitation always holds it.
+    /// </summary>
+    public bool ReplacePending { get; init; }
 }

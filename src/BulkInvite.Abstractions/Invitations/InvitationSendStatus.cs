@@ -11,4 +11,10 @@ public enum InvitationSendStatus
 
     /// <summary>The entry's invitation was accepted or revoked: nothing changed, and the email must not leave.</summary>
     Closed = 1,
+
+    /// <summary>
+    /// Another invitation of the same address of the tenant, pending and unexpired or accepted, holds it: nothing was
+    /// recorded, and the email must not leave. <see cref="IInviteHistoryStore.FindLiveInvitationAsync"/> names it.
+    /// </summary>
+    AddressInvited = 2,
 }

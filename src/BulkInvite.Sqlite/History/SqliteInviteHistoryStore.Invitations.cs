@@ -20,11 +20,31 @@ public sealed partial class SqliteInviteHistoryStore
         {
             var (tenantId, sends, statuses) = state;
             var command = Command(connection, transaction, SqliteSql.InsertInvitation);
+            var stale = Command(connection, transaction, SqliteSql.ExpireStaleOfAddress);
+            var replace = Command(connection, transaction, SqliteSql.RevokePendingOfAddress);
             await using (command.ConfigureAwait(false))
+            await using (stale.ConfigureAwait(false))
+            await using (replace.ConfigureAwait(false))
             {
                 for (var i = 0; i < sends.Count; i++)
                 {
                     var send = sends[i];
+                    stale.Parameters.Clear();
+                    stale.Parameters.AddWithValue("$tenant_id", tenantId);
+                    stale.Parameters.AddWithValue("$address_key", send.AddressKey);
+                    stale.Parameters.AddWithValue("$sent_at", SqliteRows.Ticks(send.SentAt));
+                    await stale.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    if (send.ReplacePending)
+                    {
+                        replace.Parameters.Clear();
+                        replace.Parameters.AddWithValue("$tenant_id", tenantId);
+                        replace.Parameters.AddWithValue("$address_key", send.AddressKey);
+                        replace.Parameters.AddWithValue("$sent_at", SqliteRows.Ticks(send.SentAt));
+                        replace.Parameters.AddWithValue("$import_id", SqliteRows.Key(send.ImportId));
+                        replace.Parameters.AddWithValue("$sequence", send.Sequence);
+                        await replace.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+
                     command.Parameters.Clear();
                     command.Parameters.AddWithValue("$invitation_id", SqliteRows.Key(send.InvitationId));
                     command.Parameters.AddWithValue("$tenant_id", tenantId);
@@ -45,6 +65,11 @@ public sealed partial class SqliteInviteHistoryStore
                     try
                     {
                         statuses[i] = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0 ? InvitationSendStatus.Closed : InvitationSendStatus.Recorded;
+                    }
+                    catch (SqliteException ex) when (IsPrimaryKeyViolation(ex) && ex.Message.Contains("address_key", StringComparison.Ordinal))
+                    {
+                        // Another invitation holds the address (ux_invitations_live): only this statement failed.
+                        statuses[i] = InvitationSendStatus.AddressInvited;
                     }
                     catch (SqliteException ex) when (IsPrimaryKeyViolation(ex))
                     {

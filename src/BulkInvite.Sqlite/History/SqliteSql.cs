@@ -73,7 +73,8 @@ internal static class SqliteSql
     /// The ledger: one invitation per invited entry. Only the keyed hash of the current token is kept
     /// (<c>token_hash</c>, unique); times are UTC ticks. <c>address_key</c> is the comparison key
     /// (<see cref="EmailAddressNormalizer"/>), <c>address_upper</c> the address in invariant upper case, which privacy
-    /// deletes match as they match entries.
+    /// deletes match as they match entries. <c>ux_invitations_live</c> lets an address of a tenant have one live
+    /// (pending or accepted) invitation: the index, not timing, decides between imports that send it at once.
     /// </summary>
     private const string CreateInvitations = """
         CREATE TABLE invitations (
@@ -102,6 +103,7 @@ internal static class SqliteSql
         CREATE UNIQUE INDEX ux_invitations_entry ON invitations (tenant_id, import_id, sequence);
         CREATE UNIQUE INDEX ux_invitations_token ON invitations (token_hash);
         CREATE INDEX ix_invitations_address ON invitations (tenant_id, address_key, state);
+        CREATE UNIQUE INDEX ux_invitations_live ON invitations (tenant_id, address_key) WHERE state IN (0, 1);
         CREATE INDEX ix_invitations_tenant ON invitations (tenant_id, invitation_id);
         """;
 
@@ -310,6 +312,19 @@ internal static class SqliteSql
             state = 0, expires_at = excluded.expires_at, send_count = send_count + 1, last_sent_at = excluded.last_sent_at,
             last_message_key = excluded.last_message_key, token_hash = excluded.token_hash, token_key_id = excluded.token_key_id
         WHERE state NOT IN (1, 3)
+        """;
+
+    /// <summary>Before a send: a pending invitation of the address that has expired by then holds nothing any more.</summary>
+    public const string ExpireStaleOfAddress = """
+        UPDATE invitations SET state = 2
+        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state = 0 AND expires_at <= $sent_at
+        """;
+
+    /// <summary>A send that replaces pending invitations: those of other entries of the address are revoked.</summary>
+    public const string RevokePendingOfAddress = """
+        UPDATE invitations SET state = 3, revoked_at = $sent_at
+        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state = 0
+          AND NOT (import_id = $import_id AND sequence = $sequence)
         """;
 
     public const string SelectInvitationByToken = "SELECT " + InvitationColumns + " FROM invitations WHERE token_hash = $token_hash";

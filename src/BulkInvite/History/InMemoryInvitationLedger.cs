@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace BulkInvite.History;
 
 /// <summary>
-/// The in-memory store's invitations: one lock over three maps (by id, by entry, by token hash), so every change is
+/// The in-memory store's invitations: one lock over four maps (by id, by entry, by address, by token hash), so every change is
 /// one step that concurrent callers see whole. A token hash found through the map is compared again in constant time.
 /// </summary>
 internal sealed class InMemoryInvitationLedger
@@ -12,6 +12,7 @@ internal sealed class InMemoryInvitationLedger
     private readonly Dictionary<Guid, Row> _byId = [];
     private readonly Dictionary<(string Tenant, Guid Import, long Sequence), Row> _byEntry = [];
     private readonly Dictionary<string, Row> _byHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Tenant, string AddressKey), List<Row>> _byAddress = [];
 
     public IReadOnlyList<InvitationSendStatus> Record(string tenantId, IReadOnlyList<InvitationSend> sends)
     {
@@ -20,66 +21,111 @@ internal sealed class InMemoryInvitationLedger
         {
             for (var i = 0; i < sends.Count; i++)
             {
-                var send = sends[i];
-                if (_byEntry.TryGetValue((tenantId, send.ImportId, send.Sequence), out var row))
-                {
-                    if (row.State is InvitationState.Accepted or InvitationState.Revoked)
-                    {
-                        statuses[i] = InvitationSendStatus.Closed;
-                        continue;
-                    }
-
-                    _byHash.Remove(row.HashKey);
-                    row.TokenHash = send.TokenHash.ToArray();
-                    row.TokenKeyId = send.TokenKeyId;
-                    row.State = InvitationState.Pending;
-                    row.ExpiresAt = send.ExpiresAt;
-                    row.SendCount++;
-                    row.LastSentAt = send.SentAt;
-                    row.LastMessageKey = send.MessageKey;
-                }
-                else
-                {
-                    if (_byId.ContainsKey(send.InvitationId))
-                    {
-                        throw new InvalidOperationException($"An invitation with id {send.InvitationId} exists already.");
-                    }
-
-                    row = new Row
-                    {
-                        InvitationId = send.InvitationId,
-                        TenantId = tenantId,
-                        Address = send.Address,
-                        AddressKey = send.AddressKey,
-                        ImportId = send.ImportId,
-                        Sequence = send.Sequence,
-                        Line = send.Line,
-                        DisplayName = send.DisplayName,
-                        Fields = send.Fields is null ? null : new Dictionary<string, string>(send.Fields, StringComparer.Ordinal),
-                        InitiatedBy = send.InitiatedBy,
-                        State = InvitationState.Pending,
-                        CreatedAt = send.SentAt,
-                        ExpiresAt = send.ExpiresAt,
-                        SendCount = 1,
-                        LastSentAt = send.SentAt,
-                        LastMessageKey = send.MessageKey,
-                        TokenHash = send.TokenHash.ToArray(),
-                        TokenKeyId = send.TokenKeyId,
-                    };
-                    _byId.Add(row.InvitationId, row);
-                    _byEntry.Add((tenantId, send.ImportId, send.Sequence), row);
-                }
-
-                if (!_byHash.TryAdd(row.HashKey, row))
-                {
-                    throw new InvalidOperationException("Two invitations cannot have the same token hash.");
-                }
-
-                statuses[i] = InvitationSendStatus.Recorded;
+                statuses[i] = Record(tenantId, sends[i]);
             }
         }
 
         return statuses;
+    }
+
+    private InvitationSendStatus Record(string tenantId, InvitationSend send)
+    {
+        _byEntry.TryGetValue((tenantId, send.ImportId, send.Sequence), out var row);
+        if (row is not null && row.State is InvitationState.Accepted or InvitationState.Revoked)
+        {
+            return InvitationSendStatus.Closed;
+        }
+
+        // One live invitation per address: an expired one holds nothing; a pending one holds it unless replaced.
+        if (_byAddress.TryGetValue((tenantId, send.AddressKey), out var ofAddress))
+        {
+            foreach (var other in ofAddress)
+            {
+                if (other == row)
+                {
+                    continue;
+                }
+
+                if (other.State == InvitationState.Pending && other.ExpiresAt <= send.SentAt)
+                {
+                    other.State = InvitationState.Expired;
+                }
+
+                if (other.State == InvitationState.Accepted || (other.State == InvitationState.Pending && !send.ReplacePending))
+                {
+                    return InvitationSendStatus.AddressInvited;
+                }
+            }
+
+            if (send.ReplacePending)
+            {
+                foreach (var other in ofAddress)
+                {
+                    if (other != row && other.State == InvitationState.Pending)
+                    {
+                        other.State = InvitationState.Revoked;
+                        other.RevokedAt = send.SentAt;
+                    }
+                }
+            }
+        }
+
+        if (row is not null)
+        {
+            _byHash.Remove(row.HashKey);
+            row.TokenHash = send.TokenHash.ToArray();
+            row.TokenKeyId = send.TokenKeyId;
+            row.State = InvitationState.Pending;
+            row.ExpiresAt = send.ExpiresAt;
+            row.SendCount++;
+            row.LastSentAt = send.SentAt;
+            row.LastMessageKey = send.MessageKey;
+        }
+        else
+        {
+            if (_byId.ContainsKey(send.InvitationId))
+            {
+                throw new InvalidOperationException($"An invitation with id {send.InvitationId} exists already.");
+            }
+
+            row = new Row
+            {
+                InvitationId = send.InvitationId,
+                TenantId = tenantId,
+                Address = send.Address,
+                AddressKey = send.AddressKey,
+                ImportId = send.ImportId,
+                Sequence = send.Sequence,
+                Line = send.Line,
+                DisplayName = send.DisplayName,
+                Fields = send.Fields is null ? null : new Dictionary<string, string>(send.Fields, StringComparer.Ordinal),
+                InitiatedBy = send.InitiatedBy,
+                State = InvitationState.Pending,
+                CreatedAt = send.SentAt,
+                ExpiresAt = send.ExpiresAt,
+                SendCount = 1,
+                LastSentAt = send.SentAt,
+                LastMessageKey = send.MessageKey,
+                TokenHash = send.TokenHash.ToArray(),
+                TokenKeyId = send.TokenKeyId,
+            };
+            _byId.Add(row.InvitationId, row);
+            _byEntry.Add((tenantId, send.ImportId, send.Sequence), row);
+            if (ofAddress is null)
+            {
+                ofAddress = [];
+                _byAddress.Add((tenantId, send.AddressKey), ofAddress);
+            }
+
+            ofAddress.Add(row);
+        }
+
+        if (!_byHash.TryAdd(row.HashKey, row))
+        {
+            throw new InvalidOperationException("Two invitations cannot have the same token hash.");
+        }
+
+        return InvitationSendStatus.Recorded;
     }
 
     public InvitationRecord? FindByHash(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf)
@@ -118,14 +164,14 @@ internal sealed class InMemoryInvitationLedger
     {
         lock (_lock)
         {
-            Row? live = null;
-            foreach (var row in _byId.Values)
+            if (!_byAddress.TryGetValue((tenantId, addressKey), out var rows))
             {
-                if (row.TenantId != tenantId || row.AddressKey != addressKey)
-                {
-                    continue;
-                }
+                return null;
+            }
 
+            Row? live = null;
+            foreach (var row in rows)
+            {
                 var state = row.StateAt(asOf);
                 if (state == InvitationState.Accepted)
                 {
@@ -220,6 +266,12 @@ internal sealed class InMemoryInvitationLedger
                     _byId.Remove(row.InvitationId);
                     _byEntry.Remove((row.TenantId, row.ImportId, row.Sequence));
                     _byHash.Remove(row.HashKey);
+                    var ofAddress = _byAddress[(row.TenantId, row.AddressKey)];
+                    ofAddress.Remove(row);
+                    if (ofAddress.Count == 0)
+                    {
+                        _byAddress.Remove((row.TenantId, row.AddressKey));
+                    }
                 }
             }
         }

@@ -15,6 +15,9 @@ internal sealed partial class ImportRun
 {
     private const int SendPageSize = 500;
 
+    /// <summary>Entries the dispatcher decided after marking them (the ledger refused their send): their outcomes leave Sending.</summary>
+    private readonly HashSet<long> _decidedFromSending = [];
+
     private async Task SendAsync(CancellationToken cancellationToken)
     {
         _stage = ImportStage.Sending;
@@ -294,8 +297,9 @@ internal sealed partial class ImportRun
 
         foreach (var update in updates)
         {
-            // Marks and the directory's answers leave Pending; outcomes and hand-backs leave Sending.
+            // Marks and the directory's answers leave Pending; outcomes, hand-backs and the ledger's answers leave Sending.
             var from = update.Outcome is InviteOutcome.Sending or InviteOutcome.ExistingUser or InviteOutcome.AlreadyInvited
+                       && !_decidedFromSending.Remove(update.Sequence)
                 ? InviteOutcome.Pending
                 : InviteOutcome.Sending;
             _tally.Move(from, update.Outcome);
@@ -354,6 +358,7 @@ internal sealed partial class ImportRun
                 SentAt = now,
                 ExpiresAt = expiresAt,
                 MessageKey = MessageKey(entry.Sequence),
+                ReplacePending = _report.ResendPendingInvitations,
             };
         }
 
@@ -372,25 +377,69 @@ internal sealed partial class ImportRun
         var items = new List<SendItem>(marked.Count);
         for (var i = 0; i < marked.Count; i++)
         {
-            if (statuses[i] == InvitationSendStatus.Recorded)
+            var entry = marked[i];
+            switch (statuses[i])
             {
-                items.Add(new SendItem(marked[i], issued[i], expiresAt));
-            }
-            else
-            {
-                decided.Add(new InviteEntryUpdate
-                {
-                    Sequence = marked[i].Sequence,
-                    Outcome = InviteOutcome.Invited,
-                    Reason = marked[i].Reason,
-                    Detail = "Its invitation was accepted or revoked before this send: not sent again.",
-                    UpdatedAt = now,
-                });
+                case InvitationSendStatus.Recorded:
+                    items.Add(new SendItem(entry, issued[i], expiresAt));
+                    break;
+                case InvitationSendStatus.AddressInvited:
+                    // Another import's invitation holds the address: the store decided, so it is not sent.
+                    InvitationRecord? holder;
+                    try
+                    {
+                        holder = await _context.Store.FindLiveInvitationAsync(TenantId, sends[i].AddressKey, now, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        Log.RecordingFailed(_context.Logger, ex, ImportId, sends.Length);
+                        stop(ex);
+                        holder = null;
+                    }
+
+                    _decidedFromSending.Add(entry.Sequence);
+                    decided.Add(HeldByLedger(entry, holder, now));
+                    break;
+                default:
+                    _decidedFromSending.Add(entry.Sequence);
+                    decided.Add(new InviteEntryUpdate
+                    {
+                        Sequence = entry.Sequence,
+                        Outcome = InviteOutcome.Invited,
+                        Reason = entry.Reason,
+                        Detail = "Its invitation was accepted or revoked before this send: not sent again.",
+                        UpdatedAt = now,
+                    });
+                    break;
             }
         }
 
         return items;
     }
+
+    /// <summary>
+    /// The outcome of an entry whose address has a live invitation from another entry: accepted → an existing user;
+    /// pending → already invited, naming the import and line of that invitation.
+    /// </summary>
+    private static InviteEntryUpdate HeldByLedger(InviteEntryResult entry, InvitationRecord? holder, DateTimeOffset now) => holder?.State == InvitationState.Accepted
+        ? new InviteEntryUpdate
+        {
+            Sequence = entry.Sequence,
+            Outcome = InviteOutcome.ExistingUser,
+            Reason = InviteReasonCodes.Member,
+            Detail = string.Create(CultureInfo.InvariantCulture, $"The address accepted the invitation of import {holder.ImportId} (line {holder.Line})."),
+            UpdatedAt = now,
+        }
+        : new InviteEntryUpdate
+        {
+            Sequence = entry.Sequence,
+            Outcome = InviteOutcome.AlreadyInvited,
+            Reason = InviteReasonCodes.PendingInvitation,
+            Detail = holder is null
+                ? "An invitation of the address is pending."
+                : string.Create(CultureInfo.InvariantCulture, $"An invitation of import {holder.ImportId} (line {holder.Line}) is pending until {holder.ExpiresAt:u}."),
+            UpdatedAt = now,
+        };
 
     private static Task<bool> WaitToReadAsync(ChannelReader<SendCandidate> reader) => reader.WaitToReadAsync(CancellationToken.None).AsTask();
 

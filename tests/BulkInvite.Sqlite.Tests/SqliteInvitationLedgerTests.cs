@@ -7,9 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace BulkInvite.Sqlite.Tests;
 
-/// <summary>Tokens of invitations sent through the pipeline into a real database file, and what a copy of that file gives.</summary>
+/// <summary>
+/// Invitations sent through the pipeline into a real database file: what a copy of the file gives, and what several
+/// hosts on one file do at the same time.
+/// </summary>
 [TestFixture]
-public sealed class SqliteInvitationTokenTests
+public sealed class SqliteInvitationLedgerTests
 {
     private static readonly InvitationTokenKey Key = new() { Id = "k1", Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
 
@@ -133,6 +136,49 @@ public sealed class SqliteInvitationTokenTests
         }
     }
 
+    [Test]
+    public async Task Two_hosts_on_one_file_importing_overlapping_addresses_at_once_invite_each_address_once()
+    {
+        var path = _folder.File();
+        var senders = new[] { new CapturingSender(), new CapturingSender() };
+        var hosts = senders.Select(s => Build(path, Key, s)).ToList();
+        try
+        {
+            static string Lines(int from, int to) => string.Concat(Enumerable.Range(from, to - from + 1).Select(i => $"user{i}@example.com\n"));
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var imports = new[] { Lines(1, 200), Lines(101, 300) }.Select((text, i) => Task.Run(async () =>
+            {
+                await start.Task;
+                await using var scope = hosts[i].CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<IBulkInviteService>().ImportAsync(new BulkInviteRequest
+                {
+                    Content = new MemoryStream(Encoding.UTF8.GetBytes(text)),
+                    FileName = "invitees.txt",
+                    TenantId = "tenant-a",
+                    InitiatedBy = "admin",
+                });
+            })).ToArray();
+            start.SetResult();
+            var reports = await Task.WhenAll(imports);
+
+            var sent = senders.SelectMany(s => s.Addresses).GroupBy(a => a).ToDictionary(g => g.Key, g => g.Count());
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(sent, Has.Count.EqualTo(300));
+                Assert.That(sent.Values, Is.All.EqualTo(1), "the store's unique index decides, not timing");
+                Assert.That(reports.Sum(r => r.Counts.Invited), Is.EqualTo(300));
+                Assert.That(reports.Sum(r => r.Counts.AlreadyInvited), Is.EqualTo(100));
+            }
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
     private static byte[] Decode(string token) => Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/') + "=");
 
     private static async Task<List<byte[]>> ReadTokenHashesAsync(string path)
@@ -155,9 +201,12 @@ public sealed class SqliteInvitationTokenTests
     {
         public ConcurrentQueue<string> Tokens { get; } = new();
 
+        public ConcurrentQueue<string> Addresses { get; } = new();
+
         public Task<InvitationSendResult> SendAsync(Invitation invitation, CancellationToken cancellationToken = default)
         {
             Tokens.Enqueue(invitation.AcceptToken!);
+            Addresses.Enqueue(invitation.Address);
             return Task.FromResult(InvitationSendResult.Success());
         }
     }
