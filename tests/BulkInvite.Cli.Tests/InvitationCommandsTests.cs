@@ -228,6 +228,39 @@ public sealed partial class InvitationCommandsTests
     }
 
     [Test]
+    public async Task A_later_send_reports_a_pending_address_AlreadyInvited_unless_resend_pending_which_kills_the_old_link()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "jane@example.com\n");
+        var first = TokenTo(server, "jane@example.com");
+
+        async Task<JsonDocument> SendAgainAsync(params string[] switches)
+        {
+            var sent = await RunAsync(["send", InputFile("jane@example.com\n"), .. Smtp(server), "--allow-repeat", .. switches, "--format", "json", "--summary"]);
+            Assert.That(sent.ExitCode, Is.Zero, sent.Error);
+            return JsonDocument.Parse(sent.Output);
+        }
+
+        using var again = await SendAgainAsync();
+        var messagesAfterAgain = LinksTo(server, "jane@example.com").Count;
+        using var resent = await SendAgainAsync("--resend-pending");
+        var oldAccepted = await RunAsync("accept", first);
+        var newAccepted = await RunAsync("accept", TokenTo(server, "jane@example.com"));
+        using var afterAccept = await SendAgainAsync("--resend-pending");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(again.RootElement.GetProperty("counts").GetProperty("AlreadyInvited").GetInt64(), Is.EqualTo(1));
+            Assert.That(messagesAfterAgain, Is.EqualTo(1), "nothing sent to a pending address");
+            Assert.That(resent.RootElement.GetProperty("counts").GetProperty("Invited").GetInt64(), Is.EqualTo(1));
+            Assert.That(oldAccepted.ExitCode, Is.EqualTo(CliApp.ExitError), "the link of the replaced invitation is dead");
+            Assert.That(newAccepted.ExitCode, Is.Zero, newAccepted.Error);
+            Assert.That(afterAccept.RootElement.GetProperty("counts").GetProperty("ExistingUser").GetInt64(), Is.EqualTo(1), "an accepted invitation is a member");
+            Assert.That(LinksTo(server, "jane@example.com"), Has.Count.EqualTo(2));
+        }
+    }
+
+    [Test]
     public async Task Resend_and_revoke_of_an_import_act_on_its_open_invitations_only_and_list_filters_by_state()
     {
         await using var server = await TestSmtpServer.StartAsync();
