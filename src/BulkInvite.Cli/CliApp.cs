@@ -5,7 +5,8 @@ namespace BulkInvite.Cli;
 
 /// <summary>
 /// The <c>bulkinvite</c> command line: <c>validate</c>, <c>preview</c>, <c>send</c>, <c>resume</c>, <c>history</c>,
-/// <c>report</c>, <c>export</c>, and the retention commands <c>forget</c> and <c>prune</c>.
+/// <c>report</c>, <c>export</c>, the retention commands <c>forget</c> and <c>prune</c>, and the invitations'
+/// <c>invitations list|resend|revoke</c> and <c>accept</c>.
 /// </summary>
 internal static class CliApp
 {
@@ -14,7 +15,7 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("Validate address lists, preview bulk invitations from a file, send them, and keep, export and prune their history.")
+        var root = new RootCommand("Validate address lists, preview bulk invitations from a file, send them, accept, resend and revoke them, and keep, export and prune their history.")
         {
             ValidateCommand.Create(console),
             PreviewCommand.Create(console),
@@ -25,6 +26,8 @@ internal static class CliApp
             ExportCommand.Create(console),
             ForgetCommand.Create(console),
             PruneCommand.Create(console),
+            InvitationsCommand.Create(console),
+            AcceptCommand.Create(console),
         };
 
         var output = new StreamWriter(console.Output, leaveOpen: true) { AutoFlush = true };

@@ -54,7 +54,10 @@ internal static class CliRunner
     /// <paramref name="stdin"/> and is then closed, and whose standard output and error are read to the end.
     /// Unless the arguments name one with --db, the history goes to a database of the run's own.
     /// </summary>
-    public static async Task<CliResult> RunProcessAsync(byte[] stdin, params string[] args)
+    public static Task<CliResult> RunProcessAsync(byte[] stdin, params string[] args) => RunProcessAsync(new Dictionary<string, string>(), stdin, args);
+
+    /// <summary>As <see cref="RunProcessAsync(byte[], string[])"/>, with these environment variables set for the child.</summary>
+    public static async Task<CliResult> RunProcessAsync(IReadOnlyDictionary<string, string> environment, byte[] stdin, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "BulkInvite.Cli.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -65,6 +68,11 @@ internal static class CliRunner
             UseShellExecute = false,
         };
         start.Environment["BULKINVITE_DB"] = Path.Combine(Path.GetTempPath(), "bulkinvite-cli-tests", Guid.NewGuid().ToString("N"), "history.db");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {

@@ -8,16 +8,23 @@ namespace BulkInvite.Cli.Commands;
 internal static class CliHost
 {
     internal const string TenantId = "cli";
+    internal const string TokenKeyVariable = "BULKINVITE_TOKEN_KEY";
+    internal const string TokenKeyFileVariable = "BULKINVITE_TOKEN_KEY_FILE";
 
     /// <summary>Builds and validates the container; writes the failures and returns <see langword="null"/> when the settings are wrong.</summary>
     public static async Task<ServiceProvider?> BuildAsync(
         CliConsole console, string databasePath, Action<BulkInviteOptions>? configure, Action<IBulkInviteBuilder> register)
     {
+        var tokenKey = await ReadTokenKeyAsync(console, databasePath).ConfigureAwait(false);
+        if (tokenKey is null)
+        {
+            return null;
+        }
+
         var services = new ServiceCollection();
         var builder = services.AddBulkInvite(o =>
             {
-                // The key that hashes accept-link tokens, in a file beside the database, not in it.
-                o.InvitationTokenKeys.Add(InvitationTokenKey.FromFile(TokenKeyPath(databasePath)));
+                o.InvitationTokenKeys.Add(tokenKey);
                 configure?.Invoke(o);
             })
             .AddSqliteHistoryStore(o => o.DatabasePath = databasePath);
@@ -36,8 +43,44 @@ internal static class CliHost
         }
     }
 
-    /// <summary>The file that keeps the key of a database's accept-link tokens: <c>{database}.token-key</c>.</summary>
+    /// <summary>The file that keeps the key of a database's accept-link tokens by default: <c>{database}.token-key</c>.</summary>
     public static string TokenKeyPath(string databasePath) => Path.GetFullPath(databasePath) + ".token-key";
+
+    /// <summary>
+    /// The key that hashes accept-link tokens: the one in <c>$BULKINVITE_TOKEN_KEY</c> (base64, from the host's secret
+    /// store), else the one in the file <c>$BULKINVITE_TOKEN_KEY_FILE</c>, else in <c>{database}.token-key</c> (created
+    /// owner-only with a random key on first use). Never in the database: a copy of it must not verify a token.
+    /// A key that cannot be read is one line on stderr and <see langword="null"/>.
+    /// </summary>
+    private static async Task<InvitationTokenKey?> ReadTokenKeyAsync(CliConsole console, string databasePath)
+    {
+        if (console.GetEnvironmentVariable(TokenKeyVariable) is { Length: > 0 } text)
+        {
+            var bytes = new byte[text.Length];
+            if (!Convert.TryFromBase64String(text.Trim(), bytes, out var length) || length < 32)
+            {
+                await console.Error.WriteLineAsync($"bulkinvite: {TokenKeyVariable} must be a key of 32 bytes or more in base64 (for example from `openssl rand -base64 32`).").ConfigureAwait(false);
+                return null;
+            }
+
+            return new InvitationTokenKey
+            {
+                Id = "env-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, length)), 0, 4),
+                Key = text.Trim(),
+            };
+        }
+
+        var path = console.GetEnvironmentVariable(TokenKeyFileVariable) is { Length: > 0 } file ? file : TokenKeyPath(databasePath);
+        try
+        {
+            return InvitationTokenKey.FromFile(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            await console.Error.WriteLineAsync($"bulkinvite: the token key file '{path}' cannot be read: {OneLine(ex.Message)}").ConfigureAwait(false);
+            return null;
+        }
+    }
 
     /// <summary>
     /// Runs a command that only reads or deletes history: builds the container without a user directory or sender,

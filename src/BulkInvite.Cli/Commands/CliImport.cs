@@ -122,6 +122,7 @@ internal static class CliImport
                 InitiatedBy = Environment.UserName,
                 ParserName = settings.ParserName,
                 AllowRepeatUpload = settings.AllowRepeat,
+                ResendPendingInvitations = settings.ResendPending,
                 // A preview of only the counts (--summary): the SDK counts without storing the entries.
                 Mode = send ? ImportMode.Send : settings.SummaryOnly ? ImportMode.CountOnly : ImportMode.Preview,
             };

@@ -80,4 +80,5 @@ internal sealed record ImportSettings(
     EmailValidationOptions Validation,
     string DatabasePath,
     bool AllowRepeat = false,
-    bool AllowInvalidExistingUsers = false);
+    bool AllowInvalidExistingUsers = false,
+    bool ResendPending = false);

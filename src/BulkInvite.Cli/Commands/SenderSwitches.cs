@@ -18,7 +18,10 @@ internal sealed class SenderSwitches
     private readonly Option<string> _from = new("--from") { Description = "The invitations' sender address.", DefaultValueFactory = _ => DefaultFrom };
     private readonly Option<string?> _template = new("--template") { Description = "A folder with subject.txt, body.txt and body.html (placeholders such as {{accept_link}})." };
     private readonly Option<string> _account = new("--account") { Description = "The account name shown in the invitation.", DefaultValueFactory = _ => "BulkInvite" };
-    private readonly Option<string?> _acceptUrl = new("--accept-url") { Description = "The base of the accept link." };
+    private readonly Option<string?> _acceptUrl = new("--accept-url")
+    {
+        Description = "The accept page, an http(s) URL without a query: each link is URL?token=TOKEN, the token its only parameter.",
+    };
     private readonly Option<int?> _connections = new("--connections") { Description = "The most SMTP connections open at once (default 4)." };
 
     public SenderSwitches() => _tls.AcceptOnlyFromAmong("none", "starttls", "ssl");
@@ -35,6 +38,11 @@ internal sealed class SenderSwitches
             if (result.GetResult(_pickup) is not null && result.GetResult(_smtp) is not null)
             {
                 result.AddError("Give either --pickup or --smtp, not both.");
+            }
+
+            if (result.GetValue(_acceptUrl) is { } url && AcceptUrlError(url) is { } error)
+            {
+                result.AddError(error);
             }
         });
     }
@@ -92,6 +100,23 @@ internal sealed class SenderSwitches
             o.MaxConnections = connections ?? o.MaxConnections;
             Message(o.Message);
         }), null);
+    }
+
+    /// <summary>
+    /// Why an accept URL cannot be the base of the links, or <see langword="null"/>: it must be an absolute http(s) URL
+    /// with neither query nor fragment, so that the token is the link's only parameter (nothing in a link names an
+    /// address or an id, or could be changed to write another).
+    /// </summary>
+    internal static string? AcceptUrlError(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            return $"--accept-url '{url}' is not an absolute http or https URL (for example https://app.example.com/invitations/accept).";
+        }
+
+        return url.Contains('?', StringComparison.Ordinal) || url.Contains('#', StringComparison.Ordinal)
+            ? $"--accept-url '{url}' has a query or a fragment: give the page alone; each link is that page with ?token=TOKEN, the token its only parameter."
+            : null;
     }
 
     internal static bool TryParseServer(string value, out string host, out int port)
