@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BulkInvite.Web.Tests;
 
@@ -8,9 +10,11 @@ namespace BulkInvite.Web.Tests;
 internal sealed class SampleFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly TimeProvider? _time;
 
-    public SampleFactory(long? maxFileBytes = null, bool kestrel = false)
+    public SampleFactory(long? maxFileBytes = null, bool kestrel = false, TimeProvider? time = null)
     {
+        _time = time;
         DataDirectory = Path.Combine(Path.GetTempPath(), "bulkinvite-web-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _settings = new Dictionary<string, string?>
@@ -48,6 +52,11 @@ internal sealed class SampleFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+        if (_time is not null)
+        {
+            // The host's clock: the SDK reads the time from it (invitation expiry among the rest).
+            builder.ConfigureTestServices(services => services.AddSingleton(_time));
+        }
     }
 
     public override async ValueTask DisposeAsync()
