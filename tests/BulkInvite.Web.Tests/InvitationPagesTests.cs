@@ -304,6 +304,35 @@ public sealed partial class InvitationPagesTests
         Assert.That(await alice.GetPageAsync("/Invitations?state=nonsense"), Does.Contain("is not a state"));
     }
 
+    [Test]
+    public async Task The_token_is_never_logged_at_the_levels_the_sample_ships_with()
+    {
+        // The sample's own appsettings.json levels: Information, and the ASP.NET Core request log (which writes each
+        // request's address, query included) at Warning.
+        var logs = new CapturedLogs();
+        await using var factory = new SampleFactory(logs: logs, settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" });
+        using var alice = await SampleClient.SignInAsync(factory, "alice");
+        var importId = await alice.UploadOkAsync("team.txt", "ann@example.com\nben@example.com\n");
+        await alice.WaitUntilFinishedAsync(importId);
+        var link = InvitationMail.AcceptLink(InvitationMail.Pickup(factory, "contoso", "ann@example.com").Single());
+        var token = InvitationMail.TokenOf(link);
+        using var ann = SampleClient.Anonymous(factory);
+
+        await ann.GetPageAsync(link.PathAndQuery);
+        await AcceptAsync(ann, link);
+        await ann.Http.GetAsync(link.PathAndQuery);
+        var ben = Rows(await alice.GetPageAsync("/Invitations")).Single(r => r.Address == "ben@example.com");
+        await alice.PostFormAsync("/Invitations?handler=Resend", new() { ["invitation"] = ben.Id.ToString() }, formPage: "/Invitations");
+        var benTokens = InvitationMail.Pickup(factory, "contoso", "ben@example.com").Select(m => InvitationMail.TokenOf(InvitationMail.AcceptLink(m))).ToArray();
+
+        Assert.That(benTokens, Has.Length.EqualTo(2));
+        Assert.That(logs.Messages, Has.Some.Contain("BulkInvite"), "the SDK logs at these levels");
+        foreach (var secret in benTokens.Append(token))
+        {
+            Assert.That(logs.Messages, Has.None.Contain(secret));
+        }
+    }
+
     private async Task<Guid> InviteAsync(SampleClient admin, string fileName, string content)
     {
         var importId = await admin.UploadOkAsync(fileName, content);
