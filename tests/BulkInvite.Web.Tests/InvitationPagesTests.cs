@@ -40,6 +40,30 @@ public sealed partial class InvitationPagesTests
     }
 
     [Test]
+    public async Task The_links_start_with_the_configured_base_address()
+    {
+        await using var factory = new SampleFactory(settings: new Dictionary<string, string?> { ["Sample:BaseAddress"] = "https://invite.example.com/" });
+        using var alice = await SampleClient.SignInAsync(factory, "alice");
+        await alice.WaitUntilFinishedAsync(await alice.UploadOkAsync("team.txt", "ann@example.com\n"));
+
+        var link = InvitationMail.AcceptLink(InvitationMail.Pickup(factory, "contoso", "ann@example.com").Single());
+
+        Assert.That(link.GetLeftPart(UriPartial.Path), Is.EqualTo("https://invite.example.com/Invitations/Accept"));
+    }
+
+    [TestCase("invite.example.com")]
+    [TestCase("ftp://invite.example.com")]
+    [TestCase("https://invite.example.com/?x=1")]
+    public async Task A_base_address_that_cannot_start_a_link_fails_at_start_up(string baseAddress)
+    {
+        await using var factory = new SampleFactory(settings: new Dictionary<string, string?> { ["Sample:BaseAddress"] = baseAddress });
+
+        var failure = Assert.Catch(() => factory.StartServer());
+
+        Assert.That(failure!.ToString(), Does.Contain("Sample:BaseAddress"));
+    }
+
+    [Test]
     public async Task The_accept_page_shows_the_invitation_without_consuming_it()
     {
         using var alice = await SampleClient.SignInAsync(_factory, "alice");
@@ -100,6 +124,10 @@ public sealed partial class InvitationPagesTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), path);
             Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Forbidden").And.Not.Contain("team.txt"), path);
         }
+
+        var signedOut = await ann.PostFormAsync("/Logout", [], formPage: "/Invitations/Welcome");
+        Assert.That(signedOut.Headers.Location!.OriginalString, Does.Contain("/Login"), "a member signs out too");
+        Assert.That((await ann.Http.GetAsync("/Invitations/Welcome")).Headers.Location!.OriginalString, Does.Contain("/Login"));
     }
 
     [Test]
