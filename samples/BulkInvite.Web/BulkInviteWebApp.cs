@@ -1,5 +1,6 @@
 using BulkInvite.Web.Demo;
 using BulkInvite.Web.Imports;
+using BulkInvite.Web.Invitations;
 using BulkInvite.Web.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.Features;
@@ -30,7 +31,10 @@ public static class BulkInviteWebApp
         long MaxFileBytes() => configuration.GetValue<long?>("BulkInvite:MaxFileBytes") ?? new BulkInviteOptions().MaxFileBytes;
         long MaxRequestBytes() => checked((MaxFileBytes() * 2) + FormOverheadBytes);
 
-        builder.Services.Configure<SampleOptions>(configuration.GetSection("Sample"));
+        builder.Services.AddOptions<SampleOptions>()
+            .Bind(configuration.GetSection("Sample"))
+            .Validate(o => SampleAcceptLinks.IsValidBaseAddress(o.BaseAddress), "Sample:BaseAddress must be an absolute http(s) URL without a query, for example https://invite.example.com.")
+            .ValidateOnStart();
 
         // The SDK, as a host registers it: options from configuration, the host's user directory, a durable
         // history, one named sender per account, and imports run in the background.
@@ -45,8 +49,10 @@ public static class BulkInviteWebApp
                 o.InvitationTokenKeys.Add(InvitationTokenKey.FromFile(Path.Combine(CreateDirectory(DataDirectory()), "token-key")));
             }
         });
+        // One directory for the pipeline's checks and the accept page, which adds the accounts it creates.
+        builder.Services.AddSingleton<DemoUserDirectory>();
         var bulkInvite = builder.Services.AddBulkInvite()
-            .AddUserExistenceCheck<DemoUserDirectory>()
+            .AddUserExistenceCheck(sp => sp.GetRequiredService<DemoUserDirectory>())
             .AddSqliteHistoryStore(o => o.DatabasePath = Path.Combine(CreateDirectory(DataDirectory()), "bulkinvite.db"))
             .AddBackgroundImports(o =>
             {
@@ -56,11 +62,20 @@ public static class BulkInviteWebApp
         var sample = configuration.GetSection("Sample").Get<SampleOptions>() ?? new SampleOptions();
         AddSenders(bulkInvite, configuration, sample, DataDirectory);
 
+        // The emails' links lead to this site's accept page, with the SDK's token as their only parameter.
+        bulkInvite.AddAcceptLinkProvider<SampleAcceptLinks>();
+
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
                 o.LoginPath = "/Login";
                 o.LogoutPath = "/Logout";
+                // A signed-in member on an administrator's page gets the Forbidden page, not another sign-in.
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
                 o.Cookie.Name = "bulkinvite.sample";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
@@ -69,8 +84,18 @@ public static class BulkInviteWebApp
         builder.Services.AddSingleton<MemoryTicketStore>();
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<MemoryTicketStore>((o, sessions) => o.SessionStore = sessions);
-        builder.Services.AddAuthorization();
-        builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/Login").AllowAnonymousToPage("/Error"));
+        // The pages and endpoints are for a tenant's administrators; the people who accepted an invitation see only
+        // their welcome page (which asks for a sign-in itself), and the accept page is open to anyone with a link.
+        builder.Services.AddAuthorization(o => o.AddPolicy(
+            TenantUser.AdminPolicy,
+            policy => policy.RequireAuthenticatedUser().RequireClaim(TenantUser.TenantClaim).RequireRole(TenantUser.AdminRole)));
+        builder.Services.AddRazorPages(o => o.Conventions
+            .AuthorizeFolder("/", TenantUser.AdminPolicy)
+            .AllowAnonymousToPage("/Login")
+            .AllowAnonymousToPage("/Logout")
+            .AllowAnonymousToPage("/Error")
+            .AllowAnonymousToPage("/Invitations/Accept")
+            .AllowAnonymousToPage("/Invitations/Welcome"));
 
         // The upload limit is the SDK's MaxFileBytes; requests up to twice that are still read to the end, so that
         // the page can say why the file was refused instead of the connection being cut. The upload page enforces the

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BulkInvite.Web.Tests;
 
@@ -8,9 +11,13 @@ namespace BulkInvite.Web.Tests;
 internal sealed class SampleFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly TimeProvider? _time;
+    private readonly ILoggerProvider? _logs;
 
-    public SampleFactory(long? maxFileBytes = null, bool kestrel = false)
+    public SampleFactory(long? maxFileBytes = null, bool kestrel = false, TimeProvider? time = null, ILoggerProvider? logs = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        _time = time;
+        _logs = logs;
         DataDirectory = Path.Combine(Path.GetTempPath(), "bulkinvite-web-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _settings = new Dictionary<string, string?>
@@ -22,6 +29,11 @@ internal sealed class SampleFactory : WebApplicationFactory<Program>
         if (maxFileBytes is { } limit)
         {
             _settings["BulkInvite:MaxFileBytes"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
         }
 
         if (kestrel)
@@ -48,6 +60,16 @@ internal sealed class SampleFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+        if (_time is not null)
+        {
+            // The host's clock: the SDK reads the time from it (invitation expiry among the rest).
+            builder.ConfigureTestServices(services => services.AddSingleton(_time));
+        }
+
+        if (_logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(_logs));
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -9,9 +9,20 @@ public sealed class SampleOptions
     /// <summary><c>Pickup</c> (an .eml file per invitation) or <c>Smtp</c> (section <c>BulkInvite:Smtp</c>).</summary>
     public string Sender { get; set; } = "Pickup";
 
+    /// <summary>
+    /// The address invitees reach the sample at (for example <c>https://invite.example.com</c>, behind a proxy): the
+    /// accept links in the emails are <c>{BaseAddress}/Invitations/Accept?token=…</c>.
+    /// </summary>
+    /// <value>Default: the first address the server listens on.</value>
+    public string? BaseAddress { get; set; }
+
     /// <summary>The demo sign-in accounts.</summary>
     public List<DemoAccount> Accounts { get; set; } = [];
 
     /// <summary>The user directory: per tenant, the addresses that already have an account.</summary>
     public Dictionary<string, List<string>> ExistingUsers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The name of a tenant as invitees read it: its account's <see cref="DemoAccount.AccountName"/>, else its id.</summary>
+    public string AccountName(string tenantId)
+        => Accounts.FirstOrDefault(a => string.Equals(a.TenantId, tenantId, StringComparison.Ordinal))?.AccountName is { Length: > 0 } name ? name : tenantId;
 }

@@ -7,7 +7,7 @@ internal static class ImportEndpoints
 {
     public static void MapImportEndpoints(this IEndpointRouteBuilder app)
     {
-        var imports = app.MapGroup("/imports/{importId:guid}").RequireAuthorization();
+        var imports = app.MapGroup("/imports/{importId:guid}").RequireAuthorization(TenantUser.AdminPolicy);
 
         imports.MapGet("/status", async (Guid importId, HttpContext http, IBulkInviteHistory history, CancellationToken ct) =>
         {

@@ -23,6 +23,20 @@ internal static class Wording
         _ => outcome.ToString(),
     };
 
+    /// <summary>An invitation's state, as an administrator reads it.</summary>
+    public static string State(InvitationState state) => state switch
+    {
+        InvitationState.Pending => "Pending",
+        InvitationState.Accepted => "Accepted",
+        InvitationState.Expired => "Expired",
+        InvitationState.Revoked => "Revoked",
+        _ => state.ToString(),
+    };
+
+    /// <summary>An instant as the pages show it: <c>2026-12-09 14:05 UTC</c>.</summary>
+    public static string Time(DateTimeOffset instant)
+        => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
     /// <summary>An import's status: an <see cref="ImportStatus"/> name, <c>Queued</c> or <c>Running</c>.</summary>
     public static string Status(string status) => status switch
     {

@@ -21,7 +21,11 @@ internal static class SecurityHeaders
                     headers.ContentSecurityPolicy = ContentSecurityPolicy;
                     headers.XContentTypeOptions = "nosniff";
                     headers.XFrameOptions = "DENY";
-                    headers["Referrer-Policy"] = "same-origin";
+                    // A page may be stricter (the accept page, whose address holds a token, sends no referrer at all).
+                    if (!headers.ContainsKey("Referrer-Policy"))
+                    {
+                        headers["Referrer-Policy"] = "same-origin";
+                    }
                     return Task.CompletedTask;
                 },
                 context.Response);
