@@ -17,8 +17,9 @@ public sealed class InvitationMessageOptions
     public string AccountName { get; set; } = string.Empty;
 
     /// <summary>
-    /// The base of the default accept link: <c>{AcceptLinkBaseUrl}?email={address}&amp;invitation={import id}-{sequence}</c>.
-    /// Register an <see cref="IAcceptLinkProvider"/> to issue the host's own tokens instead.
+    /// The base of the default accept link: <c>{AcceptLinkBaseUrl}?token={token}</c>, the invitation's single-use token
+    /// (<see cref="Invitation.AcceptToken"/>) its only parameter: no address and no ids. Register an
+    /// <see cref="IAcceptLinkProvider"/> to write the link another way (with the same token).
     /// </summary>
     /// <value>Default: <c>https://localhost/invitations/accept</c>.</value>
     public string AcceptLinkBaseUrl { get; set; } = "https://localhost/invitations/accept";
