@@ -11,7 +11,6 @@ namespace BulkInvite.Web.Tests;
 [NonParallelizable]
 public sealed class BrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const long Limit = 256 * 1024;
 
     private SampleFactory _factory = null!;
@@ -24,10 +23,7 @@ public sealed class BrowserTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.Fail($"{ChromiumPath} is missing: install Debian's Chromium (apt-get install -y chromium) to run the browser tests.");
-        }
+        Chromium.RequireInstalled();
 
         _factory = new SampleFactory(maxFileBytes: Limit, kestrel: true);
         _factory.StartServer();
@@ -35,12 +31,7 @@ public sealed class BrowserTests
         Assert.That(_baseUrl, Does.StartWith("http://127.0.0.1:"));
 
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        _browser = await Chromium.LaunchAsync(_playwright);
         _files = Path.Combine(_factory.DataDirectory, "uploads");
         Directory.CreateDirectory(_files);
     }

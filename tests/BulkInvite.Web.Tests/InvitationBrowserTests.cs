@@ -15,7 +15,6 @@ namespace BulkInvite.Web.Tests;
 [NonParallelizable]
 public sealed class InvitationBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private static readonly string[] Variables = ["Sample__Sender", "BulkInvite__Smtp__Port", "BulkInvite__Smtp__Host", "BulkInvite__Smtp__Security"];
 
     private readonly ShiftedClock _clock = new();
@@ -30,10 +29,7 @@ public sealed class InvitationBrowserTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.Fail($"{ChromiumPath} is missing: install Debian's Chromium (apt-get install -y chromium) to run the browser tests.");
-        }
+        Chromium.RequireInstalled();
 
         _smtp = await TestSmtpServer.StartAsync();
 
@@ -59,12 +55,7 @@ public sealed class InvitationBrowserTests
         _baseUrl = _factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
         Assert.That(_baseUrl, Does.StartWith("http://127.0.0.1:"));
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        _browser = await Chromium.LaunchAsync(_playwright);
         _files = Path.Combine(_factory.DataDirectory, "uploads");
         Directory.CreateDirectory(_files);
     }
