@@ -96,6 +96,21 @@ public sealed partial class InvitationCommandsTests
     private async Task<string> InvitationIdOfAsync(string address)
         => (await ListAsync()).Single(i => i.GetProperty("address").GetString() == address).GetProperty("invitationId").GetString()!;
 
+    /// <summary>Runs one SQL statement on the test's database, as another program would, and returns its first column's value.</summary>
+    private async Task<object?> SqlAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    private string KeyFile => Database + ".token-key";
+
+    /// <summary>The id the tool gives a key of its key file: made from the key's own hash.</summary>
+    private static string KeyIdOf(string key) => "file-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(key)), 0, 4);
+
     [Test]
     public async Task A_link_from_a_received_email_is_accepted_once_as_JSON_and_then_refused_as_already_used()
     {
@@ -344,6 +359,103 @@ public sealed partial class InvitationCommandsTests
         }
     }
 
+    [Test]
+    public async Task After_rotate_key_new_links_are_signed_with_the_new_key_and_links_sent_before_still_work()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "jane@example.com\n");
+        var oldKey = (await File.ReadAllLinesAsync(KeyFile)).Single();
+
+        var rotated = await RunAsync("invitations", "rotate-key");
+        var keys = await File.ReadAllLinesAsync(KeyFile);
+        await SendAsync(server, "bob@example.com\n");
+        var keyIds = await SqlAsync("SELECT group_concat(token_key_id, ' ') FROM (SELECT token_key_id FROM invitations ORDER BY invitation_id)");
+        var janeAccepted = await RunAsync("accept", TokenTo(server, "jane@example.com"));
+        var bobAccepted = await RunAsync("accept", TokenTo(server, "bob@example.com"));
+        var fromEnvironment = await CliRunner.RunProcessAsync(
+            new Dictionary<string, string> { ["BULKINVITE_TOKEN_KEY"] = oldKey }, [], "invitations", "rotate-key", "--db", Database);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(rotated.ExitCode, Is.Zero, rotated.Error);
+            Assert.That(rotated.Text, Does.Contain(KeyIdOf(keys[0])).And.Contain("1 older key(s)"));
+            Assert.That(keys, Has.Length.EqualTo(2));
+            Assert.That(keys[1], Is.EqualTo(oldKey), "the old key is kept after the new one");
+            Assert.That(keyIds, Is.EqualTo($"{KeyIdOf(oldKey)} {KeyIdOf(keys[0])}"), "the link sent after the rotation is signed with the new key");
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.That(File.GetUnixFileMode(KeyFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            }
+
+            Assert.That(janeAccepted.ExitCode, Is.Zero, "a link sent before the rotation: " + janeAccepted.Error);
+            Assert.That(bobAccepted.ExitCode, Is.Zero, "a link sent after the rotation: " + bobAccepted.Error);
+            Assert.That(fromEnvironment.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(fromEnvironment.Error, Does.Contain("BULKINVITE_TOKEN_KEY").And.Not.Contain(oldKey));
+            Assert.That(await File.ReadAllLinesAsync(KeyFile), Is.EqualTo(keys), "a key from the environment leaves the file alone");
+        }
+    }
+
+    [Test]
+    public async Task A_lost_key_file_is_refused_while_pending_invitations_need_it_and_rotate_key_starts_a_new_one()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "jane@example.com\nann@example.com\n");
+        var key = await File.ReadAllTextAsync(KeyFile);
+        File.Delete(KeyFile);
+
+        var send = await RunAsync(["send", InputFile("bob@example.com\n"), .. Smtp(server), "--summary"]);
+        var accept = await RunAsync("accept", TokenTo(server, "jane@example.com"));
+        var history = await RunAsync("history", "--format", "json");
+        var list = await RunAsync("invitations", "list", "--format", "json");
+        var stillMissing = !File.Exists(KeyFile);
+        await File.WriteAllTextAsync(KeyFile, key);
+        var restored = await RunAsync("accept", TokenTo(server, "jane@example.com"));
+        File.Delete(KeyFile);
+        var started = await RunAsync("invitations", "rotate-key");
+        var lostLink = await RunAsync("accept", TokenTo(server, "ann@example.com"));
+        var resent = await RunAsync(["invitations", "resend", await InvitationIdOfAsync("ann@example.com"), .. Smtp(server)]);
+        var newLink = await RunAsync("accept", TokenTo(server, "ann@example.com"));
+        var sendAfter = await RunAsync(["send", InputFile("bob@example.com\n"), .. Smtp(server), "--summary"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var refused in new[] { send, accept })
+            {
+                Assert.That(refused.ExitCode, Is.EqualTo(CliApp.ExitError));
+                Assert.That(refused.Error, Does.Contain($"the token key file '{KeyFile}' is missing").And.Contain("pending invitations").And.Contain("rotate-key"));
+                Assert.That(refused.Error.Trim(), Does.Not.Contain("\n"), "one line");
+            }
+
+            Assert.That(LinksTo(server, "bob@example.com"), Has.Count.EqualTo(1), "nothing was sent while the key was missing");
+            Assert.That(history.ExitCode, Is.Zero, "a command that uses no token works without the key: " + history.Error);
+            Assert.That(list.ExitCode, Is.Zero, list.Error);
+            Assert.That(stillMissing, Is.True, "no command made a new key in silence");
+            Assert.That(restored.ExitCode, Is.Zero, "the key put back accepts its links: " + restored.Error);
+            Assert.That(started.ExitCode, Is.Zero, started.Error);
+            Assert.That(started.Text, Does.StartWith($"Created '{KeyFile}'"));
+            Assert.That(lostLink.ExitCode, Is.EqualTo(CliApp.ExitError), "a link of the lost key is dead");
+            Assert.That(resent.ExitCode, Is.Zero, resent.Error);
+            Assert.That(newLink.ExitCode, Is.Zero, "the link resent under the new key: " + newLink.Error);
+            Assert.That(sendAfter.ExitCode, Is.Zero, sendAfter.Error);
+        }
+    }
+
+    [Test]
+    public async Task A_missing_key_file_is_made_anew_when_no_pending_invitation_needs_the_old_key()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "jane@example.com\n");
+        Assert.That((await RunAsync("accept", TokenTo(server, "jane@example.com"))).ExitCode, Is.Zero);
+        var oldKey = await File.ReadAllTextAsync(KeyFile);
+        File.Delete(KeyFile);
+
+        await SendAsync(server, "bob@example.com\n");
+        var accepted = await RunAsync("accept", TokenTo(server, "bob@example.com"));
+
+        Assert.That(accepted.ExitCode, Is.Zero, accepted.Error);
+        Assert.That(await File.ReadAllTextAsync(KeyFile), Is.Not.EqualTo(oldKey));
+    }
+
     [TestCase("https://app.example/accept?tenant=contoso", "has a query")]
     [TestCase("https://app.example/accept#top", "has a query or a fragment")]
     [TestCase("app.example/accept", "not an absolute http or https URL")]
@@ -427,6 +539,8 @@ public sealed partial class InvitationCommandsTests
             Assert.That(withOtherKey.ExitCode, Is.EqualTo(CliApp.ExitError), "a link verifies only under the key that made it");
             Assert.That(sent.ExitCode, Is.Zero, sent.Error);
             Assert.That(withoutKey.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(withoutKey.Error, Does.Contain("is missing"), "no key file and pending invitations: the key is lost, not made anew");
+            Assert.That(File.Exists(otherDb + ".token-key"), Is.False);
             Assert.That(withKey.ExitCode, Is.Zero, withKey.Error);
             Assert.That(keyFileWritten, Is.False, "a key from the environment writes no file");
             Assert.That(badKey.ExitCode, Is.EqualTo(CliApp.ExitError));

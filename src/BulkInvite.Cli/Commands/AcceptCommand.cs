@@ -33,7 +33,7 @@ internal static class AcceptCommand
             }
 
             text = text.Trim();
-            return await CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+            return await CliHost.RunOnTokensAsync(console, result.GetValue(database)!, CliHost.TenantId, async services =>
             {
                 var accepted = await services.GetRequiredService<IInvitationService>().AcceptAsync(text, cancellationToken).ConfigureAwait(false);
                 await InvitationOutput.WriteJsonAsync(
