@@ -360,6 +360,86 @@ public sealed partial class InvitationCommandsTests
     }
 
     [Test]
+    public async Task Accept_check_looks_a_token_up_without_consuming_it_and_show_prints_one_invitation()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "email,role\nJane Doe <jane@example.com>,admin\nbob@example.com,member\n");
+        var token = TokenTo(server, "jane@example.com");
+        var id = await InvitationIdOfAsync("jane@example.com");
+
+        var checkedOnce = await RunAsync("accept", token, "--check");
+        var checkedTwice = await RunAsync("accept", token, "--check");
+        var shown = await RunAsync("invitations", "show", id, "--format", "json");
+        var table = await RunAsync("invitations", "show", id, "--format", "table");
+        var accepted = await RunAsync("accept", token);
+        var checkedAfter = await RunAsync("accept", token, "--check");
+        var unknown = await RunAsync("accept", new string('A', 43), "--check");
+        var missing = await RunAsync("invitations", "show", "0198d6e5-0000-7000-8000-000000000001");
+        var otherTenant = await RunAsync("invitations", "show", id, "--tenant", "another");
+
+        Assert.That(checkedOnce.ExitCode, Is.Zero, checkedOnce.Error);
+        using var check = JsonDocument.Parse(checkedOnce.Output);
+        var looked = check.RootElement.GetProperty("invitation");
+        using var show = JsonDocument.Parse(shown.Output);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(check.RootElement.GetProperty("status").GetString(), Is.EqualTo("Pending"));
+            Assert.That(looked.GetProperty("tenant").GetString(), Is.EqualTo("cli"));
+            Assert.That(looked.GetProperty("address").GetString(), Is.EqualTo("jane@example.com"));
+            Assert.That(looked.GetProperty("displayName").GetString(), Is.EqualTo("Jane Doe"));
+            Assert.That(looked.GetProperty("fields").GetProperty("role").GetString(), Is.EqualTo("admin"));
+            Assert.That(looked.GetProperty("state").GetString(), Is.EqualTo("Pending"));
+            Assert.That(looked.GetProperty("expiresAt").GetDateTimeOffset(), Is.GreaterThan(DateTimeOffset.UtcNow.AddDays(6)));
+            Assert.That(checkedTwice.ExitCode, Is.Zero, "a lookup consumes nothing");
+            Assert.That(accepted.ExitCode, Is.Zero, "a token looked up is still accepted, once");
+            Assert.That(shown.ExitCode, Is.Zero, shown.Error);
+            Assert.That(show.RootElement.GetProperty("invitationId").GetString(), Is.EqualTo(id));
+            Assert.That(show.RootElement.GetProperty("address").GetString(), Is.EqualTo("jane@example.com"));
+            Assert.That(show.RootElement.GetProperty("state").GetString(), Is.EqualTo("Pending"));
+            Assert.That(show.RootElement.GetProperty("sendCount").GetInt32(), Is.EqualTo(1));
+            Assert.That(table.ExitCode, Is.Zero, table.Error);
+            Assert.That(table.Lines, Does.Contain("Address:        jane@example.com").And.Contain("State:          Pending").And.Contain("  role:         admin"));
+            Assert.That(checkedAfter.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(checkedAfter.Error, Does.Contain("cannot be accepted: already used"));
+            Assert.That(checkedAfter.Text, Does.Contain("\"AlreadyUsed\"").And.Not.Contain("jane"), "a refusal says nothing about the invitation");
+            Assert.That(unknown.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(unknown.Text, Does.Contain("\"Unknown\""));
+            Assert.That(missing.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(missing.Error.Trim(), Is.EqualTo("bulkinvite: there is no invitation 0198d6e5-0000-7000-8000-000000000001."));
+            Assert.That(otherTenant.ExitCode, Is.EqualTo(CliApp.ExitError), "another tenant's invitation is not shown");
+            Assert.That(checkedOnce.Text + checkedOnce.Error + checkedAfter.Text + checkedAfter.Error, Does.Not.Contain(token), "the token is never printed");
+        }
+    }
+
+    [Test]
+    public async Task Expire_records_Expired_on_the_pending_invitations_past_their_expiry_and_prints_how_many()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "a@example.com\nb@example.com\nc@example.com\n");
+        Assert.That((await RunAsync("accept", TokenTo(server, "c@example.com"))).ExitCode, Is.Zero);
+        // The lifetime of a and b (and of the accepted c) passed: their expiry moved back to the moment they were sent.
+        Assert.That(await SqlAsync("UPDATE invitations SET expires_at = created_at; SELECT changes()"), Is.EqualTo(3L));
+
+        var readAsExpired = await SqlAsync("SELECT count(*) FROM invitations WHERE state = 2");
+        var swept = await RunAsync("invitations", "expire", "--format", "json");
+        var recorded = await SqlAsync("SELECT group_concat(address, ' ') FROM (SELECT address FROM invitations WHERE state = 2 ORDER BY address)");
+        var again = await RunAsync("invitations", "expire", "--format", "table");
+        var otherTenant = await RunAsync("invitations", "expire", "--tenant", "another", "--format", "json");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(readAsExpired, Is.Zero, "before the sweep the ledger still says Pending; reads say Expired");
+            Assert.That(swept.ExitCode, Is.Zero, swept.Error);
+            Assert.That(swept.Text, Does.Contain("\"tenant\": \"cli\"").And.Contain("\"expired\": 2"));
+            Assert.That(recorded, Is.EqualTo("a@example.com b@example.com"), "the accepted invitation stays accepted");
+            Assert.That(again.ExitCode, Is.Zero, again.Error);
+            Assert.That(again.Lines, Is.EqualTo(new[] { "Recorded 0 invitation(s) past their expiry as Expired." }));
+            Assert.That(otherTenant.Text, Does.Contain("\"expired\": 0"));
+            Assert.That((await ListAsync("--state", "Expired")).Select(i => i.GetProperty("address").GetString()), Is.EquivalentTo(new[] { "a@example.com", "b@example.com" }));
+        }
+    }
+
+    [Test]
     public async Task After_rotate_key_new_links_are_signed_with_the_new_key_and_links_sent_before_still_work()
     {
         await using var server = await TestSmtpServer.StartAsync();
@@ -480,6 +560,12 @@ public sealed partial class InvitationCommandsTests
     [TestCase(new[] { "invitations", "list", "--tenant", "" }, "--tenant must not be empty")]
     [TestCase(new[] { "accept" }, "Give the token")]
     [TestCase(new[] { "accept", " " }, "Give the token")]
+    [TestCase(new[] { "accept", "--check" }, "Give the token")]
+    [TestCase(new[] { "invitations", "show" }, "Required argument missing")]
+    [TestCase(new[] { "invitations", "show", "not-a-guid" }, "not-a-guid")]
+    [TestCase(new[] { "invitations", "show", "0198d6e5-0000-7000-8000-000000000001", "--tenant", "" }, "--tenant must not be empty")]
+    [TestCase(new[] { "invitations", "expire", "--tenant", " " }, "--tenant must not be empty")]
+    [TestCase(new[] { "invitations", "expire", "--format", "csv" }, "csv")]
     public async Task Argument_errors_exit_with_the_parser_code_and_a_message(string[] args, string message)
     {
         var result = await RunAsync(args);
