@@ -19,7 +19,7 @@ internal static class AcceptCommand
         var database = DatabaseOption.Create(console);
         var check = new Option<bool>("--check")
         {
-            Description = "Only look the token up: print its invitation and whether it can be accepted (exit 0) or why not (exit 1); it stays pending.",
+            Description = "Only look the token up, consuming nothing: print its invitation when it could be accepted (exit 0), else why not (exit 1).",
         };
         var command = new Command("accept", "Accept an invitation by its link's token (once) and print it as JSON; --check only looks it up.") { token, database, check };
         command.Validators.Add(result =>

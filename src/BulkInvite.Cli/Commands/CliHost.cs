@@ -108,7 +108,7 @@ internal static class CliHost
         }
 
         var path = TokenKeyFile(console, databasePath);
-        return File.Exists(path) ? await ReadTokenKeyFileAsync(console, path, InvitationTokenKey.FromFile).ConfigureAwait(false) : [];
+        return File.Exists(path) ? await ReadTokenKeyFileAsync(console, path).ConfigureAwait(false) : [];
     }
 
     /// <summary>
@@ -140,7 +140,7 @@ internal static class CliHost
                 if (pending.Items.Count > 0)
                 {
                     await console.Error.WriteLineAsync(
-                        $"bulkinvite: the token key file '{path}' is missing, but '{databasePath}' has pending invitations whose links were signed with a key: "
+                        $"bulkinvite: the token key file '{path}' is missing, but '{databasePath}' has pending invitations whose links were signed with the key it held: "
                         + $"a new key would make every one of those links fail. Put the key file back (or give the key in ${TokenKeyVariable} or ${TokenKeyFileVariable}). "
                         + "If the key is lost for good, 'bulkinvite invitations rotate-key' starts a new one, and 'bulkinvite invitations resend' sends new links.").ConfigureAwait(false);
                     return null;
@@ -148,16 +148,15 @@ internal static class CliHost
             }
         }
 
-        return await ReadTokenKeyFileAsync(console, path, InvitationTokenKey.FromFile).ConfigureAwait(false);
+        return await ReadTokenKeyFileAsync(console, path).ConfigureAwait(false);
     }
 
-    /// <summary>Reads (or rotates) a key file; a file that cannot be read or written is one line on stderr and <see langword="null"/>.</summary>
-    public static async Task<IReadOnlyList<InvitationTokenKey>?> ReadTokenKeyFileAsync(
-        CliConsole console, string path, Func<string, IReadOnlyList<InvitationTokenKey>> read)
+    /// <summary>Reads a key file (creating it when missing); a file that cannot be read or written is one line on stderr and <see langword="null"/>.</summary>
+    private static async Task<IReadOnlyList<InvitationTokenKey>?> ReadTokenKeyFileAsync(CliConsole console, string path)
     {
         try
         {
-            return read(path);
+            return InvitationTokenKey.FromFile(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
         {

@@ -13,7 +13,7 @@ internal static class InvitationsRotateKeyCommand
         var database = DatabaseOption.Create(console);
         var command = new Command(
             "rotate-key",
-            $"Put a new key at the head of the token key file ($BULKINVITE_TOKEN_KEY_FILE, else {{database}}.token-key): new links are signed with it, and the keys after it still verify the links sent before.")
+            "Sign new links with a new key, written first in the token key file ($BULKINVITE_TOKEN_KEY_FILE, else the database's .token-key); the older keys after it still verify the links sent before.")
         {
             database,
         };
