@@ -483,8 +483,10 @@ public sealed partial class InvitationCommandsTests
         var key = await File.ReadAllTextAsync(KeyFile);
         File.Delete(KeyFile);
 
+        var annId = await InvitationIdOfAsync("ann@example.com");
         var send = await RunAsync(["send", InputFile("bob@example.com\n"), .. Smtp(server), "--summary"]);
         var accept = await RunAsync("accept", TokenTo(server, "jane@example.com"));
+        var resend = await RunAsync(["invitations", "resend", annId, .. Smtp(server)]);
         var history = await RunAsync("history", "--format", "json");
         var list = await RunAsync("invitations", "list", "--format", "json");
         var stillMissing = !File.Exists(KeyFile);
@@ -493,13 +495,13 @@ public sealed partial class InvitationCommandsTests
         File.Delete(KeyFile);
         var started = await RunAsync("invitations", "rotate-key");
         var lostLink = await RunAsync("accept", TokenTo(server, "ann@example.com"));
-        var resent = await RunAsync(["invitations", "resend", await InvitationIdOfAsync("ann@example.com"), .. Smtp(server)]);
+        var resent = await RunAsync(["invitations", "resend", annId, .. Smtp(server)]);
         var newLink = await RunAsync("accept", TokenTo(server, "ann@example.com"));
         var sendAfter = await RunAsync(["send", InputFile("bob@example.com\n"), .. Smtp(server), "--summary"]);
 
         using (Assert.EnterMultipleScope())
         {
-            foreach (var refused in new[] { send, accept })
+            foreach (var refused in new[] { send, accept, resend })
             {
                 Assert.That(refused.ExitCode, Is.EqualTo(CliApp.ExitError));
                 Assert.That(refused.Error, Does.Contain($"the token key file '{KeyFile}' is missing").And.Contain("pending invitations").And.Contain("rotate-key"));
@@ -507,6 +509,7 @@ public sealed partial class InvitationCommandsTests
             }
 
             Assert.That(LinksTo(server, "bob@example.com"), Has.Count.EqualTo(1), "nothing was sent while the key was missing");
+            Assert.That(LinksTo(server, "ann@example.com"), Has.Count.EqualTo(2), "the first email, and the resend under the new key");
             Assert.That(history.ExitCode, Is.Zero, "a command that uses no token works without the key: " + history.Error);
             Assert.That(list.ExitCode, Is.Zero, list.Error);
             Assert.That(stillMissing, Is.True, "no command made a new key in silence");
