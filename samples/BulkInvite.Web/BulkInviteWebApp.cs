@@ -40,13 +40,17 @@ public static class BulkInviteWebApp
         // history, one named sender per account, and imports run in the background.
         builder.Services.Configure<BulkInviteOptions>(configuration.GetSection("BulkInvite"));
 
-        // The key of accept-link tokens: from configuration (BulkInvite:InvitationTokenKeys, a secret store in
-        // production), else a key file the sample creates in its data directory, apart from the database.
+        // The keys of accept-link tokens: from configuration (BulkInvite:InvitationTokenKeys, a secret store in
+        // production), else a key file the sample creates in its data directory, apart from the database (the first
+        // key signs, older ones kept after it by InvitationTokenKey.RotateFile still verify).
         builder.Services.PostConfigure<BulkInviteOptions>(o =>
         {
             if (o.InvitationTokenKeys.Count == 0)
             {
-                o.InvitationTokenKeys.Add(InvitationTokenKey.FromFile(Path.Combine(CreateDirectory(DataDirectory()), "token-key")));
+                foreach (var key in InvitationTokenKey.FromFile(Path.Combine(CreateDirectory(DataDirectory()), "token-key")))
+                {
+                    o.InvitationTokenKeys.Add(key);
+                }
             }
         });
         // One directory for the pipeline's checks and the accept page, which adds the accounts it creates.

@@ -6,7 +6,7 @@ namespace BulkInvite.Cli;
 /// <summary>
 /// The <c>bulkinvite</c> command line: <c>validate</c>, <c>preview</c>, <c>send</c>, <c>resume</c>, <c>history</c>,
 /// <c>report</c>, <c>export</c>, the retention commands <c>forget</c> and <c>prune</c>, and the invitations'
-/// <c>invitations list|resend|revoke</c> and <c>accept</c>.
+/// <c>invitations list|show|resend|revoke|expire|rotate-key</c> and <c>accept</c>.
 /// </summary>
 internal static class CliApp
 {
@@ -15,7 +15,7 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("Validate address lists, preview bulk invitations from a file, send them, accept, resend and revoke them, and keep, export and prune their history.")
+        var root = new RootCommand("Validate address lists, preview bulk invitations from a file, send them, look up, accept, resend, revoke and expire them, and keep, export and prune their history.")
         {
             ValidateCommand.Create(console),
             PreviewCommand.Create(console),

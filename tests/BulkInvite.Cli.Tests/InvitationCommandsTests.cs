@@ -96,6 +96,21 @@ public sealed partial class InvitationCommandsTests
     private async Task<string> InvitationIdOfAsync(string address)
         => (await ListAsync()).Single(i => i.GetProperty("address").GetString() == address).GetProperty("invitationId").GetString()!;
 
+    /// <summary>Runs one SQL statement on the test's database, as another program would, and returns its first column's value.</summary>
+    private async Task<object?> SqlAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    private string KeyFile => Database + ".token-key";
+
+    /// <summary>The id the tool gives a key of its key file: made from the key's own hash.</summary>
+    private static string KeyIdOf(string key) => "file-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(key)), 0, 4);
+
     [Test]
     public async Task A_link_from_a_received_email_is_accepted_once_as_JSON_and_then_refused_as_already_used()
     {
@@ -382,6 +397,186 @@ public sealed partial class InvitationCommandsTests
         }
     }
 
+    [Test]
+    public async Task Accept_check_looks_a_token_up_without_consuming_it_and_show_prints_one_invitation()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "email,role\nJane Doe <jane@example.com>,admin\nbob@example.com,member\n");
+        var token = TokenTo(server, "jane@example.com");
+        var id = await InvitationIdOfAsync("jane@example.com");
+
+        var checkedOnce = await RunAsync("accept", token, "--check");
+        var checkedTwice = await RunAsync("accept", token, "--check");
+        var shown = await RunAsync("invitations", "show", id, "--format", "json");
+        var table = await RunAsync("invitations", "show", id, "--format", "table");
+        var accepted = await RunAsync("accept", token);
+        var checkedAfter = await RunAsync("accept", token, "--check");
+        var unknown = await RunAsync("accept", new string('A', 43), "--check");
+        var missing = await RunAsync("invitations", "show", "0198d6e5-0000-7000-8000-000000000001");
+        var otherTenant = await RunAsync("invitations", "show", id, "--tenant", "another");
+
+        Assert.That(checkedOnce.ExitCode, Is.Zero, checkedOnce.Error);
+        using var check = JsonDocument.Parse(checkedOnce.Output);
+        var looked = check.RootElement.GetProperty("invitation");
+        using var show = JsonDocument.Parse(shown.Output);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(check.RootElement.GetProperty("status").GetString(), Is.EqualTo("Pending"));
+            Assert.That(looked.GetProperty("tenant").GetString(), Is.EqualTo("cli"));
+            Assert.That(looked.GetProperty("address").GetString(), Is.EqualTo("jane@example.com"));
+            Assert.That(looked.GetProperty("displayName").GetString(), Is.EqualTo("Jane Doe"));
+            Assert.That(looked.GetProperty("fields").GetProperty("role").GetString(), Is.EqualTo("admin"));
+            Assert.That(looked.GetProperty("state").GetString(), Is.EqualTo("Pending"));
+            Assert.That(looked.GetProperty("expiresAt").GetDateTimeOffset(), Is.GreaterThan(DateTimeOffset.UtcNow.AddDays(6)));
+            Assert.That(checkedTwice.ExitCode, Is.Zero, "a lookup consumes nothing");
+            Assert.That(accepted.ExitCode, Is.Zero, "a token looked up is still accepted, once");
+            Assert.That(shown.ExitCode, Is.Zero, shown.Error);
+            Assert.That(show.RootElement.GetProperty("invitationId").GetString(), Is.EqualTo(id));
+            Assert.That(show.RootElement.GetProperty("address").GetString(), Is.EqualTo("jane@example.com"));
+            Assert.That(show.RootElement.GetProperty("state").GetString(), Is.EqualTo("Pending"));
+            Assert.That(show.RootElement.GetProperty("sendCount").GetInt32(), Is.EqualTo(1));
+            Assert.That(table.ExitCode, Is.Zero, table.Error);
+            Assert.That(table.Lines, Does.Contain("Address:        jane@example.com").And.Contain("State:          Pending").And.Contain("  role:         admin"));
+            Assert.That(checkedAfter.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(checkedAfter.Error, Does.Contain("cannot be accepted: already used"));
+            Assert.That(checkedAfter.Text, Does.Contain("\"AlreadyUsed\"").And.Not.Contain("jane"), "a refusal says nothing about the invitation");
+            Assert.That(unknown.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(unknown.Text, Does.Contain("\"Unknown\""));
+            Assert.That(missing.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(missing.Error.Trim(), Is.EqualTo("bulkinvite: there is no invitation 0198d6e5-0000-7000-8000-000000000001."));
+            Assert.That(otherTenant.ExitCode, Is.EqualTo(CliApp.ExitError), "another tenant's invitation is not shown");
+            Assert.That(checkedOnce.Text + checkedOnce.Error + checkedAfter.Text + checkedAfter.Error, Does.Not.Contain(token), "the token is never printed");
+        }
+    }
+
+    [Test]
+    public async Task Expire_records_Expired_on_the_pending_invitations_past_their_expiry_and_prints_how_many()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "a@example.com\nb@example.com\nc@example.com\n");
+        Assert.That((await RunAsync("accept", TokenTo(server, "c@example.com"))).ExitCode, Is.Zero);
+        // The lifetime of a and b (and of the accepted c) passed: their expiry moved back to the moment they were sent.
+        Assert.That(await SqlAsync("UPDATE invitations SET expires_at = created_at; SELECT changes()"), Is.EqualTo(3L));
+
+        var readAsExpired = await SqlAsync("SELECT count(*) FROM invitations WHERE state = 2");
+        var swept = await RunAsync("invitations", "expire", "--format", "json");
+        var recorded = await SqlAsync("SELECT group_concat(address, ' ') FROM (SELECT address FROM invitations WHERE state = 2 ORDER BY address)");
+        var again = await RunAsync("invitations", "expire", "--format", "table");
+        var otherTenant = await RunAsync("invitations", "expire", "--tenant", "another", "--format", "json");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(readAsExpired, Is.Zero, "before the sweep the ledger still says Pending; reads say Expired");
+            Assert.That(swept.ExitCode, Is.Zero, swept.Error);
+            Assert.That(swept.Text, Does.Contain("\"tenant\": \"cli\"").And.Contain("\"expired\": 2"));
+            Assert.That(recorded, Is.EqualTo("a@example.com b@example.com"), "the accepted invitation stays accepted");
+            Assert.That(again.ExitCode, Is.Zero, again.Error);
+            Assert.That(again.Lines, Is.EqualTo(new[] { "Recorded 0 invitation(s) past their expiry as Expired." }));
+            Assert.That(otherTenant.Text, Does.Contain("\"expired\": 0"));
+            Assert.That((await ListAsync("--state", "Expired")).Select(i => i.GetProperty("address").GetString()), Is.EquivalentTo(new[] { "a@example.com", "b@example.com" }));
+        }
+    }
+
+    [Test]
+    public async Task After_rotate_key_new_links_are_signed_with_the_new_key_and_links_sent_before_still_work()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "jane@example.com\n");
+        var oldKey = (await File.ReadAllLinesAsync(KeyFile)).Single();
+
+        var rotated = await RunAsync("invitations", "rotate-key");
+        var keys = await File.ReadAllLinesAsync(KeyFile);
+        await SendAsync(server, "bob@example.com\n");
+        var keyIds = await SqlAsync("SELECT group_concat(token_key_id, ' ') FROM (SELECT token_key_id FROM invitations ORDER BY invitation_id)");
+        var janeAccepted = await RunAsync("accept", TokenTo(server, "jane@example.com"));
+        var bobAccepted = await RunAsync("accept", TokenTo(server, "bob@example.com"));
+        var fromEnvironment = await CliRunner.RunProcessAsync(
+            new Dictionary<string, string> { ["BULKINVITE_TOKEN_KEY"] = oldKey }, [], "invitations", "rotate-key", "--db", Database);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(rotated.ExitCode, Is.Zero, rotated.Error);
+            Assert.That(rotated.Text, Does.Contain(KeyIdOf(keys[0])).And.Contain("1 older key(s)"));
+            Assert.That(keys, Has.Length.EqualTo(2));
+            Assert.That(keys[1], Is.EqualTo(oldKey), "the old key is kept after the new one");
+            Assert.That(keyIds, Is.EqualTo($"{KeyIdOf(oldKey)} {KeyIdOf(keys[0])}"), "the link sent after the rotation is signed with the new key");
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.That(File.GetUnixFileMode(KeyFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            }
+
+            Assert.That(janeAccepted.ExitCode, Is.Zero, "a link sent before the rotation: " + janeAccepted.Error);
+            Assert.That(bobAccepted.ExitCode, Is.Zero, "a link sent after the rotation: " + bobAccepted.Error);
+            Assert.That(fromEnvironment.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(fromEnvironment.Error, Does.Contain("BULKINVITE_TOKEN_KEY").And.Not.Contain(oldKey));
+            Assert.That(await File.ReadAllLinesAsync(KeyFile), Is.EqualTo(keys), "a key from the environment leaves the file alone");
+        }
+    }
+
+    [Test]
+    public async Task A_lost_key_file_is_refused_while_pending_invitations_need_it_and_rotate_key_starts_a_new_one()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "jane@example.com\nann@example.com\n");
+        var key = await File.ReadAllTextAsync(KeyFile);
+        File.Delete(KeyFile);
+
+        var annId = await InvitationIdOfAsync("ann@example.com");
+        var send = await RunAsync(["send", InputFile("bob@example.com\n"), .. Smtp(server), "--summary"]);
+        var accept = await RunAsync("accept", TokenTo(server, "jane@example.com"));
+        var resend = await RunAsync(["invitations", "resend", annId, .. Smtp(server)]);
+        var history = await RunAsync("history", "--format", "json");
+        var list = await RunAsync("invitations", "list", "--format", "json");
+        var stillMissing = !File.Exists(KeyFile);
+        await File.WriteAllTextAsync(KeyFile, key);
+        var restored = await RunAsync("accept", TokenTo(server, "jane@example.com"));
+        File.Delete(KeyFile);
+        var started = await RunAsync("invitations", "rotate-key");
+        var lostLink = await RunAsync("accept", TokenTo(server, "ann@example.com"));
+        var resent = await RunAsync(["invitations", "resend", annId, .. Smtp(server)]);
+        var newLink = await RunAsync("accept", TokenTo(server, "ann@example.com"));
+        var sendAfter = await RunAsync(["send", InputFile("bob@example.com\n"), .. Smtp(server), "--summary"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var refused in new[] { send, accept, resend })
+            {
+                Assert.That(refused.ExitCode, Is.EqualTo(CliApp.ExitError));
+                Assert.That(refused.Error, Does.Contain($"the token key file '{KeyFile}' is missing").And.Contain("pending invitations").And.Contain("rotate-key"));
+                Assert.That(refused.Error.Trim(), Does.Not.Contain("\n"), "one line");
+            }
+
+            Assert.That(LinksTo(server, "bob@example.com"), Has.Count.EqualTo(1), "nothing was sent while the key was missing");
+            Assert.That(LinksTo(server, "ann@example.com"), Has.Count.EqualTo(2), "the first email, and the resend under the new key");
+            Assert.That(history.ExitCode, Is.Zero, "a command that uses no token works without the key: " + history.Error);
+            Assert.That(list.ExitCode, Is.Zero, list.Error);
+            Assert.That(stillMissing, Is.True, "no command made a new key in silence");
+            Assert.That(restored.ExitCode, Is.Zero, "the key put back accepts its links: " + restored.Error);
+            Assert.That(started.ExitCode, Is.Zero, started.Error);
+            Assert.That(started.Text, Does.StartWith($"Created '{KeyFile}'"));
+            Assert.That(lostLink.ExitCode, Is.EqualTo(CliApp.ExitError), "a link of the lost key is dead");
+            Assert.That(resent.ExitCode, Is.Zero, resent.Error);
+            Assert.That(newLink.ExitCode, Is.Zero, "the link resent under the new key: " + newLink.Error);
+            Assert.That(sendAfter.ExitCode, Is.Zero, sendAfter.Error);
+        }
+    }
+
+    [Test]
+    public async Task A_missing_key_file_is_made_anew_when_no_pending_invitation_needs_the_old_key()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "jane@example.com\n");
+        Assert.That((await RunAsync("accept", TokenTo(server, "jane@example.com"))).ExitCode, Is.Zero);
+        var oldKey = await File.ReadAllTextAsync(KeyFile);
+        File.Delete(KeyFile);
+
+        await SendAsync(server, "bob@example.com\n");
+        var accepted = await RunAsync("accept", TokenTo(server, "bob@example.com"));
+
+        Assert.That(accepted.ExitCode, Is.Zero, accepted.Error);
+        Assert.That(await File.ReadAllTextAsync(KeyFile), Is.Not.EqualTo(oldKey));
+    }
+
     [TestCase("https://app.example/accept?tenant=contoso", "has a query")]
     [TestCase("https://app.example/accept#top", "has a query or a fragment")]
     [TestCase("app.example/accept", "not an absolute http or https URL")]
@@ -406,6 +601,12 @@ public sealed partial class InvitationCommandsTests
     [TestCase(new[] { "invitations", "list", "--tenant", "" }, "--tenant must not be empty")]
     [TestCase(new[] { "accept" }, "Give the token")]
     [TestCase(new[] { "accept", " " }, "Give the token")]
+    [TestCase(new[] { "accept", "--check" }, "Give the token")]
+    [TestCase(new[] { "invitations", "show" }, "Required argument missing")]
+    [TestCase(new[] { "invitations", "show", "not-a-guid" }, "not-a-guid")]
+    [TestCase(new[] { "invitations", "show", "0198d6e5-0000-7000-8000-000000000001", "--tenant", "" }, "--tenant must not be empty")]
+    [TestCase(new[] { "invitations", "expire", "--tenant", " " }, "--tenant must not be empty")]
+    [TestCase(new[] { "invitations", "expire", "--format", "csv" }, "csv")]
     public async Task Argument_errors_exit_with_the_parser_code_and_a_message(string[] args, string message)
     {
         var result = await RunAsync(args);
@@ -465,6 +666,8 @@ public sealed partial class InvitationCommandsTests
             Assert.That(withOtherKey.ExitCode, Is.EqualTo(CliApp.ExitError), "a link verifies only under the key that made it");
             Assert.That(sent.ExitCode, Is.Zero, sent.Error);
             Assert.That(withoutKey.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(withoutKey.Error, Does.Contain("is missing"), "no key file and pending invitations: the key is lost, not made anew");
+            Assert.That(File.Exists(otherDb + ".token-key"), Is.False);
             Assert.That(withKey.ExitCode, Is.Zero, withKey.Error);
             Assert.That(keyFileWritten, Is.False, "a key from the environment writes no file");
             Assert.That(badKey.ExitCode, Is.EqualTo(CliApp.ExitError));

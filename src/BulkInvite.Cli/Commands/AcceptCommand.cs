@@ -7,7 +7,9 @@ namespace BulkInvite.Cli.Commands;
 /// <summary>
 /// <c>bulkinvite accept TOKEN</c>: accepts the invitation of a link's token, once, and prints it as JSON (tenant,
 /// address, display name, fields) for the script that creates the account; a refused token prints its reason and
-/// exits 1. The token itself is never printed, and <c>-</c> reads it from standard input, out of the process list.
+/// exits 1. <c>--check</c> only looks the token up (the page that shows "Join Contoso, expires on …"): it prints the
+/// invitation and consumes nothing. The token itself is never printed, and <c>-</c> reads it from standard input,
+/// out of the process list.
 /// </summary>
 internal static class AcceptCommand
 {
@@ -15,7 +17,11 @@ internal static class AcceptCommand
     {
         var token = new Argument<string>("TOKEN") { Description = "The token from the link (its 'token' parameter), or - to read it from standard input." };
         var database = DatabaseOption.Create(console);
-        var command = new Command("accept", "Accept an invitation by its link's token (once) and print it as JSON.") { token, database };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Only look the token up, consuming nothing: print its invitation when it could be accepted (exit 0), else why not (exit 1).",
+        };
+        var command = new Command("accept", "Accept an invitation by its link's token (once) and print it as JSON; --check only looks it up.") { token, database, check };
         command.Validators.Add(result =>
         {
             if (string.IsNullOrWhiteSpace(result.GetValue(token)))
@@ -33,8 +39,13 @@ internal static class AcceptCommand
             }
 
             text = text.Trim();
-            return await CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+            return await CliHost.RunOnTokensAsync(console, result.GetValue(database)!, CliHost.TenantId, async services =>
             {
+                if (result.GetValue(check))
+                {
+                    return await CheckAsync(console, services.GetRequiredService<IInvitationService>(), text, cancellationToken).ConfigureAwait(false);
+                }
+
                 var accepted = await services.GetRequiredService<IInvitationService>().AcceptAsync(text, cancellationToken).ConfigureAwait(false);
                 await InvitationOutput.WriteJsonAsync(
                     console,
@@ -61,6 +72,46 @@ internal static class AcceptCommand
             }).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Looks a token up without consuming it: <c>{"status": "Pending", "invitation": {...}}</c> and exit 0 when
+    /// <c>accept</c> would accept it; else only the status <c>accept</c> would answer, as <c>accept</c> refuses (nothing
+    /// about the invitation), the reason on stderr, and exit 1.
+    /// </summary>
+    private static async Task<int> CheckAsync(CliConsole console, IInvitationService invitations, string token, CancellationToken cancellationToken)
+    {
+        var invitation = await invitations.LookupAsync(token, cancellationToken).ConfigureAwait(false);
+        var status = invitation?.State switch
+        {
+            InvitationState.Pending => (InvitationAcceptStatus?)null,
+            InvitationState.Accepted => InvitationAcceptStatus.AlreadyUsed,
+            InvitationState.Expired => InvitationAcceptStatus.Expired,
+            InvitationState.Revoked => InvitationAcceptStatus.Revoked,
+            _ => InvitationAcceptStatus.Unknown,
+        };
+        await InvitationOutput.WriteJsonAsync(
+            console,
+            writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("status", status?.ToString() ?? nameof(InvitationState.Pending));
+                if (status is null && invitation is not null)
+                {
+                    writer.WritePropertyName("invitation");
+                    InvitationJson.Write(writer, invitation);
+                }
+
+                writer.WriteEndObject();
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (status is not { } refused)
+        {
+            return CliApp.ExitOk;
+        }
+
+        await console.Error.WriteLineAsync($"bulkinvite: the invitation cannot be accepted: {Reason(refused)}.").ConfigureAwait(false);
+        return CliApp.ExitError;
     }
 
     /// <summary>Why a token was refused, in words; nothing about the address or any other invitation.</summary>

@@ -12,19 +12,49 @@ internal static class CliHost
     internal const string TokenKeyFileVariable = "BULKINVITE_TOKEN_KEY_FILE";
 
     /// <summary>Builds and validates the container; writes the failures and returns <see langword="null"/> when the settings are wrong.</summary>
+    /// <param name="console">The standard streams.</param>
+    /// <param name="databasePath">The history database.</param>
+    /// <param name="configure">Sets the command's options.</param>
+    /// <param name="register">Registers the command's user directory and sender.</param>
+    /// <param name="tokensOf">
+    /// The tenant whose accept-link tokens the command issues or verifies (<c>send</c>, <c>resume</c>,
+    /// <c>invitations resend</c>, <c>accept</c>), or <see langword="null"/> when it does neither.
+    /// </param>
     public static async Task<ServiceProvider?> BuildAsync(
-        CliConsole console, string databasePath, Action<BulkInviteOptions>? configure, Action<IBulkInviteBuilder> register)
+        CliConsole console, string databasePath, Action<BulkInviteOptions>? configure, Action<IBulkInviteBuilder> register, string? tokensOf = null)
     {
-        var tokenKey = await ReadTokenKeyAsync(console, databasePath).ConfigureAwait(false);
-        if (tokenKey is null)
+        var keys = await ReadTokenKeysAsync(console, databasePath).ConfigureAwait(false);
+        if (keys is null)
         {
             return null;
+        }
+
+        if (keys.Count == 0)
+        {
+            // No key file yet. A command that neither issues nor verifies a token hashes nothing: a key of its own, kept
+            // nowhere, stands in, and the file stays missing, so that a lost key is still seen as lost by the next send.
+            if (tokensOf is null)
+            {
+                keys = [UnsavedKey()];
+            }
+            else if (await CreateTokenKeyFileAsync(console, databasePath, tokensOf).ConfigureAwait(false) is { } created)
+            {
+                keys = created;
+            }
+            else
+            {
+                return null;
+            }
         }
 
         var services = new ServiceCollection();
         var builder = services.AddBulkInvite(o =>
             {
-                o.InvitationTokenKeys.Add(tokenKey);
+                foreach (var key in keys)
+                {
+                    o.InvitationTokenKeys.Add(key);
+                }
+
                 configure?.Invoke(o);
             })
             .AddSqliteHistoryStore(o => o.DatabasePath = databasePath);
@@ -46,13 +76,17 @@ internal static class CliHost
     /// <summary>The file that keeps the key of a database's accept-link tokens by default: <c>{database}.token-key</c>.</summary>
     public static string TokenKeyPath(string databasePath) => Path.GetFullPath(databasePath) + ".token-key";
 
+    /// <summary>The key file of a database: <c>$BULKINVITE_TOKEN_KEY_FILE</c>, else <c>{database}.token-key</c>.</summary>
+    public static string TokenKeyFile(CliConsole console, string databasePath)
+        => console.GetEnvironmentVariable(TokenKeyFileVariable) is { Length: > 0 } file ? file : TokenKeyPath(databasePath);
+
     /// <summary>
-    /// The key that hashes accept-link tokens: the one in <c>$BULKINVITE_TOKEN_KEY</c> (base64, from the host's secret
-    /// store), else the one in the file <c>$BULKINVITE_TOKEN_KEY_FILE</c>, else in <c>{database}.token-key</c> (created
-    /// owner-only with a random key on first use). Never in the database: a copy of it must not verify a token.
+    /// The keys that hash accept-link tokens: the one in <c>$BULKINVITE_TOKEN_KEY</c> (base64, from the host's secret
+    /// store), else those in the key file (<see cref="TokenKeyFile"/>: one a line, the first signs, the others still
+    /// verify), or none when there is no key file yet. Never in the database: a copy of it must not verify a token.
     /// A key that cannot be read is one line on stderr and <see langword="null"/>.
     /// </summary>
-    private static async Task<InvitationTokenKey?> ReadTokenKeyAsync(CliConsole console, string databasePath)
+    private static async Task<IReadOnlyList<InvitationTokenKey>?> ReadTokenKeysAsync(CliConsole console, string databasePath)
     {
         if (console.GetEnvironmentVariable(TokenKeyVariable) is { Length: > 0 } text)
         {
@@ -63,14 +97,63 @@ internal static class CliHost
                 return null;
             }
 
-            return new InvitationTokenKey
-            {
-                Id = "env-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, length)), 0, 4),
-                Key = text.Trim(),
-            };
+            return
+            [
+                new InvitationTokenKey
+                {
+                    Id = "env-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, length)), 0, 4),
+                    Key = text.Trim(),
+                },
+            ];
         }
 
-        var path = console.GetEnvironmentVariable(TokenKeyFileVariable) is { Length: > 0 } file ? file : TokenKeyPath(databasePath);
+        var path = TokenKeyFile(console, databasePath);
+        return File.Exists(path) ? await ReadTokenKeyFileAsync(console, path).ConfigureAwait(false) : [];
+    }
+
+    /// <summary>
+    /// Creates the missing key file of a command that issues or verifies tokens, unless the database has pending
+    /// invitations of the tenant: their links were signed with a key that is not here (the file was lost, or the key
+    /// was given another way before), and a new one would make every one of them fail in silence. Then it writes why to
+    /// stderr and returns <see langword="null"/>.
+    /// </summary>
+    /// <remarks>
+    /// One read of at most one invitation, and none for a database that does not exist yet: a new key has signed nothing,
+    /// so any pending invitation at all is one whose link it cannot verify. Accepted, revoked and expired invitations
+    /// have no link left to lose (a resend gives an expired one a new link under the new key).
+    /// </remarks>
+    private static async Task<IReadOnlyList<InvitationTokenKey>?> CreateTokenKeyFileAsync(CliConsole console, string databasePath, string tenantId)
+    {
+        var path = TokenKeyFile(console, databasePath);
+        if (File.Exists(databasePath))
+        {
+            var probe = await BuildAsync(console, databasePath, null, b => b.WithoutUserExistenceCheck()).ConfigureAwait(false);
+            if (probe is null)
+            {
+                return null;
+            }
+
+            await using (probe.ConfigureAwait(false))
+            {
+                var pending = await probe.GetRequiredService<IInvitationService>()
+                    .ListAsync(tenantId, new InvitationQuery { State = InvitationState.Pending, Limit = 1 }).ConfigureAwait(false);
+                if (pending.Items.Count > 0)
+                {
+                    await console.Error.WriteLineAsync(
+                        $"bulkinvite: the token key file '{path}' is missing, but '{databasePath}' has pending invitations whose links were signed with the key it held: "
+                        + $"a new key would make every one of those links fail. Put the key file back (or give the key in ${TokenKeyVariable} or ${TokenKeyFileVariable}). "
+                        + "If the key is lost for good, 'bulkinvite invitations rotate-key' starts a new one, and 'bulkinvite invitations resend' sends new links.").ConfigureAwait(false);
+                    return null;
+                }
+            }
+        }
+
+        return await ReadTokenKeyFileAsync(console, path).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a key file (creating it when missing); a file that cannot be read or written is one line on stderr and <see langword="null"/>.</summary>
+    private static async Task<IReadOnlyList<InvitationTokenKey>?> ReadTokenKeyFileAsync(CliConsole console, string path)
+    {
         try
         {
             return InvitationTokenKey.FromFile(path);
@@ -82,6 +165,13 @@ internal static class CliHost
         }
     }
 
+    /// <summary>A random key kept nowhere, for a command that hashes no token.</summary>
+    private static InvitationTokenKey UnsavedKey() => new()
+    {
+        Id = "unsaved",
+        Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+    };
+
     /// <summary>
     /// Runs a command that only reads or deletes history: builds the container without a user directory or sender,
     /// and hands the action a scope's service provider.
@@ -89,14 +179,29 @@ internal static class CliHost
     public static Task<int> RunOnHistoryAsync(CliConsole console, string databasePath, Func<IServiceProvider, Task<int>> action)
         => RunAsync(console, databasePath, null, b => b.WithoutUserExistenceCheck(), action);
 
+    /// <summary>As <see cref="RunOnHistoryAsync"/>, for a command that verifies the tokens of a tenant (<c>accept</c>).</summary>
+    public static Task<int> RunOnTokensAsync(CliConsole console, string databasePath, string tenantId, Func<IServiceProvider, Task<int>> action)
+        => RunAsync(console, databasePath, null, b => b.WithoutUserExistenceCheck(), action, tenantId);
+
     /// <summary>
     /// Builds and validates the container, and hands the action a scope's service provider; settings that fail
     /// validation are written to stderr and end the command with an error.
     /// </summary>
+    /// <param name="console">The standard streams.</param>
+    /// <param name="databasePath">The history database.</param>
+    /// <param name="configure">Sets the command's options.</param>
+    /// <param name="register">Registers the command's user directory and sender.</param>
+    /// <param name="action">The command.</param>
+    /// <param name="tokensOf">The tenant whose tokens the command issues or verifies, if any (see <see cref="BuildAsync"/>).</param>
     public static async Task<int> RunAsync(
-        CliConsole console, string databasePath, Action<BulkInviteOptions>? configure, Action<IBulkInviteBuilder> register, Func<IServiceProvider, Task<int>> action)
+        CliConsole console,
+        string databasePath,
+        Action<BulkInviteOptions>? configure,
+        Action<IBulkInviteBuilder> register,
+        Func<IServiceProvider, Task<int>> action,
+        string? tokensOf = null)
     {
-        var provider = await BuildAsync(console, databasePath, configure, register).ConfigureAwait(false);
+        var provider = await BuildAsync(console, databasePath, configure, register, tokensOf).ConfigureAwait(false);
         if (provider is null)
         {
             return CliApp.ExitError;

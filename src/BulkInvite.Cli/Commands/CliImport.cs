@@ -79,7 +79,7 @@ internal static class CliImport
 
             await ReportWriters.WriteAsync(history, report, settings.Format, settings.SummaryOnly, console.Output, cancellationToken).ConfigureAwait(false);
             return CliApp.ExitOk;
-        }).ConfigureAwait(false);
+        }, tokensOf: addSender is not null ? CliHost.TenantId : null).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -13,18 +13,36 @@ internal sealed class InvitationTarget
 
     public Option<string> Tenant { get; } = CreateTenantOption();
 
-    /// <summary>The <c>--tenant</c> switch: the tool's own tenant unless a host's database is read.</summary>
-    public static Option<string> CreateTenantOption() => new("--tenant")
+    /// <summary>
+    /// Adds the <c>--tenant</c> switch to a command: the tool's own tenant unless a host's database is read; given, it
+    /// must not be empty.
+    /// </summary>
+    public static Option<string> AddTenantOption(Command command) => AddTenantOption(command, CreateTenantOption());
+
+    private static Option<string> CreateTenantOption() => new("--tenant")
     {
         Description = $"The tenant whose invitations to use (default: {CliHost.TenantId}, the tool's own).",
         DefaultValueFactory = _ => CliHost.TenantId,
     };
 
+    private static Option<string> AddTenantOption(Command command, Option<string> tenant)
+    {
+        command.Options.Add(tenant);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(tenant) is { Implicit: false } given && string.IsNullOrWhiteSpace(given.GetValueOrDefault<string>()))
+            {
+                result.AddError("--tenant must not be empty.");
+            }
+        });
+        return tenant;
+    }
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(_id);
         command.Options.Add(_import);
-        command.Options.Add(Tenant);
+        AddTenantOption(command, Tenant);
         command.Validators.Add(result =>
         {
             var hasId = result.GetValue(_id) is not null;
@@ -34,11 +52,6 @@ internal sealed class InvitationTarget
                 result.AddError(hasId
                     ? "Give either an invitation's ID or --import ID, not both."
                     : "Give an invitation's ID, or --import ID for every open invitation of an import.");
-            }
-
-            if (result.GetResult(Tenant) is { Implicit: false } given && string.IsNullOrWhiteSpace(given.GetValueOrDefault<string>()))
-            {
-                result.AddError("--tenant must not be empty.");
             }
         });
     }

@@ -4,15 +4,20 @@ using BulkInvite.Cli.Output;
 namespace BulkInvite.Cli.Commands;
 
 /// <summary>
-/// <c>bulkinvite invitations list|resend|revoke</c>: the invitations the history database keeps, one per invited entry.
+/// <c>bulkinvite invitations list|show|resend|revoke|expire|rotate-key</c>: the invitations the history database
+/// keeps, one per invited entry, and the key that signs their links.
 /// </summary>
 internal static class InvitationsCommand
 {
-    public static Command Create(CliConsole console) => new("invitations", "List, resend and revoke the invitations sent (one per invited entry).")
+    public static Command Create(CliConsole console) => new(
+        "invitations", "List, show, resend, revoke and expire the invitations sent (one per invited entry), and rotate the key of their links.")
     {
         InvitationsListCommand.Create(console),
+        InvitationsShowCommand.Create(console),
         InvitationsResendCommand.Create(console),
         InvitationsRevokeCommand.Create(console),
+        InvitationsExpireCommand.Create(console),
+        InvitationsRotateKeyCommand.Create(console),
     };
 
     /// <summary>The <c>--format</c> switch of the invitation commands: table (text) or json.</summary>

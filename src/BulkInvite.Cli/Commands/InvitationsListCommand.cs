@@ -23,16 +23,9 @@ internal static class InvitationsListCommand
         var database = DatabaseOption.Create(console);
         var state = new Option<InvitationState?>("--state") { Description = "Only invitations in this state: Pending, Accepted, Expired or Revoked." };
         var import = new Option<Guid?>("--import") { Description = "Only the invitations of this import (see 'bulkinvite history')." };
-        var tenant = InvitationTarget.CreateTenantOption();
-        var command = new Command("list", "List invitations, oldest first, with their state, expiry and sends.") { database, state, import, tenant };
+        var command = new Command("list", "List invitations, oldest first, with their state, expiry and sends.") { database, state, import };
+        var tenant = InvitationTarget.AddTenantOption(command);
         var format = InvitationsCommand.CreateFormatOption(command);
-        command.Validators.Add(result =>
-        {
-            if (result.GetResult(tenant) is { Implicit: false } given && string.IsNullOrWhiteSpace(given.GetValueOrDefault<string>()))
-            {
-                result.AddError("--tenant must not be empty.");
-            }
-        });
         command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
         {
             var invitations = services.GetRequiredService<IInvitationService>();

@@ -64,7 +64,7 @@ internal static class InvitationsResendCommand
                         $"bulkinvite: sending stopped: {CliHost.OneLine(ex.Message)} The invitations not sent keep a new link that nobody received: resend them again.").ConfigureAwait(false);
                     return CliApp.ExitError;
                 }
-            }).ConfigureAwait(false);
+            }, tokensOf: result.GetValue(target.Tenant)).ConfigureAwait(false);
         });
         return command;
     }

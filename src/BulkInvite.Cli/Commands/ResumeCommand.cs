@@ -81,7 +81,7 @@ internal static class ResumeCommand
                 var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
                 await ReportWriters.WriteAsync(services.GetRequiredService<IBulkInviteHistory>(), report, chosen, result.GetValue(summary), console.Output, cancellationToken).ConfigureAwait(false);
                 return CliApp.ExitOk;
-            }).ConfigureAwait(false);
+            }, tokensOf: CliHost.TenantId).ConfigureAwait(false);
         });
         return command;
     }

@@ -6,6 +6,8 @@ namespace BulkInvite;
 /// <summary>One key that hashes accept-link tokens (<see cref="BulkInviteOptions.InvitationTokenKeys"/>).</summary>
 public sealed class InvitationTokenKey
 {
+    private const int NewKeyBytes = 32;
+
     /// <summary>The key's id, stored with each hash it made (never the key): short, unique, never reused for another key.</summary>
     public string Id { get; set; } = string.Empty;
 
@@ -13,35 +15,28 @@ public sealed class InvitationTokenKey
     public string Key { get; set; } = string.Empty;
 
     /// <summary>
-    /// Reads the key kept in a file, or creates the file with a new random key of 32 bytes when there is none (on Unix
-    /// readable and writable by its owner only, its folder created if needed): for a tool or a sample that has no secret store. Keep the file apart
-    /// from the database and its backups: with it, a copy of the database can still not give a working link, but the
-    /// two together can check a guessed token.
+    /// Reads the keys kept in a file, or creates the file with a new random key of 32 bytes when there is none (on Unix
+    /// readable and writable by its owner only, its folder created if needed): for a tool or a sample that has no secret
+    /// store. Keep the file apart from the database and its backups: with it, a copy of the database can still not give
+    /// a working link, but the two together can check a guessed token.
     /// </summary>
-    /// <param name="path">The key file: one line, the key in base64.</param>
-    /// <returns>The key, with an id made from its own hash (so the same file always gives the same id).</returns>
-    /// <exception cref="FormatException">The file does not hold a key in base64.</exception>
-    public static InvitationTokenKey FromFile(string path)
+    /// <param name="path">
+    /// The key file: one key in base64 a line (blank lines are skipped). The first hashes new tokens; the others, older
+    /// keys kept by <see cref="RotateFile"/>, still verify the links they hashed.
+    /// </param>
+    /// <returns>
+    /// The keys in the file's order (add them to <see cref="BulkInviteOptions.InvitationTokenKeys"/> in that order), each
+    /// with an id made from its own hash, so the same key always gets the same id.
+    /// </returns>
+    /// <exception cref="FormatException">A line of the file is not a key in base64, or the file holds no key.</exception>
+    public static IReadOnlyList<InvitationTokenKey> FromFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
             try
             {
-                using var writer = new StreamWriter(path, Encoding.ASCII, options);
-                writer.WriteLine(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+                Write(path, [NewKey()], FileMode.CreateNew);
             }
             catch (IOException) when (File.Exists(path))
             {
@@ -49,8 +44,80 @@ public sealed class InvitationTokenKey
             }
         }
 
-        var text = File.ReadAllText(path).Trim();
-        var bytes = Convert.FromBase64String(text);
-        return new InvitationTokenKey { Id = "file-" + Convert.ToHexStringLower(SHA256.HashData(bytes), 0, 4), Key = text };
+        return Read(path);
+    }
+
+    /// <summary>
+    /// Rotates the keys of a key file: writes a new random key of 32 bytes first, so it hashes every new token, and keeps
+    /// the file's keys after it, so the links they hashed keep working. Creates the file with the new key alone when
+    /// there is none. The file is replaced in one rename (a reader sees the keys before or after, never part of them),
+    /// readable and writable by its owner only on Unix. Rotate one process at a time. Remove an old key's line once
+    /// the links it verifies have expired (<see cref="BulkInviteOptions.InvitationLifetime"/> after the rotation).
+    /// </summary>
+    /// <param name="path">The key file (see <see cref="FromFile"/>).</param>
+    /// <returns>The keys now in the file, the new one first.</returns>
+    /// <exception cref="FormatException">The existing file holds a line that is not a key in base64, or no key: it is left as it is.</exception>
+    public static IReadOnlyList<InvitationTokenKey> RotateFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var keys = new List<string> { NewKey() };
+        if (File.Exists(path))
+        {
+            keys.AddRange(Read(path).Select(k => k.Key));
+            var temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+            try
+            {
+                Write(temporary, keys, FileMode.CreateNew);
+                File.Move(temporary, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
+        }
+        else
+        {
+            Write(path, keys, FileMode.CreateNew);
+        }
+
+        return Read(path);
+    }
+
+    private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(NewKeyBytes));
+
+    /// <summary>Writes the keys one a line into a new file, owner-only on Unix, flushed to the disk before it is used.</summary>
+    private static void Write(string path, IReadOnlyList<string> keys, FileMode mode)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(Encoding.ASCII.GetBytes(string.Concat(keys.Select(k => k + "\n"))));
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static List<InvitationTokenKey> Read(string path)
+    {
+        var keys = new List<InvitationTokenKey>();
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var text = line.Trim();
+            if (text.Length > 0)
+            {
+                var bytes = Convert.FromBase64String(text);
+                keys.Add(new InvitationTokenKey { Id = "file-" + Convert.ToHexStringLower(SHA256.HashData(bytes), 0, 4), Key = text });
+            }
+        }
+
+        return keys.Count > 0 ? keys : throw new FormatException($"The key file '{path}' holds no key.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using BulkInvite.Invitations;
 using BulkInvite.Tests.Support;
 
 namespace BulkInvite.Tests.Invitations;
@@ -445,14 +446,70 @@ public sealed class InvitationServiceTests
     }
 
     [Test]
+    public async Task A_rotated_key_file_hashes_new_tokens_with_its_new_key_and_still_accepts_the_links_of_the_old_one()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "bulkinvite-key-" + Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(folder, "token-key");
+        try
+        {
+            var store = new InMemoryInviteHistoryStore();
+            var before = InvitationTokenKey.FromFile(path);
+            var (oldToken, oldHash) = Tokens(before, store).Issue();
+            var rotated = InvitationTokenKey.RotateFile(path);
+            var read = InvitationTokenKey.FromFile(path);
+            var tokens = Tokens(read, store);
+            var (newToken, newHash) = tokens.Issue();
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(rotated.Select(k => k.Id), Is.EqualTo(read.Select(k => k.Id)));
+                Assert.That(read, Has.Count.EqualTo(2));
+                Assert.That(read[1].Key, Is.EqualTo(before[0].Key), "the old key is kept after the new one");
+                Assert.That(read[0].Id, Is.Not.EqualTo(before[0].Id));
+                Assert.That(tokens.CurrentKeyId, Is.EqualTo(read[0].Id), "the new key signs");
+                Assert.That(tokens.Hashes(oldToken).Select(Convert.ToHexString), Does.Contain(Convert.ToHexString(oldHash)), "the old key still verifies");
+                Assert.That(Tokens(before, store).Hashes(newToken).Select(Convert.ToHexString), Does.Not.Contain(Convert.ToHexString(newHash)), "a new token is not hashed with the old key");
+                Assert.That(File.ReadAllLines(path), Is.EqualTo(read.Select(k => k.Key)));
+                Assert.That(Directory.GetFiles(folder), Is.EqualTo(new[] { path }), "no temporary file is left");
+                if (!OperatingSystem.IsWindows())
+                {
+                    Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+                }
+            }
+
+            await File.WriteAllTextAsync(path, "not base64!\n");
+            Assert.That(() => InvitationTokenKey.RotateFile(path), Throws.InstanceOf<FormatException>());
+            Assert.That(await File.ReadAllTextAsync(path), Is.EqualTo("not base64!\n"), "a file that cannot be read is left as it is");
+            await File.WriteAllTextAsync(path, "\n\n");
+            Assert.That(() => InvitationTokenKey.FromFile(path), Throws.InstanceOf<FormatException>().With.Message.Contains("holds no key"));
+            Assert.That(() => InvitationTokenKey.RotateFile(" "), Throws.ArgumentException);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        static InvitationTokens Tokens(IReadOnlyList<InvitationTokenKey> keys, InMemoryInviteHistoryStore store)
+        {
+            var options = new BulkInviteOptions();
+            foreach (var key in keys)
+            {
+                options.InvitationTokenKeys.Add(key);
+            }
+
+            return InvitationTokens.Create(options, store);
+        }
+    }
+
+    [Test]
     public void A_key_file_is_created_once_readable_by_its_owner_only_and_read_back_with_the_same_id()
     {
         var folder = Path.Combine(Path.GetTempPath(), "bulkinvite-key-" + Guid.NewGuid().ToString("N"));
         var path = Path.Combine(folder, "nested", "token-key");
         try
         {
-            var created = InvitationTokenKey.FromFile(path);
-            var read = InvitationTokenKey.FromFile(path);
+            var created = InvitationTokenKey.FromFile(path).Single();
+            var read = InvitationTokenKey.FromFile(path).Single();
 
             using (Assert.EnterMultipleScope())
             {
