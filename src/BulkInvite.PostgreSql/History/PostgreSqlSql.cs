@@ -241,12 +241,13 @@ internal static class PostgreSqlSql
         RETURNING
         """ + " " + InvitationColumns;
 
-    /// <summary>The live invitation of an address (accepted, or pending and unexpired): one entry of <c>ux_invitations_live</c>.</summary>
+    /// <summary>
+    /// The live invitation of an address (accepted, or pending and unexpired): at most one entry of the unique
+    /// <c>ux_invitations_live</c>, which holds one pending or accepted invitation per address.
+    /// </summary>
     public const string SelectLiveInvitation = "SELECT " + InvitationColumns + """
          FROM bulkinvite.invitations
         WHERE tenant_id = @tenant_id AND address_key = @address_key AND state IN (0, 1) AND (state = 1 OR expires_at > @as_of)
-        ORDER BY state DESC, invitation_id DESC
-        LIMIT 1
         """;
 
     /// <summary>One keyset page of a tenant's invitations: a range of the primary key; the filters that follow are added as needed.</summary>

@@ -49,7 +49,7 @@ CREATE INDEX ix_imports_history ON bulkinvite.imports (tenant_id, is_preview, cr
 -- History with previews, and retention by creation time.
 CREATE INDEX ix_imports_all ON bulkinvite.imports (tenant_id, created_at DESC, import_id DESC);
 -- Earlier imports of the same file (repeat uploads).
-CREATE INDEX ix_imports_content ON bulkinvite.imports (tenant_id, content_hash, created_at DESC) WHERE content_hash IS NOT NULL;
+CREATE INDEX ix_imports_content ON bulkinvite.imports (tenant_id, content_hash, created_at DESC, import_id DESC) WHERE content_hash IS NOT NULL;
 
 -- Entries carry no foreign key: staging writes millions of rows by COPY, and a per-row key check would cost more than
 -- the row. The store writes entries only after it has found the import of the tenant in the same transaction, and
