@@ -32,7 +32,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");
             }
 
-            await UpdateEntriesAsync(connection, transaction, importId, entryUpdates, ct).ConfigureAwait(false);
+            await UpdateEntriesAsync(connection, transaction, tenantId, importId, entryUpdates, ct).ConfigureAwait(false);
             var statuses = new InvitationSendStatus[sends.Count];
             for (var i = 0; i < sends.Count; i++)
             {

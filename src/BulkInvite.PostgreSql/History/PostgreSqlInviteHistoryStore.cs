@@ -166,7 +166,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");
             }
 
-            await UpdateEntriesAsync(connection, transaction, importId, updates, ct).ConfigureAwait(false);
+            await UpdateEntriesAsync(connection, transaction, tenantId, importId, updates, ct).ConfigureAwait(false);
             return updates.Count;
         }, cancellationToken);
     }
@@ -175,7 +175,8 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
     private const int BatchSize = 1_000;
 
     /// <summary>Changes the outcomes of entries inside a write, a batch of statements per round trip; a missing entry fails the write.</summary>
-    private static async Task UpdateEntriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken)
+    private static async Task UpdateEntriesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken)
     {
         for (var start = 0; start < updates.Count; start += BatchSize)
         {
@@ -186,7 +187,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
                 for (var i = start; i < end; i++)
                 {
                     var command = new NpgsqlBatchCommand(PostgreSqlSql.UpdateEntry);
-                    PostgreSqlRows.BindUpdate(command.Parameters, importId, updates[i]);
+                    PostgreSqlRows.BindUpdate(command.Parameters, tenantId, importId, updates[i]);
                     batch.BatchCommands.Add(command);
                 }
 
@@ -390,6 +391,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
                 invitations.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.importId);
                 var entries = new NpgsqlBatchCommand(PostgreSqlSql.DeleteEntriesOfImport);
                 entries.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.importId);
+                entries.Parameters.AddValue("tenant_id", NpgsqlDbType.Text, state.tenantId);
                 batch.BatchCommands.Add(invitations);
                 batch.BatchCommands.Add(entries);
                 await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

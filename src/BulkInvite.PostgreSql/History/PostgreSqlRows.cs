@@ -92,8 +92,9 @@ internal static class PostgreSqlRows
     };
 
     /// <summary>Adds and sets the parameters of <see cref="PostgreSqlSql.UpdateEntry"/> for one change.</summary>
-    public static void BindUpdate(NpgsqlParameterCollection p, Guid importId, in InviteEntryUpdate update)
+    public static void BindUpdate(NpgsqlParameterCollection p, string tenantId, Guid importId, in InviteEntryUpdate update)
     {
+        p.AddValue("tenant_id", NpgsqlDbType.Text, tenantId);
         p.AddValue("import_id", NpgsqlDbType.Uuid, importId);
         p.AddValue("sequence", NpgsqlDbType.Bigint, update.Sequence);
         p.AddValue("outcome", NpgsqlDbType.Smallint, (short)update.Outcome);

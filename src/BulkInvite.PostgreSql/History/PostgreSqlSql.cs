@@ -6,7 +6,9 @@ namespace BulkInvite.PostgreSql;
 /// </summary>
 /// <remarks>
 /// Times are UTC ticks (<c>*_at</c>) and offsets in minutes (<c>*_offset</c>), as in the SQLite store. Every statement
-/// names the tenant: entries through their import (<c>imports.tenant_id</c>), invitations by their own column.
+/// names the tenant: entries through their import (<c>imports.tenant_id</c>), invitations by their own column. The two
+/// exceptions: the COPY of staged entries, which follows the check of the import's tenant (locked) in the same
+/// transaction, and the reads and the accept by token hash, whose token names its invitation and so its tenant.
 /// </remarks>
 internal static class PostgreSqlSql
 {
@@ -110,12 +112,13 @@ internal static class PostgreSqlSql
         ) FROM STDIN (FORMAT BINARY)
         """;
 
-    /// <summary>One entry's change, by primary key (the import's tenant was checked in the same transaction).</summary>
+    /// <summary>One entry's change, by primary key, in an import of the tenant.</summary>
     public const string UpdateEntry = """
-        UPDATE bulkinvite.entries SET
+        UPDATE bulkinvite.entries AS e SET
             outcome = @outcome, reason = @reason, detail = @detail, status_code = @status_code,
             updated_at = @updated_at, updated_offset = @updated_offset
-        WHERE import_id = @import_id AND sequence = @sequence
+        FROM bulkinvite.imports AS i
+        WHERE e.import_id = @import_id AND e.sequence = @sequence AND i.import_id = @import_id AND i.tenant_id = @tenant_id
         """;
 
     private const string EntryColumns = """
@@ -175,8 +178,12 @@ internal static class PostgreSqlSql
 
     public const string DeleteInvitationsOfImport = "DELETE FROM bulkinvite.invitations WHERE tenant_id = @tenant_id AND import_id = @import_id";
 
-    /// <summary>The entries of one import (the import's tenant was checked and locked in the same transaction): a range of the primary key.</summary>
-    public const string DeleteEntriesOfImport = "DELETE FROM bulkinvite.entries WHERE import_id = @import_id";
+    /// <summary>The entries of one import of the tenant: a range of the primary key.</summary>
+    public const string DeleteEntriesOfImport = """
+        DELETE FROM bulkinvite.entries AS e
+        USING bulkinvite.imports AS i
+        WHERE e.import_id = @import_id AND i.import_id = @import_id AND i.tenant_id = @tenant_id
+        """;
 
     /// <summary>
     /// A privacy request: the entries with one address key, each checked against its import's tenant.

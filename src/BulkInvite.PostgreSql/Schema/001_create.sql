@@ -4,7 +4,7 @@
 --
 -- Times are kept exactly as the SDK gives them: the UTC instant in .NET ticks (100 ns; *_at, ordered and filtered on)
 -- and the offset from UTC in minutes (*_offset). timestamptz holds microseconds only, and no offset.
--- Every statement of the store names the tenant: entries are reached through their import's tenant.
+-- Every statement of the store names the tenant; entries are reached through their import's tenant.
 
 CREATE SCHEMA IF NOT EXISTS bulkinvite;
 
