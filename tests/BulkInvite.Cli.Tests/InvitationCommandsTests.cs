@@ -289,6 +289,44 @@ public sealed partial class InvitationCommandsTests
     }
 
     [Test]
+    public async Task Report_and_history_show_each_invitations_state_and_a_preview_finds_them()
+    {
+        await using var server = await TestSmtpServer.StartAsync();
+        var import = await SendAsync(server, "a@example.com\nb@example.com\nc@example.com\n");
+        Assert.That((await RunAsync("accept", TokenTo(server, "a@example.com"))).ExitCode, Is.Zero);
+        Assert.That((await RunAsync("invitations", "revoke", await InvitationIdOfAsync("b@example.com"))).ExitCode, Is.Zero);
+
+        var report = await RunAsync("report", import, "--format", "json");
+        var table = await RunAsync("report", import, "--format", "table");
+        var history = await RunAsync("history", "--format", "json");
+        var historyTable = await RunAsync("history", "--format", "table");
+        var preview = await RunAsync("preview", InputFile("a@example.com\nc@example.com\nd@example.com\n"), "--format", "json", "--summary");
+
+        Assert.That(report.ExitCode, Is.Zero, report.Error);
+        using var reportJson = JsonDocument.Parse(report.Output);
+        using var historyJson = JsonDocument.Parse(history.Output);
+        using var previewJson = JsonDocument.Parse(preview.Output);
+        var counts = reportJson.RootElement.GetProperty("invitations");
+        var imported = historyJson.RootElement.GetProperty("imports").EnumerateArray().Single(i => i.GetProperty("importId").GetString() == import);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(
+                (counts.GetProperty("Pending").GetInt64(), counts.GetProperty("Accepted").GetInt64(), counts.GetProperty("Revoked").GetInt64(), counts.GetProperty("Expired").GetInt64()),
+                Is.EqualTo((1L, 1L, 1L, 0L)));
+            Assert.That(
+                reportJson.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("invitation").GetProperty("state").GetString()),
+                Is.EqualTo(new[] { "Accepted", "Revoked", "Pending" }));
+            Assert.That(imported.GetProperty("invitations").GetProperty("Accepted").GetInt64(), Is.EqualTo(1));
+            Assert.That(table.Text, Does.Match(@"(?m)^Accepted\s+1$").And.Match(@"a@example\.com\s+Invited\s+Accepted"));
+            Assert.That(historyTable.Text, Does.Contain("Accepted").And.Contain("Revoked"));
+            Assert.That(preview.ExitCode, Is.Zero, preview.Error);
+            Assert.That(previewJson.RootElement.GetProperty("counts").GetProperty("ExistingUser").GetInt64(), Is.EqualTo(1), "an accepted invitation makes a member");
+            Assert.That(previewJson.RootElement.GetProperty("counts").GetProperty("AlreadyInvited").GetInt64(), Is.EqualTo(1), "a pending one is already invited");
+            Assert.That(previewJson.RootElement.GetProperty("counts").GetProperty("Pending").GetInt64(), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
     public async Task List_pages_through_every_invitation_oldest_first_as_json_and_as_a_table()
     {
         const int Count = Commands.InvitationsListCommand.PageSize + 20;

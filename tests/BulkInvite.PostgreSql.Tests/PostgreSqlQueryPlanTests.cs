@@ -80,6 +80,8 @@ public sealed partial class PostgreSqlQueryPlanTests
         "previews" => false,
         "content_hash" => "hash-77",
         "address_key" => "user77@example.com",
+        "address_keys" => new[] { "user77@example.com", "user78@example.com", "nobody@example.com" },
+        "last" => 200L,
         "token_hash" => System.Security.Cryptography.SHA256.HashData("77"u8),
         "reason" or "detail" => "x",
         "status_code" => 250,
@@ -106,7 +108,9 @@ public sealed partial class PostgreSqlQueryPlanTests
         yield return Case(PostgreSqlSql.LockImportsCreatedBefore, "ix_imports_all", "Retention finds old imports by ix_imports_all");
         yield return Case(PostgreSqlSql.SelectInvitationByToken, "ux_invitations_token", "A token hash finds its invitation by ux_invitations_token");
         yield return Case(PostgreSqlSql.AcceptInvitation, "ux_invitations_token", "An accept finds its invitation by ux_invitations_token");
-        yield return Case(PostgreSqlSql.SelectLiveInvitation, "ux_invitations_live", "An address's live invitation is one entry of ux_invitations_live");
+        yield return Case(PostgreSqlSql.SelectLiveInvitations, "ux_invitations_live", "Each address's live invitation is one entry of ux_invitations_live");
+        yield return Case(PostgreSqlSql.SelectInvitationsOfEntries, "ux_invitations_entry", "A page's invitations are a range of ux_invitations_entry");
+        yield return Case(PostgreSqlSql.CountInvitationsOfImport, "ux_invitations_entry", "An import's invitations are counted in a range of ux_invitations_entry");
         yield return Case(PostgreSqlSql.SelectInvitation, "invitations_pkey", "An invitation is read by its primary key");
         yield return Case(PostgreSqlInviteHistoryStore.ListInvitationsSql(new InvitationQuery()), "invitations_pkey", "An invitation page is a range of the primary key");
         yield return Case(PostgreSqlInviteHistoryStore.ListInvitationsSql(new InvitationQuery { State = InvitationState.Pending }), "invitations_pkey", "A page of pending invitations is a range of the primary key");

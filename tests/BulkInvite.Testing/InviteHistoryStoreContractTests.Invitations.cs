@@ -60,6 +60,14 @@ public abstract partial class InviteHistoryStoreContractTests
     protected async Task<InvitationSendStatus> RecordAsync(InvitationSend send, string tenant = TenantA)
         => (await Store.RecordInvitationSendsAsync(tenant, send.ImportId, [], [send]).ConfigureAwait(false)).Single();
 
+    /// <summary>The live invitation of one address, through the batch read.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="addressKey">The address's key.</param>
+    /// <param name="asOf">The time of the read.</param>
+    /// <returns>The live invitation, if any.</returns>
+    protected async Task<InvitationRecord?> FindLiveAsync(string tenant, string addressKey, DateTimeOffset asOf)
+        => (await Store.FindLiveInvitationsAsync(tenant, [addressKey], asOf).ConfigureAwait(false)).Single();
+
     /// <summary>A recorded send creates a pending invitation that reads back whole, by token hash, by id and after a reopen.</summary>
     [Test]
     public async Task A_recorded_send_creates_a_pending_invitation_that_reads_back_whole()
@@ -305,7 +313,7 @@ public abstract partial class InviteHistoryStoreContractTests
 
     /// <summary>
     /// An address has one live invitation: a pending one holds it against other imports until it expires or is replaced,
-    /// an accepted one for good; the live one is what <see cref="IInviteHistoryStore.FindLiveInvitationAsync"/> names.
+    /// an accepted one for good; the live one is what <see cref="IInviteHistoryStore.FindLiveInvitationsAsync"/> names.
     /// </summary>
     [Test]
     public async Task An_address_has_one_live_invitation_which_holds_it_until_it_expires_or_is_replaced()
@@ -318,8 +326,8 @@ public abstract partial class InviteHistoryStoreContractTests
         await RecordAsync(early);
 
         var held = await RecordAsync(NewSend(second.ImportId, 5, NewTokenHash(), T0.AddDays(1), "jane@example.com"));
-        var pendingLive = await Store.FindLiveInvitationAsync(TenantA, "jane@example.com", T0.AddDays(1));
-        var expiredLive = await Store.FindLiveInvitationAsync(TenantA, "jane@example.com", T0 + Lifetime);
+        var pendingLive = await FindLiveAsync(TenantA, "jane@example.com", T0.AddDays(1));
+        var expiredLive = await FindLiveAsync(TenantA, "jane@example.com", T0 + Lifetime);
         var afterExpiry = NewSend(second.ImportId, 5, NewTokenHash(), T0 + Lifetime, "jane@example.com");
         var takenOver = await RecordAsync(afterExpiry);
         var replacing = NewSend(third.ImportId, 2, NewTokenHash(), T0.AddDays(8), "jane@example.com", replacePending: true);
@@ -327,7 +335,7 @@ public abstract partial class InviteHistoryStoreContractTests
         var replacedOne = await Store.GetInvitationAsync(TenantA, afterExpiry.InvitationId, T0.AddDays(8));
         await Store.AcceptInvitationAsync(replacing.TokenHash, T0.AddDays(9));
         var acceptedHolds = await RecordAsync(NewSend(first.ImportId, 9, NewTokenHash(), T0.AddDays(9), "jane@example.com", replacePending: true));
-        var acceptedLive = await Store.FindLiveInvitationAsync(TenantA, "jane@example.com", T0.AddDays(300));
+        var acceptedLive = await FindLiveAsync(TenantA, "jane@example.com", T0.AddDays(300));
 
         using (Assert.EnterMultipleScope())
         {
@@ -340,7 +348,7 @@ public abstract partial class InviteHistoryStoreContractTests
             Assert.That((replacedOne!.State, replacedOne.RevokedAt), Is.EqualTo((InvitationState.Revoked, (DateTimeOffset?)T0.AddDays(8))), "the replaced one's link is dead");
             Assert.That(acceptedHolds, Is.EqualTo(InvitationSendStatus.AddressInvited), "an accepted invitation holds the address for good");
             Assert.That(acceptedLive!.InvitationId, Is.EqualTo(replacing.InvitationId));
-            Assert.That(await Store.FindLiveInvitationAsync(TenantB, "jane@example.com", T0.AddDays(9)), Is.Null);
+            Assert.That(await FindLiveAsync(TenantB, "jane@example.com", T0.AddDays(9)), Is.Null);
             Assert.That(await RecordAsync(NewSend(ofB.ImportId, 1, NewTokenHash(), T0.AddDays(9), "jane@example.com"), TenantB), Is.EqualTo(InvitationSendStatus.Recorded), "another tenant's address is another address");
         }
     }
@@ -416,7 +424,7 @@ public abstract partial class InviteHistoryStoreContractTests
             Assert.That(await Store.RevokeInvitationAsync(TenantB, send.InvitationId, now), Is.False);
             Assert.That(await Store.RevokeInvitationsOfImportAsync(TenantB, import.ImportId, now), Is.Zero);
             Assert.That(await Store.ExpireInvitationsAsync(TenantB, now.AddDays(30)), Is.Zero);
-            Assert.That(await Store.FindLiveInvitationAsync(TenantB, "user1@example.com", now), Is.Null);
+            Assert.That(await FindLiveAsync(TenantB, "user1@example.com", now), Is.Null);
         }
 
         var read = await Store.GetInvitationAsync(TenantA, send.InvitationId, now);
@@ -514,8 +522,10 @@ public abstract partial class InviteHistoryStoreContractTests
             Assert.That(() => Store.FindInvitationByTokenHashAsync(ReadOnlyMemory<byte>.Empty, T0), Throws.InstanceOf<ArgumentException>());
             Assert.That(() => Store.AcceptInvitationAsync(ReadOnlyMemory<byte>.Empty, T0), Throws.InstanceOf<ArgumentException>());
             Assert.That(() => Store.GetInvitationAsync(null!, Guid.NewGuid(), T0), Throws.ArgumentNullException);
-            Assert.That(() => Store.FindLiveInvitationAsync(null!, "a@example.com", T0), Throws.ArgumentNullException);
-            Assert.That(() => Store.FindLiveInvitationAsync(TenantA, null!, T0), Throws.ArgumentNullException);
+            Assert.That(() => Store.FindLiveInvitationsAsync(null!, ["a@example.com"], T0), Throws.ArgumentNullException);
+            Assert.That(() => Store.FindLiveInvitationsAsync(TenantA, null!, T0), Throws.ArgumentNullException);
+            Assert.That(() => Store.FindLiveInvitationsAsync(TenantA, [null!], T0), Throws.InstanceOf<ArgumentException>());
+            Assert.That(() => Store.CountInvitationsAsync(null!, Guid.NewGuid(), T0), Throws.ArgumentNullException);
             Assert.That(() => Store.ListInvitationsAsync(null!, new InvitationQuery(), T0), Throws.ArgumentNullException);
             Assert.That(() => Store.ListInvitationsAsync(TenantA, null!, T0), Throws.ArgumentNullException);
             Assert.That(() => Store.ListInvitationsAsync(TenantA, new InvitationQuery { Limit = 0 }, T0), Throws.InstanceOf<ArgumentOutOfRangeException>());

@@ -16,6 +16,14 @@ public sealed record EntryQuery
     /// <value>Default: <see langword="true"/>.</value>
     public bool IncludeTotalCount { get; init; } = true;
 
+    /// <summary>
+    /// Reads each entry's invitation (<see cref="InviteEntryResult.Invitation"/>) with its state at this time: a pending
+    /// invitation whose expiry is not after it reads as <see cref="InvitationState.Expired"/>. When <see langword="null"/>,
+    /// entries are read without their invitations, which costs the store nothing more. <see cref="IBulkInviteHistory"/>
+    /// reads at the current time when this is not set.
+    /// </summary>
+    public DateTimeOffset? InvitationsAsOf { get; init; }
+
     /// <summary>The most entries to return.</summary>
     /// <value>Default: 100.</value>
     public int Limit { get; init; } = 100;

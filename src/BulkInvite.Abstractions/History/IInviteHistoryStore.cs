@@ -75,7 +75,10 @@ public interface IInviteHistoryStore
     /// <param name="importId">The import.</param>
     /// <param name="query">Paging and the outcome filter.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>One page of entries; empty when the tenant has no such import.</returns>
+    /// <returns>
+    /// One page of entries; empty when the tenant has no such import. With <see cref="EntryQuery.InvitationsAsOf"/>,
+    /// each entry that sent an invitation carries it (<see cref="InviteEntryResult.Invitation"/>).
+    /// </returns>
     /// <exception cref="InviteHistoryCorruptException">The stored data is damaged: the page cannot be read whole (never a shorter page instead).</exception>
     Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default);
 
@@ -165,15 +168,24 @@ public interface IInviteHistoryStore
     Task<InvitationRecord?> GetInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset asOf, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Reads the live invitation of an address of a tenant: the one that is <see cref="InvitationState.Accepted"/>, or
-    /// else the newest that is <see cref="InvitationState.Pending"/> and unexpired at <paramref name="asOf"/>.
+    /// Reads the live invitation of each of several addresses of a tenant: the one that is
+    /// <see cref="InvitationState.Accepted"/>, or else the newest that is <see cref="InvitationState.Pending"/> and
+    /// unexpired at <paramref name="asOf"/>.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
-    /// <param name="addressKey">The address's comparison key (<see cref="EmailAddressNormalizer.Normalize"/>).</param>
-    /// <param name="asOf">The time the state is read at.</param>
+    /// <param name="addressKeys">The addresses' comparison keys (<see cref="EmailAddressNormalizer.Normalize"/>).</param>
+    /// <param name="asOf">The time the states are read at.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The invitation, or <see langword="null"/> when the address has no live invitation.</returns>
-    Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default);
+    /// <returns>One item per key, in the order given: the invitation, or <see langword="null"/> when the address has no live invitation.</returns>
+    Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts the invitations of one import of a tenant by their state at <paramref name="asOf"/>.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="importId">The import.</param>
+    /// <param name="asOf">The time the states are read at.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The counts; all zero when the tenant has no such import.</returns>
+    Task<InvitationCounts> CountInvitationsAsync(string tenantId, Guid importId, DateTimeOffset asOf, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a tenant's invitations in the order of their ids, one keyset page at a time.</summary>
     /// <param name="tenantId">The tenant.</param>

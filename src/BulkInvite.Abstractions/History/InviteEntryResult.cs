@@ -39,4 +39,11 @@ public sealed class InviteEntryResult
 
     /// <summary>When the outcome was last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// The invitation this entry sent and where it stands, when the entries were read with their invitations
+    /// (<see cref="EntryQuery.InvitationsAsOf"/>, which <see cref="IBulkInviteHistory"/> always sets); <see langword="null"/> for an
+    /// entry that sent none.
+    /// </summary>
+    public EntryInvitation? Invitation { get; init; }
 }

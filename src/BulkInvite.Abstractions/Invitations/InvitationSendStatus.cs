@@ -14,7 +14,7 @@ public enum InvitationSendStatus
 
     /// <summary>
     /// Another invitation of the same address of the tenant, pending and unexpired or accepted, holds it: nothing was
-    /// recorded, and the email must not leave. <see cref="IInviteHistoryStore.FindLiveInvitationAsync"/> names it.
+    /// recorded, and the email must not leave. <see cref="IInviteHistoryStore.FindLiveInvitationsAsync"/> names it.
     /// </summary>
     AddressInvited = 2,
 }

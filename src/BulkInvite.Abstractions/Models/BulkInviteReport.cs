@@ -24,6 +24,14 @@ public sealed record BulkInviteReport
     /// <summary>The count of each outcome.</summary>
     public OutcomeCounts Counts { get; init; } = OutcomeCounts.Empty;
 
+    /// <summary>
+    /// How many of the import's invitations are pending, accepted, expired and revoked, read from the ledger at the time
+    /// of the read. Filled by <see cref="IBulkInviteHistory"/>'s reads (<see cref="IBulkInviteHistory.GetReportAsync"/>,
+    /// <see cref="IBulkInviteHistory.GetHistoryAsync"/>); <see langword="null"/> where it was not counted (a store's own
+    /// reads, a preview, the report an import returns when it ends). Stores do not keep it with the summary.
+    /// </summary>
+    public InvitationCounts? Invitations { get; init; }
+
     /// <summary>When the import was started.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 

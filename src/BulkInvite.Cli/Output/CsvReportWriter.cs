@@ -4,7 +4,8 @@ using System.Text;
 namespace BulkInvite.Cli.Output;
 
 /// <summary>
-/// The summary as CSV: <c>outcome,count</c> and one row per outcome. The entries are written by the SDK's
+/// The summary as CSV: <c>outcome,count</c> and one row per outcome, then (except for a preview) one row per invitation
+/// state, named <c>invitations.STATE</c>. The entries are written by the SDK's
 /// <see cref="InviteReportExport.WriteCsvAsync"/> (see <see cref="ReportWriters.WriteAsync"/>), so the tool prints
 /// the same CSV report, formula neutralisation included, as a host offers for download.
 /// </summary>
@@ -24,6 +25,14 @@ internal sealed class CsvReportWriter(Stream output) : IReportWriter
             foreach (var outcome in Enum.GetValues<InviteOutcome>())
             {
                 await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{outcome},{report.Counts[outcome]}")).ConfigureAwait(false);
+            }
+
+            if (report.Invitations is { } invitations)
+            {
+                foreach (var state in Enum.GetValues<InvitationState>())
+                {
+                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"invitations.{state},{invitations[state]}")).ConfigureAwait(false);
+                }
             }
         }
     }

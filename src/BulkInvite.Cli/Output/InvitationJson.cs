@@ -43,6 +43,18 @@ internal static class InvitationJson
         writer.WriteEndObject();
     }
 
+    /// <summary>An import's invitations counted by state: <c>"invitations": { "Pending": n, ... }</c>.</summary>
+    public static void WriteCounts(Utf8JsonWriter writer, InvitationCounts counts)
+    {
+        writer.WriteStartObject("invitations");
+        foreach (var state in Enum.GetValues<InvitationState>())
+        {
+            writer.WriteNumber(state.ToString(), counts[state]);
+        }
+
+        writer.WriteEndObject();
+    }
+
     private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? time)
     {
         if (time is { } value)

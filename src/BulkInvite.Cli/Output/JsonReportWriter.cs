@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace BulkInvite.Cli.Output;
 
 /// <summary>
-/// One JSON document: the import's fields, <c>counts</c> (every outcome name mapped to its count) and
-/// <c>entries</c> (line, address, outcome, reason, ...), written as it streams.
+/// One JSON document: the import's fields, <c>counts</c> (every outcome name mapped to its count), <c>invitations</c>
+/// (every invitation state mapped to its count; absent for a preview) and <c>entries</c> (line, address, outcome, reason,
+/// ..., and <c>invitation</c> with its id, state and expiry when the entry sent one), written as it streams.
 /// </summary>
 internal sealed class JsonReportWriter(Stream output) : IReportWriter
 {
@@ -34,6 +35,11 @@ internal sealed class JsonReportWriter(Stream output) : IReportWriter
             }
 
             writer.WriteEndObject();
+            if (report.Invitations is { } invitations)
+            {
+                InvitationJson.WriteCounts(writer, invitations);
+            }
+
             if (entries is not null)
             {
                 writer.WriteStartArray("entries");
@@ -57,6 +63,15 @@ internal sealed class JsonReportWriter(Stream output) : IReportWriter
                     if (entry.StatusCode is { } code)
                     {
                         writer.WriteNumber("statusCode", code);
+                    }
+
+                    if (entry.Invitation is { } invitation)
+                    {
+                        writer.WriteStartObject("invitation");
+                        writer.WriteString("invitationId", invitation.InvitationId);
+                        writer.WriteString("state", invitation.State.ToString());
+                        writer.WriteString("expiresAt", invitation.ExpiresAt);
+                        writer.WriteEndObject();
                     }
 
                     writer.WriteEndObject();

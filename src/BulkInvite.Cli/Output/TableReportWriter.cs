@@ -3,7 +3,7 @@ using System.Text;
 
 namespace BulkInvite.Cli.Output;
 
-/// <summary>A report for people: the summary counts, then one aligned row per entry.</summary>
+/// <summary>A report for people: the summary counts, the invitations' counts, then one aligned row per entry with its invitation's state.</summary>
 internal sealed class TableReportWriter(Stream output) : IReportWriter
 {
     private const int AddressWidth = 40;
@@ -24,13 +24,25 @@ internal sealed class TableReportWriter(Stream output) : IReportWriter
             }
 
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"Total",-16} {report.Counts.Total,10}")).ConfigureAwait(false);
+            if (report.Invitations is { } invitations)
+            {
+                await writer.WriteLineAsync().ConfigureAwait(false);
+                await writer.WriteLineAsync($"{"Invitations",-16} {"Count",10}").ConfigureAwait(false);
+                foreach (var state in Enum.GetValues<InvitationState>())
+                {
+                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{state,-16} {invitations[state],10}")).ConfigureAwait(false);
+                }
+            }
+
             if (entries is null)
             {
                 return;
             }
 
             await writer.WriteLineAsync().ConfigureAwait(false);
-            await writer.WriteLineAsync($"{"Line",7}  {"Address",-AddressWidth}  {"Outcome",-14}  Reason").ConfigureAwait(false);
+            // A preview sent nothing, so its rows have no invitation column.
+            var invitationColumn = report.IsPreview ? string.Empty : $"{"Invitation",-10}  ";
+            await writer.WriteLineAsync($"{"Line",7}  {"Address",-AddressWidth}  {"Outcome",-14}  {invitationColumn}Reason").ConfigureAwait(false);
             await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 var reason = entry switch
@@ -40,7 +52,8 @@ internal sealed class TableReportWriter(Stream output) : IReportWriter
                     { Outcome: not InviteOutcome.Invalid, Detail: { } detail } => $"{entry.Reason}: {detail}",
                     _ => entry.Reason,
                 };
-                var row = string.Create(CultureInfo.InvariantCulture, $"{entry.Line,7}  {TerminalText.Printable(entry.Address),-AddressWidth}  {entry.Outcome,-14}  {TerminalText.Printable(reason)}");
+                var invitation = report.IsPreview ? string.Empty : $"{entry.Invitation?.State.ToString() ?? "-",-10}  ";
+                var row = string.Create(CultureInfo.InvariantCulture, $"{entry.Line,7}  {TerminalText.Printable(entry.Address),-AddressWidth}  {entry.Outcome,-14}  {invitation}{TerminalText.Printable(reason)}");
                 await writer.WriteLineAsync(row.TrimEnd()).ConfigureAwait(false);
             }
         }

@@ -168,17 +168,112 @@ public sealed partial class PostgreSqlInviteHistoryStore
     }
 
     /// <inheritdoc />
-    public Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    /// <remarks>One statement for all the addresses: the keys go as one array, each probes <c>ux_invitations_live</c> once.</remarks>
+    public Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(addressKey);
-        return ReadAsync((tenantId, addressKey, asOf), static (connection, transaction, state, ct) =>
-            ReadOneInvitationAsync(connection, transaction, PostgreSqlSql.SelectLiveInvitation, state.asOf, p =>
+        ArgumentNullException.ThrowIfNull(addressKeys);
+        if (addressKeys.Any(k => k is null))
+        {
+            throw new ArgumentException("No address key may be null.", nameof(addressKeys));
+        }
+
+        if (addressKeys.Count == 0)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult<IReadOnlyList<InvitationRecord?>>([]);
+        }
+
+        return ReadAsync((tenantId, keys: addressKeys.ToArray(), asOf), static async (connection, transaction, state, ct) =>
+        {
+            var found = new InvitationRecord?[state.keys.Length];
+            var command = Command(connection, transaction, PostgreSqlSql.SelectLiveInvitations);
+            await using (command.ConfigureAwait(false))
             {
-                p.AddValue("tenant_id", NpgsqlDbType.Text, state.tenantId);
-                p.AddValue("address_key", NpgsqlDbType.Text, state.addressKey);
-                p.AddValue("as_of", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.asOf));
-            }, ct), cancellationToken);
+                command.Parameters.AddValue("tenant_id", NpgsqlDbType.Text, state.tenantId);
+                command.Parameters.AddValue("address_keys", NpgsqlDbType.Array | NpgsqlDbType.Text, state.keys);
+                command.Parameters.AddValue("as_of", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.asOf));
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        found[reader.GetInt64(19) - 1] = PostgreSqlRows.ReadInvitation(reader, state.asOf);
+                    }
+                }
+            }
+
+            return (IReadOnlyList<InvitationRecord?>)found;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One range of <c>ux_invitations_entry</c>, grouped by the state at <paramref name="asOf"/>.</remarks>
+    public Task<InvitationCounts> CountInvitationsAsync(string tenantId, Guid importId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        return ReadAsync((tenantId, importId, asOf), static async (connection, transaction, state, ct) =>
+        {
+            var counts = InvitationCounts.Empty;
+            var command = Command(connection, transaction, PostgreSqlSql.CountInvitationsOfImport);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddValue("tenant_id", NpgsqlDbType.Text, state.tenantId);
+                command.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.importId);
+                command.Parameters.AddValue("as_of", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.asOf));
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        counts = counts.Add((InvitationState)reader.GetInt16(0), reader.GetInt64(1));
+                    }
+                }
+            }
+
+            return counts;
+        }, cancellationToken);
+    }
+
+    /// <summary>Gives each entry of a page the invitation it sent: one range of <c>ux_invitations_entry</c>, over the page's sequence numbers.</summary>
+    private static async Task AddInvitationsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, Guid importId, long afterSequence, List<InviteEntryResult> items, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        var invitations = new Dictionary<long, EntryInvitation>();
+        var command = Command(connection, transaction, PostgreSqlSql.SelectInvitationsOfEntries);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddValue("tenant_id", NpgsqlDbType.Text, tenantId);
+            command.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, importId);
+            command.Parameters.AddValue("after", NpgsqlDbType.Bigint, afterSequence);
+            command.Parameters.AddValue("last", NpgsqlDbType.Bigint, items[^1].Sequence);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var expiresAt = reader.GetInt64(3);
+                    invitations[reader.GetInt64(0)] = new EntryInvitation
+                    {
+                        InvitationId = reader.GetGuid(1),
+                        State = PostgreSqlRows.StateAt(reader.GetInt16(2), expiresAt, asOf),
+                        ExpiresAt = PostgreSqlRows.Utc(expiresAt),
+                        AcceptedAt = reader.IsDBNull(4) ? null : PostgreSqlRows.Utc(reader.GetInt64(4)),
+                        RevokedAt = reader.IsDBNull(5) ? null : PostgreSqlRows.Utc(reader.GetInt64(5)),
+                        SendCount = reader.GetInt32(6),
+                    };
+                }
+            }
+        }
+
+        for (var i = 0; i < items.Count && invitations.Count > 0; i++)
+        {
+            if (invitations.Remove(items[i].Sequence, out var invitation))
+            {
+                items[i] = PostgreSqlRows.WithInvitation(items[i], invitation);
+            }
+        }
     }
 
     /// <inheritdoc />

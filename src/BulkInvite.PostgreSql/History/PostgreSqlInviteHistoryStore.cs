@@ -284,7 +284,10 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
     }
 
     /// <inheritdoc />
-    /// <remarks>One keyset page (a range of the primary key, or of <c>ix_entries_outcome</c> for one outcome) and its count, read in one snapshot.</remarks>
+    /// <remarks>
+    /// One keyset page (a range of the primary key, or of <c>ix_entries_outcome</c> for one outcome), the page's
+    /// invitations when asked (a range of <c>ux_invitations_entry</c>) and its count, read in one snapshot.
+    /// </remarks>
     public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
@@ -326,6 +329,11 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
                         items.Add(PostgreSqlRows.ReadEntry(reader));
                     }
                 }
+            }
+
+            if (query.InvitationsAsOf is { } asOf && items.Count > 0)
+            {
+                await AddInvitationsAsync(connection, transaction, tenantId, importId, query.AfterSequence, items, asOf, ct).ConfigureAwait(false);
             }
 
             if (!query.IncludeTotalCount)

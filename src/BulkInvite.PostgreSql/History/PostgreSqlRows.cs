@@ -124,12 +124,8 @@ internal static class PostgreSqlRows
     /// <summary>Reads a row of <see cref="PostgreSqlSql.InvitationColumns"/>; a pending invitation past its expiry at <paramref name="asOf"/> reads as expired.</summary>
     public static InvitationRecord ReadInvitation(NpgsqlDataReader reader, DateTimeOffset asOf)
     {
-        var state = (InvitationState)reader.GetInt16(10);
         var expiresAt = reader.GetInt64(12);
-        if (state == InvitationState.Pending && expiresAt <= asOf.UtcTicks)
-        {
-            state = InvitationState.Expired;
-        }
+        var state = StateAt(reader.GetInt16(10), expiresAt, asOf);
 
         return new InvitationRecord
         {
@@ -154,4 +150,25 @@ internal static class PostgreSqlRows
             TokenKeyId = reader.GetString(18),
         };
     }
+
+    /// <summary>An entry read without its invitation, with it.</summary>
+    public static InviteEntryResult WithInvitation(InviteEntryResult entry, EntryInvitation invitation) => new()
+    {
+        Sequence = entry.Sequence,
+        Line = entry.Line,
+        Address = entry.Address,
+        Outcome = entry.Outcome,
+        Reason = entry.Reason,
+        Detail = entry.Detail,
+        DuplicateOfLine = entry.DuplicateOfLine,
+        StatusCode = entry.StatusCode,
+        DisplayName = entry.DisplayName,
+        Fields = entry.Fields,
+        UpdatedAt = entry.UpdatedAt,
+        Invitation = invitation,
+    };
+
+    /// <summary>A state as read at a time: pending past its expiry reads as expired.</summary>
+    public static InvitationState StateAt(short state, long expiresAt, DateTimeOffset asOf)
+        => (InvitationState)state == InvitationState.Pending && expiresAt <= asOf.UtcTicks ? InvitationState.Expired : (InvitationState)state;
 }

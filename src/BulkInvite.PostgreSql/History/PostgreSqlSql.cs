@@ -249,12 +249,30 @@ internal static class PostgreSqlSql
         """ + " " + InvitationColumns;
 
     /// <summary>
-    /// The live invitation of an address (accepted, or pending and unexpired): at most one entry of the unique
-    /// <c>ux_invitations_live</c>, which holds one pending or accepted invitation per address.
+    /// The live invitations (accepted, or pending and unexpired) of a list of addresses, each row with its place in the
+    /// list (<c>ord</c>, 1-based, after the invitation's columns): one probe of the unique <c>ux_invitations_live</c> per
+    /// address, which holds at most one pending or accepted invitation per address.
     /// </summary>
-    public const string SelectLiveInvitation = "SELECT " + InvitationColumns + """
-         FROM bulkinvite.invitations
-        WHERE tenant_id = @tenant_id AND address_key = @address_key AND state IN (0, 1) AND (state = 1 OR expires_at > @as_of)
+    public const string SelectLiveInvitations = "SELECT " + InvitationColumns + """
+        , wanted.ord
+          FROM unnest(@address_keys) WITH ORDINALITY AS wanted (key, ord)
+          JOIN bulkinvite.invitations ON tenant_id = @tenant_id AND address_key = wanted.key
+         WHERE state IN (0, 1) AND (state = 1 OR expires_at > @as_of)
+        """;
+
+    /// <summary>The invitations of one import's entries in a range of sequence numbers (a page of its report): a range of <c>ux_invitations_entry</c>.</summary>
+    public const string SelectInvitationsOfEntries = """
+        SELECT sequence, invitation_id, state, expires_at, accepted_at, revoked_at, send_count
+          FROM bulkinvite.invitations
+         WHERE tenant_id = @tenant_id AND import_id = @import_id AND sequence > @after AND sequence <= @last
+        """;
+
+    /// <summary>An import's invitations counted by their state at <c>@as_of</c>: a range of <c>ux_invitations_entry</c>.</summary>
+    public const string CountInvitationsOfImport = """
+        SELECT CASE WHEN state = 0 AND expires_at <= @as_of THEN 2::smallint ELSE state END AS state_at, count(*)
+          FROM bulkinvite.invitations
+         WHERE tenant_id = @tenant_id AND import_id = @import_id
+         GROUP BY state_at
         """;
 
     /// <summary>One keyset page of a tenant's invitations: a range of the primary key; the filters that follow are added as needed.</summary>

@@ -147,17 +147,108 @@ public sealed partial class SqliteInviteHistoryStore
     }
 
     /// <inheritdoc />
-    public Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    /// <remarks>One read transaction, one probe of <c>ux_invitations_live</c> per address.</remarks>
+    public Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(addressKey);
-        return ReadAsync((tenantId, addressKey, asOf), static (connection, transaction, state, ct) =>
-            ReadOneInvitationAsync(connection, transaction, SqliteSql.SelectLiveInvitation, state.asOf, c =>
+        ArgumentNullException.ThrowIfNull(addressKeys);
+        if (addressKeys.Any(k => k is null))
+        {
+            throw new ArgumentException("No address key may be null.", nameof(addressKeys));
+        }
+
+        return ReadAsync((tenantId, addressKeys, asOf), static async (connection, transaction, state, ct) =>
+        {
+            var (tenantId, addressKeys, asOf) = state;
+            var found = new InvitationRecord?[addressKeys.Count];
+            var command = Command(connection, transaction, SqliteSql.SelectLiveInvitation);
+            await using (command.ConfigureAwait(false))
             {
-                c.Parameters.AddWithValue("$tenant_id", state.tenantId);
-                c.Parameters.AddWithValue("$address_key", state.addressKey);
-                c.Parameters.AddWithValue("$as_of", SqliteRows.Ticks(state.asOf));
-            }, ct), cancellationToken);
+                command.Parameters.AddWithValue("$tenant_id", tenantId);
+                command.Parameters.AddWithValue("$as_of", SqliteRows.Ticks(asOf));
+                var key = command.Parameters.Add("$address_key", SqliteType.Text);
+                for (var i = 0; i < found.Length; i++)
+                {
+                    key.Value = addressKeys[i];
+                    var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        found[i] = await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadInvitation(reader, asOf) : null;
+                    }
+                }
+            }
+
+            return (IReadOnlyList<InvitationRecord?>)found;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One range of <c>ux_invitations_entry</c>.</remarks>
+    public Task<InvitationCounts> CountInvitationsAsync(string tenantId, Guid importId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        return ReadAsync((tenantId, importId, asOf), static async (connection, transaction, state, ct) =>
+        {
+            var counts = InvitationCounts.Empty;
+            var command = Command(connection, transaction, SqliteSql.CountInvitationsOfImport);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.importId));
+                command.Parameters.AddWithValue("$as_of", SqliteRows.Ticks(state.asOf));
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        counts = counts.Add((InvitationState)reader.GetInt32(0), reader.GetInt64(1));
+                    }
+                }
+            }
+
+            return counts;
+        }, cancellationToken);
+    }
+
+    /// <summary>Gives each entry of a page the invitation it sent: one range of <c>ux_invitations_entry</c>, over the page's sequence numbers.</summary>
+    private static async Task AddInvitationsAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string tenantId, Guid importId, long afterSequence, List<InviteEntryResult> items, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        var invitations = new Dictionary<long, EntryInvitation>();
+        var command = Command(connection, transaction, SqliteSql.SelectInvitationsOfEntries);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("$tenant_id", tenantId);
+            command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
+            command.Parameters.AddWithValue("$after", afterSequence);
+            command.Parameters.AddWithValue("$last", items[^1].Sequence);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var state = reader.GetInt32(2);
+                    var expiresAt = reader.GetInt64(3);
+                    invitations[reader.GetInt64(0)] = new EntryInvitation
+                    {
+                        InvitationId = Guid.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
+                        State = (InvitationState)(state == Pending && expiresAt <= asOf.UtcTicks ? Expired : state),
+                        ExpiresAt = Utc(expiresAt),
+                        AcceptedAt = reader.IsDBNull(4) ? null : Utc(reader.GetInt64(4)),
+                        RevokedAt = reader.IsDBNull(5) ? null : Utc(reader.GetInt64(5)),
+                        SendCount = reader.GetInt32(6),
+                    };
+                }
+            }
+        }
+
+        for (var i = 0; i < items.Count && invitations.Count > 0; i++)
+        {
+            if (invitations.Remove(items[i].Sequence, out var invitation))
+            {
+                items[i] = SqliteRows.WithInvitation(items[i], invitation);
+            }
+        }
     }
 
     /// <inheritdoc />

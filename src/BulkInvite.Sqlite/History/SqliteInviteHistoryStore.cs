@@ -317,6 +317,11 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 }
             }
 
+            if (query.InvitationsAsOf is { } asOf && items.Count > 0)
+            {
+                await AddInvitationsAsync(connection, transaction, tenantId, importId, query.AfterSequence, items, asOf, ct).ConfigureAwait(false);
+            }
+
             if (!query.IncludeTotalCount)
             {
                 return new InvitePage<InviteEntryResult> { Items = items, TotalCount = -1, HasMore = hasMore };

@@ -346,6 +346,21 @@ internal static class SqliteSql
         LIMIT 1
         """;
 
+    /// <summary>The invitations of one import's entries in a range of sequence numbers (a page of its report): a range of <c>ux_invitations_entry</c>.</summary>
+    public const string SelectInvitationsOfEntries = """
+        SELECT sequence, invitation_id, state, expires_at, accepted_at, revoked_at, send_count
+          FROM invitations
+         WHERE tenant_id = $tenant_id AND import_id = $import_id AND sequence > $after AND sequence <= $last
+        """;
+
+    /// <summary>An import's invitations counted by their state at <c>$as_of</c>: a range of <c>ux_invitations_entry</c>.</summary>
+    public const string CountInvitationsOfImport = """
+        SELECT CASE WHEN state = 0 AND expires_at <= $as_of THEN 2 ELSE state END AS state_at, COUNT(*)
+          FROM invitations
+         WHERE tenant_id = $tenant_id AND import_id = $import_id
+         GROUP BY state_at
+        """;
+
     /// <summary>One keyset page of a tenant's invitations; the state is the state at <c>$as_of</c>.</summary>
     public const string ListInvitations = "SELECT " + InvitationColumns + """
          FROM invitations

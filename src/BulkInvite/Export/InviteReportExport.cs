@@ -30,7 +30,7 @@ namespace BulkInvite;
 public static class InviteReportExport
 {
     /// <summary>The header row of <see cref="WriteCsvAsync"/>.</summary>
-    public const string CsvHeader = "line,address,display_name,outcome,reason,detail,duplicate_of_line,status_code,updated_at,fields";
+    public const string CsvHeader = "line,address,display_name,outcome,reason,detail,duplicate_of_line,status_code,updated_at,fields,invitation_id,invitation_state,invitation_expires_at";
 
     /// <summary>The outcomes <see cref="WriteFailedRowsAsync"/> writes: entries that were not invited and can be fixed and sent again.</summary>
     internal static IReadOnlyList<InviteOutcome> FailedOutcomes { get; } = [InviteOutcome.Invalid, InviteOutcome.Failed, InviteOutcome.Skipped];
@@ -53,7 +53,9 @@ public static class InviteReportExport
     /// <c>fields</c> as <c>name=value</c> pairs separated by <c>"; "</c>, in the order the entry holds them, with
     /// <c>\</c>, <c>;</c> and <c>=</c> inside a name or value escaped by a backslash: one column whatever the fields of
     /// each entry, so the header is known before the first row. (<see cref="WriteFailedRowsAsync"/> writes fields as
-    /// columns, for upload again.)
+    /// columns, for upload again.) The last three columns are the entry's invitation as it stands when the file is
+    /// written (<see cref="InviteEntryResult.Invitation"/>): its id, its state (<see cref="InvitationState"/>) and when its
+    /// link expires; empty for an entry that sent none. No file holds a token.
     /// </remarks>
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
     public static Task WriteCsvAsync(
@@ -66,8 +68,10 @@ public static class InviteReportExport
     /// <summary>
     /// Writes the entries of an import as JSON lines: one JSON object per entry and line (LF), in file order, with the
     /// members <c>line</c>, <c>address</c>, <c>display_name</c>, <c>outcome</c>, <c>reason</c>, <c>detail</c>,
-    /// <c>duplicate_of_line</c>, <c>status_code</c>, <c>updated_at</c> (<see langword="null"/> when not set) and
-    /// <c>fields</c> (an object of strings, or <see langword="null"/>).
+    /// <c>duplicate_of_line</c>, <c>status_code</c>, <c>updated_at</c> (<see langword="null"/> when not set),
+    /// <c>fields</c> (an object of strings, or <see langword="null"/>) and <c>invitation</c> (the entry's invitation as it
+    /// stands when the file is written: an object of <c>id</c>, <c>state</c>, <c>expires_at</c>, <c>accepted_at</c>,
+    /// <c>revoked_at</c> and <c>send_count</c>; <see langword="null"/> for an entry that sent none).
     /// </summary>
     /// <param name="history">The history to read the import from.</param>
     /// <param name="tenantId">The tenant.</param>
@@ -164,7 +168,18 @@ public static class InviteReportExport
                 row.Append(entry.DuplicateOfLine?.ToString(CultureInfo.InvariantCulture)).Append(',');
                 row.Append(entry.StatusCode?.ToString(CultureInfo.InvariantCulture)).Append(',');
                 row.Append(entry.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)).Append(',');
-                CsvText.AppendCell(row, FieldsText(entry.Fields));
+                CsvText.AppendCell(row, FieldsText(entry.Fields)).Append(',');
+                if (entry.Invitation is { } invitation)
+                {
+                    row.Append(invitation.InvitationId.ToString("D", CultureInfo.InvariantCulture)).Append(',');
+                    row.Append(invitation.State.ToString()).Append(',');
+                    row.Append(invitation.ExpiresAt.ToString("O", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    row.Append(",,");
+                }
+
                 row.Append("\r\n");
                 await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
             }
@@ -283,7 +298,35 @@ public static class InviteReportExport
             json.WriteNull("fields");
         }
 
+        if (entry.Invitation is { } invitation)
+        {
+            json.WriteStartObject("invitation");
+            json.WriteString("id", invitation.InvitationId);
+            json.WriteString("state", invitation.State.ToString());
+            json.WriteString("expires_at", invitation.ExpiresAt);
+            WriteTime(json, "accepted_at", invitation.AcceptedAt);
+            WriteTime(json, "revoked_at", invitation.RevokedAt);
+            json.WriteNumber("send_count", invitation.SendCount);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("invitation");
+        }
+
         json.WriteEndObject();
+
+        static void WriteTime(Utf8JsonWriter json, string name, DateTimeOffset? time)
+        {
+            if (time is { } value)
+            {
+                json.WriteString(name, value);
+            }
+            else
+            {
+                json.WriteNull(name);
+            }
+        }
     }
 
     private static async Task WriteFailedRowsCoreAsync(

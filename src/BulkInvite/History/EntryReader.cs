@@ -14,14 +14,16 @@ internal static class EntryReader
     internal const int DefaultPageSize = 1000;
 
     /// <summary>The import's entries (of one outcome, when given) in sequence order, a page at a time.</summary>
+    /// <remarks>With <paramref name="invitationsAsOf"/>, each entry is read with its invitation as it stands at that time.</remarks>
     public static async IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(
-        IInviteHistoryStore store, string tenantId, Guid importId, InviteOutcome? outcome, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IInviteHistoryStore store, string tenantId, Guid importId, InviteOutcome? outcome, int pageSize, DateTimeOffset? invitationsAsOf,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long after = 0;
         while (true)
         {
             var page = await store.ListEntriesAsync(
-                tenantId, importId, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = pageSize, IncludeTotalCount = false }, cancellationToken)
+                tenantId, importId, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = pageSize, IncludeTotalCount = false, InvitationsAsOf = invitationsAsOf }, cancellationToken)
                 .ConfigureAwait(false);
             if (page.Items.Count == 0)
             {
@@ -39,9 +41,10 @@ internal static class EntryReader
 
     /// <summary>The import's entries (of one outcome, when given) in sequence order, each once.</summary>
     public static async IAsyncEnumerable<InviteEntryResult> EntriesAsync(
-        IInviteHistoryStore store, string tenantId, Guid importId, InviteOutcome? outcome, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IInviteHistoryStore store, string tenantId, Guid importId, InviteOutcome? outcome, int pageSize, DateTimeOffset? invitationsAsOf,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var page in PagesAsync(store, tenantId, importId, outcome, pageSize, cancellationToken).ConfigureAwait(false))
+        await foreach (var page in PagesAsync(store, tenantId, importId, outcome, pageSize, invitationsAsOf, cancellationToken).ConfigureAwait(false))
         {
             foreach (var entry in page)
             {

@@ -160,32 +160,78 @@ internal sealed class InMemoryInvitationLedger
         }
     }
 
-    public InvitationRecord? FindLive(string tenantId, string addressKey, DateTimeOffset asOf)
+    public IReadOnlyList<InvitationRecord?> FindLive(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf)
     {
+        var found = new InvitationRecord?[addressKeys.Count];
         lock (_lock)
         {
-            if (!_byAddress.TryGetValue((tenantId, addressKey), out var rows))
+            for (var i = 0; i < found.Length; i++)
             {
-                return null;
+                found[i] = FindLive(tenantId, addressKeys[i], asOf);
             }
-
-            Row? live = null;
-            foreach (var row in rows)
-            {
-                var state = row.StateAt(asOf);
-                if (state == InvitationState.Accepted)
-                {
-                    return row.ToRecord(asOf);
-                }
-
-                if (state == InvitationState.Pending && (live is null || row.InvitationId.CompareTo(live.InvitationId) > 0))
-                {
-                    live = row;
-                }
-            }
-
-            return live?.ToRecord(asOf);
         }
+
+        return found;
+    }
+
+    private InvitationRecord? FindLive(string tenantId, string addressKey, DateTimeOffset asOf)
+    {
+        if (!_byAddress.TryGetValue((tenantId, addressKey), out var rows))
+        {
+            return null;
+        }
+
+        Row? live = null;
+        foreach (var row in rows)
+        {
+            var state = row.StateAt(asOf);
+            if (state == InvitationState.Accepted)
+            {
+                return row.ToRecord(asOf);
+            }
+
+            if (state == InvitationState.Pending && (live is null || row.InvitationId.CompareTo(live.InvitationId) > 0))
+            {
+                live = row;
+            }
+        }
+
+        return live?.ToRecord(asOf);
+    }
+
+    /// <summary>The invitations of one import's entries in a range of sequence numbers, as a report shows them.</summary>
+    public Dictionary<long, EntryInvitation> OfEntries(string tenantId, Guid importId, long afterSequence, long lastSequence, DateTimeOffset asOf)
+    {
+        var found = new Dictionary<long, EntryInvitation>();
+        lock (_lock)
+        {
+            foreach (var row in _byId.Values)
+            {
+                if (row.TenantId == tenantId && row.ImportId == importId && row.Sequence > afterSequence && row.Sequence <= lastSequence)
+                {
+                    found[row.Sequence] = row.ToEntryInvitation(asOf);
+                }
+            }
+        }
+
+        return found;
+    }
+
+    public InvitationCounts Count(string tenantId, Guid importId, DateTimeOffset asOf)
+    {
+        var counts = InvitationCounts.Empty;
+        lock (_lock)
+        {
+            foreach (var row in _byId.Values)
+            {
+                if (row.TenantId == tenantId && row.ImportId == importId)
+                {
+                    counts = counts.Add(row.StateAt(asOf));
+                }
+            }
+        }
+
+        return counts;
     }
 
     public InvitePage<InvitationRecord> List(string tenantId, InvitationQuery query, DateTimeOffset asOf)
@@ -341,6 +387,16 @@ internal sealed class InMemoryInvitationLedger
 
         public InvitationState StateAt(DateTimeOffset asOf)
             => State == InvitationState.Pending && ExpiresAt <= asOf ? InvitationState.Expired : State;
+
+        public EntryInvitation ToEntryInvitation(DateTimeOffset asOf) => new()
+        {
+            InvitationId = InvitationId,
+            State = StateAt(asOf),
+            ExpiresAt = ExpiresAt.ToUniversalTime(),
+            AcceptedAt = AcceptedAt?.ToUniversalTime(),
+            RevokedAt = RevokedAt?.ToUniversalTime(),
+            SendCount = SendCount,
+        };
 
         public InvitationRecord ToRecord(DateTimeOffset asOf) => new()
         {

@@ -208,7 +208,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                 start = ~start;
             }
 
-            var items = new List<InviteEntryResult>(Math.Min(query.Limit, 1024));
+            var picked = new List<int>(Math.Min(query.Limit, 1024));
             var hasMore = false;
             for (var i = start; i < list.Count; i++)
             {
@@ -218,13 +218,22 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                     continue;
                 }
 
-                if (items.Count == query.Limit)
+                if (picked.Count == query.Limit)
                 {
                     hasMore = true;
                     break;
                 }
 
-                items.Add(list.ToResult(i));
+                picked.Add(i);
+            }
+
+            var invitations = query.InvitationsAsOf is { } asOf && picked.Count > 0
+                ? _invitations.OfEntries(tenantId, importId, query.AfterSequence, list[picked[^1]].Sequence, asOf)
+                : null;
+            var items = new List<InviteEntryResult>(picked.Count);
+            foreach (var i in picked)
+            {
+                items.Add(list.ToResult(i, invitations?.GetValueOrDefault(list[i].Sequence)));
             }
 
             var total = query.Outcome is { } o ? data.Counts[(int)o] : list.Count;
@@ -336,12 +345,20 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
     }
 
     /// <inheritdoc />
-    public Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(addressKey);
+        InvitationArguments.CheckAddressKeys(addressKeys);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_invitations.FindLive(tenantId, addressKey, asOf));
+        return Task.FromResult(_invitations.FindLive(tenantId, addressKeys, asOf));
+    }
+
+    /// <inheritdoc />
+    public Task<InvitationCounts> CountInvitationsAsync(string tenantId, Guid importId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_invitations.Count(tenantId, importId, asOf));
     }
 
     /// <inheritdoc />

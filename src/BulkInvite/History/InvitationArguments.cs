@@ -28,6 +28,18 @@ internal static class InvitationArguments
         }
     }
 
+    public static void CheckAddressKeys(IReadOnlyList<string> addressKeys, string paramName = "addressKeys")
+    {
+        ArgumentNullException.ThrowIfNull(addressKeys, paramName);
+        foreach (var key in addressKeys)
+        {
+            if (key is null)
+            {
+                throw new ArgumentException("No address key may be null.", paramName);
+            }
+        }
+    }
+
     public static void CheckQuery(InvitationQuery query, string paramName = "query")
     {
         ArgumentNullException.ThrowIfNull(query, paramName);

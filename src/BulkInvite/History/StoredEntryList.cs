@@ -78,7 +78,7 @@ internal sealed class StoredEntryList
         : _text[(int)(entry.AddressAt >> TextBlockShift)].AsSpan((int)(entry.AddressAt & (TextBlockSize - 1)), entry.AddressLength);
 
     /// <summary>The entry at <paramref name="index"/> as the store hands it out: a new object each time.</summary>
-    public InviteEntryResult ToResult(int index)
+    public InviteEntryResult ToResult(int index, EntryInvitation? invitation = null)
     {
         ref readonly var entry = ref this[index];
         var extra = (StoredExtra?)_side[entry.Extra];
@@ -95,6 +95,7 @@ internal sealed class StoredEntryList
             DisplayName = extra?.DisplayName,
             Fields = extra?.Fields,
             UpdatedAt = new DateTimeOffset(entry.UpdatedTicks, TimeSpan.FromMinutes(entry.OffsetMinutes)),
+            Invitation = invitation,
         };
     }
 

@@ -388,7 +388,7 @@ internal sealed partial class ImportRun
                     InvitationRecord? holder;
                     try
                     {
-                        holder = await _context.Store.FindLiveInvitationAsync(TenantId, prepared.Sends[i].AddressKey, now, CancellationToken.None).ConfigureAwait(false);
+                        holder = (await _context.Store.FindLiveInvitationsAsync(TenantId, [prepared.Sends[i].AddressKey], now, CancellationToken.None).ConfigureAwait(false))[0];
                     }
                     catch (Exception ex)
                     {
@@ -416,6 +416,17 @@ internal sealed partial class ImportRun
 
         return items;
     }
+
+    /// <summary>
+    /// What a live invitation of its address makes of an entry: accepted → an existing user; pending → already invited,
+    /// unless the import resends pending invitations (then <see langword="null"/>: it is invited, and replaces it).
+    /// </summary>
+    internal static InviteOutcome? LedgerOutcome(InvitationRecord holder, bool resendPending) => holder.State switch
+    {
+        InvitationState.Accepted => InviteOutcome.ExistingUser,
+        InvitationState.Pending when !resendPending => InviteOutcome.AlreadyInvited,
+        _ => null,
+    };
 
     /// <summary>
     /// The outcome of an entry whose address has a live invitation from another entry: accepted → an existing user;
@@ -458,12 +469,11 @@ internal sealed partial class ImportRun
         {
             await foreach (var items in PagesAsync(InviteOutcome.Pending, pageSize, cancellationToken).ConfigureAwait(false))
             {
-                var statuses = check is null ? null : await CheckPageAsync(check, items, cancellationToken).ConfigureAwait(false);
-                var now = _context.Time.GetUtcNow();
+                // The ledger decides as each invitation is recorded, so only the directory is asked here.
+                var answers = check is null ? null : await DecidePageAsync(items, consultLedger: false, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < items.Count; i++)
                 {
-                    var answer = statuses is null ? null : ExistenceUpdate(items[i], statuses[i], now);
-                    await writer.WriteAsync(new SendCandidate(items[i], answer), cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(new SendCandidate(items[i], answers?[i]), cancellationToken).ConfigureAwait(false);
                 }
             }
         }

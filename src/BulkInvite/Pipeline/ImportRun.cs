@@ -192,12 +192,16 @@ internal sealed partial class ImportRun
         maxEntries,
         $"The file holds more than {maxEntries:N0} entries, the limit set by {nameof(BulkInviteOptions)}.{nameof(BulkInviteOptions.MaxEntries)}.");
 
-    /// <summary>Checks every pending entry against the user directory, in batches, and records who needs no invitation (a preview's last stage).</summary>
+    /// <summary>
+    /// Checks every pending entry against the user directory and the ledger, in batches, and records who needs no
+    /// invitation (a preview's last stage). An import that sends asks the directory page by page as it sends, and the
+    /// ledger decides as each invitation is recorded (<see cref="HeldByLedger"/>).
+    /// </summary>
     private async Task CheckUsersAsync(CancellationToken cancellationToken)
     {
         _stage = ImportStage.CheckingUsers;
-        var check = _context.ExistenceCheck;
-        if (check is null)
+        var consultLedger = await LedgerHoldsAddressesAsync(_context, TenantId, cancellationToken).ConfigureAwait(false);
+        if (_context.ExistenceCheck is null && !consultLedger)
         {
             return;
         }
@@ -205,14 +209,13 @@ internal sealed partial class ImportRun
         var updates = new List<InviteEntryUpdate>();
         await foreach (var entries in PagesAsync(InviteOutcome.Pending, Options.ExistenceCheckBatchSize, cancellationToken).ConfigureAwait(false))
         {
-            var statuses = await CheckPageAsync(check, entries, cancellationToken).ConfigureAwait(false);
+            var decisions = await DecidePageAsync(entries, consultLedger, cancellationToken).ConfigureAwait(false);
             updates.Clear();
-            var now = _context.Time.GetUtcNow();
-            for (var i = 0; i < statuses.Count; i++)
+            foreach (var update in decisions)
             {
-                if (ExistenceUpdate(entries[i], statuses[i], now) is { } update)
+                if (update is { } decided)
                 {
-                    updates.Add(update);
+                    updates.Add(decided);
                 }
             }
 
@@ -234,15 +237,60 @@ internal sealed partial class ImportRun
         await CheckpointAsync(force: true).ConfigureAwait(false);
     }
 
-    /// <summary>Asks the user directory about one page of pending entries: one status per entry, in order.</summary>
-    private async Task<IReadOnlyList<UserStatus>> CheckPageAsync(IUserExistenceCheck check, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken)
+    /// <summary>The states in which an invitation holds its address.</summary>
+    private static readonly InvitationState[] LiveStates = [InvitationState.Pending, InvitationState.Accepted];
+
+    /// <summary>
+    /// Whether the tenant's ledger holds any address (an invitation pending and unexpired, or accepted): when it holds
+    /// none, a run that sends nothing need not look each address up.
+    /// </summary>
+    internal static async Task<bool> LedgerHoldsAddressesAsync(ImportContext context, string tenantId, CancellationToken cancellationToken)
     {
-        var addresses = new string[entries.Count];
-        for (var i = 0; i < addresses.Length; i++)
+        var now = context.Time.GetUtcNow();
+        foreach (var state in LiveStates)
         {
-            addresses[i] = EmailAddressNormalizer.Normalize(entries[i].Address, Options.DuplicateComparison);
+            var page = await context.Store.ListInvitationsAsync(tenantId, new InvitationQuery { State = state, Limit = 1 }, now, cancellationToken).ConfigureAwait(false);
+            if (page.Items.Count > 0)
+            {
+                return true;
+            }
         }
 
+        return false;
+    }
+
+    /// <summary>
+    /// What the user directory, and the ledger when asked to, make of one page of pending entries: for each entry, in
+    /// order, the change that decides it, or <see langword="null"/> when it is to be invited.
+    /// </summary>
+    private async Task<InviteEntryUpdate?[]> DecidePageAsync(IReadOnlyList<InviteEntryResult> entries, bool consultLedger, CancellationToken cancellationToken)
+    {
+        var keys = new string[entries.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = EmailAddressNormalizer.Normalize(entries[i].Address, Options.DuplicateComparison);
+        }
+
+        var check = _context.ExistenceCheck;
+        var statuses = check is null ? null : await CheckKeysAsync(check, keys, cancellationToken).ConfigureAwait(false);
+        var holders = consultLedger ? await _context.Store.FindLiveInvitationsAsync(TenantId, keys, _context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false) : null;
+        var now = _context.Time.GetUtcNow();
+        var decisions = new InviteEntryUpdate?[entries.Count];
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            decisions[i] = statuses is null ? null : ExistenceUpdate(entries[i], statuses[i], now);
+            if (decisions[i] is null && holders?[i] is { } holder && LedgerOutcome(holder, _report.ResendPendingInvitations) is not null)
+            {
+                decisions[i] = HeldByLedger(entries[i], holder, now);
+            }
+        }
+
+        return decisions;
+    }
+
+    /// <summary>Asks the user directory about one page of addresses (comparison keys): one status per address, in order.</summary>
+    private async Task<IReadOnlyList<UserStatus>> CheckKeysAsync(IUserExistenceCheck check, string[] addresses, CancellationToken cancellationToken)
+    {
         var statuses = await check.CheckAsync(new UserExistenceQuery { TenantId = TenantId, Addresses = addresses }, cancellationToken).ConfigureAwait(false);
         if (statuses is null || statuses.Count != addresses.Length)
         {
@@ -250,7 +298,7 @@ internal sealed partial class ImportRun
                 $"The user-existence check {check.GetType().Name} returned {statuses?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} statuses for {addresses.Length} addresses; it must return one status per address, in order.");
         }
 
-        _checkedEntries += entries.Count;
+        _checkedEntries += addresses.Length;
         _checkBatches++;
         return statuses;
     }
@@ -312,7 +360,7 @@ internal sealed partial class ImportRun
 
     /// <summary>The import's entries of one outcome in sequence order, a page at a time (<see cref="EntryReader"/>).</summary>
     private IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(InviteOutcome outcome, int pageSize, CancellationToken cancellationToken)
-        => EntryReader.PagesAsync(_context.Store, TenantId, ImportId, outcome, pageSize, cancellationToken);
+        => EntryReader.PagesAsync(_context.Store, TenantId, ImportId, outcome, pageSize, invitationsAsOf: null, cancellationToken);
 
     /// <summary>
     /// Refuses a file whose content this tenant imported within <see cref="BulkInviteOptions.RepeatUploadWindow"/>,

@@ -8,7 +8,8 @@ namespace BulkInvite.Pipeline;
 /// <summary>
 /// A preview that keeps only the counts (<see cref="ImportMode.CountOnly"/>): the import's own path
 /// (the parser's <see cref="IInviteFileParser.ParseIntoAsync"/> into <see cref="EntryClassifier"/>) into a consumer that
-/// counts, and, when the host has a user directory, asks it about the new addresses in batches; nothing is stored or sent.
+/// counts, and, when the host has a user directory or the tenant's ledger holds addresses, asks them about the new
+/// addresses in batches; nothing is stored or sent.
 /// </summary>
 /// <remarks>
 /// The counts are those of a <see cref="ImportMode.Preview"/> (the same classifier). Nothing is allocated
@@ -17,7 +18,8 @@ namespace BulkInvite.Pipeline;
 internal sealed class SummaryRun(ImportContext context, BulkInviteRequest request) : IClassifiedEntrySink
 {
     private readonly OutcomeTally _tally = new();
-    private readonly List<string>? _directoryBatch = context.ExistenceCheck is null ? null : [];
+    private List<string>? _directoryBatch;
+    private bool _consultLedger;
 
     public async Task<BulkInviteReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -37,6 +39,8 @@ internal sealed class SummaryRun(ImportContext context, BulkInviteRequest reques
         using var addresses = new AddressSet(knownLength is { } bytes ? ImportRun.ExpectedEntries(bytes, options) : 0, keepLines: false);
         await using var limited = new LimitedReadStream(content, options.MaxFileBytes);
         var selection = await context.ParserSelector.SelectAsync(limited, request.FileName, request.ParserName, cancellationToken).ConfigureAwait(false);
+        _consultLedger = await ImportRun.LedgerHoldsAddressesAsync(context, request.TenantId, cancellationToken).ConfigureAwait(false);
+        _directoryBatch = context.ExistenceCheck is not null || _consultLedger ? [] : null;
         var classifier = new EntryClassifier(context, addresses, this);
         try
         {
@@ -89,28 +93,35 @@ internal sealed class SummaryRun(ImportContext context, BulkInviteRequest reques
     public ValueTask PauseAsync(CancellationToken cancellationToken)
         => _directoryBatch?.Count >= context.Options.ExistenceCheckBatchSize ? new ValueTask(CheckUsersAsync(cancellationToken)) : default;
 
-    /// <summary>Asks the user directory about the new addresses found so far, in batches of <see cref="BulkInviteOptions.ExistenceCheckBatchSize"/>.</summary>
+    /// <summary>
+    /// Asks the user directory, then the ledger, about the new addresses found so far, in batches of
+    /// <see cref="BulkInviteOptions.ExistenceCheckBatchSize"/>.
+    /// </summary>
     private async Task CheckUsersAsync(CancellationToken cancellationToken)
     {
-        var check = context.ExistenceCheck;
-        if (check is null || _directoryBatch is null)
+        if (_directoryBatch is null)
         {
             return;
         }
 
+        var check = context.ExistenceCheck;
         var size = context.Options.ExistenceCheckBatchSize;
         for (var offset = 0; offset < _directoryBatch.Count; offset += size)
         {
             var addresses = _directoryBatch.GetRange(offset, Math.Min(size, _directoryBatch.Count - offset));
-            var statuses = await check.CheckAsync(new UserExistenceQuery { TenantId = request.TenantId, Addresses = addresses }, cancellationToken).ConfigureAwait(false);
-            if (statuses is null || statuses.Count != addresses.Count)
+            var statuses = check is null ? null : await check.CheckAsync(new UserExistenceQuery { TenantId = request.TenantId, Addresses = addresses }, cancellationToken).ConfigureAwait(false);
+            if (check is not null && (statuses is null || statuses.Count != addresses.Count))
             {
                 throw new InvalidOperationException(
                     $"The user-existence check {check.GetType().Name} returned {statuses?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} statuses for {addresses.Count} addresses; it must return one status per address, in order.");
             }
 
-            foreach (var status in statuses)
+            var holders = _consultLedger
+                ? await context.Store.FindLiveInvitationsAsync(request.TenantId, addresses, context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+                : null;
+            for (var i = 0; i < addresses.Count; i++)
             {
+                var status = statuses?[i] ?? UserStatus.Unknown;
                 if (status == UserStatus.Member)
                 {
                     _tally.Move(InviteOutcome.Pending, InviteOutcome.ExistingUser);
@@ -118,6 +129,10 @@ internal sealed class SummaryRun(ImportContext context, BulkInviteRequest reques
                 else if (status == UserStatus.PendingInvitation && !request.ResendPendingInvitations)
                 {
                     _tally.Move(InviteOutcome.Pending, InviteOutcome.AlreadyInvited);
+                }
+                else if (holders?[i] is { } holder && ImportRun.LedgerOutcome(holder, request.ResendPendingInvitations) is { } outcome)
+                {
+                    _tally.Move(InviteOutcome.Pending, outcome);
                 }
             }
         }

@@ -31,7 +31,7 @@ public sealed class InviteReportExportTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(text, Does.StartWith(InviteReportExport.CsvHeader + "\r\n"));
-            Assert.That(string.Join(',', rows[0]), Is.EqualTo("line,address,display_name,outcome,reason,detail,duplicate_of_line,status_code,updated_at,fields"));
+            Assert.That(string.Join(',', rows[0]), Is.EqualTo("line,address,display_name,outcome,reason,detail,duplicate_of_line,status_code,updated_at,fields,invitation_id,invitation_state,invitation_expires_at"));
             Assert.That(rows.Skip(1).Select(r => (r[0], r[1], r[2], r[3], r[4], r[6])), Is.EqualTo(new[]
             {
                 ("1", "jane@example.com", "Doe, Jane", "Invited", string.Empty, string.Empty),
@@ -39,6 +39,42 @@ public sealed class InviteReportExportTests
                 ("3", "JANE@example.com", string.Empty, "Duplicate", "DuplicateOfLine", "1"),
             }));
             Assert.That(DateTimeOffset.Parse(rows[1][8], CultureInfo.InvariantCulture), Is.EqualTo(harness.Time.GetUtcNow()));
+        }
+    }
+
+    [Test]
+    public async Task Csv_and_json_lines_carry_each_invitations_state_and_never_a_token()
+    {
+        await using var harness = new PipelineHarness();
+        var report = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nb@example.com\nnot-an-address\n"));
+        var tokens = harness.Sender.Sent.Select(i => i.AcceptToken!).ToArray();
+        await harness.Invitations.AcceptAsync(harness.Sender.Sent.Single(i => i.Address == "a@example.com").AcceptToken!);
+        harness.Time.Advance(TimeSpan.FromHours(1));
+        var invitations = (await harness.EntriesAsync(report)).Take(2).Select(e => e.Invitation!).ToArray();
+
+        var csv = await ExportAsync(o => InviteReportExport.WriteCsvAsync(harness.History, Tenant, report.ImportId, o));
+        var json = await ExportAsync(o => InviteReportExport.WriteJsonLinesAsync(harness.History, Tenant, report.ImportId, o));
+        var rows = CsvCells.Read(csv);
+        var objects = json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(rows.Skip(1).Select(r => (r[10], r[11])), Is.EqualTo(new[]
+            {
+                (invitations[0].InvitationId.ToString(), "Accepted"),
+                (invitations[1].InvitationId.ToString(), "Pending"),
+                (string.Empty, string.Empty),
+            }));
+            Assert.That(DateTimeOffset.Parse(rows[2][12], CultureInfo.InvariantCulture), Is.EqualTo(invitations[1].ExpiresAt));
+            Assert.That(objects[0].GetProperty("invitation").GetProperty("state").GetString(), Is.EqualTo("Accepted"));
+            Assert.That(objects[0].GetProperty("invitation").GetProperty("accepted_at").GetDateTimeOffset(), Is.EqualTo(invitations[0].AcceptedAt));
+            Assert.That(objects[1].GetProperty("invitation").GetProperty("id").GetGuid(), Is.EqualTo(invitations[1].InvitationId));
+            Assert.That(objects[1].GetProperty("invitation").GetProperty("send_count").GetInt32(), Is.EqualTo(1));
+            Assert.That(objects[2].GetProperty("invitation").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            foreach (var token in tokens)
+            {
+                Assert.That(csv + json, Does.Not.Contain(token), "no export holds a token");
+            }
         }
     }
 
@@ -61,7 +97,7 @@ public sealed class InviteReportExportTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(rows, Has.Count.EqualTo(3));
-            Assert.That(rows.Select(r => r.Length), Is.All.EqualTo(10));
+            Assert.That(rows.Select(r => r.Length), Is.All.EqualTo(13));
             Assert.That(rows[1][..8], Is.EqualTo(new[] { "1", "jane@example.com", "Doe, \"JD\" Jane", "Failed", "Rejected", entry.Detail, string.Empty, "550" }));
             Assert.That(DateTimeOffset.Parse(rows[1][8], CultureInfo.InvariantCulture).EqualsExact(At), Is.True, "the instant and its offset");
             Assert.That(CsvCells.Fields(rows[1][9]), Is.EqualTo(fields.ToList()));

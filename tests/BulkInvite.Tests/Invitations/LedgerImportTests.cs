@@ -108,4 +108,113 @@ public sealed class LedgerImportTests
             Assert.That((await harness.Invitations.ListAsync(PipelineHarness.Tenant, new InvitationQuery { Limit = 1000 })).Items, Has.Count.EqualTo(450));
         }
     }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_preview_and_a_count_find_pending_and_accepted_invitations_as_an_import_would(bool resend)
+    {
+        await using var harness = new PipelineHarness();
+        var first = await harness.Service.ImportAsync(PipelineHarness.Request("pending@example.com\naccepted@example.com\nrevoked@example.com\n"));
+        var tokens = harness.Sender.Sent.ToDictionary(i => i.Address, i => i.AcceptToken!);
+        await harness.Invitations.AcceptAsync(tokens["accepted@example.com"]);
+        var revoked = (await harness.Invitations.ListAsync(PipelineHarness.Tenant, new InvitationQuery())).Items.Single(i => i.Address == "revoked@example.com");
+        await harness.Invitations.RevokeAsync(PipelineHarness.Tenant, revoked.InvitationId);
+        harness.Sender.Sent.Clear();
+        const string Later = "Pending@Example.com\naccepted@example.com\nrevoked@example.com\nnew@example.com\n";
+
+        var preview = await harness.Service.ImportAsync(PipelineHarness.Request(Later, resend: resend).AsPreview());
+        var count = await harness.Service.ImportAsync(PipelineHarness.Request(Later, resend: resend).AsCountOnly());
+        var entries = (await harness.EntriesAsync(preview)).ToDictionary(e => e.Address.ToLowerInvariant());
+
+        var expected = resend
+            ? new OutcomeCounts { Pending = 3, ExistingUser = 1 }
+            : new OutcomeCounts { Pending = 2, ExistingUser = 1, AlreadyInvited = 1 };
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(preview.Counts, Is.EqualTo(expected));
+            Assert.That(count.Counts, Is.EqualTo(expected), "a count-only run gives a preview's counts");
+            Assert.That(harness.Sender.Sent, Is.Empty);
+            Assert.That((entries["accepted@example.com"].Outcome, entries["accepted@example.com"].Reason), Is.EqualTo((InviteOutcome.ExistingUser, InviteReasonCodes.Member)));
+            Assert.That(entries["revoked@example.com"].Outcome, Is.EqualTo(InviteOutcome.Pending), "a revoked invitation holds nothing");
+            if (!resend)
+            {
+                Assert.That(entries["pending@example.com"].Outcome, Is.EqualTo(InviteOutcome.AlreadyInvited));
+                Assert.That(entries["pending@example.com"].Detail, Does.Contain($"import {first.ImportId}").And.Contain("(line 1)"));
+            }
+        }
+    }
+
+    [Test]
+    public async Task A_preview_of_a_tenant_without_invitations_asks_the_ledger_nothing_per_address()
+    {
+        var store = new CountingLedgerStore();
+        await using var harness = new PipelineHarness(store: store);
+        await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\n", tenant: "tenant-b"));
+
+        var preview = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nb@example.com\n").AsPreview());
+        await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nb@example.com\n").AsCountOnly());
+
+        Assert.That(preview.Counts.Pending, Is.EqualTo(2), "another tenant's invitation is not this tenant's");
+        Assert.That(store.LiveLookups, Is.Zero);
+    }
+
+    [Test]
+    public async Task The_report_shows_each_invitations_state_and_History_counts_them()
+    {
+        await using var harness = new PipelineHarness(o => o.InvitationLifetime = TimeSpan.FromDays(3));
+        var import = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\nb@example.com\nc@example.com\nd@example.com\nnot-an-address\n"));
+        var tokens = harness.Sender.Sent.ToDictionary(i => i.Address, i => i.AcceptToken!);
+        await harness.Invitations.AcceptAsync(tokens["a@example.com"]);
+        var b = (await harness.EntriesAsync(import)).Single(e => e.Address == "b@example.com").Invitation!;
+        await harness.Invitations.RevokeAsync(PipelineHarness.Tenant, b.InvitationId);
+        harness.Time.Advance(TimeSpan.FromDays(2));
+        await harness.Invitations.ResendAsync(PipelineHarness.Tenant, (await harness.EntriesAsync(import)).Single(e => e.Address == "c@example.com").Invitation!.InvitationId);
+        harness.Time.Advance(TimeSpan.FromDays(1));
+
+        var entries = await harness.EntriesAsync(import);
+        var streamed = new List<InviteEntryResult>();
+        await foreach (var entry in harness.History.ReadEntriesAsync(PipelineHarness.Tenant, import.ImportId))
+        {
+            streamed.Add(entry);
+        }
+
+        var report = await harness.History.GetReportAsync(PipelineHarness.Tenant, import.ImportId);
+        var history = await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery());
+
+        var expectedStates = new InvitationState?[] { InvitationState.Accepted, InvitationState.Revoked, InvitationState.Pending, InvitationState.Expired, null };
+        var expectedCounts = new InvitationCounts { Accepted = 1, Revoked = 1, Pending = 1, Expired = 1 };
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(entries.Select(e => e.Invitation?.State), Is.EqualTo(expectedStates));
+            Assert.That(streamed.Select(e => e.Invitation?.State), Is.EqualTo(expectedStates));
+            Assert.That(entries[2].Invitation!.SendCount, Is.EqualTo(2));
+            Assert.That(entries[2].Invitation!.ExpiresAt, Is.EqualTo(harness.Time.GetUtcNow() + TimeSpan.FromDays(2)));
+            Assert.That(report!.Invitations, Is.EqualTo(expectedCounts));
+            Assert.That(history.Items.Single().Invitations, Is.EqualTo(expectedCounts));
+            Assert.That(report.Counts.Invited, Is.EqualTo(4), "the entries' outcomes stay what the import did");
+        }
+    }
+
+    [Test]
+    public async Task A_preview_in_History_counts_no_invitations()
+    {
+        await using var harness = new PipelineHarness();
+        var preview = await harness.Service.ImportAsync(PipelineHarness.Request("a@example.com\n").AsPreview());
+
+        var report = await harness.History.GetReportAsync(PipelineHarness.Tenant, preview.ImportId);
+
+        Assert.That(report!.Invitations, Is.Null);
+    }
+
+    /// <summary>A store that counts the lookups of live invitations by address.</summary>
+    private sealed class CountingLedgerStore : DelegatingHistoryStore
+    {
+        public int LiveLookups;
+
+        public override Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Add(ref LiveLookups, addressKeys.Count);
+            return base.FindLiveInvitationsAsync(tenantId, addressKeys, asOf, cancellationToken);
+        }
+    }
 }

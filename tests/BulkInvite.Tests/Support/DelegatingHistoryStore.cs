@@ -46,8 +46,11 @@ internal class DelegatingHistoryStore : IInviteHistoryStore
     public virtual Task<InvitationRecord?> GetInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
         => Inner.GetInvitationAsync(tenantId, invitationId, asOf, cancellationToken);
 
-    public virtual Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default)
-        => Inner.FindLiveInvitationAsync(tenantId, addressKey, asOf, cancellationToken);
+    public virtual Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => Inner.FindLiveInvitationsAsync(tenantId, addressKeys, asOf, cancellationToken);
+
+    public virtual Task<InvitationCounts> CountInvitationsAsync(string tenantId, Guid importId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => Inner.CountInvitationsAsync(tenantId, importId, asOf, cancellationToken);
 
     public virtual Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default)
         => Inner.ListInvitationsAsync(tenantId, query, asOf, cancellationToken);

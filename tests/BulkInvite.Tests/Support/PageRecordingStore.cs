@@ -53,8 +53,11 @@ internal sealed class PageRecordingStore : IInviteHistoryStore
     public Task<InvitationRecord?> GetInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
         => _inner.GetInvitationAsync(tenantId, invitationId, asOf, cancellationToken);
 
-    public Task<InvitationRecord?> FindLiveInvitationAsync(string tenantId, string addressKey, DateTimeOffset asOf, CancellationToken cancellationToken = default)
-        => _inner.FindLiveInvitationAsync(tenantId, addressKey, asOf, cancellationToken);
+    public Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => _inner.FindLiveInvitationsAsync(tenantId, addressKeys, asOf, cancellationToken);
+
+    public Task<InvitationCounts> CountInvitationsAsync(string tenantId, Guid importId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => _inner.CountInvitationsAsync(tenantId, importId, asOf, cancellationToken);
 
     public Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default)
         => _inner.ListInvitationsAsync(tenantId, query, asOf, cancellationToken);
