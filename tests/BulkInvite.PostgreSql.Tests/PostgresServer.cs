@@ -39,7 +39,8 @@ public sealed class PostgresServer
     {
         _bin = FindBinaries() ?? throw new InvalidOperationException(InstallHint);
         _asPostgresUser = Environment.UserName == "root";
-        _folder = Path.Combine(Path.GetTempPath(), $"bulkinvite-pg-{Guid.NewGuid():N}");
+        // As root, the folder must be one the postgres user can reach: /tmp, whatever TMPDIR says.
+        _folder = Path.Combine(_asPostgresUser ? "/tmp" : Path.GetTempPath(), $"bulkinvite-pg-{Guid.NewGuid():N}");
         _dataFolder = Path.Combine(_folder, "data");
         Directory.CreateDirectory(_folder);
         if (_asPostgresUser)
