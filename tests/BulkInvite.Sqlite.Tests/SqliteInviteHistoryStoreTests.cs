@@ -412,6 +412,19 @@ public sealed partial class SqliteInviteHistoryStoreTests
         yield return new TestCaseData(SqliteSql.DeleteImportsCreatedBefore, "INDEX ix_imports_history (tenant_id=? AND is_preview=? AND created_at<?)").SetName("Retention finds old imports by ix_imports_history");
         yield return new TestCaseData(SqliteSql.DeleteEntriesOfImportsCreatedBefore, "USING PRIMARY KEY").SetName("Retention deletes entries by the primary key");
         yield return new TestCaseData(SqliteSql.DeleteEntriesOfImport, "USING PRIMARY KEY (import_id=?)").SetName("A refused import's entries are deleted by the primary key");
+        yield return new TestCaseData(SqliteSql.SelectLiveInvitations, "USING INDEX ux_invitations_live (tenant_id=? AND address_key=?)").SetName("Live invitations of a batch of addresses are probes of ux_invitations_live");
+        yield return new TestCaseData(SqliteSql.SelectInvitationsOfEntries, "USING INDEX ux_invitations_entry (tenant_id=? AND import_id=? AND sequence>? AND sequence<?)").SetName("The invitations of a report page are a range of ux_invitations_entry");
+        yield return new TestCaseData(SqliteSql.ExpireStaleOfAddress, "ux_invitations_live (tenant_id=? AND address_key=?)").SetName("A send expires a stale invitation of its address through ux_invitations_live");
+        yield return new TestCaseData(SqliteSql.RevokePendingOfAddress, "ux_invitations_live (tenant_id=? AND address_key=?)").SetName("A replacing send revokes the pending invitation of its address through ux_invitations_live");
+        yield return new TestCaseData(SqliteSql.SelectInvitationByToken, "ux_invitations_token").SetName("A token lookup uses ux_invitations_token");
+        yield return new TestCaseData(SqliteSql.AcceptInvitation, "ux_invitations_token").SetName("An accept finds its row through ux_invitations_token");
+        yield return new TestCaseData(SqliteSql.SelectInvitation, "PRIMARY KEY").SetName("An invitation lookup uses the primary key");
+        yield return new TestCaseData(SqliteSql.ListInvitations, "PRIMARY KEY").SetName("An invitation page is a range of the primary key");
+        yield return new TestCaseData(SqliteSql.RevokeInvitation, "PRIMARY KEY").SetName("A revoke finds its row by the primary key");
+        yield return new TestCaseData(SqliteSql.RevokeInvitationsOfImport, "ux_invitations_entry").SetName("An import's invitations are revoked through ux_invitations_entry");
+        yield return new TestCaseData(SqliteSql.ExpireInvitations, "PRIMARY KEY").SetName("The expiry sweep walks the tenant's part of the primary key");
+        yield return new TestCaseData(SqliteSql.DeleteInvitationsOfImport, "ux_invitations_entry").SetName("A refused import's invitations are deleted through ux_invitations_entry");
+        yield return new TestCaseData(SqliteSql.CountInvitationsOfImport, "USING INDEX ux_invitations_entry (tenant_id=? AND import_id=?)").SetName("An import's invitations are counted in a range of ux_invitations_entry");
     }
 
     [TestCaseSource(nameof(IndexedQueries))]
@@ -440,7 +453,8 @@ public sealed partial class SqliteInviteHistoryStoreTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(text, Does.Contain(expected));
-            Assert.That(plan, Has.None.StartsWith("SCAN"), text);
+            // Only the array of keys a batch asks about is walked whole.
+            Assert.That(plan.Where(p => !p.StartsWith("SCAN k VIRTUAL TABLE", StringComparison.Ordinal)), Has.None.StartsWith("SCAN"), text);
         }
 
         if (sql is SqliteSql.ListEntries or SqliteSql.ListEntriesWithOutcome or SqliteSql.ListImports)

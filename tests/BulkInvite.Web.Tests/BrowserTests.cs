@@ -89,6 +89,8 @@ public sealed class BrowserTests
         var invitedReasons = await page.Locator("#entries tr[data-outcome='Invited'] td.reason").AllTextContentsAsync();
         Assert.That(invitedReasons, Has.Count.EqualTo(3).And.All.Empty, "the sender's detail is not a reason");
         Assert.That(await page.TextContentAsync("#entry-count"), Is.EqualTo("7 entries"));
+        Assert.That(await page.Locator("#entries tr[data-invitation-state='Pending']").CountAsync(), Is.EqualTo(3), "each invited entry's invitation, pending");
+        Assert.That(await page.TextContentAsync("#invitation-counts td[data-state='Pending']"), Is.EqualTo("3"));
         await ScreenshotAsync(page, "2-report");
 
         await page.SelectOptionAsync("#outcome", "Invalid");

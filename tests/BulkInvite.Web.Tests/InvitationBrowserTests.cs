@@ -248,6 +248,65 @@ public sealed class InvitationBrowserTests
     }
 
     [Test]
+    public async Task The_report_and_history_show_an_accepted_a_revoked_and_a_pending_invitation()
+    {
+        var alice = await SignedInPageAsync("alice");
+        var importId = await UploadAsync(alice, "states.txt", "joiner@example.com\nwithdrawn@example.com\nwaiting@example.com\n", invited: 3);
+
+        var joiner = await PageAsync();
+        await joiner.GotoAsync((await LinkAsync("joiner@example.com")).ToString());
+        await joiner.ClickAsync("#accept");
+        await joiner.WaitForURLAsync("**/Invitations/Welcome");
+
+        await alice.ClickAsync("#view-details");
+        await alice.WaitForSelectorAsync("#entries");
+        Assert.That(await alice.TextContentAsync("#invitation-counts td[data-state='Pending']"), Is.EqualTo("2"));
+        await alice.ClickAsync("#entries tr:has-text('withdrawn@example.com') button.revoke");
+        await alice.WaitForSelectorAsync("#notice");
+        Assert.That(alice.Url, Is.EqualTo($"{_baseUrl}/Report/{importId}"), "the revoke comes back to the report");
+        Assert.That(await alice.TextContentAsync("#notice"), Is.EqualTo("Revoked the invitation of withdrawn@example.com: its link no longer works."));
+
+        var rows = new Dictionary<string, ILocator>
+        {
+            ["joiner"] = alice.Locator("#entries tr:has-text('joiner@example.com')"),
+            ["withdrawn"] = alice.Locator("#entries tr:has-text('withdrawn@example.com')"),
+            ["waiting"] = alice.Locator("#entries tr:has-text('waiting@example.com')"),
+        };
+        Assert.That(await rows["joiner"].GetAttributeAsync("data-invitation-state"), Is.EqualTo("Accepted"));
+        Assert.That(await rows["joiner"].Locator("td.invitation .state").TextContentAsync(), Is.EqualTo("Accepted"));
+        Assert.That(await rows["joiner"].Locator("td.invitation .when").TextContentAsync(), Does.StartWith("accepted " + DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        Assert.That(await rows["withdrawn"].Locator("td.invitation .state").TextContentAsync(), Is.EqualTo("Revoked"));
+        Assert.That(await rows["withdrawn"].Locator("td.invitation .when").TextContentAsync(), Does.StartWith("revoked "));
+        Assert.That(await rows["waiting"].Locator("td.invitation .state").TextContentAsync(), Is.EqualTo("Pending"));
+        Assert.That(await rows["waiting"].Locator("td.invitation .when").TextContentAsync(), Does.StartWith("expires " + DateTimeOffset.UtcNow.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Or.StartWith("expires " + DateTimeOffset.UtcNow.AddDays(7).AddMinutes(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        Assert.That(await rows["waiting"].Locator("button.revoke").IsVisibleAsync(), Is.True);
+        Assert.That(await rows["joiner"].Locator("button").CountAsync() + await rows["withdrawn"].Locator("button").CountAsync(), Is.Zero, "no action on a closed invitation");
+        foreach (var (state, count) in new[] { ("Pending", "1"), ("Accepted", "1"), ("Expired", "0"), ("Revoked", "1") })
+        {
+            Assert.That(await alice.TextContentAsync($"#invitation-counts td[data-state='{state}']"), Is.EqualTo(count), state);
+        }
+
+        await ScreenshotAsync(alice, "invitation-11-report-with-states");
+
+        await alice.ClickAsync("#history-link");
+        await alice.WaitForSelectorAsync("#history");
+        var history = alice.Locator($"#history tr[data-import='{importId}']");
+        foreach (var (state, count) in new[] { ("Pending", "1"), ("Accepted", "1"), ("Expired", "0"), ("Revoked", "1") })
+        {
+            Assert.That(await history.Locator($"td[data-state='{state}']").TextContentAsync(), Is.EqualTo(count), state);
+        }
+
+        Assert.That(await alice.TextContentAsync("#history thead"), Does.Contain("Invitations").And.Contain("Accepted").And.Contain("Revoked"));
+        await ScreenshotAsync(alice, "invitation-12-history-with-states");
+
+        await history.Locator("a.results").ClickAsync();
+        await alice.WaitForSelectorAsync("#invitation-counts");
+        await alice.ClickAsync("#invitation-counts td[data-state='Accepted'] a");
+        await alice.WaitForURLAsync("**state=Accepted*");
+        Assert.That(await alice.Locator("#invitations tbody tr").AllTextContentsAsync(), Has.Count.EqualTo(1).And.Some.Contain("joiner@example.com"), "a count leads to its invitations");
+    }
+
+    [Test]
     public async Task Another_tenant_cannot_see_resend_or_revoke_the_invitations()
     {
         var alice = await SignedInPageAsync("alice");

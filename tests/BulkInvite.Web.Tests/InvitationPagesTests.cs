@@ -333,6 +333,94 @@ public sealed partial class InvitationPagesTests
     }
 
     [Test]
+    public async Task The_report_shows_each_entry_s_invitation_and_counts_them_and_so_does_history()
+    {
+        using var alice = await SampleClient.SignInAsync(_factory, "alice");
+        var importId = await InviteAsync(alice, "team.txt", "ann@example.com\nben@example.com\ncleo@example.com\nnot-an-address\n");
+        using var ann = SampleClient.Anonymous(_factory);
+        await AcceptAsync(ann, LinkFor("ann@example.com"));
+        var ben = Rows(await alice.GetPageAsync("/Invitations")).Single(r => r.Address == "ben@example.com");
+        await alice.PostFormAsync("/Invitations?handler=Revoke", new() { ["invitation"] = ben.Id.ToString() }, formPage: "/Invitations");
+
+        var page = await alice.GetPageAsync($"/Report/{importId}");
+
+        var rows = PageTables.ReportRows(page);
+        Assert.That(rows.Select(r => r.InvitationState), Is.EqualTo(new[] { "Accepted", "Revoked", "Pending", null }));
+        Assert.That(rows[0].Cells["invitation"], Does.Match(@"^Accepted accepted \d{4}-\d\d-\d\d \d\d:\d\d UTC$"));
+        Assert.That(rows[1].Cells["invitation"], Does.Match(@"^Revoked revoked \d{4}-\d\d-\d\d \d\d:\d\d UTC$"));
+        var expires = DateTimeOffset.UtcNow.AddDays(7);
+        Assert.That(rows[2].Cells["invitation"], Is.EqualTo($"Pending expires {expires:yyyy-MM-dd HH:mm} UTC").Or.EqualTo($"Pending expires {expires.AddMinutes(-1):yyyy-MM-dd HH:mm} UTC"));
+        Assert.That(rows[3].Cells["invitation"], Is.Empty, "an invalid entry sent no invitation");
+        Assert.That(rows.Select(r => (r.OffersResend, r.OffersRevoke)), Is.EqualTo(new[] { (false, false), (false, false), (true, true), (false, false) }), "only an open invitation is resent or revoked");
+        var counts = PageTables.InvitationCounts(page);
+        Assert.That(counts, Is.EqualTo(new Dictionary<string, long> { ["Pending"] = 1, ["Accepted"] = 1, ["Expired"] = 0, ["Revoked"] = 1 }));
+        Assert.That(page, Does.Contain($"href=\"/Invitations?import={importId}&amp;state=Accepted\""), "each count leads to those invitations");
+
+        var history = await alice.GetPageAsync("/History");
+        Assert.That(history, Does.Contain("<th colspan=\"4\" class=\"group\">Invitations</th>"));
+        Assert.That(PageTables.HistoryInvitationCounts(history, importId), Is.EqualTo(new Dictionary<string, string> { ["Pending"] = "1", ["Accepted"] = "1", ["Expired"] = "0", ["Revoked"] = "1" }));
+    }
+
+    [Test]
+    public async Task An_invitation_past_its_lifetime_reads_as_expired_on_the_report_and_in_history()
+    {
+        using var alice = await SampleClient.SignInAsync(_factory, "alice");
+        var importId = await InviteAsync(alice, "team.txt", "ann@example.com\nben@example.com\n");
+        using var ann = SampleClient.Anonymous(_factory);
+        await AcceptAsync(ann, LinkFor("ann@example.com"));
+
+        _clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+
+        var page = await alice.GetPageAsync($"/Report/{importId}");
+        var rows = PageTables.ReportRows(page);
+        Assert.That(rows.Select(r => r.InvitationState), Is.EqualTo(new[] { "Accepted", "Expired" }), "an accepted invitation does not expire");
+        Assert.That(rows[1].Cells["invitation"], Does.StartWith("Expired expired "));
+        Assert.That((rows[1].OffersResend, rows[1].OffersRevoke), Is.EqualTo((true, false)), "an expired invitation can be sent again, not revoked");
+        Assert.That(PageTables.InvitationCounts(page), Is.EqualTo(new Dictionary<string, long> { ["Pending"] = 0, ["Accepted"] = 1, ["Expired"] = 1, ["Revoked"] = 0 }));
+        Assert.That(PageTables.HistoryInvitationCounts(await alice.GetPageAsync("/History"), importId)["Expired"], Is.EqualTo("1"));
+    }
+
+    [Test]
+    public async Task A_preview_shows_no_invitations_on_its_report_or_in_history()
+    {
+        using var alice = await SampleClient.SignInAsync(_factory, "alice");
+        var importId = await alice.UploadOkAsync("team.txt", "ann@example.com\n", preview: true);
+        await alice.WaitUntilFinishedAsync(importId);
+
+        var page = await alice.GetPageAsync($"/Report/{importId}");
+
+        Assert.That(PageTables.InvitationCounts(page), Is.Null);
+        Assert.That(PageTables.ReportRows(page).Single().InvitationState, Is.Null);
+        Assert.That(PageTables.HistoryInvitationCounts(await alice.GetPageAsync("/History?previews=true"), importId).Values, Has.Count.EqualTo(4).And.All.Empty);
+    }
+
+    [Test]
+    public async Task Resend_and_revoke_from_a_report_row_come_back_to_the_report_at_its_filter()
+    {
+        using var alice = await SampleClient.SignInAsync(_factory, "alice");
+        var importId = await InviteAsync(alice, "team.txt", "ann@example.com\nben@example.com\n");
+        var report = $"/Report/{importId}?outcome=Invited";
+        var invitations = Rows(await alice.GetPageAsync($"/Invitations?import={importId}")).ToDictionary(r => r.Address, r => r.Id);
+
+        var revoked = await alice.PostFormAsync("/Invitations?handler=Revoke", new() { ["invitation"] = invitations["ann@example.com"].ToString(), ["back"] = "report", ["outcome"] = "Invited", ["after"] = "0" }, formPage: report);
+        Assert.That(revoked.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(revoked.Headers.Location!.OriginalString, Is.EqualTo(report));
+        var afterRevoke = await alice.GetPageAsync(report);
+        Assert.That(afterRevoke, Does.Contain("Revoked the invitation of ann@example.com: its link no longer works."));
+        Assert.That(PageTables.ReportRows(afterRevoke).Select(r => r.InvitationState), Is.EqualTo(new[] { "Revoked", "Pending" }));
+
+        var resent = await alice.PostFormAsync("/Invitations?handler=Resend", new() { ["invitation"] = invitations["ben@example.com"].ToString(), ["back"] = "report" }, formPage: report);
+        Assert.That(resent.Headers.Location!.OriginalString, Is.EqualTo($"/Report/{importId}"));
+        Assert.That(await alice.GetPageAsync(resent.Headers.Location.OriginalString), Does.Contain("Sent again to ben@example.com"));
+        Assert.That(InvitationMail.Pickup(_factory, "contoso", "ben@example.com"), Has.Length.EqualTo(2));
+
+        using var bob = await SampleClient.SignInAsync(_factory, "bob");
+        var refused = await bob.PostFormAsync("/Invitations?handler=Revoke", new() { ["invitation"] = invitations["ben@example.com"].ToString(), ["back"] = "report" }, formPage: "/Invitations");
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "another tenant's invitation, whatever page it returns to");
+        Assert.That(PageTables.ReportRows(await alice.GetPageAsync(report))[1].InvitationState, Is.EqualTo("Pending"));
+    }
+
+    [Test]
     public async Task The_token_is_never_logged_at_the_levels_the_sample_ships_with()
     {
         // The sample's own appsettings.json levels: Information, and the ASP.NET Core request log (which writes each

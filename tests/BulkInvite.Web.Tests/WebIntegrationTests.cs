@@ -120,8 +120,9 @@ public sealed class WebIntegrationTests
         Assert.That(csv.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/csv"));
         Assert.That(csv.Content.Headers.ContentDisposition!.FileName, Is.EqualTo("team-report.csv"));
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines[0], Does.StartWith("line,address,display_name,outcome,reason"));
+        Assert.That(lines[0], Does.StartWith("line,address,display_name,outcome,reason").And.EndWith(",invitation_id,invitation_state,invitation_expires_at"));
         Assert.That(lines, Has.Length.EqualTo(8));
+        Assert.That(lines.Count(l => l.Contains(",Pending,", StringComparison.Ordinal)), Is.EqualTo(3), "each invited entry's invitation, pending");
 
         var failed = await alice.Http.GetAsync($"/imports/{importId}/failed-rows");
         Assert.That(failed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -285,7 +286,7 @@ public sealed class WebIntegrationTests
         Assert.That(status, Does.Not.Contain(">ExistingUser<").And.Not.Contain(">AlreadyInvited<"));
 
         var report = await alice.GetPageAsync($"/Report/{importId}");
-        var rows = Rows(report);
+        var rows = PageTables.ReportRows(report);
         Assert.That(rows, Has.Count.EqualTo(7));
         var invited = rows.Where(r => r.Outcome == "Invited").ToArray();
         Assert.That(invited, Has.Length.EqualTo(3));
@@ -357,14 +358,6 @@ public sealed class WebIntegrationTests
 
         Assert.That(page, Does.Contain("History of Bulk User Invite"));
     }
-
-    /// <summary>The report's rows: the outcome code of each, and its cells by class.</summary>
-    private static List<(string Outcome, Dictionary<string, string> Cells)> Rows(string page)
-        => [.. System.Text.RegularExpressions.Regex.Matches(page, "<tr data-outcome=\"(\\w+)\">(.*?)</tr>", System.Text.RegularExpressions.RegexOptions.Singleline)
-            .Select(row => (
-                row.Groups[1].Value,
-                System.Text.RegularExpressions.Regex.Matches(row.Groups[2].Value, "<td class=\"(\\w+)\">(.*?)</td>", System.Text.RegularExpressions.RegexOptions.Singleline)
-                    .ToDictionary(cell => cell.Groups[1].Value, cell => WebUtility.HtmlDecode(cell.Groups[2].Value).Trim())))];
 
     private static int CountOf(string text, string part)
     {

@@ -33,6 +33,26 @@ internal static class Wording
         _ => state.ToString(),
     };
 
+    /// <summary>The states in the order the pages list them.</summary>
+    public static IReadOnlyList<InvitationState> States { get; } = [InvitationState.Pending, InvitationState.Accepted, InvitationState.Expired, InvitationState.Revoked];
+
+    /// <summary>
+    /// When an entry's invitation got where it stands, after its state on the report: "expires …" for a pending one,
+    /// "accepted …", "expired …", "revoked …" for the others.
+    /// </summary>
+    public static string When(EntryInvitation invitation)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        return invitation.State switch
+        {
+            InvitationState.Pending => $"expires {Time(invitation.ExpiresAt)}",
+            InvitationState.Accepted when invitation.AcceptedAt is { } at => $"accepted {Time(at)}",
+            InvitationState.Expired => $"expired {Time(invitation.ExpiresAt)}",
+            InvitationState.Revoked when invitation.RevokedAt is { } at => $"revoked {Time(at)}",
+            _ => string.Empty,
+        };
+    }
+
     /// <summary>An instant as the pages show it: <c>2026-12-09 14:05 UTC</c>.</summary>
     public static string Time(DateTimeOffset instant)
         => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace BulkInvite.Web.Pages;
 
-/// <summary>"History": the signed-in tenant's imports, newest first, selectable by date.</summary>
+/// <summary>"History": the signed-in tenant's imports, newest first, selectable by date, with their outcomes and their invitations counted by state.</summary>
 public sealed class HistoryModel : PageModel
 {
     /// <summary>Imports per page.</summary>

@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace BulkInvite.Web.Pages;
 
-/// <summary>"View details": one row per entry of an import, paged by keyset, filterable by outcome.</summary>
+/// <summary>
+/// "View details": one row per entry of an import, paged by keyset, filterable by outcome, each with its invitation as
+/// it stands now, and the import's invitations counted by state. A row's open invitation is resent or revoked through
+/// the pending invitations page's actions, which come back here.
+/// </summary>
 public sealed class ReportModel : PageModel
 {
     /// <summary>Rows per page.</summary>
@@ -21,6 +25,10 @@ public sealed class ReportModel : PageModel
     public InviteOutcome? Outcome { get; private set; }
 
     public long After { get; private set; }
+
+    /// <summary>What the last resend or revoke of a row did (set by the pending invitations page before it comes back).</summary>
+    [TempData]
+    public string? Notice { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid importId, InviteOutcome? outcome, long after, CancellationToken cancellationToken)
     {

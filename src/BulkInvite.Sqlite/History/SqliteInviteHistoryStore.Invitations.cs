@@ -147,7 +147,7 @@ public sealed partial class SqliteInviteHistoryStore
     }
 
     /// <inheritdoc />
-    /// <remarks>One read transaction, one probe of <c>ux_invitations_live</c> per address.</remarks>
+    /// <remarks>One statement per 1,000 addresses, one probe of <c>ux_invitations_live</c> per address.</remarks>
     public Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
@@ -159,21 +159,27 @@ public sealed partial class SqliteInviteHistoryStore
 
         return ReadAsync((tenantId, addressKeys, asOf), static async (connection, transaction, state, ct) =>
         {
+            const int PerStatement = 1000;
             var (tenantId, addressKeys, asOf) = state;
             var found = new InvitationRecord?[addressKeys.Count];
-            var command = Command(connection, transaction, SqliteSql.SelectLiveInvitation);
+            var command = Command(connection, transaction, SqliteSql.SelectLiveInvitations);
             await using (command.ConfigureAwait(false))
             {
                 command.Parameters.AddWithValue("$tenant_id", tenantId);
                 command.Parameters.AddWithValue("$as_of", SqliteRows.Ticks(asOf));
-                var key = command.Parameters.Add("$address_key", SqliteType.Text);
-                for (var i = 0; i < found.Length; i++)
+                var keys = command.Parameters.Add("$address_keys", SqliteType.Text);
+                for (var offset = 0; offset < found.Length; offset += PerStatement)
                 {
-                    key.Value = addressKeys[i];
+                    var count = Math.Min(PerStatement, found.Length - offset);
+                    keys.Value = System.Text.Json.JsonSerializer.Serialize(
+                        addressKeys.Skip(offset).Take(count).ToArray(), EntryFieldsJsonContext.Default.StringArray);
                     var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                     await using (reader.ConfigureAwait(false))
                     {
-                        found[i] = await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadInvitation(reader, asOf) : null;
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            found[offset + reader.GetInt32(19)] = ReadInvitation(reader, asOf);
+                        }
                     }
                 }
             }

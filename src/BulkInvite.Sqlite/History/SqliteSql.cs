@@ -338,12 +338,18 @@ internal static class SqliteSql
         RETURNING
         """ + " " + InvitationColumns;
 
-    /// <summary>The live invitation of an address (accepted, or pending and unexpired): one entry of <c>ux_invitations_live</c>.</summary>
-    public const string SelectLiveInvitation = "SELECT " + InvitationColumns + """
-         FROM invitations
-        WHERE tenant_id = $tenant_id AND address_key = $address_key AND state IN (0, 1) AND (state = 1 OR (state = 0 AND expires_at > $as_of))
-        ORDER BY state DESC, invitation_id DESC
-        LIMIT 1
+    /// <summary>
+    /// The live invitations (accepted, or pending and unexpired) of a batch of addresses, given as a JSON array of keys:
+    /// one probe of <c>ux_invitations_live</c> per key inside one statement (the index named and the keys made the outer
+    /// loop by <c>CROSS JOIN</c>, because without statistics the planner would walk the tenant's part of an index
+    /// instead), each row with the key's place in the array last. The
+    /// index holds at most one row in those states per key, so a key has at most one live invitation.
+    /// </summary>
+    public const string SelectLiveInvitations = "SELECT " + InvitationColumns + """
+        , k.key
+          FROM json_each($address_keys) AS k
+         CROSS JOIN invitations AS i INDEXED BY ux_invitations_live
+         WHERE i.tenant_id = $tenant_id AND i.address_key = k.value AND i.state IN (0, 1) AND (i.state = 1 OR i.expires_at > $as_of)
         """;
 
     /// <summary>The invitations of one import's entries in a range of sequence numbers (a page of its report): a range of <c>ux_invitations_entry</c>.</summary>
@@ -353,10 +359,13 @@ internal static class SqliteSql
          WHERE tenant_id = $tenant_id AND import_id = $import_id AND sequence > $after AND sequence <= $last
         """;
 
-    /// <summary>An import's invitations counted by their state at <c>$as_of</c>: a range of <c>ux_invitations_entry</c>.</summary>
+    /// <summary>
+    /// An import's invitations counted by their state at <c>$as_of</c>: a range of <c>ux_invitations_entry</c> (named,
+    /// because without statistics the planner would walk the tenant's part of the primary key instead).
+    /// </summary>
     public const string CountInvitationsOfImport = """
         SELECT CASE WHEN state = 0 AND expires_at <= $as_of THEN 2 ELSE state END AS state_at, COUNT(*)
-          FROM invitations
+          FROM invitations INDEXED BY ux_invitations_entry
          WHERE tenant_id = $tenant_id AND import_id = $import_id
          GROUP BY state_at
         """;
@@ -379,8 +388,9 @@ internal static class SqliteSql
         WHERE invitation_id = $invitation_id AND tenant_id = $tenant_id AND state = 0 AND expires_at > $now
         """;
 
+    /// <summary>An import's open invitations revoked: a range of <c>ux_invitations_entry</c> (named, as the planner would walk the tenant's rows).</summary>
     public const string RevokeInvitationsOfImport = """
-        UPDATE invitations SET state = 3, revoked_at = $now
+        UPDATE invitations INDEXED BY ux_invitations_entry SET state = 3, revoked_at = $now
         WHERE tenant_id = $tenant_id AND import_id = $import_id AND state = 0 AND expires_at > $now
         """;
 
@@ -389,7 +399,8 @@ internal static class SqliteSql
         WHERE tenant_id = $tenant_id AND state = 0 AND expires_at <= $now
         """;
 
-    public const string DeleteInvitationsOfImport = "DELETE FROM invitations WHERE tenant_id = $tenant_id AND import_id = $import_id";
+    /// <summary>A refused import's invitations deleted: a range of <c>ux_invitations_entry</c>.</summary>
+    public const string DeleteInvitationsOfImport = "DELETE FROM invitations INDEXED BY ux_invitations_entry WHERE tenant_id = $tenant_id AND import_id = $import_id";
 
     public const string DeleteInvitationsOfImportsCreatedBefore = """
         DELETE FROM invitations

@@ -7,7 +7,8 @@ namespace BulkInvite.Web.Pages.Invitations;
 
 /// <summary>
 /// "Pending invitations": the signed-in tenant's invitations by state, paged by keyset, optionally of one import; resend
-/// or revoke one, or every open one of an import. Another tenant's invitation or import reads as missing (404).
+/// or revoke one, or every open one of an import. Another tenant's invitation or import reads as missing (404). The
+/// report's rows resend and revoke through the same actions and come back to the report (<see cref="BackToReport"/>).
 /// </summary>
 public sealed class IndexModel : PageModel
 {
@@ -16,6 +17,12 @@ public sealed class IndexModel : PageModel
 
     /// <summary>The state filter's value for every state.</summary>
     public const string AllStates = "All";
+
+    /// <summary>
+    /// The <c>back</c> value of a resend or revoke posted from the report: the action comes back to the report of the
+    /// invitation's import (with the report's outcome filter and page), not to this page.
+    /// </summary>
+    public const string BackToReport = "report";
 
     private readonly IInvitationService _invitations;
     private readonly IBulkInviteHistory _history;
@@ -83,7 +90,7 @@ public sealed class IndexModel : PageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostResendAsync(Guid invitation, string? state, Guid? import, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostResendAsync(Guid invitation, string? state, Guid? import, string? back, InviteOutcome? outcome, long after, CancellationToken cancellationToken)
     {
         if (await _invitations.GetAsync(User.Tenant(), invitation, cancellationToken) is not { } found)
         {
@@ -106,10 +113,10 @@ public sealed class IndexModel : PageModel
             Notice = $"The mail server could not be reached: the invitation of {found.Address} has a new link that was not sent. Resend it again later.";
         }
 
-        return Back(state, import);
+        return back == BackToReport ? BackToReportOf(found, outcome, after) : Back(state, import);
     }
 
-    public async Task<IActionResult> OnPostRevokeAsync(Guid invitation, string? state, Guid? import, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostRevokeAsync(Guid invitation, string? state, Guid? import, string? back, InviteOutcome? outcome, long after, CancellationToken cancellationToken)
     {
         if (await _invitations.GetAsync(User.Tenant(), invitation, cancellationToken) is not { } found)
         {
@@ -119,7 +126,7 @@ public sealed class IndexModel : PageModel
         Notice = await _invitations.RevokeAsync(User.Tenant(), invitation, cancellationToken)
             ? $"Revoked the invitation of {found.Address}: its link no longer works."
             : $"The invitation of {found.Address} is {Wording.State(found.State).ToLowerInvariant()}: only a pending invitation can be revoked.";
-        return Back(state, import);
+        return back == BackToReport ? BackToReportOf(found, outcome, after) : Back(state, import);
     }
 
     public async Task<IActionResult> OnPostResendImportAsync(Guid import, string? state, CancellationToken cancellationToken)
@@ -178,4 +185,8 @@ public sealed class IndexModel : PageModel
 
     private RedirectToPageResult Back(string? state, Guid? import)
         => RedirectToPage(new { state = ReadState(state) ? StateValue : null, import });
+
+    /// <summary>The report of the invitation's own import (of this tenant, as the invitation was read), at the page it was acted on from.</summary>
+    private RedirectToPageResult BackToReportOf(InvitationRecord invitation, InviteOutcome? outcome, long after)
+        => RedirectToPage("/Report", new { importId = invitation.ImportId, outcome = outcome is { } o && Enum.IsDefined(o) ? o : (InviteOutcome?)null, after = after > 0 ? after : (long?)null });
 }
