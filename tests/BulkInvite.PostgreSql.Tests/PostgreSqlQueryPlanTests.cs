@@ -115,6 +115,8 @@ public sealed partial class PostgreSqlQueryPlanTests
         yield return Case(PostgreSqlInviteHistoryStore.ListInvitationsSql(new InvitationQuery()), "invitations_pkey", "An invitation page is a range of the primary key");
         yield return Case(PostgreSqlInviteHistoryStore.ListInvitationsSql(new InvitationQuery { State = InvitationState.Pending }), "invitations_pkey", "A page of pending invitations is a range of the primary key");
         yield return Case(PostgreSqlSql.RevokeInvitationsOfImport, "ux_invitations_entry", "Revoking an import's invitations finds them by ux_invitations_entry");
+        yield return Case(PostgreSqlSql.DeleteInvitationsOfImport, "ux_invitations_entry", "Deleting an import's invitations finds them by ux_invitations_entry");
+        yield return Case(PostgreSqlSql.DeleteInvitationsOfImportsCreatedBefore, "ux_invitations_entry", "Retention finds the old imports' invitations by ux_invitations_entry");
     }
 
     [TestCaseSource(nameof(HotStatements))]
