@@ -42,12 +42,16 @@ public sealed class PostgreSqlInviteHistoryStoreTests
     public async Task A_new_database_gets_the_schema_with_its_version_in_one_row()
     {
         var database = await PostgresServer.Current.CreateDatabaseAsync();
-        await using var store = NewStore(database);
+        var log = new RecordingLoggerFactory();
+        await using var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = database }, log);
 
         await store.CreateImportAsync(NewImport());
 
         using (Assert.EnterMultipleScope())
         {
+            Assert.That(
+                log.Messages.Where(m => m.EventId == 2101).Select(m => m.Message),
+                Is.EqualTo(new[] { $"The BulkInvite schema of the history database was migrated from version 0 to {PostgreSqlSql.SchemaVersion}" }));
             Assert.That(await ScalarAsync(database, "SELECT count(*) FROM bulkinvite.schema_version"), Is.EqualTo(1L));
             Assert.That(await ScalarAsync(database, "SELECT version FROM bulkinvite.schema_version"), Is.EqualTo(PostgreSqlSql.SchemaVersion));
             Assert.That(await ScalarAsync(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'bulkinvite'"), Is.EqualTo(4L));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace BulkInvite.PostgreSql.Tests;
@@ -41,7 +42,8 @@ public sealed class PostgreSqlRestartTests
     [Test]
     public async Task Calls_made_while_the_server_restarts_wait_for_it_and_are_stored_once()
     {
-        await using var store = NewStore(TimeSpan.FromSeconds(60));
+        var log = new RecordingLoggerFactory();
+        await using var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = _connectionString, RetryTimeout = TimeSpan.FromSeconds(60) }, log);
         var import = NewImport();
         await store.CreateImportAsync(import);
         await store.AddEntriesAsync(Tenant, import.ImportId, Entries(1, 1_000));
@@ -72,6 +74,7 @@ public sealed class PostgreSqlRestartTests
             Assert.That(page.TotalCount, Is.EqualTo(2_000), "the batch written while the server was down is there once");
             Assert.That(page.Items.Single().Outcome, Is.EqualTo(InviteOutcome.Invited));
             Assert.That(store.TransientRetries, Is.GreaterThan(0));
+            Assert.That(log.Messages.Where(m => m.Category == "BulkInvite.PostgreSql" && m.EventId == 2100).Select(m => m.Level), Is.Not.Empty.And.All.EqualTo(LogLevel.Warning), "each retry is logged");
         }
     }
 

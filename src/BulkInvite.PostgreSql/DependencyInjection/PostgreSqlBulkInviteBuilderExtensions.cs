@@ -2,6 +2,7 @@ using BulkInvite.PostgreSql;
 using BulkInvite.PostgreSql.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -45,9 +46,10 @@ public static class PostgreSqlBulkInviteBuilderExtensions
         builder.Services.Add(ServiceDescriptor.Singleton<IInviteHistoryStore>(static sp =>
         {
             var settings = sp.GetRequiredService<IOptions<PostgreSqlHistoryStoreOptions>>().Value;
+            var loggerFactory = sp.GetService<ILoggerFactory>();
             return string.IsNullOrWhiteSpace(settings.ConnectionString)
-                ? new PostgreSqlInviteHistoryStore(sp.GetRequiredService<NpgsqlDataSource>(), settings)
-                : new PostgreSqlInviteHistoryStore(settings);
+                ? new PostgreSqlInviteHistoryStore(sp.GetRequiredService<NpgsqlDataSource>(), settings, loggerFactory)
+                : new PostgreSqlInviteHistoryStore(settings, loggerFactory);
         }));
         return builder;
     }

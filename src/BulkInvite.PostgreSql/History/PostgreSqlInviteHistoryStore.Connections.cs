@@ -1,6 +1,7 @@
 using System.Data;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,6 +16,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
     private readonly bool _ownsDataSource;
     private readonly bool _migrateSchema;
     private readonly TimeSpan _retryTimeout;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private volatile bool _schemaReady;
     private int _disposed;
@@ -77,7 +79,9 @@ public sealed partial class PostgreSqlInviteHistoryStore
                                        && Stopwatch.GetElapsedTime(started) < _retryTimeout)
             {
                 Interlocked.Increment(ref _retries);
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                var delay = Backoff(attempt);
+                PostgreSqlLog.Retrying(_logger, ex, (ex as PostgresException)?.SqlState, (long)delay.TotalMilliseconds, attempt);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -167,6 +171,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
                     }
                 }
 
+                PostgreSqlLog.SchemaMigrated(store._logger, version, PostgreSqlSql.SchemaVersion);
                 return true;
             }, IsolationLevel.ReadCommitted, retryCommit: false, ensureSchema: false, cancellationToken).ConfigureAwait(false);
             _schemaReady = true;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,36 +29,53 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
     /// <param name="options">The connection string, schema and retry settings.</param>
     /// <exception cref="ArgumentException">The connection string is missing or cannot be read, or the retry timeout is negative.</exception>
     public PostgreSqlInviteHistoryStore(PostgreSqlHistoryStoreOptions options)
-        : this(CreateDataSource(options), ownsDataSource: true, options)
+        : this(options, null)
+    {
+    }
+
+    /// <summary>Creates a store on the database of a connection string, with a data source of its own (disposed with the store); nothing is opened until the first call.</summary>
+    /// <param name="options">The connection string, schema and retry settings.</param>
+    /// <param name="loggerFactory">Where the store's messages (category <c>BulkInvite.PostgreSql</c>) and its data source's go; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The connection string is missing or cannot be read, or the retry timeout is negative.</exception>
+    public PostgreSqlInviteHistoryStore(PostgreSqlHistoryStoreOptions options, ILoggerFactory? loggerFactory)
+        : this(CreateDataSource(options, loggerFactory), ownsDataSource: true, options, loggerFactory)
     {
     }
 
     /// <summary>Creates a store on a data source that the caller owns (and disposes); nothing is opened until the first call.</summary>
     /// <param name="dataSource">Where connections come from, for example the one registered by <c>AddNpgsqlDataSource</c>.</param>
     /// <param name="options">The schema and retry settings; the connection string, if any, is ignored. Defaults when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where the store's messages (category <c>BulkInvite.PostgreSql</c>) go; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The retry timeout is negative.</exception>
-    public PostgreSqlInviteHistoryStore(NpgsqlDataSource dataSource, PostgreSqlHistoryStoreOptions? options = null)
-        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), ownsDataSource: false, options ?? new PostgreSqlHistoryStoreOptions())
+    public PostgreSqlInviteHistoryStore(NpgsqlDataSource dataSource, PostgreSqlHistoryStoreOptions? options = null, ILoggerFactory? loggerFactory = null)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), ownsDataSource: false, options ?? new PostgreSqlHistoryStoreOptions(), loggerFactory)
     {
     }
 
-    private PostgreSqlInviteHistoryStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlHistoryStoreOptions options)
+    private PostgreSqlInviteHistoryStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlHistoryStoreOptions options, ILoggerFactory? loggerFactory)
     {
         CheckRetryTimeout(options);
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _migrateSchema = options.MigrateSchema;
         _retryTimeout = options.RetryTimeout;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("BulkInvite.PostgreSql");
     }
 
-    private static NpgsqlDataSource CreateDataSource(PostgreSqlHistoryStoreOptions options)
+    private static NpgsqlDataSource CreateDataSource(PostgreSqlHistoryStoreOptions options, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString, nameof(options));
         CheckRetryTimeout(options);
         try
         {
-            return new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            if (loggerFactory is not null)
+            {
+                builder.UseLoggerFactory(loggerFactory);
+            }
+
+            return builder.Build();
         }
         catch (ArgumentException ex)
         {
