@@ -27,6 +27,12 @@ install_test_prerequisites() {
     apt_install "the browser tests will fail" chromium
   fi
 
+  # The PostgreSQL store's tests start a throwaway cluster from the server binaries (initdb, pg_ctl).
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    echo "== installing postgresql"
+    apt_install "the PostgreSQL store's tests will fail" postgresql
+  fi
+
   # The linux-x64 tool is compiled to native code (Native AOT), which links with the system's C toolchain.
   if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
     echo "== installing a C toolchain for Native AOT"

@@ -1,0 +1,154 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace BulkInvite.PostgreSql.Tests;
+
+/// <summary>
+/// The plans PostgreSQL chooses for the store's hot statements, on a database with enough rows (and fresh statistics)
+/// that a missing index would show as a sequential scan or a sort.
+/// </summary>
+[TestFixture]
+public sealed partial class PostgreSqlQueryPlanTests
+{
+    private const string Tenant = "tenant-a";
+    private static readonly Guid BigImport = new("0194f3a0-0000-7000-8000-000000000001");
+    private string _connectionString = null!;
+
+    [OneTimeSetUp]
+    public async Task FillDatabaseAsync()
+    {
+        _connectionString = await PostgresServer.Current.CreateDatabaseAsync();
+        await using var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = _connectionString });
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await store.CreateImportAsync(new BulkInviteReport { ImportId = BigImport, TenantId = Tenant, FileName = "big.csv", InitiatedBy = "admin", CreatedAt = t0 });
+        await store.AddEntriesAsync(Tenant, BigImport, Enumerable.Range(1, 20_000).Select(i => new InviteEntryResult
+        {
+            Sequence = i,
+            Line = i,
+            Address = $"user{i}@example.com",
+            Outcome = i % 100 == 0 ? InviteOutcome.Failed : InviteOutcome.Invited,
+            UpdatedAt = t0,
+        }).ToList());
+        for (var n = 0; n < 40; n++)
+        {
+            var other = Guid.CreateVersion7();
+            await store.CreateImportAsync(new BulkInviteReport { ImportId = other, TenantId = Tenant, FileName = "other.csv", InitiatedBy = "admin", CreatedAt = t0.AddMinutes(n) });
+            await store.AddEntriesAsync(Tenant, other, Enumerable.Range(1, 2_500).Select(i => new InviteEntryResult
+            {
+                Sequence = i, Line = i, Address = $"other{i}@example.com", Outcome = InviteOutcome.Invited, UpdatedAt = t0,
+            }).ToList());
+        }
+
+        await ExecuteAsync("""
+            INSERT INTO bulkinvite.imports
+            SELECT gen_random_uuid(), CASE WHEN i % 10 = 0 THEN 'tenant-a' ELSE 'tenant-' || (i % 50) END, 'f.csv', 'admin', i % 7 = 0, 1, 638000000000000000 + i * 10000000::bigint, 0,
+                   NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, false, 'hash-' || i, NULL, NULL
+            FROM generate_series(1, 40000) AS i;
+            INSERT INTO bulkinvite.invitations
+            SELECT gen_random_uuid(), CASE WHEN i % 10 = 0 THEN 'tenant-b' ELSE 'tenant-a' END,
+                   CASE WHEN i % 100 = 0 THEN '0194f3a0-0000-7000-8000-000000000001'::uuid ELSE gen_random_uuid() END, i, i,
+                   'user' || i || '@example.com', 'user' || i || '@example.com', upper('user' || i || '@example.com'), NULL, NULL, 'admin',
+                   (i % 4)::smallint, 638000000000000000, 639000000000000000, NULL, NULL, 1, 638000000000000000, NULL,
+                   sha256(convert_to(i::text, 'UTF8')), 'k1'
+            FROM generate_series(1, 20000) AS i;
+            """);
+        await ExecuteAsync("VACUUM ANALYZE");
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A value for each parameter name that the statements use: the big import, a rare outcome, a token that exists.</summary>
+    private static object Value(string name) => name switch
+    {
+        "tenant_id" => Tenant,
+        "import_id" => BigImport,
+        "invitation_id" => Guid.CreateVersion7(),
+        "outcome" => (short)InviteOutcome.Failed,
+        "state" => (short)InvitationState.Accepted,
+        "after" => 0L,
+        "from" => long.MinValue,
+        "to" => long.MaxValue,
+        "cutoff" => 638000010000000000L,
+        "limit" => 101,
+        "offset" => 0,
+        "previews" => false,
+        "content_hash" => "hash-77",
+        "address_key" => "user77@example.com",
+        "address_keys" => new[] { "user77@example.com", "user78@example.com", "nobody@example.com" },
+        "last" => 200L,
+        "token_hash" => System.Security.Cryptography.SHA256.HashData("77"u8),
+        "reason" or "detail" => "x",
+        "status_code" => 250,
+        "updated_offset" => (short)0,
+        "is_preview" or "resend" => false,
+        _ => 638500000000000000L,
+    };
+
+    private static IEnumerable<TestCaseData> HotStatements()
+    {
+        static TestCaseData Case(string sql, string index, string name) => new TestCaseData(sql, index).SetName(name);
+        yield return Case(PostgreSqlSql.ListEntries, "entries_pkey", "An entry page is a range of the entries' primary key");
+        yield return Case(PostgreSqlSql.ListEntriesWithOutcome, "ix_entries_outcome", "An entry page of one outcome is a range of ix_entries_outcome");
+        yield return Case(PostgreSqlSql.CountEntries, "Index Only Scan", "An entry count reads an index only");
+        yield return Case(PostgreSqlSql.CountEntriesWithOutcome, "Index Only Scan using ix_entries_outcome", "An entry count of one outcome reads ix_entries_outcome only");
+        yield return Case(PostgreSqlSql.UpdateEntry, "entries_pkey", "An entry update finds its row by the primary key");
+        yield return Case(PostgreSqlSql.DeleteEntriesOfImport, "entries_pkey", "A refused import's entries are deleted by the primary key");
+        yield return Case(PostgreSqlSql.SelectImport, "imports_pkey", "An import is read by its primary key");
+        yield return Case(PostgreSqlSql.LockImportOfTenant, "imports_pkey", "A write finds its import by the primary key");
+        yield return Case(PostgreSqlSql.ListImports, "ix_imports_history", "A history page is a range of ix_imports_history");
+        yield return Case(PostgreSqlSql.CountImports, "ix_imports_history", "A history count reads ix_imports_history");
+        yield return Case(PostgreSqlSql.ListImportsWithPreviews, "ix_imports_all", "A history page with previews is a range of ix_imports_all");
+        yield return Case(PostgreSqlSql.ListImportsWithContentHash, "ix_imports_content", "A repeat-upload lookup uses ix_imports_content");
+        yield return Case(PostgreSqlSql.LockImportsCreatedBefore, "ix_imports_all", "Retention finds old imports by ix_imports_all");
+        yield return Case(PostgreSqlSql.SelectInvitationByToken, "ux_invitations_token", "A token hash finds its invitation by ux_invitations_token");
+        yield return Case(PostgreSqlSql.AcceptInvitation, "ux_invitations_token", "An accept finds its invitation by ux_invitations_token");
+        yield return Case(PostgreSqlSql.SelectLiveInvitations, "ux_invitations_live", "Each address's live invitation is one entry of ux_invitations_live");
+        yield return Case(PostgreSqlSql.SelectInvitationsOfEntries, "ux_invitations_entry", "A page's invitations are a range of ux_invitations_entry");
+        yield return Case(PostgreSqlSql.CountInvitationsOfImport, "ux_invitations_entry", "An import's invitations are counted in a range of ux_invitations_entry");
+        yield return Case(PostgreSqlSql.SelectInvitation, "invitations_pkey", "An invitation is read by its primary key");
+        yield return Case(PostgreSqlInviteHistoryStore.ListInvitationsSql(new InvitationQuery()), "invitations_pkey", "An invitation page is a range of the primary key");
+        yield return Case(PostgreSqlInviteHistoryStore.ListInvitationsSql(new InvitationQuery { State = InvitationState.Pending }), "invitations_pkey", "A page of pending invitations is a range of the primary key");
+        yield return Case(PostgreSqlSql.RevokeInvitationsOfImport, "ux_invitations_entry", "Revoking an import's invitations finds them by ux_invitations_entry");
+        yield return Case(PostgreSqlSql.DeleteInvitationsOfImport, "ux_invitations_entry", "Deleting an import's invitations finds them by ux_invitations_entry");
+        yield return Case(PostgreSqlSql.DeleteInvitationsOfImportsCreatedBefore, "ux_invitations_entry", "Retention finds the old imports' invitations by ux_invitations_entry");
+    }
+
+    [TestCaseSource(nameof(HotStatements))]
+    public async Task The_statement_uses_its_index(string sql, string expected)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("EXPLAIN (COSTS OFF) " + sql, connection, transaction);
+        foreach (var name in ParameterName().Matches(sql).Select(m => m.Groups[1].Value).Distinct())
+        {
+            command.Parameters.AddWithValue(name, name == "after" && sql.Contains("invitation_id > @after", StringComparison.Ordinal) ? Guid.Empty : Value(name));
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var text = string.Join("\n", plan);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(text, Does.Contain(expected));
+            Assert.That(text, Does.Not.Contain("Seq Scan"), text);
+            Assert.That(text, Does.Not.Contain("Sort"), "rows come in index order, no sort:\n" + text);
+        }
+    }
+
+    [GeneratedRegex(@"@([a-z_]+)")]
+    private static partial Regex ParameterName();
+}
