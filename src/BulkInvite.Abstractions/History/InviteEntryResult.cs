@@ -46,4 +46,23 @@ public sealed class InviteEntryResult
     /// entry that sent none.
     /// </summary>
     public EntryInvitation? Invitation { get; init; }
+
+    /// <summary>A copy of this entry with another invitation (what a store reads from its ledger after the entries).</summary>
+    /// <param name="invitation">The invitation, or <see langword="null"/> for none.</param>
+    /// <returns>The copy.</returns>
+    public InviteEntryResult WithInvitation(EntryInvitation? invitation) => new()
+    {
+        Sequence = Sequence,
+        Line = Line,
+        Address = Address,
+        Outcome = Outcome,
+        Reason = Reason,
+        Detail = Detail,
+        DuplicateOfLine = DuplicateOfLine,
+        StatusCode = StatusCode,
+        DisplayName = DisplayName,
+        Fields = Fields,
+        UpdatedAt = UpdatedAt,
+        Invitation = invitation,
+    };
 }

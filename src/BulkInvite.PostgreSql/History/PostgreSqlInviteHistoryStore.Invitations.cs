@@ -271,7 +271,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
         {
             if (invitations.Remove(items[i].Sequence, out var invitation))
             {
-                items[i] = PostgreSqlRows.WithInvitation(items[i], invitation);
+                items[i] = items[i].WithInvitation(invitation);
             }
         }
     }

@@ -151,23 +151,6 @@ internal static class PostgreSqlRows
         };
     }
 
-    /// <summary>An entry read without its invitation, with it.</summary>
-    public static InviteEntryResult WithInvitation(InviteEntryResult entry, EntryInvitation invitation) => new()
-    {
-        Sequence = entry.Sequence,
-        Line = entry.Line,
-        Address = entry.Address,
-        Outcome = entry.Outcome,
-        Reason = entry.Reason,
-        Detail = entry.Detail,
-        DuplicateOfLine = entry.DuplicateOfLine,
-        StatusCode = entry.StatusCode,
-        DisplayName = entry.DisplayName,
-        Fields = entry.Fields,
-        UpdatedAt = entry.UpdatedAt,
-        Invitation = invitation,
-    };
-
     /// <summary>A state as read at a time: pending past its expiry reads as expired.</summary>
     public static InvitationState StateAt(short state, long expiresAt, DateTimeOffset asOf)
         => (InvitationState)state == InvitationState.Pending && expiresAt <= asOf.UtcTicks ? InvitationState.Expired : (InvitationState)state;

@@ -252,7 +252,7 @@ public sealed partial class SqliteInviteHistoryStore
         {
             if (invitations.Remove(items[i].Sequence, out var invitation))
             {
-                items[i] = SqliteRows.WithInvitation(items[i], invitation);
+                items[i] = items[i].WithInvitation(invitation);
             }
         }
     }

@@ -132,21 +132,4 @@ internal static class SqliteRows
         Fields = EntryFieldsJson.Read(reader.IsDBNull(9) ? null : reader.GetString(9)),
         UpdatedAt = Time(reader.GetInt64(10), reader.GetInt64(11)),
     };
-
-    /// <summary>An entry read without its invitation, with it.</summary>
-    public static InviteEntryResult WithInvitation(InviteEntryResult entry, EntryInvitation invitation) => new()
-    {
-        Sequence = entry.Sequence,
-        Line = entry.Line,
-        Address = entry.Address,
-        Outcome = entry.Outcome,
-        Reason = entry.Reason,
-        Detail = entry.Detail,
-        DuplicateOfLine = entry.DuplicateOfLine,
-        StatusCode = entry.StatusCode,
-        DisplayName = entry.DisplayName,
-        Fields = entry.Fields,
-        UpdatedAt = entry.UpdatedAt,
-        Invitation = invitation,
-    };
 }
