@@ -32,14 +32,7 @@ public sealed class PostgreSqlInstancesTests
         return store;
     }
 
-    private static BulkInviteReport NewImport() => new()
-    {
-        ImportId = Guid.CreateVersion7(),
-        TenantId = Tenant,
-        FileName = "invitees.txt",
-        InitiatedBy = "admin",
-        CreatedAt = T0,
-    };
+    private static BulkInviteReport NewImport() => TestImports.New(Tenant, T0);
 
     private static InvitationSend Send(Guid importId, long sequence, string address) => new()
     {

@@ -12,14 +12,7 @@ public sealed class PostgreSqlInviteHistoryStoreTests
     private static PostgreSqlInviteHistoryStore NewStore(string connectionString, bool migrate = true)
         => new(new PostgreSqlHistoryStoreOptions { ConnectionString = connectionString, MigrateSchema = migrate });
 
-    private static BulkInviteReport NewImport() => new()
-    {
-        ImportId = Guid.CreateVersion7(),
-        TenantId = Tenant,
-        FileName = "invitees.txt",
-        InitiatedBy = "admin",
-        CreatedAt = T0,
-    };
+    private static BulkInviteReport NewImport() => TestImports.New(Tenant, T0);
 
     private static InviteEntryResult NewEntry(long sequence) => new()
     {

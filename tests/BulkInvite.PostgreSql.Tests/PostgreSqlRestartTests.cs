@@ -30,14 +30,7 @@ public sealed class PostgreSqlRestartTests
         UpdatedAt = T0,
     }).ToList();
 
-    private static BulkInviteReport NewImport() => new()
-    {
-        ImportId = Guid.CreateVersion7(),
-        TenantId = Tenant,
-        FileName = "invitees.txt",
-        InitiatedBy = "admin",
-        CreatedAt = T0,
-    };
+    private static BulkInviteReport NewImport() => TestImports.New(Tenant, T0);
 
     [Test]
     public async Task Calls_made_while_the_server_restarts_wait_for_it_and_are_stored_once()
