@@ -23,7 +23,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(entryUpdates);
-        CheckSends(importId, sends);
+        InvitationArguments.CheckSends(importId, sends);
         return await WriteAsync((tenantId, importId, entryUpdates, sends), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, entryUpdates, sends) = state;
@@ -134,7 +134,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
     /// <remarks>The hash is compared by the database, byte for byte, through the unique index <c>ux_invitations_token</c>.</remarks>
     public Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
-        CheckHash(tokenHash);
+        InvitationArguments.CheckHash(tokenHash);
         return ReadAsync((hash: tokenHash.ToArray(), asOf), static (connection, transaction, state, ct) =>
             ReadOneInvitationAsync(connection, transaction, PostgreSqlSql.SelectInvitationByToken, state.asOf, p => p.AddValue("token_hash", NpgsqlDbType.Bytea, state.hash), ct), cancellationToken);
     }
@@ -146,7 +146,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
     /// </remarks>
     public Task<InvitationRecord?> AcceptInvitationAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        CheckHash(tokenHash);
+        InvitationArguments.CheckHash(tokenHash);
         return WriteAsync((hash: tokenHash.ToArray(), now), static (connection, transaction, state, ct) =>
             ReadOneInvitationAsync(connection, transaction, PostgreSqlSql.AcceptInvitation, state.now, p =>
             {
@@ -172,11 +172,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
     public Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(addressKeys);
-        if (addressKeys.Any(k => k is null))
-        {
-            throw new ArgumentException("No address key may be null.", nameof(addressKeys));
-        }
+        InvitationArguments.CheckAddressKeys(addressKeys);
 
         if (addressKeys.Count == 0)
         {
@@ -281,11 +277,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
     public Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        if (query.Limit is < 1 or > 10_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "The query's Limit must be between 1 and 10,000.");
-        }
+        InvitationArguments.CheckQuery(query);
 
         return ReadAsync((tenantId, query, asOf), static async (connection, transaction, state, ct) =>
         {
@@ -403,31 +395,6 @@ public sealed partial class PostgreSqlInviteHistoryStore
             {
                 return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PostgreSqlRows.ReadInvitation(reader, asOf) : null;
             }
-        }
-    }
-
-    private static void CheckSends(Guid importId, IReadOnlyList<InvitationSend> sends)
-    {
-        ArgumentNullException.ThrowIfNull(sends);
-        foreach (var send in sends)
-        {
-            if (send is null || send.Address is null || send.AddressKey is null || send.InitiatedBy is null || send.TokenKeyId is null || send.TokenHash.IsEmpty)
-            {
-                throw new ArgumentException("Every send needs an address, its key, the initiator, a token hash and its key id.", nameof(sends));
-            }
-
-            if (send.ImportId != importId)
-            {
-                throw new ArgumentException($"Every send must be of import {importId}.", nameof(sends));
-            }
-        }
-    }
-
-    private static void CheckHash(ReadOnlyMemory<byte> tokenHash)
-    {
-        if (tokenHash.IsEmpty)
-        {
-            throw new ArgumentException("The token hash must not be empty.", nameof(tokenHash));
         }
     }
 }

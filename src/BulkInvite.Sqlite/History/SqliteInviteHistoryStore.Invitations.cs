@@ -19,7 +19,7 @@ public sealed partial class SqliteInviteHistoryStore
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(entryUpdates);
-        CheckSends(importId, sends);
+        InvitationArguments.CheckSends(importId, sends);
         var statuses = new InvitationSendStatus[sends.Count];
         await WriteAsync((tenantId, importId, entryUpdates, sends, statuses), static async (connection, transaction, state, ct) =>
         {
@@ -114,7 +114,7 @@ public sealed partial class SqliteInviteHistoryStore
     /// <inheritdoc />
     public Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
-        CheckHash(tokenHash);
+        InvitationArguments.CheckHash(tokenHash);
         return ReadAsync((tokenHash, asOf), static (connection, transaction, state, ct) =>
             ReadOneInvitationAsync(connection, transaction, SqliteSql.SelectInvitationByToken, state.asOf, c => c.Parameters.AddWithValue("$token_hash", state.tokenHash.ToArray()), ct), cancellationToken);
     }
@@ -123,7 +123,7 @@ public sealed partial class SqliteInviteHistoryStore
     /// <remarks>One <c>UPDATE … WHERE state = Pending AND token_hash = … AND expires_at &gt; now</c>: whichever connection or process runs it first changes the row, every other finds nothing to change.</remarks>
     public async Task<InvitationRecord?> AcceptInvitationAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        CheckHash(tokenHash);
+        InvitationArguments.CheckHash(tokenHash);
         InvitationRecord? accepted = null;
         await WriteAsync((tokenHash, now), async (connection, transaction, state, ct) =>
             accepted = await ReadOneInvitationAsync(connection, transaction, SqliteSql.AcceptInvitation, state.now, c =>
@@ -151,11 +151,7 @@ public sealed partial class SqliteInviteHistoryStore
     public Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(addressKeys);
-        if (addressKeys.Any(k => k is null))
-        {
-            throw new ArgumentException("No address key may be null.", nameof(addressKeys));
-        }
+        InvitationArguments.CheckAddressKeys(addressKeys);
 
         return ReadAsync((tenantId, addressKeys, asOf), static async (connection, transaction, state, ct) =>
         {
@@ -261,11 +257,7 @@ public sealed partial class SqliteInviteHistoryStore
     public Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        if (query.Limit is < 1 or > 10_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "The query's Limit must be between 1 and 10,000.");
-        }
+        InvitationArguments.CheckQuery(query);
 
         return ReadAsync((tenantId, query, asOf), static async (connection, transaction, state, ct) =>
         {
@@ -410,29 +402,4 @@ public sealed partial class SqliteInviteHistoryStore
     }
 
     private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
-
-    private static void CheckSends(Guid importId, IReadOnlyList<InvitationSend> sends)
-    {
-        ArgumentNullException.ThrowIfNull(sends);
-        foreach (var send in sends)
-        {
-            if (send is null || send.Address is null || send.AddressKey is null || send.InitiatedBy is null || send.TokenKeyId is null || send.TokenHash.IsEmpty)
-            {
-                throw new ArgumentException("Every send needs an address, its key, the initiator, a token hash and its key id.", nameof(sends));
-            }
-
-            if (send.ImportId != importId)
-            {
-                throw new ArgumentException($"Every send must be of import {importId}.", nameof(sends));
-            }
-        }
-    }
-
-    private static void CheckHash(ReadOnlyMemory<byte> tokenHash)
-    {
-        if (tokenHash.IsEmpty)
-        {
-            throw new ArgumentException("The token hash must not be empty.", nameof(tokenHash));
-        }
-    }
 }

@@ -1,6 +1,6 @@
-namespace BulkInvite.History;
+namespace BulkInvite;
 
-/// <summary>The argument checks of the store's invitation calls.</summary>
+/// <summary>The argument checks of a store's invitation calls: compiled into every store package, so that each store refuses the same arguments the same way.</summary>
 internal static class InvitationArguments
 {
     public static void CheckSends(Guid importId, IReadOnlyList<InvitationSend> sends, string paramName = "sends")
