@@ -1,6 +1,6 @@
 namespace BulkInvite;
 
-/// <summary>Where an import queued with <see cref="IBulkInviteQueue"/> stands in this process.</summary>
+/// <summary>Where a queued import stands, as every instance sharing the <see cref="IImportWorkStore"/> sees it.</summary>
 /// <remarks><see cref="IBulkInviteHistory.GetStatusAsync"/> merges this with the stored report, and is what a page should read.</remarks>
 public sealed class QueuedImportState
 {
@@ -19,7 +19,20 @@ public sealed class QueuedImportState
     /// <summary>Queued, running or ended.</summary>
     public QueuedImportStatus Status { get; init; }
 
-    /// <summary>The last progress reported, once it runs.</summary>
+    /// <summary>When it was queued.</summary>
+    public DateTimeOffset QueuedAt { get; init; }
+
+    /// <summary>The instance that holds (or last held) its lease, or <see langword="null"/> before its first claim.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>When the lease expires (or expired); <see langword="null"/> before the first claim and once ended.</summary>
+    /// <remarks>A running import whose lease has expired has lost its instance: the next claim takes it over.</remarks>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>How many times it has been claimed: more than 1 after a takeover or a restart.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>The last progress its worker recorded, once it runs.</summary>
     public BulkInviteProgress? Progress { get; init; }
 
     /// <summary>Why it ended without a report (the file cannot be read, a limit, a repeat upload, the mail server is down), or <see langword="null"/>.</summary>
@@ -32,10 +45,10 @@ public sealed class QueuedImportState
 /// <summary>The stages of a queued import.</summary>
 public enum QueuedImportStatus
 {
-    /// <summary>Waiting for a free worker.</summary>
+    /// <summary>Waiting for a free worker (or given back by a worker that stopped).</summary>
     Queued = 0,
 
-    /// <summary>Being staged, checked or sent.</summary>
+    /// <summary>Claimed by a worker: being staged, checked or sent; taken over by another when its lease expires.</summary>
     Running = 1,
 
     /// <summary>Ended with a report (which may say <see cref="ImportStatus.CompletedWithErrors"/>).</summary>

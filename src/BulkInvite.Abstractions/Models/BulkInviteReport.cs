@@ -53,6 +53,9 @@ public sealed record BulkInviteReport
     /// <summary>The SHA-256 of the uploaded file (lower-case hex), once it has been read; used to spot repeat uploads.</summary>
     public string? ContentHash { get; init; }
 
+    /// <summary>The background worker (its instance's name) that ran the import last, or <see langword="null"/> when it ran in its caller's process.</summary>
+    public string? RunBy { get; init; }
+
     /// <summary>When the import last recorded progress; an import still <see cref="ImportStatus.Running"/> that has been quiet for long was interrupted.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
 }

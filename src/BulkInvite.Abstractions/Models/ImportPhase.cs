@@ -6,7 +6,7 @@ public enum ImportPhase
     /// <summary>Waiting in the background queue for a free worker.</summary>
     Queued = 0,
 
-    /// <summary>Being staged, checked or sent (or stopped by a process that died: see <see cref="IBulkInviteService.ResumeAsync"/>).</summary>
+    /// <summary>Being staged, checked or sent (a queued import whose instance stopped stays running until another takes it over).</summary>
     Running = 1,
 
     /// <summary>Ended: nothing more will change; <see cref="ImportStatusSnapshot.Status"/> says how.</summary>

@@ -1,0 +1,114 @@
+namespace BulkInvite;
+
+/// <summary>
+/// The durable queue of background imports that every instance of a host shares: the uploads, and leases on the imports
+/// being run, so that any instance can run a queued import, and take over one whose instance stopped.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An import is queued with its upload (<see cref="EnqueueAsync"/>), claimed by one worker at a time under a lease
+/// (<see cref="ClaimAsync"/>) that the worker renews while it runs (<see cref="RenewAsync"/>), and ended
+/// (<see cref="CompleteAsync"/>) or given back (<see cref="ReleaseAsync"/>). A lease that is not renewed expires, and
+/// the next claim takes the import over: after a crash, a deploy or a pause, nobody has to resume it by hand.
+/// </para>
+/// <para>
+/// Every claim gives the import a new fencing token (<see cref="ImportLease.Fence"/>, larger than every earlier one).
+/// A worker records the import's progress only through <see cref="WithLease"/>, whose writes are refused with
+/// <see cref="ImportLeaseLostException"/> once a later claim holds the import: a worker that lost its lease (paused,
+/// cut off from the database) cannot record over the new owner.
+/// </para>
+/// <para>
+/// Times are the caller's (<see cref="TimeProvider"/>): instances sharing a store need clocks that agree to well within
+/// a lease's duration. Every read and write of one import names its tenant; an import of another tenant reads as
+/// missing. Implementations must be thread-safe. The SDK's stores implement this interface beside
+/// <see cref="IInviteHistoryStore"/>, on the same database.
+/// </para>
+/// </remarks>
+public interface IImportWorkStore
+{
+    /// <summary>Keeps the upload and queues its import; the import can be claimed once this returns.</summary>
+    /// <param name="item">What to run, and for whom.</param>
+    /// <param name="upload">The file's content, read to its end; the caller keeps ownership.</param>
+    /// <param name="maxBytes">The most bytes kept: a longer upload is refused and nothing of it is kept.</param>
+    /// <param name="cancellationToken">Cancels the copy; nothing is queued then.</param>
+    /// <returns>A task that completes when the import is queued.</returns>
+    /// <exception cref="InvalidOperationException">An import with that id is queued, or was queued, already.</exception>
+    /// <exception cref="InviteLimitExceededException">The upload is longer than <paramref name="maxBytes"/>.</exception>
+    Task EnqueueAsync(ImportWorkItem item, Stream upload, long maxBytes, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the import that has waited longest among those that are queued, or running under a lease that has expired
+    /// at <paramref name="now"/>; of any number of concurrent claims, in one process or several, one gets each import.
+    /// </summary>
+    /// <param name="owner">Who claims (an instance's name), shown in the import's state.</param>
+    /// <param name="leaseDuration">How long the lease holds unless renewed.</param>
+    /// <param name="now">The time of the claim.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The lease, or <see langword="null"/> when no import can be claimed.</returns>
+    Task<ImportLease?> ClaimAsync(string owner, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends a lease that is still held, and records the import's last progress.</summary>
+    /// <param name="lease">The lease.</param>
+    /// <param name="leaseDuration">How long the lease holds from <paramref name="now"/>.</param>
+    /// <param name="now">The time of the renewal.</param>
+    /// <param name="progress">The import's last progress, shown in its state on every instance; <see langword="null"/> keeps the one recorded.</param>
+    /// <param name="cancellationToken">Cancels the renewal.</param>
+    /// <returns>
+    /// <see langword="true"/> when the lease was extended; <see langword="false"/> when it is lost (a later claim holds
+    /// the import, or it has ended): the worker must stop recording and sending at once.
+    /// </returns>
+    Task<bool> RenewAsync(ImportLease lease, TimeSpan leaseDuration, DateTimeOffset now, BulkInviteProgress? progress, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a held lease back without ending the import (the worker is stopping): the next claim takes it at once.</summary>
+    /// <param name="lease">The lease.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when the lease was held and is given back; <see langword="false"/> when it was lost already.</returns>
+    Task<bool> ReleaseAsync(ImportLease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the import under a held lease, and deletes its upload.</summary>
+    /// <param name="lease">The lease.</param>
+    /// <param name="status"><see cref="QueuedImportStatus.Completed"/> or <see cref="QueuedImportStatus.Failed"/>.</param>
+    /// <param name="error">Why it failed, or <see langword="null"/>.</param>
+    /// <param name="errorCode">A stable code for <paramref name="error"/>, or <see langword="null"/>.</param>
+    /// <param name="now">The time it ended.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when it was ended by this call; <see langword="false"/> when the lease was lost (nothing is changed).</returns>
+    Task<bool> CompleteAsync(ImportLease lease, QueuedImportStatus status, string? error, ImportErrorCode? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens the upload of a claimed import, from its first byte.</summary>
+    /// <param name="lease">The lease.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>A readable stream of the upload's bytes; the caller disposes it.</returns>
+    /// <exception cref="KeyNotFoundException">The import has no upload (it has ended).</exception>
+    Task<Stream> OpenUploadAsync(ImportLease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Where a queued import of a tenant stands, as any instance sees it.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="importId">The import.</param>
+    /// <param name="now">The time the state is read at (a lease expired by then reads as no owner).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Its state, or <see langword="null"/> when the tenant has queued no such import.</returns>
+    Task<QueuedImportState?> GetStateAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts the imports, of every tenant, that are waiting or running (under a live or an expired lease).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>How many are queued and how many are claimed; both 0 when nothing is left to run.</returns>
+    Task<ImportWorkCounts> CountUnfinishedAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until an import may have been queued or given back, or <paramref name="timeout"/> has passed.</summary>
+    /// <param name="timeout">The longest wait (the polling interval, where the store cannot be notified).</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <returns>A task that completes when a worker should try to claim again.</returns>
+    /// <remarks>A store that can be notified (PostgreSQL's <c>LISTEN</c>) ends the wait early; others wait <paramref name="timeout"/>.</remarks>
+    Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The history store as the holder of <paramref name="lease"/> writes to it: every write to the leased import checks,
+    /// in the same transaction, that the lease's fencing token is still the import's, and is refused with
+    /// <see cref="ImportLeaseLostException"/> otherwise. Reads, and writes to other imports and to the ledger alone, are
+    /// the store's own.
+    /// </summary>
+    /// <param name="lease">The lease.</param>
+    /// <returns>The fenced view of the history store.</returns>
+    IInviteHistoryStore WithLease(ImportLease lease);
+}

@@ -1,0 +1,26 @@
+namespace BulkInvite;
+
+/// <summary>A worker's claim on one queued import (<see cref="IImportWorkStore.ClaimAsync"/>).</summary>
+public sealed class ImportLease
+{
+    /// <summary>The import claimed, and what to run.</summary>
+    public required ImportWorkItem Item { get; init; }
+
+    /// <summary>Who holds the lease.</summary>
+    public required string Owner { get; init; }
+
+    /// <summary>The fencing token: larger than that of every earlier claim of the import. Writes under an older one are refused.</summary>
+    public required long Fence { get; init; }
+
+    /// <summary>Which claim of the import this is: 1 for the first; more after a takeover or a release.</summary>
+    public required int Attempt { get; init; }
+
+    /// <summary>When the lease expires unless renewed.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>The import.</summary>
+    public Guid ImportId => Item.ImportId;
+
+    /// <summary>Its tenant.</summary>
+    public string TenantId => Item.TenantId;
+}
