@@ -28,6 +28,9 @@ public static class BulkInviteWebApp
 
         // Settings are read when the services are first resolved, so that a test host's configuration applies too.
         string DataDirectory() => Path.GetFullPath(configuration["Sample:DataDirectory"] ?? "App_Data", environment.ContentRootPath);
+        string TokenKeyFile() => configuration["Sample:TokenKeyFile"] is { Length: > 0 } file
+            ? Path.GetFullPath(file, environment.ContentRootPath)
+            : Path.Combine(CreateDirectory(DataDirectory()), "token-key");
         long MaxFileBytes() => configuration.GetValue<long?>("BulkInvite:MaxFileBytes") ?? new BulkInviteOptions().MaxFileBytes;
         long MaxRequestBytes() => checked((MaxFileBytes() * 2) + FormOverheadBytes);
 
@@ -47,7 +50,7 @@ public static class BulkInviteWebApp
         {
             if (o.InvitationTokenKeys.Count == 0)
             {
-                foreach (var key in InvitationTokenKey.FromFile(Path.Combine(CreateDirectory(DataDirectory()), "token-key")))
+                foreach (var key in InvitationTokenKey.FromFile(TokenKeyFile()))
                 {
                     o.InvitationTokenKeys.Add(key);
                 }
@@ -55,15 +58,11 @@ public static class BulkInviteWebApp
         });
         // One directory for the pipeline's checks and the accept page, which adds the accounts it creates.
         builder.Services.AddSingleton<DemoUserDirectory>();
-        var bulkInvite = builder.Services.AddBulkInvite()
-            .AddUserExistenceCheck(sp => sp.GetRequiredService<DemoUserDirectory>())
-            .AddSqliteHistoryStore(o => o.DatabasePath = Path.Combine(CreateDirectory(DataDirectory()), "bulkinvite.db"))
-            .AddBackgroundImports(o =>
-            {
-                configuration.GetSection("BulkInvite:Background").Bind(o);
-                o.SpoolDirectory = Path.Combine(DataDirectory(), "spool");
-            });
         var sample = configuration.GetSection("Sample").Get<SampleOptions>() ?? new SampleOptions();
+        var bulkInvite = builder.Services.AddBulkInvite()
+            .AddUserExistenceCheck(sp => sp.GetRequiredService<DemoUserDirectory>());
+        AddHistoryStore(bulkInvite, configuration, sample, DataDirectory);
+        bulkInvite.AddBackgroundImports(o => configuration.GetSection("BulkInvite:Background").Bind(o));
         AddSenders(bulkInvite, configuration, sample, DataDirectory);
 
         // The emails' links lead to this site's accept page, with the SDK's token as their only parameter.
@@ -144,6 +143,31 @@ public static class BulkInviteWebApp
     {
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    /// <summary>
+    /// The history (and the queued uploads, and the leases of the imports being run): a SQLite file in the data folder by
+    /// default; with <c>Sample:Store=PostgreSql</c>, the PostgreSQL database of <c>ConnectionStrings:BulkInvite</c> (or
+    /// <c>BulkInvite:PostgreSql:ConnectionString</c>), which several instances of the sample can share.
+    /// </summary>
+    private static void AddHistoryStore(IBulkInviteBuilder bulkInvite, IConfiguration configuration, SampleOptions sample, Func<string> dataDirectory)
+    {
+        if (string.Equals(sample.Store, "PostgreSql", StringComparison.OrdinalIgnoreCase))
+        {
+            bulkInvite.AddPostgreSqlHistoryStore(o =>
+            {
+                configuration.GetSection("BulkInvite:PostgreSql").Bind(o);
+                o.ConnectionString ??= configuration.GetConnectionString("BulkInvite");
+            });
+        }
+        else if (string.Equals(sample.Store, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            bulkInvite.AddSqliteHistoryStore(o => o.DatabasePath = Path.Combine(CreateDirectory(dataDirectory()), "bulkinvite.db"));
+        }
+        else
+        {
+            throw new InvalidOperationException($"Sample:Store is '{sample.Store}'; it must be Sqlite (a file in the data folder) or PostgreSql (ConnectionStrings:BulkInvite).");
+        }
     }
 
     private static void AddSenders(IBulkInviteBuilder bulkInvite, IConfiguration configuration, SampleOptions sample, Func<string> dataDirectory)

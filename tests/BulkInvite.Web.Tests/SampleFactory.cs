@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace BulkInvite.Web.Tests;
 
-/// <summary>The sample host on a data folder of its own (history database, pickup and spool folders).</summary>
+/// <summary>The sample host on a data folder of its own (history database and pickup folders).</summary>
 internal sealed class SampleFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;

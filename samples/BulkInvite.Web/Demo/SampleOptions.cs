@@ -3,8 +3,22 @@ namespace BulkInvite.Web.Demo;
 /// <summary>The sample host's own settings (section <c>Sample</c>).</summary>
 public sealed class SampleOptions
 {
-    /// <summary>Where the history database, the pickup folder and the spool folder go (relative to the content root).</summary>
+    /// <summary>Where the history database, the pickup folder and the token key go (relative to the content root).</summary>
     public string DataDirectory { get; set; } = "App_Data";
+
+    /// <summary>
+    /// <c>Sqlite</c> (a database file in <see cref="DataDirectory"/>) or <c>PostgreSql</c> (the database of
+    /// <c>ConnectionStrings:BulkInvite</c>): instances of the sample sharing one PostgreSQL database show each other's
+    /// imports, and run and take over each other's queued imports.
+    /// </summary>
+    public string Store { get; set; } = "Sqlite";
+
+    /// <summary>
+    /// The file that keeps the accept-link token keys; instances sharing one database must share it (or set
+    /// <c>BulkInvite:InvitationTokenKeys</c> from a secret store), so that a link issued by one is accepted by another.
+    /// </summary>
+    /// <value>Default: <c>token-key</c> in <see cref="DataDirectory"/>.</value>
+    public string? TokenKeyFile { get; set; }
 
     /// <summary><c>Pickup</c> (an .eml file per invitation) or <c>Smtp</c> (section <c>BulkInvite:Smtp</c>).</summary>
     public string Sender { get; set; } = "Pickup";

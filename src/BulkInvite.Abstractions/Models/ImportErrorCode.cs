@@ -18,12 +18,12 @@ public enum ImportErrorCode
     /// <summary>The mail server or transport is down (<see cref="InvitationTransportException"/>); unsent entries stay pending, to be resumed.</summary>
     TransportUnavailable = 4,
 
-    /// <summary>The application stopped while the import ran; unsent entries are skipped, and resuming the import sends them.</summary>
+    /// <summary>The import was cancelled by its caller; unsent entries are skipped, and resuming the import sends them.</summary>
     Cancelled = 5,
 
     /// <summary>
-    /// The application stopped while the import ran, and the next start found it begun: its entries are in the store,
-    /// and it is left to <see cref="IBulkInviteService.ResumeAsync"/> (running it again from the file could invite people twice).
+    /// The import was claimed <c>BackgroundImportOptions.MaxAttempts</c> times and never ended (each worker that ran it
+    /// stopped or crashed): it is left to a person, and <see cref="IBulkInviteService.ResumeAsync"/> continues it.
     /// </summary>
-    Interrupted = 6,
+    AttemptsExhausted = 6,
 }

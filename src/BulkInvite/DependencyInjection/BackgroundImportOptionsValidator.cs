@@ -20,14 +20,24 @@ internal sealed class BackgroundImportOptionsValidator : IValidateOptions<Backgr
             }
         }
 
-        if (string.IsNullOrWhiteSpace(options.SpoolDirectory))
+        void Between(string setting, TimeSpan value, TimeSpan min, TimeSpan max)
         {
-            failures.Add($"{Prefix}{nameof(options.SpoolDirectory)} is empty; give the folder uploads are kept in until their import has run.");
+            if (value < min || value > max)
+            {
+                failures.Add($"{Prefix}{setting} is {value}; it must be between {min} and {max}.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.InstanceName) || options.InstanceName.Length > 200)
+        {
+            failures.Add($"{Prefix}{nameof(options.InstanceName)} must be a name of 1 to 200 characters, shown as the owner of the imports this instance runs.");
         }
 
         Range(nameof(options.MaxQueuedImports), options.MaxQueuedImports, 1, 100_000);
-        Range(nameof(options.MaxConcurrentImports), options.MaxConcurrentImports, 1, 64);
-        Range(nameof(options.MaxRetainedStates), options.MaxRetainedStates, 1, int.MaxValue);
+        Range(nameof(options.MaxConcurrentImports), options.MaxConcurrentImports, 0, 64);
+        Range(nameof(options.MaxAttempts), options.MaxAttempts, 1, 1000);
+        Between(nameof(options.LeaseDuration), options.LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Between(nameof(options.PollInterval), options.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

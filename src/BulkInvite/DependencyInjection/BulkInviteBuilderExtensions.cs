@@ -153,12 +153,22 @@ public static class BulkInviteBuilderExtensions
     }
 
     /// <summary>
-    /// Adds <see cref="IBulkInviteQueue"/>: imports and previews run on a hosted background worker, so that a page
-    /// answers at once and shows progress. Needs a generic host (ASP.NET Core, a worker service) to run the worker.
+    /// Adds <see cref="IBulkInviteQueue"/> and this instance's <see cref="IImportWorker"/>, run as a hosted service: imports
+    /// and previews are kept with their uploads in the history store's <see cref="IImportWorkStore"/> and run in the
+    /// background, so that a page answers at once and shows progress. Every instance sharing the store can run any
+    /// import, and takes over one whose instance stopped (after <see cref="BackgroundImportOptions.LeaseDuration"/>);
+    /// after a restart, interrupted imports continue by themselves. Needs a generic host (ASP.NET Core, a worker service)
+    /// to run the worker; a host without one runs <see cref="IImportWorker"/> itself.
     /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="configure">Sets the queue's options, if given; bind configuration with <c>services.Configure&lt;BackgroundImportOptions&gt;(section)</c>.</param>
+    /// <param name="configure">Sets the options, if given; bind configuration with <c>services.Configure&lt;BackgroundImportOptions&gt;(section)</c>.</param>
     /// <returns>The builder.</returns>
+    /// <remarks>
+    /// The work store is the history store itself: the SQLite and PostgreSQL stores keep uploads and leases in their
+    /// database (shared by every process that opens it), and the in-memory store keeps them in memory, lost with the
+    /// process like its history. A host's own history store must implement <see cref="IImportWorkStore"/>, or an
+    /// <see cref="IImportWorkStore"/> be registered.
+    /// </remarks>
     public static IBulkInviteBuilder AddBackgroundImports(this IBulkInviteBuilder builder, Action<BackgroundImportOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -174,8 +184,12 @@ public static class BulkInviteBuilderExtensions
         }
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackgroundImportOptions>, BackgroundImportOptionsValidator>());
+        builder.Services.TryAddSingleton<IImportWorkStore>(static sp => sp.GetRequiredService<IInviteHistoryStore>() as IImportWorkStore
+            ?? throw new InvalidOperationException(
+                $"Background imports need a work store: the history store {sp.GetRequiredService<IInviteHistoryStore>().GetType().Name} is not an {nameof(IImportWorkStore)}. Use the SQLite or PostgreSQL store, or register an {nameof(IImportWorkStore)}."));
         builder.Services.TryAddSingleton<BulkInviteQueue>();
         builder.Services.TryAddSingleton<IBulkInviteQueue>(sp => sp.GetRequiredService<BulkInviteQueue>());
+        builder.Services.TryAddSingleton<IImportWorker, ImportWorker>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BackgroundImportWorker>());
         return builder;
     }

@@ -45,15 +45,24 @@ public static class BulkInviteEventIds
     /// <summary>A tenant's report rows of one address were deleted on request; the address is not logged.</summary>
     public const int AddressForgotten = 1201;
 
-    /// <summary>An upload was spooled and its import queued (1300-1399: background imports).</summary>
+    /// <summary>An upload was kept in the work store and its import queued (1300-1399: background imports).</summary>
     public const int BackgroundImportQueued = 1300;
 
-    /// <summary>Spooled imports left by an earlier process were queued again at start-up.</summary>
-    public const int BackgroundImportsRecovered = 1301;
+    /// <summary>A worker claimed an import: queued, or taken over from an instance whose lease expired.</summary>
+    public const int BackgroundImportClaimed = 1301;
 
     /// <summary>A queued import failed with an unexpected exception; the worker goes on with the next one.</summary>
     public const int BackgroundImportFailed = 1302;
 
-    /// <summary>A spooled import had begun before the process stopped; it is left to <c>ResumeAsync</c>.</summary>
-    public const int BackgroundImportInterrupted = 1303;
+    /// <summary>A worker lost its lease on an import (it was late to renew it, or another claimed it) and stopped running it.</summary>
+    public const int BackgroundImportLeaseLost = 1303;
+
+    /// <summary>A stopping worker gave its import back, for the next claim to continue.</summary>
+    public const int BackgroundImportReleased = 1304;
+
+    /// <summary>The work store did not answer a worker (claim, renewal, end); it tries again.</summary>
+    public const int BackgroundWorkStoreFailed = 1305;
+
+    /// <summary>An import was claimed <c>MaxAttempts</c> times without ending and is left to a person.</summary>
+    public const int BackgroundImportAttemptsExhausted = 1306;
 }

@@ -65,15 +65,27 @@ internal static partial class Log
         Message = "Import {ImportId} of tenant {TenantId} queued (preview: {IsPreview})")]
     public static partial void BackgroundImportQueued(ILogger logger, Guid importId, string tenantId, bool isPreview);
 
-    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportsRecovered, Level = LogLevel.Warning,
-        Message = "{Jobs} spooled imports found in {Directory} queued again; {Unreadable} job files could not be read and were left in place")]
-    public static partial void BackgroundImportsRecovered(ILogger logger, int jobs, int unreadable, string directory);
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportClaimed, Level = LogLevel.Information,
+        Message = "Import {ImportId} claimed by {Owner} (attempt {Attempt}, fencing token {Fence})")]
+    public static partial void BackgroundImportClaimed(ILogger logger, Guid importId, string owner, int attempt, long fence);
 
     [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportFailed, Level = LogLevel.Error,
         Message = "Queued import {ImportId} failed")]
     public static partial void BackgroundImportFailed(ILogger logger, Exception exception, Guid importId);
 
-    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportInterrupted, Level = LogLevel.Warning,
-        Message = "Spooled import {ImportId} had begun before the process stopped; resume it to send what is pending")]
-    public static partial void BackgroundImportInterrupted(ILogger logger, Guid importId);
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportLeaseLost, Level = LogLevel.Warning,
+        Message = "Lost the lease on import {ImportId} (fencing token {Fence}); stopped running it, and the instance that claims it next continues it")]
+    public static partial void BackgroundImportLeaseLost(ILogger logger, Guid importId, long fence);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportReleased, Level = LogLevel.Information,
+        Message = "Import {ImportId} given back as the worker stops; the next claim continues it")]
+    public static partial void BackgroundImportReleased(ILogger logger, Guid importId);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundWorkStoreFailed, Level = LogLevel.Warning,
+        Message = "The work store failed to {Operation}; trying again")]
+    public static partial void BackgroundWorkStoreFailed(ILogger logger, Exception exception, string operation);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportAttemptsExhausted, Level = LogLevel.Error,
+        Message = "Import {ImportId} was claimed {Attempts} times without ending; it is left to a person to resume")]
+    public static partial void BackgroundImportAttemptsExhausted(ILogger logger, Guid importId, int attempts);
 }

@@ -12,16 +12,16 @@ namespace BulkInvite.History;
 internal sealed class BulkInviteHistory : IBulkInviteHistory, IBulkInviteRetention
 {
     private readonly IInviteHistoryStore _store;
-    private readonly IBulkInviteQueue? _queue;
+    private readonly IImportWorkStore? _work;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
-    public BulkInviteHistory(IInviteHistoryStore store, IEnumerable<IBulkInviteQueue> queues, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public BulkInviteHistory(IInviteHistoryStore store, IEnumerable<IImportWorkStore> workStores, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(workStores);
         _store = store;
-        _queue = queues.LastOrDefault();
+        _work = workStores.LastOrDefault();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("BulkInvite");
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -36,9 +36,10 @@ internal sealed class BulkInviteHistory : IBulkInviteHistory, IBulkInviteRetenti
     public async Task<ImportStatusSnapshot?> GetStatusAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        var state = _queue?.GetState(tenantId, importId);
+        var now = _time.GetUtcNow();
+        var state = _work is null ? null : await _work.GetStateAsync(tenantId, importId, now, cancellationToken).ConfigureAwait(false);
         var report = await _store.GetImportAsync(tenantId, importId, cancellationToken).ConfigureAwait(false);
-        return ImportStatusReader.Merge(state, report);
+        return ImportStatusReader.Merge(state, report, now);
     }
 
     public async Task<InvitePage<BulkInviteReport>> GetHistoryAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)

@@ -18,6 +18,7 @@ internal sealed class BulkInviteService : IBulkInviteService
 
     private readonly ImportContext _context;
     private readonly IServiceProvider? _services;
+    private readonly IImportWorkStore? _work;
 
     public BulkInviteService(
         IOptions<BulkInviteOptions> options,
@@ -29,10 +30,12 @@ internal sealed class BulkInviteService : IBulkInviteService
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
         IServiceProvider? services = null,
-        InvitationTokens? tokens = null)
+        InvitationTokens? tokens = null,
+        IImportWorkStore? workStore = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _services = services;
+        _work = workStore;
         var value = options.Value;
         var check = existenceChecks.LastOrDefault();
         if (check is null && !value.AllowMissingUserExistenceCheck)
@@ -64,17 +67,61 @@ internal sealed class BulkInviteService : IBulkInviteService
     }
 
     /// <summary>The context with the sender the request names, or the default one; a run that sends needs one.</summary>
-    private ImportContext WithSender(BulkInviteRequest request)
+    private ImportContext WithSender(BulkInviteRequest request) => WithSender(_context, request.SenderName, nameof(request));
+
+    private ImportContext WithSender(ImportContext context, string? senderName, string parameter)
     {
-        var context = _context;
-        if (request.SenderName is { } name)
+        if (senderName is { } name)
         {
             var named = (_services as IKeyedServiceProvider)?.GetKeyedService<IInvitationSender>(name)
-                ?? throw new ArgumentException($"No invitation sender named '{name}' is registered.", nameof(request));
+                ?? throw new ArgumentException($"No invitation sender named '{name}' is registered.", parameter);
             context = context with { Sender = named };
         }
 
         return context.Sender is null ? throw new InvalidOperationException(NoSenderMessage) : context;
+    }
+
+    /// <summary>
+    /// Runs a claimed import with every write fenced by its lease: from its upload when its file was never read to the
+    /// end (again, when a run that stopped had begun it), else on from what its entries say is still pending.
+    /// </summary>
+    internal async Task<BulkInviteReport> RunLeasedAsync(ImportLease lease, IImportWorkStore work, IProgress<BulkInviteProgress> progress, CancellationToken cancellationToken)
+    {
+        var item = lease.Item;
+        var context = _context with { Store = work.WithLease(lease), RunBy = lease.Owner, LeaveRunningWhenCancelled = true };
+        if (item.Mode == ImportMode.Send)
+        {
+            context = WithSender(context, item.SenderName, nameof(lease));
+        }
+
+        var recorded = await context.Store.GetImportAsync(item.TenantId, item.ImportId, cancellationToken).ConfigureAwait(false);
+        if (recorded is { ContentHash: not null })
+        {
+            // Staged to its end by an earlier run: what was sent is recorded, and only what is pending is sent.
+            // (A refused repeat upload ended with its summary only: there is nothing to continue.)
+            return recorded.Status is ImportStatus.Completed or ImportStatus.CompletedWithErrors || (recorded.Status == ImportStatus.Failed && recorded.Counts.Total == 0)
+                ? recorded
+                : await new ImportRun(context, recorded, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var upload = await work.OpenUploadAsync(lease, cancellationToken).ConfigureAwait(false);
+        await using (upload.ConfigureAwait(false))
+        {
+            var request = new BulkInviteRequest
+            {
+                Content = upload,
+                FileName = item.FileName,
+                TenantId = item.TenantId,
+                InitiatedBy = item.InitiatedBy,
+                ImportId = item.ImportId,
+                Mode = item.Mode,
+                ParserName = item.ParserName,
+                SenderName = item.SenderName,
+                AllowRepeatUpload = item.AllowRepeatUpload,
+                ResendPendingInvitations = item.ResendPendingInvitations,
+            };
+            return await new ImportRun(context, request, item.Mode == ImportMode.Preview, progress, restaging: recorded).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<BulkInviteReport> CountAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress, CancellationToken cancellationToken)
@@ -93,6 +140,13 @@ internal sealed class BulkInviteService : IBulkInviteService
         if (report.IsPreview)
         {
             throw new InvalidOperationException($"Import {importId} is a preview: it sends nothing and cannot be resumed.");
+        }
+
+        if (_work is not null
+            && await _work.GetStateAsync(tenantId, importId, _context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { Status: QueuedImportStatus.Queued or QueuedImportStatus.Running } queued)
+        {
+            throw new InvalidOperationException(
+                $"Import {importId} is run by the background workers ({(queued.Owner is { } owner ? "last claimed by " + owner : "queued")}); it continues by itself, and is taken over when its worker stops.");
         }
 
         var quietFor = _context.Time.GetUtcNow() - (report.UpdatedAt ?? report.CreatedAt);

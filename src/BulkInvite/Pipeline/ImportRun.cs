@@ -21,6 +21,7 @@ internal sealed partial class ImportRun
     private readonly BulkInviteRequest? _request;
     private readonly IProgress<BulkInviteProgress>? _progress;
     private readonly bool _isPreview;
+    private readonly bool _restage;
     private readonly OutcomeTally _tally = new();
     private readonly long _startTimestamp;
     private BulkInviteReport _report;
@@ -30,7 +31,15 @@ internal sealed partial class ImportRun
     private long _checkBatches;
     private long _lastCheckpoint;
 
-    public ImportRun(ImportContext context, BulkInviteRequest request, bool isPreview, IProgress<BulkInviteProgress>? progress)
+    /// <param name="context">The services.</param>
+    /// <param name="request">The file and who imports it.</param>
+    /// <param name="isPreview">Whether it sends nothing.</param>
+    /// <param name="progress">Where progress goes.</param>
+    /// <param name="restaging">
+    /// The import as recorded by a run that stopped before its file was read to the end: its entries are deleted and the
+    /// file staged again (nothing is sent before staging ends, so nothing was).
+    /// </param>
+    public ImportRun(ImportContext context, BulkInviteRequest request, bool isPreview, IProgress<BulkInviteProgress>? progress, BulkInviteReport? restaging = null)
     {
         _context = context;
         _request = request;
@@ -49,7 +58,13 @@ internal sealed partial class ImportRun
             UpdatedAt = context.Time.GetUtcNow(),
             SenderName = request.SenderName,
             ResendPendingInvitations = request.ResendPendingInvitations,
+            RunBy = context.RunBy,
         };
+        if (restaging is not null)
+        {
+            _restage = true;
+            _report = _report with { CreatedAt = restaging.CreatedAt };
+        }
     }
 
     /// <summary>Prepares the resumption of an interrupted import.</summary>
@@ -57,9 +72,11 @@ internal sealed partial class ImportRun
     {
         _context = context;
         _progress = progress;
+        _isPreview = interrupted.IsPreview;
         _startTimestamp = context.Time.GetTimestamp();
         _report = interrupted with
         {
+            RunBy = context.RunBy,
             Status = ImportStatus.Running,
             CompletedAt = null,
             Error = null,
@@ -110,6 +127,12 @@ internal sealed partial class ImportRun
             await _context.Store.UpdateImportAsync(_report with { Counts = _tally.ToCounts() }, cancellationToken).ConfigureAwait(false);
             Log.ImportResumed(_context.Logger, ImportId, _tally[InviteOutcome.Pending]);
         }
+        else if (_restage)
+        {
+            await _context.Store.DeleteEntriesAsync(TenantId, ImportId, cancellationToken).ConfigureAwait(false);
+            await _context.Store.UpdateImportAsync(_report, cancellationToken).ConfigureAwait(false);
+            Log.ImportStarted(_context.Logger, ImportId, TenantId, _isPreview);
+        }
         else
         {
             await _context.Store.CreateImportAsync(_report, cancellationToken).ConfigureAwait(false);
@@ -147,6 +170,19 @@ internal sealed partial class ImportRun
             }
 
             return report;
+        }
+        catch (ImportLeaseLostException)
+        {
+            // Another worker holds the import now: nothing more is recorded here.
+            activity?.SetStatus(ActivityStatusCode.Error, "lease lost");
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && _context.LeaveRunningWhenCancelled)
+        {
+            // Left running for the next claim, which continues from what is recorded (the sends in flight were).
+            await TryCheckpointAsync().ConfigureAwait(false);
+            activity?.SetStatus(ActivityStatusCode.Error, "stopped");
+            throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -431,6 +467,21 @@ internal sealed partial class ImportRun
         _report = _report with { Counts = _tally.ToCounts(), UpdatedAt = _context.Time.GetUtcNow() };
         await _context.Store.UpdateImportAsync(_report, CancellationToken.None).ConfigureAwait(false);
         ReportProgress();
+    }
+
+    /// <summary>Stores the running counts of an import left running; a store that refuses (the lease is lost, it is down) changes nothing.</summary>
+    private async Task TryCheckpointAsync()
+    {
+        try
+        {
+            await CheckpointAsync(force: true).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The counts are recounted from the entries by the run that continues the import.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.RecordingFailed(_context.Logger, e, ImportId, 0);
+        }
     }
 
     private void ReportProgress()

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using BulkInvite.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +10,6 @@ namespace BulkInvite.Tests.Background;
 [TestFixture]
 public sealed class BulkInviteQueueTests
 {
-    private string _spool = null!;
     private RecordingSender _sender = null!;
     private FakeUserDirectory _directory = null!;
     private InMemoryHistoryHolder _history = null!;
@@ -19,19 +17,9 @@ public sealed class BulkInviteQueueTests
     [SetUp]
     public void SetUp()
     {
-        _spool = Path.Combine(Path.GetTempPath(), "bulkinvite-queue-tests", Guid.NewGuid().ToString("N"));
         _sender = new RecordingSender();
         _directory = new FakeUserDirectory();
         _history = new InMemoryHistoryHolder();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        if (Directory.Exists(_spool))
-        {
-            Directory.Delete(_spool, recursive: true);
-        }
     }
 
     [Test]
@@ -45,13 +33,17 @@ public sealed class BulkInviteQueueTests
 
         Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
         Assert.That(state.Error, Is.Null);
-        Assert.That(state.Progress!.Counts.Invited, Is.EqualTo(2));
-        Assert.That(state.Progress.Counts.Invalid, Is.EqualTo(1));
+        var status = await host.Services.GetRequiredService<IBulkInviteHistory>().GetStatusAsync("tenant-1", id);
+        Assert.That(status!.Counts.Invited, Is.EqualTo(2));
+        Assert.That(status.Counts.Invalid, Is.EqualTo(1));
         Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "a@example.com", "b@example.com" }));
         var report = await host.Services.GetRequiredService<IBulkInviteHistory>().GetReportAsync("tenant-1", id);
         Assert.That(report!.Status, Is.EqualTo(ImportStatus.Completed));
         Assert.That(report.InitiatedBy, Is.EqualTo("admin"));
-        Assert.That(Directory.GetFiles(_spool), Is.Empty, "the spooled upload is removed once the import has run");
+        Assert.That(report.RunBy, Is.EqualTo("instance-1"));
+        Assert.That(state.Owner, Is.EqualTo("instance-1"));
+        Assert.That(state.Attempts, Is.EqualTo(1));
+        Assert.That(state.LeaseExpiresAt, Is.Null, "an ended import holds no lease");
     }
 
     [Test]
@@ -65,7 +57,7 @@ public sealed class BulkInviteQueueTests
 
         Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
         Assert.That(state.IsPreview, Is.True);
-        Assert.That(state.Progress!.Counts.Pending, Is.EqualTo(1));
+        Assert.That((await host.Services.GetRequiredService<IBulkInviteHistory>().GetStatusAsync("tenant-1", id))!.Counts.Pending, Is.EqualTo(1));
         Assert.That(_sender.Sent, Is.Empty);
     }
 
@@ -90,9 +82,9 @@ public sealed class BulkInviteQueueTests
 
         var id = await queue.EnqueueAsync(Request("a@example.com\n"));
 
-        Assert.That(queue.GetState("tenant-2", id), Is.Null);
-        Assert.That(queue.GetState("tenant-1", id), Is.Not.Null);
-        Assert.That(queue.GetState("tenant-1", Guid.NewGuid()), Is.Null);
+        Assert.That(await queue.GetStateAsync("tenant-2", id), Is.Null);
+        Assert.That(await queue.GetStateAsync("tenant-1", id), Is.Not.Null);
+        Assert.That(await queue.GetStateAsync("tenant-1", Guid.NewGuid()), Is.Null);
     }
 
     [Test]
@@ -105,7 +97,7 @@ public sealed class BulkInviteQueueTests
 
         Assert.That(error!.LimitName, Is.EqualTo(nameof(BulkInviteOptions.MaxFileBytes)));
         Assert.That(error.Limit, Is.EqualTo(100));
-        Assert.That(Directory.Exists(_spool) ? Directory.GetFiles(_spool) : [], Is.Empty, "nothing is left in the spool folder");
+        Assert.That((await Work.CountUnfinishedAsync()).IsIdle, Is.True, "nothing of it is kept");
         var next = await queue.EnqueueAsync(Request("a@example.com\n"));
         Assert.That((await WaitAsync(queue, "tenant-1", next)).Status, Is.EqualTo(QueuedImportStatus.Completed));
     }
@@ -123,13 +115,13 @@ public sealed class BulkInviteQueueTests
         var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
 
         var running = await queue.EnqueueAsync(Request("a@example.com\n"));
-        await WaitForAsync(() => queue.GetState("tenant-1", running)!.Status == QueuedImportStatus.Running);
+        await WaitForAsync(async () => (await queue.GetStateAsync("tenant-1", running))!.Status == QueuedImportStatus.Running);
         var waiting1 = await queue.EnqueueAsync(Request("b@example.com\n"));
         var waiting2 = await queue.EnqueueAsync(Request("c@example.com\n"));
         var error = Assert.ThrowsAsync<InviteLimitExceededException>(() => queue.EnqueueAsync(Request("d@example.com\n")));
 
         Assert.That(error!.LimitName, Is.EqualTo(nameof(BackgroundImportOptions.MaxQueuedImports)));
-        Assert.That(queue.GetState("tenant-1", waiting1)!.Status, Is.EqualTo(QueuedImportStatus.Queued));
+        Assert.That((await queue.GetStateAsync("tenant-1", waiting1))!.Status, Is.EqualTo(QueuedImportStatus.Queued));
         gate.SetResult();
         Assert.That((await WaitAsync(queue, "tenant-1", waiting2)).Status, Is.EqualTo(QueuedImportStatus.Completed));
         Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "a@example.com", "b@example.com", "c@example.com" }));
@@ -168,58 +160,35 @@ public sealed class BulkInviteQueueTests
     }
 
     [Test]
-    public async Task Spooled_uploads_left_by_a_stopped_process_run_at_the_next_start()
+    public async Task An_import_whose_instance_stopped_is_taken_over_once_its_lease_expires_and_sent_once()
     {
-        var id = Guid.NewGuid();
-        Directory.CreateDirectory(_spool);
-        await File.WriteAllTextAsync(Path.Combine(_spool, id.ToString("N") + ".upload"), "left@example.com\n");
-        await File.WriteAllTextAsync(Path.Combine(_spool, id.ToString("N") + ".json"), JsonSerializer.Serialize(new
+        // An instance claimed the import and stopped (crashed) before renewing its lease.
+        using (var queueing = await StartAsync(maxConcurrent: 0))
         {
-            importId = id, tenantId = "tenant-1", initiatedBy = "admin", fileName = "left.txt", queuedAt = DateTimeOffset.UtcNow,
-        }));
-        await File.WriteAllTextAsync(Path.Combine(_spool, Guid.NewGuid().ToString("N") + ".upload"), "half-copied@example.com");
+            await queueing.Services.GetRequiredService<IBulkInviteQueue>().EnqueueAsync(Request("left@example.com\nother@example.com\n").With(importId: Id));
+        }
+
+        var dead = await Work.ClaimAsync("instance-dead", TimeSpan.FromMilliseconds(300), DateTimeOffset.UtcNow);
+        Assert.That(dead, Is.Not.Null);
 
         using var host = await StartAsync();
         var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
-        await WaitForAsync(() => queue.GetState("tenant-1", id) is not null);
-        var state = await WaitAsync(queue, "tenant-1", id);
+        var state = await WaitAsync(queue, "tenant-1", Id);
+        var report = await host.Services.GetRequiredService<IBulkInviteHistory>().GetReportAsync("tenant-1", Id);
 
-        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
-        Assert.That(_sender.Sent.Select(i => i.Address), Is.EqualTo(new[] { "left@example.com" }));
-        Assert.That(Directory.GetFiles(_spool), Is.Empty, "the orphaned partial copy is removed too");
-    }
-
-    [Test]
-    public async Task A_spooled_upload_whose_import_had_begun_is_left_to_resume_and_not_sent_again()
-    {
-        // First process: the import runs to the end (its entries are in the store).
-        Guid id;
-        using (var host = await StartAsync())
+        using (Assert.EnterMultipleScope())
         {
-            var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
-            id = await queue.EnqueueAsync(Request("once@example.com\n"));
-            await WaitAsync(queue, "tenant-1", id);
+            Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
+            Assert.That(state.Attempts, Is.EqualTo(2), "claimed once by the stopped instance, once by the one that took it over");
+            Assert.That(state.Owner, Is.EqualTo("instance-1"));
+            Assert.That(report!.RunBy, Is.EqualTo("instance-1"));
+            Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "left@example.com", "other@example.com" }));
+            Assert.That(await Work.RenewAsync(dead!, TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, progress: null), Is.False, "the stopped instance's lease is gone");
         }
-
-        // As if the process had died before removing the spooled files.
-        await File.WriteAllTextAsync(Path.Combine(_spool, id.ToString("N") + ".upload"), "once@example.com\n");
-        await File.WriteAllTextAsync(Path.Combine(_spool, id.ToString("N") + ".json"), JsonSerializer.Serialize(new
-        {
-            importId = id, tenantId = "tenant-1", initiatedBy = "admin", fileName = "once.txt", queuedAt = DateTimeOffset.UtcNow,
-        }));
-
-        using var restarted = await StartAsync();
-        var restartedQueue = restarted.Services.GetRequiredService<IBulkInviteQueue>();
-        await WaitForAsync(() => restartedQueue.GetState("tenant-1", id) is not null);
-        var state = await WaitAsync(restartedQueue, "tenant-1", id);
-
-        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Failed));
-        Assert.That(state.ErrorCode, Is.EqualTo(ImportErrorCode.Interrupted));
-        Assert.That(_sender.Sent, Has.Count.EqualTo(1), "nobody is invited twice");
     }
 
     [Test]
-    public async Task A_host_stopping_mid_send_stops_within_its_shutdown_timeout_with_every_send_recorded_and_the_rest_resumable()
+    public async Task A_stopping_host_gives_its_import_back_with_every_send_recorded_and_the_next_start_continues_it_by_itself()
     {
         _sender.Behavior = async (_, ct) =>
         {
@@ -241,24 +210,76 @@ public sealed class BulkInviteQueueTests
         }
 
         var report = await _history.Store.GetImportAsync("tenant-1", id);
+        var stopped = await Work.GetStateAsync("tenant-1", id, DateTimeOffset.UtcNow);
         var sentAtStop = _sender.Sent.Count;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(report!.Status, Is.EqualTo(ImportStatus.Cancelled));
+            Assert.That(report!.Status, Is.EqualTo(ImportStatus.Running), "left running for the next claim, not cancelled");
             Assert.That(report.Counts.Invited, Is.EqualTo(sentAtStop), "every send that finished is recorded");
             Assert.That(report.Counts.Sending, Is.Zero);
-            Assert.That(report.Counts.Invited + report.Counts.Skipped, Is.EqualTo(500));
+            Assert.That(report.Counts.Skipped, Is.Zero);
+            Assert.That(report.Counts.Invited + report.Counts.Pending, Is.EqualTo(500));
+            Assert.That(stopped!.Status, Is.EqualTo(QueuedImportStatus.Queued), "given back at once");
+            Assert.That(sentAtStop, Is.LessThan(500));
         }
 
         using var restarted = await StartAsync();
-        using var scope = restarted.Services.CreateScope();
-        var resumed = await scope.ServiceProvider.GetRequiredService<IBulkInviteService>().ResumeAsync("tenant-1", id);
+        var state = await WaitAsync(restarted.Services.GetRequiredService<IBulkInviteQueue>(), "tenant-1", id);
+        var resumed = await _history.Store.GetImportAsync("tenant-1", id);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(resumed.Counts.Invited, Is.EqualTo(500));
+            Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
+            Assert.That(state.Attempts, Is.EqualTo(2));
+            Assert.That(resumed!.Counts.Invited, Is.EqualTo(500));
             Assert.That(_sender.Sent, Has.Count.EqualTo(500));
-            Assert.That(_sender.Sent.Select(i => i.Address).Distinct().Count(), Is.EqualTo(500));
+            Assert.That(_sender.Sent.Select(i => i.Address).Distinct().Count(), Is.EqualTo(500), "nobody is invited twice");
         }
+    }
+
+    [Test]
+    public async Task An_import_claimed_more_than_max_attempts_times_is_left_to_a_person()
+    {
+        using (var queueing = await StartAsync(maxConcurrent: 0))
+        {
+            await queueing.Services.GetRequiredService<IBulkInviteQueue>().EnqueueAsync(Request("a@example.com\n").With(importId: Id));
+        }
+
+        var at = DateTimeOffset.UtcNow.AddMinutes(-10);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.That(await Work.ClaimAsync("instance-crashing", TimeSpan.FromSeconds(1), at.AddMinutes(i)), Is.Not.Null);
+        }
+
+        using var host = await StartAsync(configure: o => o.MaxAttempts = 2);
+        var state = await WaitAsync(host.Services.GetRequiredService<IBulkInviteQueue>(), "tenant-1", Id);
+        var status = await host.Services.GetRequiredService<IBulkInviteHistory>().GetStatusAsync("tenant-1", Id);
+
+        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Failed));
+        Assert.That(state.ErrorCode, Is.EqualTo(ImportErrorCode.AttemptsExhausted));
+        Assert.That(status!.ErrorCode, Is.EqualTo(ImportErrorCode.AttemptsExhausted));
+        Assert.That(status.IsFinished, Is.True);
+        Assert.That(_sender.Sent, Is.Empty);
+    }
+
+    [Test]
+    public async Task An_instance_without_a_worker_only_queues_and_another_instance_runs_the_import_both_showing_its_status()
+    {
+        using var web = await StartAsync(maxConcurrent: 0);
+        var id = await web.Services.GetRequiredService<IBulkInviteQueue>().EnqueueAsync(Request("a@example.com\n"));
+        await Task.Delay(200);
+        var waiting = await web.Services.GetRequiredService<IBulkInviteHistory>().GetStatusAsync("tenant-1", id);
+
+        using var worker = await StartAsync(configure: o => o.InstanceName = "worker-2");
+        await WaitAsync(web.Services.GetRequiredService<IBulkInviteQueue>(), "tenant-1", id);
+        var seenByWeb = await web.Services.GetRequiredService<IBulkInviteHistory>().GetStatusAsync("tenant-1", id);
+        var seenByWorker = await worker.Services.GetRequiredService<IBulkInviteHistory>().GetStatusAsync("tenant-1", id);
+
+        Assert.That(waiting!.Phase, Is.EqualTo(ImportPhase.Queued));
+        Assert.That(seenByWeb!.Phase, Is.EqualTo(ImportPhase.Ended));
+        Assert.That(seenByWeb.Status, Is.EqualTo(ImportStatus.Completed));
+        Assert.That(seenByWorker!.Counts.Invited, Is.EqualTo(seenByWeb.Counts.Invited));
+        Assert.That((await _history.Store.GetImportAsync("tenant-1", id))!.RunBy, Is.EqualTo("worker-2"));
+        Assert.That(_sender.Sent, Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -271,12 +292,12 @@ public sealed class BulkInviteQueueTests
         Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com").With(tenantId: " ")));
         Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com").With(initiatedBy: "")));
         Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(Request("a@example.com").With(mode: (ImportMode)9)));
-        Assert.Throws<ArgumentNullException>(() => queue.GetState(null!, Guid.NewGuid()));
+        Assert.ThrowsAsync<ArgumentNullException>(() => queue.GetStateAsync(null!, Guid.NewGuid()));
         Assert.Throws<ArgumentNullException>(() => BulkInviteBuilderExtensions.AddBackgroundImports(null!));
     }
 
     [Test]
-    public void A_count_only_run_is_refused_by_the_queue_and_says_where_to_run_it()
+    public async Task A_count_only_run_is_refused_by_the_queue_and_says_where_to_run_it()
     {
         using var host = Build();
         var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
@@ -285,7 +306,7 @@ public sealed class BulkInviteQueueTests
 
         Assert.That(error!.Message, Does.Contain("IBulkInviteService.ImportAsync"));
         Assert.That(error.ParamName, Is.EqualTo("request"));
-        Assert.That(Directory.Exists(_spool) ? Directory.GetFiles(_spool) : [], Is.Empty, "nothing is spooled");
+        Assert.That((await Work.CountUnfinishedAsync()).IsIdle, Is.True, "nothing is queued");
     }
 
     [Test]
@@ -324,6 +345,8 @@ public sealed class BulkInviteQueueTests
             Assert.That(running.IsFinished, Is.False);
             Assert.That(running.FileName, Is.EqualTo("invitees.txt"));
             Assert.That(running.TenantId, Is.EqualTo("tenant-1"));
+            Assert.That(running.RunningOn, Is.EqualTo("instance-1"));
+            Assert.That(running.Attempts, Is.EqualTo(1));
 
             Assert.That(queued!.Phase, Is.EqualTo(ImportPhase.Queued));
             Assert.That(queued.IsPreview, Is.True);
@@ -338,6 +361,7 @@ public sealed class BulkInviteQueueTests
             Assert.That(ended.ErrorCode, Is.Null);
             Assert.That(ended.HasReport, Is.True);
             Assert.That(ended.IsFinished, Is.True);
+            Assert.That(ended.RunningOn, Is.Null);
 
             Assert.That(previewed!.Phase, Is.EqualTo(ImportPhase.Ended));
             Assert.That(previewed.Counts.Pending, Is.EqualTo(1));
@@ -400,17 +424,21 @@ public sealed class BulkInviteQueueTests
         Assert.That(await history.GetStatusAsync("tenant-1", id), Is.Not.Null);
     }
 
-    [TestCase(0, 1, 1)]
-    [TestCase(1, 0, 1)]
-    [TestCase(1, 65, 1)]
-    [TestCase(1, 1, 0)]
-    public void Bad_queue_options_fail_at_start_up_naming_the_setting(int maxQueued, int maxConcurrent, int retained)
+    [TestCase(0, 1, 1, 30_000, "instance-1")]
+    [TestCase(1, -1, 1, 30_000, "instance-1")]
+    [TestCase(1, 65, 1, 30_000, "instance-1")]
+    [TestCase(1, 1, 0, 30_000, "instance-1")]
+    [TestCase(1, 1, 1, 500, "instance-1")]
+    [TestCase(1, 1, 1, 30_000, " ")]
+    public void Bad_queue_options_fail_at_start_up_naming_the_setting(int maxQueued, int maxConcurrent, int maxAttempts, int leaseMilliseconds, string instance)
     {
         using var host = Build(o =>
         {
             o.MaxQueuedImports = maxQueued;
             o.MaxConcurrentImports = maxConcurrent;
-            o.MaxRetainedStates = retained;
+            o.MaxAttempts = maxAttempts;
+            o.LeaseDuration = TimeSpan.FromMilliseconds(leaseMilliseconds);
+            o.InstanceName = instance;
         });
 
         var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -436,13 +464,18 @@ public sealed class BulkInviteQueueTests
         InitiatedBy = "admin",
     };
 
-    private async Task<IHost> StartAsync(long? maxFileBytes = null, int maxQueued = 100, int? maxConcurrent = null)
+    private static readonly Guid Id = Guid.NewGuid();
+
+    private IImportWorkStore Work => (IImportWorkStore)_history.Store;
+
+    private async Task<IHost> StartAsync(long? maxFileBytes = null, int maxQueued = 100, int? maxConcurrent = null, Action<BackgroundImportOptions>? configure = null)
     {
         var host = Build(
             o =>
             {
                 o.MaxQueuedImports = maxQueued;
                 o.MaxConcurrentImports = maxConcurrent ?? o.MaxConcurrentImports;
+                configure?.Invoke(o);
             },
             maxFileBytes);
         await host.StartAsync();
@@ -465,7 +498,9 @@ public sealed class BulkInviteQueueTests
             .AddSender(_sender)
             .AddBackgroundImports(o =>
             {
-                o.SpoolDirectory = _spool;
+                o.InstanceName = "instance-1";
+                o.LeaseDuration = TimeSpan.FromSeconds(1);
+                o.PollInterval = TimeSpan.FromMilliseconds(50);
                 configure?.Invoke(o);
             });
         return builder.Build();
@@ -474,14 +509,16 @@ public sealed class BulkInviteQueueTests
     private static async Task<QueuedImportState> WaitAsync(IBulkInviteQueue queue, string tenant, Guid id)
     {
         QueuedImportState? state = null;
-        await WaitForAsync(() => (state = queue.GetState(tenant, id)) is { Status: QueuedImportStatus.Completed or QueuedImportStatus.Failed });
+        await WaitForAsync(async () => (state = await queue.GetStateAsync(tenant, id)) is { Status: QueuedImportStatus.Completed or QueuedImportStatus.Failed });
         return state!;
     }
 
-    private static async Task WaitForAsync(Func<bool> condition)
+    private static Task WaitForAsync(Func<bool> condition) => WaitForAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
+        while (!await condition())
         {
             await Task.Delay(10, timeout.Token);
         }

@@ -52,7 +52,7 @@ public sealed class RegistrationTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddBulkInvite().WithoutUserExistenceCheck().AddBackgroundImports(o => o.SpoolDirectory = Path.Combine(Path.GetTempPath(), "bulkinvite-registration-" + Guid.NewGuid().ToString("N")));
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddBackgroundImports();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var history = provider.GetRequiredService<IBulkInviteHistory>();

@@ -141,7 +141,7 @@ public sealed class BulkInviteHistoryTests
     [Test]
     public void Queued_state_without_a_report_reads_as_queued()
     {
-        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Queued), report: null);
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Queued), report: null, Now);
 
         Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Queued));
         Assert.That(status.Status, Is.Null);
@@ -154,7 +154,7 @@ public sealed class BulkInviteHistoryTests
     {
         var progress = new BulkInviteProgress { ImportId = Id, Stage = ImportStage.Sending, EntriesRead = 10, EntriesToSend = 8, Counts = new OutcomeCounts { Invited = 3, Pending = 5, Invalid = 2 } };
 
-        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Running, progress), Report(ImportStatus.Running, new OutcomeCounts { Pending = 8, Invalid = 2 }));
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Running, progress), Report(ImportStatus.Running, new OutcomeCounts { Pending = 8, Invalid = 2 }), Now);
 
         Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Running));
         Assert.That(status.Stage, Is.EqualTo(ImportStage.Sending));
@@ -164,9 +164,9 @@ public sealed class BulkInviteHistoryTests
     }
 
     [Test]
-    public void A_job_recovered_at_start_whose_import_had_begun_reads_as_queued_until_it_is_taken()
+    public void An_import_given_back_by_a_stopping_worker_reads_as_queued_until_it_is_claimed_again()
     {
-        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Queued), Report(ImportStatus.Running, new OutcomeCounts { Pending = 4 }));
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Queued), Report(ImportStatus.Running, new OutcomeCounts { Pending = 4 }), Now);
 
         Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Queued));
     }
@@ -174,7 +174,7 @@ public sealed class BulkInviteHistoryTests
     [Test]
     public void A_report_that_has_ended_while_the_worker_still_holds_the_job_is_not_finished_yet()
     {
-        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Running), Report(ImportStatus.Completed, new OutcomeCounts { Invited = 1 }));
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Running), Report(ImportStatus.Completed, new OutcomeCounts { Invited = 1 }), Now);
 
         Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Running));
         Assert.That(status.Status, Is.Null);
@@ -186,7 +186,7 @@ public sealed class BulkInviteHistoryTests
     {
         var failed = Report(ImportStatus.Failed, new OutcomeCounts { Skipped = 4 }) with { Error = "The mail server is down." };
 
-        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Failed, error: "The mail server is down.", code: ImportErrorCode.TransportUnavailable), failed);
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Failed, error: "The mail server is down.", code: ImportErrorCode.TransportUnavailable), failed, Now);
 
         Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended));
         Assert.That(status.Status, Is.EqualTo(ImportStatus.Failed));
@@ -201,7 +201,7 @@ public sealed class BulkInviteHistoryTests
     {
         var status = ImportStatusReader.Merge(
             State(QueuedImportStatus.Failed, error: "database is locked", code: ImportErrorCode.ImportFailed),
-            Report(ImportStatus.Running, new OutcomeCounts { Pending = 7 }));
+            Report(ImportStatus.Running, new OutcomeCounts { Pending = 7 }), Now);
 
         Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended));
         Assert.That(status.Status, Is.EqualTo(ImportStatus.Failed));
@@ -213,7 +213,7 @@ public sealed class BulkInviteHistoryTests
     [Test]
     public void A_failure_before_the_import_was_recorded_has_no_report()
     {
-        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Failed, error: "No invitation sender named 'x'.", code: ImportErrorCode.ImportFailed), report: null);
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Failed, error: "No invitation sender named 'x'.", code: ImportErrorCode.ImportFailed), report: null, Now);
 
         Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended));
         Assert.That(status.Status, Is.EqualTo(ImportStatus.Failed));
@@ -223,8 +223,44 @@ public sealed class BulkInviteHistoryTests
     }
 
     [Test]
+    public void A_running_import_names_its_instance_while_the_lease_is_live_and_none_once_it_has_expired()
+    {
+        var live = ImportStatusReader.Merge(State(QueuedImportStatus.Running, owner: "web-2", leaseExpiresAt: Now.AddSeconds(10), attempts: 2), Report(ImportStatus.Running, new OutcomeCounts { Pending = 3 }), Now);
+        var expired = ImportStatusReader.Merge(State(QueuedImportStatus.Running, owner: "web-2", leaseExpiresAt: Now.AddSeconds(-1), attempts: 2), Report(ImportStatus.Running, new OutcomeCounts { Pending = 3 }), Now);
+
+        Assert.That(live!.RunningOn, Is.EqualTo("web-2"));
+        Assert.That(live.Attempts, Is.EqualTo(2));
+        Assert.That(expired!.RunningOn, Is.Null);
+        Assert.That(expired.Phase, Is.EqualTo(ImportPhase.Running), "an expired lease is taken over, not ended");
+    }
+
+    [Test]
+    public void A_report_failed_by_a_worker_whose_import_will_be_claimed_again_is_still_running()
+    {
+        var status = ImportStatusReader.Merge(
+            State(QueuedImportStatus.Running, owner: "web-1", leaseExpiresAt: Now.AddSeconds(-5), attempts: 1),
+            Report(ImportStatus.Failed, new OutcomeCounts { Pending = 7, Invited = 3 }) with { Error = "The mail server is down." },
+            Now);
+
+        Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Running));
+        Assert.That(status.Status, Is.Null);
+        Assert.That(status.Error, Is.Null);
+    }
+
+    [Test]
+    public void The_recorded_counts_win_over_older_progress()
+    {
+        var progress = new BulkInviteProgress { ImportId = Id, Stage = ImportStage.Sending, EntriesRead = 10, Counts = new OutcomeCounts { Invited = 1, Pending = 9 } };
+
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Running, progress), Report(ImportStatus.Running, new OutcomeCounts { Invited = 6, Pending = 4 }), Now);
+
+        Assert.That(status!.Counts.Invited, Is.EqualTo(6));
+        Assert.That(status.Stage, Is.EqualTo(ImportStage.Sending));
+    }
+
+    [Test]
     public void An_import_neither_queued_nor_stored_is_unknown()
-        => Assert.That(ImportStatusReader.Merge(state: null, report: null), Is.Null);
+        => Assert.That(ImportStatusReader.Merge(state: null, report: null, Now), Is.Null);
 
     private static readonly Guid Id = Guid.NewGuid();
 
@@ -235,8 +271,14 @@ public sealed class BulkInviteHistoryTests
         _ => InviteOutcome.Invalid,
     };
 
-    private static QueuedImportState State(QueuedImportStatus status, BulkInviteProgress? progress = null, string? error = null, ImportErrorCode? code = null) => new()
+    private static DateTimeOffset Now => At.AddMinutes(1);
+
+    private static QueuedImportState State(
+        QueuedImportStatus status, BulkInviteProgress? progress = null, string? error = null, ImportErrorCode? code = null, string? owner = null, DateTimeOffset? leaseExpiresAt = null, int attempts = 0) => new()
     {
+        Owner = owner,
+        LeaseExpiresAt = leaseExpiresAt,
+        Attempts = attempts,
         ImportId = Id,
         TenantId = PipelineHarness.Tenant,
         FileName = "invitees.txt",
