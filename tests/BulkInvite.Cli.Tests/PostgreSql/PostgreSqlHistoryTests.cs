@@ -127,6 +127,7 @@ public sealed partial class PostgreSqlHistoryTests
         var failedRows = await RunOnPostgreSqlAsync("export", id, "--failed-only");
         var accepted = await RunOnPostgreSqlAsync("accept", TokenTo(pickup, "a@example.com"));
         var invitations = await RunOnPostgreSqlAsync("invitations", "list", "--format", "json");
+        var resumed = await RunOnPostgreSqlAsync("resume", id, "--pickup", pickup, "--accept-url", AcceptUrl, "--format", "json", "--summary");
 
         AssertCleanExit(history);
         AssertCleanExit(report);
@@ -134,9 +135,11 @@ public sealed partial class PostgreSqlHistoryTests
         AssertCleanExit(failedRows);
         AssertCleanExit(accepted);
         AssertCleanExit(invitations);
+        AssertCleanExit(resumed);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(history.Text, Does.Contain(id));
+            Assert.That(resumed.Text, Does.Contain("\"Invited\": 2"), "a finished import resumed sends nothing more");
             Assert.That(report.Text, Does.Contain("not-an-address").And.Contain("b@example.com"));
             Assert.That(export.Text, Does.StartWith(InviteReportExport.CsvHeader));
             Assert.That(export.Lines, Has.Length.EqualTo(5), "the header and one row per entry");
@@ -249,6 +252,7 @@ public sealed partial class PostgreSqlHistoryTests
     public async Task A_lost_key_is_refused_while_pending_invitations_need_it_and_the_password_is_not_shown()
     {
         var pickup = Path.Combine(_folder, "pickup");
+        var resendPickup = Path.Combine(_folder, "resent");
         var keyFile = Path.Combine(_folder, "keys", "bulkinvite.token-key");
         Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
         var withKeyFile = new Dictionary<string, string> { ["BULKINVITE_TOKEN_KEY_FILE"] = keyFile };
@@ -258,18 +262,25 @@ public sealed partial class PostgreSqlHistoryTests
         File.Delete(keyFile);
         var lostFile = await RunAsync(["send", InputFile("bob@example.com\n"), "--pickup", pickup, "--postgres", _connectionString], withKey: false, withKeyFile);
         var noKey = await RunAsync(["accept", TokenTo(pickup, "jane@example.com"), "--postgres", _connectionString], withKey: false);
+        var rotated = await RunAsync(["invitations", "rotate-key", "--postgres", _connectionString], withKey: false, withKeyFile);
+        var resent = await RunAsync(["invitations", "resend", "--import", ImportIdOf(first), "--pickup", resendPickup, "--accept-url", AcceptUrl, "--postgres", _connectionString], withKey: false, withKeyFile);
+        var acceptedAfterResend = await RunAsync(["accept", TokenTo(resendPickup, "jane@example.com"), "--postgres", _connectionString], withKey: false, withKeyFile);
 
         AssertCleanExit(first);
         AssertCleanExit(lostFile, CliApp.ExitError);
         AssertCleanExit(noKey, CliApp.ExitError);
+        AssertCleanExit(rotated);
+        AssertCleanExit(resent);
+        AssertCleanExit(acceptedAfterResend);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(keyWritten, Is.True, "the first send on the database makes the key file $BULKINVITE_TOKEN_KEY_FILE names");
             Assert.That(lostFile.Error, Does.Contain($"the token key file '{keyFile}' is missing").And.Contain("pending invitations").And.Contain(DatabaseName));
             Assert.That(lostFile.Error, Does.Not.Contain(Password));
-            Assert.That(File.Exists(keyFile), Is.False, "no new key is made while pending links need the old one");
             Assert.That(noKey.Error, Does.Contain("$BULKINVITE_TOKEN_KEY_FILE"));
-            Assert.That(Directory.GetFiles(pickup, "*.eml"), Has.Length.EqualTo(1), "bob was not sent a link nobody could verify");
+            Assert.That(rotated.Text, Does.Contain($"Created '{keyFile}'"), "rotate-key starts a new key in the file $BULKINVITE_TOKEN_KEY_FILE names");
+            Assert.That(acceptedAfterResend.Text, Does.Contain("\"Accepted\""), "the link resent under the new key works");
+            Assert.That(Directory.GetFiles(pickup, "*.eml").Count(f => f.Contains("bob@", StringComparison.Ordinal)), Is.Zero, "bob was not sent a link nobody could verify");
             Assert.That(await CountAsync("imports"), Is.EqualTo(1));
         }
     }
