@@ -14,7 +14,7 @@ internal static class CliRunner
         var database = Path.Combine(Path.GetTempPath(), "bulkinvite-cli-tests", Guid.NewGuid().ToString("N"), "history.db");
         var console = new CliConsole(new MemoryStream(stdin), output, error, IsOutputTerminal: false)
         {
-            GetEnvironmentVariable = name => name == "BULKINVITE_DB" ? database : Environment.GetEnvironmentVariable(name),
+            GetEnvironmentVariable = name => name == "BULKINVITE_DB" ? database : IsInherited(name) ? Environment.GetEnvironmentVariable(name) : null,
         };
         var exit = await CliApp.RunAsync(args, console);
         return new CliResult(exit, output.ToArray(), error.ToString());
@@ -56,7 +56,11 @@ internal static class CliRunner
     /// </summary>
     public static Task<CliResult> RunProcessAsync(byte[] stdin, params string[] args) => RunProcessAsync(new Dictionary<string, string>(), stdin, args);
 
-    /// <summary>As <see cref="RunProcessAsync(byte[], string[])"/>, with these environment variables set for the child.</summary>
+    /// <summary>
+    /// As <see cref="RunProcessAsync(byte[], string[])"/>, with these environment variables set for the child. The
+    /// variables that choose the history store or give the token key are never inherited from the test run: only
+    /// <paramref name="environment"/> sets them.
+    /// </summary>
     public static async Task<CliResult> RunProcessAsync(IReadOnlyDictionary<string, string> environment, byte[] stdin, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "BulkInvite.Cli.dll");
@@ -68,6 +72,11 @@ internal static class CliRunner
             UseShellExecute = false,
         };
         start.Environment["BULKINVITE_DB"] = Path.Combine(Path.GetTempPath(), "bulkinvite-cli-tests", Guid.NewGuid().ToString("N"), "history.db");
+        foreach (var name in start.Environment.Keys.Where(n => !IsInherited(n)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -90,6 +99,9 @@ internal static class CliRunner
         await feed;
         return new CliResult(process.ExitCode, output.ToArray(), await error);
     }
+
+    /// <summary>Whether a run of the tool sees the test run's value of a variable: not for those that choose the store or give the token key.</summary>
+    private static bool IsInherited(string name) => name is not ("BULKINVITE_POSTGRES" or "BULKINVITE_TOKEN_KEY" or "BULKINVITE_TOKEN_KEY_FILE");
 
     private static async Task FeedAsync(Stream input, byte[] content)
     {

@@ -10,9 +10,9 @@ namespace BulkInvite.PostgreSql.Tests;
 /// One throwaway PostgreSQL cluster for the whole test run: <c>initdb</c> into a temporary folder, <c>pg_ctl start</c> on
 /// 127.0.0.1 and a free port (with <c>fsync=off</c>: nothing here must survive a power loss), stopped and deleted at the
 /// end. As root, the server runs as the <c>postgres</c> user, which owns the folder. Each fixture takes a database of its
-/// own (<see cref="CreateDatabaseAsync"/>).
+/// own (<see cref="CreateDatabaseAsync"/>). A test project starts it from a <c>[SetUpFixture]</c> of its own, in the
+/// namespace of the fixtures that need it (this project's <c>PostgresServerSetUp</c>; the tool's tests link this file).
 /// </summary>
-[SetUpFixture]
 public sealed class PostgresServer
 {
     private const string InstallHint = "PostgreSQL's server binaries (initdb, pg_ctl) were not found. Install them with: apt-get install -y postgresql";
@@ -34,7 +34,7 @@ public sealed class PostgresServer
     /// <summary>A connection string to the server's <c>postgres</c> database.</summary>
     public string AdminConnectionString => ConnectionString("postgres");
 
-    [OneTimeSetUp]
+    /// <summary>Creates the cluster and starts it; from then on it is <see cref="Current"/>.</summary>
     public async Task StartAsync()
     {
         _bin = FindBinaries() ?? throw new InvalidOperationException(InstallHint);
@@ -54,7 +54,7 @@ public sealed class PostgresServer
         s_current = this;
     }
 
-    [OneTimeTearDown]
+    /// <summary>Stops the cluster and deletes its folder.</summary>
     public async Task StopAsync()
     {
         s_current = null;

@@ -16,12 +16,13 @@ internal static class AcceptCommand
     public static Command Create(CliConsole console)
     {
         var token = new Argument<string>("TOKEN") { Description = "The token from the link (its 'token' parameter), or - to read it from standard input." };
-        var database = DatabaseOption.Create(console);
+        var store = new StoreOption(console);
         var check = new Option<bool>("--check")
         {
             Description = "Only look the token up, consuming nothing: print its invitation when it could be accepted (exit 0), else why not (exit 1).",
         };
-        var command = new Command("accept", "Accept an invitation by its link's token (once) and print it as JSON; --check only looks it up.") { token, database, check };
+        var command = new Command("accept", "Accept an invitation by its link's token (once) and print it as JSON; --check only looks it up.") { token, check };
+        store.AddTo(command);
         command.Validators.Add(result =>
         {
             if (string.IsNullOrWhiteSpace(result.GetValue(token)))
@@ -39,7 +40,7 @@ internal static class AcceptCommand
             }
 
             text = text.Trim();
-            return await CliHost.RunOnTokensAsync(console, result.GetValue(database)!, CliHost.TenantId, async services =>
+            return await CliHost.RunOnTokensAsync(console, store.Read(result), CliHost.TenantId, async services =>
             {
                 if (result.GetValue(check))
                 {

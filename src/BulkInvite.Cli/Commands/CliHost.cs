@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace BulkInvite.Cli.Commands;
 
-/// <summary>The tool's service container: the SDK registered as any host would, with the history in a SQLite file.</summary>
+/// <summary>The tool's service container: the SDK registered as any host would, with the history in a SQLite file or a PostgreSQL database.</summary>
 internal static class CliHost
 {
     internal const string TenantId = "cli";
@@ -13,7 +13,7 @@ internal static class CliHost
 
     /// <summary>Builds and validates the container; writes the failures and returns <see langword="null"/> when the settings are wrong.</summary>
     /// <param name="console">The standard streams.</param>
-    /// <param name="databasePath">The history database.</param>
+    /// <param name="database">The history database.</param>
     /// <param name="configure">Sets the command's options.</param>
     /// <param name="register">Registers the command's user directory and sender.</param>
     /// <param name="tokensOf">
@@ -21,9 +21,9 @@ internal static class CliHost
     /// <c>invitations resend</c>, <c>accept</c>), or <see langword="null"/> when it does neither.
     /// </param>
     public static async Task<ServiceProvider?> BuildAsync(
-        CliConsole console, string databasePath, Action<BulkInviteOptions>? configure, Action<IBulkInviteBuilder> register, string? tokensOf = null)
+        CliConsole console, HistoryDatabase database, Action<BulkInviteOptions>? configure, Action<IBulkInviteBuilder> register, string? tokensOf = null)
     {
-        var keys = await ReadTokenKeysAsync(console, databasePath).ConfigureAwait(false);
+        var keys = await ReadTokenKeysAsync(console, database).ConfigureAwait(false);
         if (keys is null)
         {
             return null;
@@ -31,13 +31,24 @@ internal static class CliHost
 
         if (keys.Count == 0)
         {
-            // No key file yet. A command that neither issues nor verifies a token hashes nothing: a key of its own, kept
-            // nowhere, stands in, and the file stays missing, so that a lost key is still seen as lost by the next send.
+            // No key file yet (or, for a PostgreSQL database, no key given). A command that neither issues nor verifies a
+            // token hashes nothing: a key of its own, kept nowhere, stands in, and the file stays missing, so that a lost
+            // key is still seen as lost by the next send.
             if (tokensOf is null)
             {
                 keys = [UnsavedKey()];
             }
-            else if (await CreateTokenKeyFileAsync(console, databasePath, tokensOf).ConfigureAwait(false) is { } created)
+            else if (TokenKeyFile(console, database) is null)
+            {
+                // A PostgreSQL database has no folder of its own to keep a key file in, and the key must not be in the
+                // database: the host gives it.
+                await console.Error.WriteLineAsync(
+                    $"bulkinvite: the history is in PostgreSQL, where no token key file is kept beside the database: give the key that signs and verifies the invitations' links "
+                    + $"in ${TokenKeyVariable} (base64, 32 bytes or more, for example from `openssl rand -base64 32`) or name its file in ${TokenKeyFileVariable}. "
+                    + "Give every run on this database the same key: links signed with another one do not work.").ConfigureAwait(false);
+                return null;
+            }
+            else if (await CreateTokenKeyFileAsync(console, database, tokensOf).ConfigureAwait(false) is { } created)
             {
                 keys = created;
             }
@@ -56,8 +67,16 @@ internal static class CliHost
                 }
 
                 configure?.Invoke(o);
-            })
-            .AddSqliteHistoryStore(o => o.DatabasePath = databasePath);
+            });
+        if (database.ConnectionString is { } connectionString)
+        {
+            builder.AddPostgreSqlHistoryStore(o => o.ConnectionString = connectionString);
+        }
+        else
+        {
+            builder.AddSqliteHistoryStore(o => o.DatabasePath = database.Path!);
+        }
+
         register(builder);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try
@@ -76,17 +95,22 @@ internal static class CliHost
     /// <summary>The file that keeps the key of a database's accept-link tokens by default: <c>{database}.token-key</c>.</summary>
     public static string TokenKeyPath(string databasePath) => Path.GetFullPath(databasePath) + ".token-key";
 
-    /// <summary>The key file of a database: <c>$BULKINVITE_TOKEN_KEY_FILE</c>, else <c>{database}.token-key</c>.</summary>
-    public static string TokenKeyFile(CliConsole console, string databasePath)
-        => console.GetEnvironmentVariable(TokenKeyFileVariable) is { Length: > 0 } file ? file : TokenKeyPath(databasePath);
+    /// <summary>
+    /// The key file of a database: <c>$BULKINVITE_TOKEN_KEY_FILE</c>, else <c>{database}.token-key</c> beside a SQLite
+    /// file, else (a PostgreSQL database) none.
+    /// </summary>
+    public static string? TokenKeyFile(CliConsole console, HistoryDatabase database)
+        => console.GetEnvironmentVariable(TokenKeyFileVariable) is { Length: > 0 } file ? file
+            : database.Path is { } path ? TokenKeyPath(path)
+            : null;
 
     /// <summary>
     /// The keys that hash accept-link tokens: the one in <c>$BULKINVITE_TOKEN_KEY</c> (base64, from the host's secret
     /// store), else those in the key file (<see cref="TokenKeyFile"/>: one a line, the first signs, the others still
-    /// verify), or none when there is no key file yet. Never in the database: a copy of it must not verify a token.
-    /// A key that cannot be read is one line on stderr and <see langword="null"/>.
+    /// verify), or none when there is no key file (yet, or at all for a PostgreSQL database). Never in the database: a
+    /// copy of it must not verify a token. A key that cannot be read is one line on stderr and <see langword="null"/>.
     /// </summary>
-    private static async Task<IReadOnlyList<InvitationTokenKey>?> ReadTokenKeysAsync(CliConsole console, string databasePath)
+    private static async Task<IReadOnlyList<InvitationTokenKey>?> ReadTokenKeysAsync(CliConsole console, HistoryDatabase database)
     {
         if (console.GetEnvironmentVariable(TokenKeyVariable) is { Length: > 0 } text)
         {
@@ -107,8 +131,7 @@ internal static class CliHost
             ];
         }
 
-        var path = TokenKeyFile(console, databasePath);
-        return File.Exists(path) ? await ReadTokenKeyFileAsync(console, path).ConfigureAwait(false) : [];
+        return TokenKeyFile(console, database) is { } path && File.Exists(path) ? await ReadTokenKeyFileAsync(console, path).ConfigureAwait(false) : [];
     }
 
     /// <summary>
@@ -118,16 +141,16 @@ internal static class CliHost
     /// stderr and returns <see langword="null"/>.
     /// </summary>
     /// <remarks>
-    /// One read of at most one invitation, and none for a database that does not exist yet: a new key has signed nothing,
+    /// One read of at most one invitation, and none for a SQLite file that does not exist yet: a new key has signed nothing,
     /// so any pending invitation at all is one whose link it cannot verify. Accepted, revoked and expired invitations
     /// have no link left to lose (a resend gives an expired one a new link under the new key).
     /// </remarks>
-    private static async Task<IReadOnlyList<InvitationTokenKey>?> CreateTokenKeyFileAsync(CliConsole console, string databasePath, string tenantId)
+    private static async Task<IReadOnlyList<InvitationTokenKey>?> CreateTokenKeyFileAsync(CliConsole console, HistoryDatabase database, string tenantId)
     {
-        var path = TokenKeyFile(console, databasePath);
-        if (File.Exists(databasePath))
+        var path = TokenKeyFile(console, database)!;
+        if (database.Path is not { } file || File.Exists(file))
         {
-            var probe = await BuildAsync(console, databasePath, null, b => b.WithoutUserExistenceCheck()).ConfigureAwait(false);
+            var probe = await BuildAsync(console, database, null, b => b.WithoutUserExistenceCheck()).ConfigureAwait(false);
             if (probe is null)
             {
                 return null;
@@ -140,7 +163,7 @@ internal static class CliHost
                 if (pending.Items.Count > 0)
                 {
                     await console.Error.WriteLineAsync(
-                        $"bulkinvite: the token key file '{path}' is missing, but '{databasePath}' has pending invitations whose links were signed with the key it held: "
+                        $"bulkinvite: the token key file '{path}' is missing, but '{database}' has pending invitations whose links were signed with the key it held: "
                         + $"a new key would make every one of those links fail. Put the key file back (or give the key in ${TokenKeyVariable} or ${TokenKeyFileVariable}). "
                         + "If the key is lost for good, 'bulkinvite invitations rotate-key' starts a new one, and 'bulkinvite invitations resend' sends new links.").ConfigureAwait(false);
                     return null;
@@ -176,32 +199,32 @@ internal static class CliHost
     /// Runs a command that only reads or deletes history: builds the container without a user directory or sender,
     /// and hands the action a scope's service provider.
     /// </summary>
-    public static Task<int> RunOnHistoryAsync(CliConsole console, string databasePath, Func<IServiceProvider, Task<int>> action)
-        => RunAsync(console, databasePath, null, b => b.WithoutUserExistenceCheck(), action);
+    public static Task<int> RunOnHistoryAsync(CliConsole console, HistoryDatabase database, Func<IServiceProvider, Task<int>> action)
+        => RunAsync(console, database, null, b => b.WithoutUserExistenceCheck(), action);
 
     /// <summary>As <see cref="RunOnHistoryAsync"/>, for a command that verifies the tokens of a tenant (<c>accept</c>).</summary>
-    public static Task<int> RunOnTokensAsync(CliConsole console, string databasePath, string tenantId, Func<IServiceProvider, Task<int>> action)
-        => RunAsync(console, databasePath, null, b => b.WithoutUserExistenceCheck(), action, tenantId);
+    public static Task<int> RunOnTokensAsync(CliConsole console, HistoryDatabase database, string tenantId, Func<IServiceProvider, Task<int>> action)
+        => RunAsync(console, database, null, b => b.WithoutUserExistenceCheck(), action, tenantId);
 
     /// <summary>
     /// Builds and validates the container, and hands the action a scope's service provider; settings that fail
     /// validation are written to stderr and end the command with an error.
     /// </summary>
     /// <param name="console">The standard streams.</param>
-    /// <param name="databasePath">The history database.</param>
+    /// <param name="database">The history database.</param>
     /// <param name="configure">Sets the command's options.</param>
     /// <param name="register">Registers the command's user directory and sender.</param>
     /// <param name="action">The command.</param>
     /// <param name="tokensOf">The tenant whose tokens the command issues or verifies, if any (see <see cref="BuildAsync"/>).</param>
     public static async Task<int> RunAsync(
         CliConsole console,
-        string databasePath,
+        HistoryDatabase database,
         Action<BulkInviteOptions>? configure,
         Action<IBulkInviteBuilder> register,
         Func<IServiceProvider, Task<int>> action,
         string? tokensOf = null)
     {
-        var provider = await BuildAsync(console, databasePath, configure, register, tokensOf).ConfigureAwait(false);
+        var provider = await BuildAsync(console, database, configure, register, tokensOf).ConfigureAwait(false);
         if (provider is null)
         {
             return CliApp.ExitError;

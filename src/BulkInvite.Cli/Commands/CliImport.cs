@@ -27,7 +27,7 @@ internal static class CliImport
             addSender?.Invoke(builder);
         }
 
-        return await CliHost.RunAsync(console, settings.DatabasePath, Configure, Register, async services =>
+        return await CliHost.RunAsync(console, settings.Database, Configure, Register, async services =>
         {
             if (!await CliHost.LoadUserDirectoryAsync(console, services, directory, settings.AllowInvalidExistingUsers, cancellationToken).ConfigureAwait(false))
             {

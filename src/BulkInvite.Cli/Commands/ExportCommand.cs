@@ -13,7 +13,7 @@ internal static class ExportCommand
     public static Command Create(CliConsole console)
     {
         var id = new Argument<Guid>("ID") { Description = "The import's id (see 'bulkinvite history')." };
-        var database = DatabaseOption.Create(console);
+        var store = new StoreOption(console);
         var format = new Option<ExportFormat?>("--format") { Description = "csv or jsonl (default: csv)." };
         var failedOnly = new Option<bool>("--failed-only")
         {
@@ -23,8 +23,9 @@ internal static class ExportCommand
         var output = new Option<string?>("--output", "-o") { Description = "The file to write (default: standard output)." };
         var command = new Command("export", "Write one import's report as a CSV or JSON-lines file, or its failed rows to upload again.")
         {
-            id, database, format, failedOnly, outcome, output,
+            id, format, failedOnly, outcome, output,
         };
+        store.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(failedOnly) && (result.GetValue(format) is not null || result.GetValue(outcome) is not null))
@@ -32,13 +33,13 @@ internal static class ExportCommand
                 result.AddError("--failed-only writes the form of the uploaded file: give it without --format and --outcome.");
             }
         });
-        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var history = services.GetRequiredService<IBulkInviteHistory>();
             var importId = result.GetValue(id);
             if (await history.GetReportAsync(CliHost.TenantId, importId, cancellationToken).ConfigureAwait(false) is null)
             {
-                await console.Error.WriteLineAsync($"bulkinvite: there is no import {importId} in '{result.GetValue(database)}'.").ConfigureAwait(false);
+                await console.Error.WriteLineAsync($"bulkinvite: there is no import {importId} in '{store.Read(result)}'.").ConfigureAwait(false);
                 return CliApp.ExitError;
             }
 

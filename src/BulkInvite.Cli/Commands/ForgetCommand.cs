@@ -9,8 +9,9 @@ internal static class ForgetCommand
     public static Command Create(CliConsole console)
     {
         var address = new Argument<string>("ADDRESS") { Description = "The address to forget, compared ignoring case." };
-        var database = DatabaseOption.Create(console);
-        var command = new Command("forget", "Delete every report row of one address from the history; the imports' counts are kept.") { address, database };
+        var store = new StoreOption(console);
+        var command = new Command("forget", "Delete every report row of one address from the history; the imports' counts are kept.") { address };
+        store.AddTo(command);
         command.Validators.Add(result =>
         {
             if (string.IsNullOrWhiteSpace(result.GetValue(address)))
@@ -18,7 +19,7 @@ internal static class ForgetCommand
                 result.AddError("Give the address to forget.");
             }
         });
-        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var retention = services.GetRequiredService<IBulkInviteRetention>();
             var deleted = await retention.ForgetAddressAsync(CliHost.TenantId, result.GetValue(address)!, cancellationToken).ConfigureAwait(false);

@@ -13,12 +13,13 @@ internal static class HistoryCommand
 {
     public static Command Create(CliConsole console)
     {
-        var database = DatabaseOption.Create(console);
+        var store = new StoreOption(console);
         var limit = new Option<int>("--limit") { Description = "The most imports to list.", DefaultValueFactory = _ => 50 };
         var previews = new Option<bool>("--previews") { Description = "List previews too." };
         var format = new Option<ReportFormat?>("--format") { Description = "table or json (default: table on a terminal, json otherwise)." };
-        var command = new Command("history", "List past imports, newest first.") { database, limit, previews, format };
-        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        var command = new Command("history", "List past imports, newest first.") { limit, previews, format };
+        store.AddTo(command);
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var history = services.GetRequiredService<IBulkInviteHistory>();
             var page = await history.GetHistoryAsync(

@@ -8,7 +8,7 @@ internal sealed class ImportInputOptions
 {
     private readonly ValidationSwitches _switches = new();
 
-    public ImportInputOptions(CliConsole console) => Database = DatabaseOption.Create(console);
+    public ImportInputOptions(CliConsole console) => Store = new StoreOption(console);
 
     public Argument<string> File { get; } = new("FILE") { Description = "The file of addresses (plain text, mail-client lists or CSV with a header); '-' reads standard input." };
 
@@ -26,7 +26,7 @@ internal sealed class ImportInputOptions
 
     public Option<long?> MaxBytes { get; } = new("--max-bytes") { Description = "The largest file accepted, in bytes (default 256 MiB)." };
 
-    public Option<string> Database { get; }
+    public StoreOption Store { get; }
 
     /// <summary><c>--existing-users FILE</c>, also taken by <c>resume</c>.</summary>
     public static Option<string?> CreateExistingUsersOption() => new("--existing-users")
@@ -51,7 +51,7 @@ internal sealed class ImportInputOptions
         command.Options.Add(Parser);
         command.Options.Add(MaxEntries);
         command.Options.Add(MaxBytes);
-        command.Options.Add(Database);
+        Store.AddTo(command);
         _switches.AddTo(command);
     }
 
@@ -64,7 +64,7 @@ internal sealed class ImportInputOptions
         result.GetValue(MaxEntries),
         result.GetValue(MaxBytes),
         _switches.Read(result),
-        result.GetValue(Database)!,
+        Store.Read(result),
         AllowInvalidExistingUsers: result.GetValue(AllowInvalidExistingUsers));
 }
 
@@ -78,7 +78,7 @@ internal sealed record ImportSettings(
     int? MaxEntries,
     long? MaxBytes,
     EmailValidationOptions Validation,
-    string DatabasePath,
+    HistoryDatabase Database,
     bool AllowRepeat = false,
     bool AllowInvalidExistingUsers = false,
     bool ResendPending = false);

@@ -12,11 +12,12 @@ internal static class InvitationsExpireCommand
 {
     public static Command Create(CliConsole console)
     {
-        var database = DatabaseOption.Create(console);
-        var command = new Command("expire", "Record Expired on every pending invitation past its expiry, and print how many.") { database };
+        var store = new StoreOption(console);
+        var command = new Command("expire", "Record Expired on every pending invitation past its expiry, and print how many.");
+        store.AddTo(command);
         var tenant = InvitationTarget.AddTenantOption(command);
         var format = InvitationsCommand.CreateFormatOption(command);
-        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var tenantId = result.GetValue(tenant)!;
             var expired = await services.GetRequiredService<IInvitationService>().ExpireAsync(tenantId, cancellationToken).ConfigureAwait(false);

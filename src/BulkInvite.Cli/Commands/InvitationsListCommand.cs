@@ -20,13 +20,14 @@ internal static class InvitationsListCommand
 
     public static Command Create(CliConsole console)
     {
-        var database = DatabaseOption.Create(console);
+        var store = new StoreOption(console);
         var state = new Option<InvitationState?>("--state") { Description = "Only invitations in this state: Pending, Accepted, Expired or Revoked." };
         var import = new Option<Guid?>("--import") { Description = "Only the invitations of this import (see 'bulkinvite history')." };
-        var command = new Command("list", "List invitations, oldest first, with their state, expiry and sends.") { database, state, import };
+        var command = new Command("list", "List invitations, oldest first, with their state, expiry and sends.") { state, import };
+        store.AddTo(command);
         var tenant = InvitationTarget.AddTenantOption(command);
         var format = InvitationsCommand.CreateFormatOption(command);
-        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var invitations = services.GetRequiredService<IInvitationService>();
             var query = new InvitationQuery { State = result.GetValue(state), ImportId = result.GetValue(import), Limit = PageSize };

@@ -12,10 +12,11 @@ internal static class InvitationsResendCommand
 {
     public static Command Create(CliConsole console)
     {
-        var database = DatabaseOption.Create(console);
+        var store = new StoreOption(console);
         var target = new InvitationTarget();
         var senders = new SenderSwitches();
-        var command = new Command("resend", "Send a pending or expired invitation again, with a new link and a new expiry; the old link stops working.") { database };
+        var command = new Command("resend", "Send a pending or expired invitation again, with a new link and a new expiry; the old link stops working.");
+        store.AddTo(command);
         target.AddTo(command);
         var format = InvitationsCommand.CreateFormatOption(command);
         senders.AddTo(command);
@@ -34,7 +35,7 @@ internal static class InvitationsResendCommand
                 addSender(builder);
             }
 
-            return await CliHost.RunAsync(console, result.GetValue(database)!, null, Register, async services =>
+            return await CliHost.RunAsync(console, store.Read(result), null, Register, async services =>
             {
                 var invitations = services.GetRequiredService<IInvitationService>();
                 var tenant = result.GetValue(target.Tenant)!;
@@ -45,7 +46,7 @@ internal static class InvitationsResendCommand
                     {
                         if (await services.GetRequiredService<IBulkInviteHistory>().GetReportAsync(tenant, importId, cancellationToken).ConfigureAwait(false) is null)
                         {
-                            await console.Error.WriteLineAsync($"bulkinvite: there is no import {importId} in '{result.GetValue(database)}'.").ConfigureAwait(false);
+                            await console.Error.WriteLineAsync($"bulkinvite: there is no import {importId} in '{store.Read(result)}'.").ConfigureAwait(false);
                             return CliApp.ExitError;
                         }
 

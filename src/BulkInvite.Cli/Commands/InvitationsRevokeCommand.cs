@@ -9,12 +9,13 @@ internal static class InvitationsRevokeCommand
 {
     public static Command Create(CliConsole console)
     {
-        var database = DatabaseOption.Create(console);
+        var store = new StoreOption(console);
         var target = new InvitationTarget();
-        var command = new Command("revoke", "Revoke a pending invitation, or every pending one of an import: its link stops working.") { database };
+        var command = new Command("revoke", "Revoke a pending invitation, or every pending one of an import: its link stops working.");
+        store.AddTo(command);
         target.AddTo(command);
         var format = InvitationsCommand.CreateFormatOption(command);
-        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var invitations = services.GetRequiredService<IInvitationService>();
             var tenant = result.GetValue(target.Tenant)!;
@@ -23,7 +24,7 @@ internal static class InvitationsRevokeCommand
             {
                 if (await services.GetRequiredService<IBulkInviteHistory>().GetReportAsync(tenant, importId, cancellationToken).ConfigureAwait(false) is null)
                 {
-                    await console.Error.WriteLineAsync($"bulkinvite: there is no import {importId} in '{result.GetValue(database)}'.").ConfigureAwait(false);
+                    await console.Error.WriteLineAsync($"bulkinvite: there is no import {importId} in '{store.Read(result)}'.").ConfigureAwait(false);
                     return CliApp.ExitError;
                 }
 

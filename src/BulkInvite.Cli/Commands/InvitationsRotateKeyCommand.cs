@@ -10,13 +10,11 @@ internal static class InvitationsRotateKeyCommand
 {
     public static Command Create(CliConsole console)
     {
-        var database = DatabaseOption.Create(console);
+        var store = new StoreOption(console);
         var command = new Command(
             "rotate-key",
-            "Sign new links with a new key, written first in the token key file ($BULKINVITE_TOKEN_KEY_FILE, else the database's .token-key); the older keys after it still verify the links sent before.")
-        {
-            database,
-        };
+            "Sign new links with a new key, written first in the token key file ($BULKINVITE_TOKEN_KEY_FILE, else the SQLite database's .token-key); the older keys after it still verify the links sent before.");
+        store.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (console.GetEnvironmentVariable(CliHost.TokenKeyVariable) is { Length: > 0 })
@@ -27,7 +25,13 @@ internal static class InvitationsRotateKeyCommand
                 return CliApp.ExitError;
             }
 
-            var path = CliHost.TokenKeyFile(console, result.GetValue(database)!);
+            if (CliHost.TokenKeyFile(console, store.Read(result)) is not { } path)
+            {
+                await console.Error.WriteLineAsync(
+                    $"bulkinvite: the history is in PostgreSQL, where no token key file is kept beside the database: name the key file to rotate in ${CliHost.TokenKeyFileVariable}.").ConfigureAwait(false);
+                return CliApp.ExitError;
+            }
+
             var existed = File.Exists(path);
             IReadOnlyList<InvitationTokenKey> keys;
             try

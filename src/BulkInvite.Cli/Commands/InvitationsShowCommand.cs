@@ -12,11 +12,12 @@ internal static class InvitationsShowCommand
     public static Command Create(CliConsole console)
     {
         var id = new Argument<Guid>("ID") { Description = "The invitation's id (see 'bulkinvite invitations list')." };
-        var database = DatabaseOption.Create(console);
-        var command = new Command("show", "Show one invitation: its address, fields, state, expiry and sends.") { id, database };
+        var store = new StoreOption(console);
+        var command = new Command("show", "Show one invitation: its address, fields, state, expiry and sends.") { id };
+        store.AddTo(command);
         var tenant = InvitationTarget.AddTenantOption(command);
         var format = InvitationsCommand.CreateFormatOption(command);
-        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var invitationId = result.GetValue(id);
             var invitation = await services.GetRequiredService<IInvitationService>()

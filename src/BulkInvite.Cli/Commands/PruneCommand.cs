@@ -17,9 +17,10 @@ internal static class PruneCommand
                 result.AddError("--older-than must be 0 days or more.");
             }
         });
-        var database = DatabaseOption.Create(console);
-        var command = new Command("prune", "Delete old imports and their reports from the history.") { olderThan, database };
-        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        var store = new StoreOption(console);
+        var command = new Command("prune", "Delete old imports and their reports from the history.") { olderThan };
+        store.AddTo(command);
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var retention = services.GetRequiredService<IBulkInviteRetention>();
             var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-result.GetValue(olderThan));

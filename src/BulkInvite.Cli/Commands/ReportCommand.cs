@@ -10,18 +10,19 @@ internal static class ReportCommand
     public static Command Create(CliConsole console)
     {
         var id = new Argument<Guid>("ID") { Description = "The import's id (see 'bulkinvite history')." };
-        var database = DatabaseOption.Create(console);
+        var store = new StoreOption(console);
         var outcome = new Option<InviteOutcome?>("--outcome") { Description = "Only entries with this outcome (for example Failed or Invalid)." };
         var format = new Option<ReportFormat?>("--format") { Description = "table, csv or json (default: table on a terminal, json otherwise)." };
         var summary = new Option<bool>("--summary") { Description = "Print only the counts." };
-        var command = new Command("report", "Show one import: its counts and one row per entry.") { id, database, outcome, format, summary };
-        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, result.GetValue(database)!, async services =>
+        var command = new Command("report", "Show one import: its counts and one row per entry.") { id, outcome, format, summary };
+        store.AddTo(command);
+        command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var history = services.GetRequiredService<IBulkInviteHistory>();
             var report = await history.GetReportAsync(CliHost.TenantId, result.GetValue(id), cancellationToken).ConfigureAwait(false);
             if (report is null)
             {
-                await console.Error.WriteLineAsync($"bulkinvite: there is no import {result.GetValue(id)} in '{result.GetValue(database)}'.").ConfigureAwait(false);
+                await console.Error.WriteLineAsync($"bulkinvite: there is no import {result.GetValue(id)} in '{store.Read(result)}'.").ConfigureAwait(false);
                 return CliApp.ExitError;
             }
 

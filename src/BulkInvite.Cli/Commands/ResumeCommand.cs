@@ -13,7 +13,7 @@ internal static class ResumeCommand
     public static Command Create(CliConsole console)
     {
         var id = new Argument<Guid>("ID") { Description = "The import's id (see 'bulkinvite history')." };
-        var database = DatabaseOption.Create(console);
+        var store = new StoreOption(console);
         var existingUsers = ImportInputOptions.CreateExistingUsersOption();
         var allowInvalid = ImportInputOptions.CreateAllowInvalidExistingUsersOption();
         var format = new Option<ReportFormat?>("--format") { Description = "table, csv or json (default: table on a terminal, json otherwise)." };
@@ -28,7 +28,8 @@ internal static class ResumeCommand
             Description = "What to do with entries that were being sent when the import's process stopped: Resend (the default) or MarkUnknown.",
             DefaultValueFactory = _ => InFlightAfterCrash.Resend,
         };
-        var command = new Command("resume", "Send the entries an interrupted import left pending.") { id, database, existingUsers, allowInvalid, format, summary, force, inFlight };
+        var command = new Command("resume", "Send the entries an interrupted import left pending.") { id, existingUsers, allowInvalid, format, summary, force, inFlight };
+        store.AddTo(command);
         senders.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -54,7 +55,7 @@ internal static class ResumeCommand
                 addSender(builder);
             }
 
-            return await CliHost.RunAsync(console, result.GetValue(database)!, configure, Register, async services =>
+            return await CliHost.RunAsync(console, store.Read(result), configure, Register, async services =>
             {
                 if (!await CliHost.LoadUserDirectoryAsync(console, services, directory, result.GetValue(allowInvalid), cancellationToken).ConfigureAwait(false))
                 {
