@@ -4,7 +4,8 @@ using BulkInvite.Cli.Commands;
 namespace BulkInvite.Cli;
 
 /// <summary>
-/// The <c>bulkinvite</c> command line: <c>validate</c>, <c>preview</c>, <c>send</c>, <c>resume</c>, <c>history</c>,
+/// The <c>bulkinvite</c> command line: <c>validate</c>, <c>preview</c>, <c>send</c>, <c>resume</c>, the background
+/// imports' <c>enqueue</c> and <c>worker</c>, <c>history</c>,
 /// <c>report</c>, <c>export</c>, the retention commands <c>forget</c> and <c>prune</c>, and the invitations'
 /// <c>invitations list|show|resend|revoke|expire|rotate-key</c> and <c>accept</c>.
 /// </summary>
@@ -21,6 +22,8 @@ internal static class CliApp
             PreviewCommand.Create(console),
             SendCommand.Create(console),
             ResumeCommand.Create(console),
+            EnqueueCommand.Create(console),
+            WorkerCommand.Create(console),
             HistoryCommand.Create(console),
             ReportCommand.Create(console),
             ExportCommand.Create(console),

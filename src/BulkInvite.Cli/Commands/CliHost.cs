@@ -1,5 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace BulkInvite.Cli.Commands;
@@ -238,6 +241,18 @@ internal static class CliHost
                 return await action(scope.ServiceProvider).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Registers the background imports (<c>enqueue</c>, <c>worker</c>) with their log: <paramref name="log"/>, or none.
+    /// The queue and the worker log through <see cref="ILogger{TCategoryName}"/>, which a container without logging
+    /// cannot give.
+    /// </summary>
+    public static void AddBackgroundImports(IBulkInviteBuilder builder, Action<BackgroundImportOptions> configure, ILoggerFactory? log = null)
+    {
+        builder.Services.TryAddSingleton(log ?? NullLoggerFactory.Instance);
+        builder.Services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
+        builder.AddBackgroundImports(configure);
     }
 
     /// <summary>Registers the tool's user directory, or opts out of the check when no file of existing users was given.</summary>

@@ -8,7 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BulkInvite.Cli.Commands;
 
-/// <summary><c>bulkinvite history</c>: every past import, newest first, with its counts, its invitations' counts and its status.</summary>
+/// <summary>
+/// <c>bulkinvite history</c>: every past import, newest first, with its counts, its invitations' counts, its status and
+/// the worker that ran it (<see cref="BulkInviteReport.RunBy"/>: <c>-</c>, or <see langword="null"/> in JSON, when it
+/// ran in the process that imported it).
+/// </summary>
 internal static class HistoryCommand
 {
     public static Command Create(CliConsole console)
@@ -38,12 +42,12 @@ internal static class HistoryCommand
     private static string Table(InvitePage<BulkInviteReport> page)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"Started (UTC)",-20} {"File",-24} {"Initiator",-12} {"Status",-20} {"Invited",8} {"Invalid",8} {"Dupl.",6} {"Existing",8} {"Failed",7} {"Pending",8} {"Accepted",8} {"Expired",8} {"Revoked",8}  Import");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"Started (UTC)",-20} {"File",-24} {"Initiator",-12} {"Status",-20} {"Invited",8} {"Invalid",8} {"Dupl.",6} {"Existing",8} {"Failed",7} {"Pending",8} {"Accepted",8} {"Expired",8} {"Revoked",8}  {"Run by",-20}  Import");
         foreach (var r in page.Items)
         {
             var c = r.Counts;
             var i = r.Invitations ?? InvitationCounts.Empty;
-            text.AppendLine(CultureInfo.InvariantCulture, $"{r.CreatedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {Cut(TerminalText.Printable(r.FileName), 24),-24} {Cut(TerminalText.Printable(r.InitiatedBy), 12),-12} {(r.IsPreview ? "Preview" : r.Status.ToString()),-20} {c.Invited,8} {c.Invalid,8} {c.Duplicate,6} {c.ExistingUser,8} {c.Failed,7} {c.Pending,8} {i.Accepted,8} {i.Expired,8} {i.Revoked,8}  {r.ImportId}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.CreatedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {Cut(TerminalText.Printable(r.FileName), 24),-24} {Cut(TerminalText.Printable(r.InitiatedBy), 12),-12} {(r.IsPreview ? "Preview" : r.Status.ToString()),-20} {c.Invited,8} {c.Invalid,8} {c.Duplicate,6} {c.ExistingUser,8} {c.Failed,7} {c.Pending,8} {i.Accepted,8} {i.Expired,8} {i.Revoked,8}  {Cut(TerminalText.Printable(r.RunBy ?? "-"), 20),-20}  {r.ImportId}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"{page.Items.Count} of {page.TotalCount} import(s).");
@@ -69,6 +73,7 @@ internal static class HistoryCommand
                 writer.WriteString("status", r.Status.ToString());
                 writer.WriteBoolean("preview", r.IsPreview);
                 writer.WriteString("createdAt", r.CreatedAt);
+                writer.WriteString("runBy", r.RunBy);
                 writer.WriteStartObject("counts");
                 foreach (var outcome in Enum.GetValues<InviteOutcome>())
                 {

@@ -15,6 +15,10 @@ internal sealed class TableReportWriter(Stream output) : IReportWriter
         {
             var kind = report.IsPreview ? "Preview (nothing sent)" : "Import";
             await writer.WriteLineAsync($"{kind} of '{TerminalText.Printable(report.FileName)}' ({report.ParserName ?? "?"} parser): {report.Status}").ConfigureAwait(false);
+            if (report.RunBy is { } runBy)
+            {
+                await writer.WriteLineAsync($"Run by worker {TerminalText.Printable(runBy)}").ConfigureAwait(false);
+            }
             await writer.WriteLineAsync().ConfigureAwait(false);
             await writer.WriteLineAsync($"{"Outcome",-16} {"Count",10}").ConfigureAwait(false);
             foreach (var outcome in Enum.GetValues<InviteOutcome>())
