@@ -30,6 +30,9 @@ public sealed record ImportStatusView
 
     public long EntriesRead { get; init; }
 
+    /// <summary>The instance whose worker runs the import now, or <see langword="null"/>.</summary>
+    public string? RunningOn { get; init; }
+
     public required OutcomeCounts Counts { get; init; }
 
     public string? Error { get; init; }
@@ -62,6 +65,7 @@ public sealed record ImportStatusView
             Status = status.Phase == ImportPhase.Ended && status.Status is { } ended ? ended.ToString() : status.Phase.ToString(),
             Stage = status.Stage?.ToString(),
             EntriesRead = status.EntriesRead,
+            RunningOn = status.RunningOn,
             Counts = status.Counts,
             Error = status.Error,
             ErrorCode = status.ErrorCode?.ToString(),

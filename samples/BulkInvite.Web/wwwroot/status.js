@@ -27,6 +27,7 @@
         document.getElementById('status-text').textContent = view.statusText;
         document.getElementById('status-stage').textContent = view.stageText ? `· ${view.stageText}` : '';
         document.getElementById('status-read').textContent = format.format(view.entriesRead);
+        document.getElementById('status-instance').textContent = view.runningOn ? `· on ${view.runningOn}` : '';
         for (const cell of box.querySelectorAll('td[data-outcome]')) {
             const key = cell.dataset.outcome.charAt(0).toLowerCase() + cell.dataset.outcome.slice(1);
             cell.textContent = format.format(view.counts[key] ?? 0);
