@@ -18,8 +18,8 @@ namespace BulkInvite.PostgreSql;
 /// </para>
 /// <para>
 /// Every write of <see cref="WithLease"/>'s view to the leased import first reads the work row <c>FOR SHARE</c> in its
-/// own transaction and checks the fencing token: a claim, which updates the row, waits for that write to commit, so no
-/// claim can come between the check and the write.
+/// own transaction and checks the fencing token: until that write commits, a claim passes the row over (it is locked)
+/// and a renewal or an end of the row waits, so no claim can come between the check and the write.
 /// </para>
 /// <para>
 /// <see cref="WaitForWorkAsync"/> listens on one connection per store (opened by the first wait, held from the pool

@@ -99,24 +99,22 @@ internal static partial class PostgreSqlSql
         """;
 
     /// <summary>
-    /// The fence of a write under a lease, in the write's transaction: <c>FOR SHARE</c> makes a concurrent claim (an
-    /// update of the row) wait until the write has committed, so that no claim comes between the check and the write.
+    /// The fence of a write under a lease, in the write's transaction: held <c>FOR SHARE</c> until the write commits, so
+    /// that no claim comes between the check and the write (a claim passes a locked row over; a renewal or an end of the
+    /// row waits for the write).
     /// </summary>
     public const string LockWorkFence = "SELECT fence, status FROM bulkinvite.work WHERE import_id = @import_id AND tenant_id = @tenant_id FOR SHARE";
 
     /// <summary>
-    /// Retention of work rows: the ended ones of the tenant's imports created before the cutoff, and the ended ones queued
-    /// before the cutoff that have no report (they failed before it was recorded). Queued and running rows are kept.
+    /// Retention of work rows, a range of <c>ix_work_tenant</c>: the ended ones of the tenant's imports created before the
+    /// cutoff, and the ended ones queued before the cutoff that have no report (they failed before it was recorded).
+    /// Queued and running rows are kept. An ended row has no upload left: the end deleted it in its transaction.
     /// </summary>
-    private const string EndedWorkBefore = """
-        SELECT w.import_id FROM bulkinvite.work AS w
+    public const string DeleteWorkBefore = """
+        DELETE FROM bulkinvite.work AS w
          WHERE w.tenant_id = @tenant_id AND w.status IN (2, 3)
            AND (w.import_id IN (SELECT import_id FROM bulkinvite.imports WHERE tenant_id = @tenant_id AND created_at < @cutoff)
                 OR (w.queued_at < @cutoff
                     AND NOT EXISTS (SELECT 1 FROM bulkinvite.imports AS i WHERE i.import_id = w.import_id AND i.tenant_id = @tenant_id)))
         """;
-
-    public const string DeleteUploadChunksOfWorkBefore = "DELETE FROM bulkinvite.upload_chunks WHERE import_id IN (" + EndedWorkBefore + ")";
-
-    public const string DeleteWorkBefore = "DELETE FROM bulkinvite.work WHERE import_id IN (" + EndedWorkBefore + ")";
 }

@@ -409,8 +409,8 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
                 foreach (var sql in new[]
                 {
                     PostgreSqlSql.LockImportsCreatedBefore, PostgreSqlSql.DeleteInvitationsOfImportsCreatedBefore,
-                    PostgreSqlSql.DeleteEntriesOfImportsCreatedBefore, PostgreSqlSql.DeleteUploadChunksOfWorkBefore,
-                    PostgreSqlSql.DeleteWorkBefore, PostgreSqlSql.DeleteImportsCreatedBefore,
+                    PostgreSqlSql.DeleteEntriesOfImportsCreatedBefore, PostgreSqlSql.DeleteWorkBefore,
+                    PostgreSqlSql.DeleteImportsCreatedBefore,
                 })
                 {
                     var command = new NpgsqlBatchCommand(sql);
