@@ -20,6 +20,7 @@ public abstract partial class InviteHistoryStoreContractTests
             CompletedAt = new DateTimeOffset(2026, 2, 3, 5, 0, 0, TimeSpan.FromHours(-8)).AddTicks(7),
             ParserName = "csv",
             Error = "The SMTP server is down.",
+            RunBy = "instance-a",
         };
 
         await Store.CreateImportAsync(import);

@@ -24,6 +24,34 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await Store.GetImportAsync(TenantA, import.ImportId), Is.EqualTo(updated));
     }
 
+    /// <summary>The background worker that ran an import last round trips through create, update, get and the history list.</summary>
+    [Test]
+    public async Task The_worker_that_ran_an_import_round_trips()
+    {
+        var import = NewImport() with { RunBy = "instance-a" };
+        var local = NewImport(minutes: 1);
+        await Store.CreateImportAsync(import);
+        await Store.CreateImportAsync(local);
+        await ReopenAsync();
+        var created = await Store.GetImportAsync(TenantA, import.ImportId);
+
+        var takenOver = import with { RunBy = "instance-b", Status = ImportStatus.Running, UpdatedAt = T0.AddMinutes(2) };
+        await Store.UpdateImportAsync(takenOver);
+        await ReopenAsync();
+        var updated = await Store.GetImportAsync(TenantA, import.ImportId);
+        var listed = await Store.ListImportsAsync(TenantA, new ImportQuery());
+        await Store.UpdateImportAsync(takenOver with { RunBy = null });
+        var cleared = await Store.GetImportAsync(TenantA, import.ImportId);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(created, Is.EqualTo(import));
+            Assert.That(updated, Is.EqualTo(takenOver));
+            Assert.That(listed.Items.Select(i => (i.ImportId, i.RunBy)), Is.EqualTo(new[] { (local.ImportId, (string?)null), (import.ImportId, "instance-b") }));
+            Assert.That(cleared!.RunBy, Is.Null, "a null replaces the value");
+        }
+    }
+
     /// <summary>History filtered by content hash finds only that tenants imports of that file.</summary>
     [Test]
     public async Task History_filtered_by_content_hash_finds_only_that_tenants_imports_of_that_file()

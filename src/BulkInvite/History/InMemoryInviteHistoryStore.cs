@@ -10,7 +10,12 @@ namespace BulkInvite;
 /// garbage collector has few long-lived objects to trace and none to replace. For history that survives a restart, register a
 /// durable store with <c>AddHistoryStore&lt;T&gt;()</c>.
 /// </summary>
-public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
+/// <remarks>
+/// It is also the default <see cref="IImportWorkStore"/> of background imports: it keeps queued uploads in memory
+/// (in chunks of 1 MiB), and loses them with the process, like the history; only workers of this process can claim
+/// them. Instances that share a queue need a durable store (SQLite on one machine, PostgreSQL).
+/// </remarks>
+public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
 {
     private readonly ConcurrentDictionary<Guid, ImportData> _imports = new();
     private readonly InMemoryInvitationLedger _invitations = new();
@@ -26,12 +31,16 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
     {
         ArgumentNullException.ThrowIfNull(import);
         cancellationToken.ThrowIfCancellationRequested();
+        CreateImport(import);
+        return Task.CompletedTask;
+    }
+
+    private void CreateImport(BulkInviteReport import)
+    {
         if (!_imports.TryAdd(import.ImportId, new ImportData(import)))
         {
             throw new InvalidOperationException($"An import with id {import.ImportId} exists already.");
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -39,13 +48,17 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
     {
         ArgumentNullException.ThrowIfNull(import);
         cancellationToken.ThrowIfCancellationRequested();
+        UpdateImport(import);
+        return Task.CompletedTask;
+    }
+
+    private void UpdateImport(BulkInviteReport import)
+    {
         var data = Find(import.TenantId, import.ImportId) ?? throw new KeyNotFoundException($"Tenant has no import {import.ImportId}.");
         lock (data)
         {
             data.Report = import;
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -54,6 +67,12 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(entries);
         cancellationToken.ThrowIfCancellationRequested();
+        AddEntries(tenantId, importId, entries);
+        return Task.CompletedTask;
+    }
+
+    private void AddEntries(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries)
+    {
         var data = Find(tenantId, importId) ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
         lock (data)
         {
@@ -79,8 +98,6 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                 data.Counts[(int)entry.Outcome]++;
             }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -89,6 +106,12 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(updates);
         cancellationToken.ThrowIfCancellationRequested();
+        UpdateEntries(tenantId, importId, updates);
+        return Task.CompletedTask;
+    }
+
+    private void UpdateEntries(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates)
+    {
         var data = Find(tenantId, importId) ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
         lock (data)
         {
@@ -106,8 +129,6 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
                 data.Counts[(int)update.Outcome]++;
             }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -116,10 +137,15 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(DeleteEntries(tenantId, importId));
+    }
+
+    private long DeleteEntries(string tenantId, Guid importId)
+    {
         var data = Find(tenantId, importId);
         if (data is null)
         {
-            return Task.FromResult(0L);
+            return 0;
         }
 
         _invitations.Delete(tenantId, key => key.ImportId == importId);
@@ -128,7 +154,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
             var deleted = (long)data.Entries.Count;
             data.Entries.Clear();
             Array.Clear(data.Counts);
-            return Task.FromResult(deleted);
+            return deleted;
         }
     }
 
@@ -247,6 +273,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
         ArgumentNullException.ThrowIfNull(tenantId);
         cancellationToken.ThrowIfCancellationRequested();
         var deleted = 0;
+        var deletedIds = new HashSet<Guid>();
         foreach (var (importId, data) in _imports)
         {
             bool expired;
@@ -258,10 +285,12 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
             if (expired && _imports.TryRemove(new KeyValuePair<Guid, ImportData>(importId, data)))
             {
                 _invitations.Delete(tenantId, key => key.ImportId == importId);
+                deletedIds.Add(importId);
                 deleted++;
             }
         }
 
+        DeleteEndedWork(tenantId, cutoff, deletedIds);
         return Task.FromResult(deleted);
     }
 
@@ -300,13 +329,18 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
 
     /// <inheritdoc />
     /// <remarks>The entries' changes are made first, under the import's lock, then the sends, under the ledger's.</remarks>
-    public async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+    public Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
         string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(entryUpdates);
         InvitationArguments.CheckSends(importId, sends);
         cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(RecordInvitationSends(tenantId, importId, entryUpdates, sends));
+    }
+
+    private IReadOnlyList<InvitationSendStatus> RecordInvitationSends(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends)
+    {
         if (Find(tenantId, importId) is null)
         {
             throw new KeyNotFoundException($"Tenant has no import {importId}.");
@@ -314,7 +348,7 @@ public sealed class InMemoryInviteHistoryStore : IInviteHistoryStore
 
         if (entryUpdates.Count > 0)
         {
-            await UpdateEntriesAsync(tenantId, importId, entryUpdates, cancellationToken).ConfigureAwait(false);
+            UpdateEntries(tenantId, importId, entryUpdates);
         }
 
         return _invitations.Record(tenantId, sends);

@@ -1,0 +1,488 @@
+using System.Collections.Concurrent;
+using BulkInvite.History;
+
+namespace BulkInvite;
+
+/// <content>
+/// The queue of background imports (<see cref="IImportWorkStore"/>): one work row per queued import, its upload in
+/// chunks of 1 MiB, in memory. Every change of a row (claim, renewal, release, end) is made under the row's lock, the
+/// import's lock in the queue; the fenced view checks the lease and writes the history under that same lock, so no claim
+/// can come between its check and its write.
+/// </content>
+public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
+{
+    private readonly ConcurrentDictionary<Guid, WorkRow> _work = new();
+    private readonly ConcurrentDictionary<Guid, WorkRow> _unfinished = new();
+    private readonly WorkSignal _workSignal = new();
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(ImportWorkItem item, Stream upload, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckEnqueue(item, upload, maxBytes);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfQueued(item.ImportId);
+        var chunks = new List<byte[]>();
+        await ImportWorkArguments.CopyInChunksAsync(upload, maxBytes, (chunk, _, _) =>
+        {
+            chunks.Add(chunk.ToArray());
+            return ValueTask.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var row = new WorkRow(item, chunks);
+        if (!_work.TryAdd(item.ImportId, row))
+        {
+            ThrowIfQueued(item.ImportId);
+        }
+
+        _unfinished[item.ImportId] = row;
+        _workSignal.Set();
+    }
+
+    /// <inheritdoc />
+    public Task<ImportLease?> ClaimAsync(string owner, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckClaim(owner, leaseDuration);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The rows that can be claimed, oldest first; each is checked again under its lock as it is taken, so of
+        // concurrent claimers one takes each row and the others go on to the next.
+        var candidates = new List<WorkRow>();
+        foreach (var row in _unfinished.Values)
+        {
+            lock (row.Gate)
+            {
+                if (row.IsClaimable(now))
+                {
+                    candidates.Add(row);
+                }
+            }
+        }
+
+        candidates.Sort(static (a, b) =>
+        {
+            var byTime = a.Item.QueuedAt.CompareTo(b.Item.QueuedAt);
+            return byTime != 0 ? byTime : a.Item.ImportId.CompareTo(b.Item.ImportId);
+        });
+        foreach (var row in candidates)
+        {
+            lock (row.Gate)
+            {
+                if (!row.IsClaimable(now))
+                {
+                    continue;
+                }
+
+                row.Status = QueuedImportStatus.Running;
+                row.Owner = owner;
+                row.Fence++;
+                row.Attempts++;
+                row.LeaseExpiresAt = now + leaseDuration;
+                return Task.FromResult<ImportLease?>(new ImportLease
+                {
+                    Item = row.Item,
+                    Owner = owner,
+                    Fence = row.Fence,
+                    Attempt = row.Attempts,
+                    ExpiresAt = row.LeaseExpiresAt.Value,
+                });
+            }
+        }
+
+        return Task.FromResult<ImportLease?>(null);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RenewAsync(ImportLease lease, TimeSpan leaseDuration, DateTimeOffset now, BulkInviteProgress? progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ImportWorkArguments.CheckDuration(leaseDuration);
+        cancellationToken.ThrowIfCancellationRequested();
+        var row = FindWork(lease.TenantId, lease.ImportId);
+        if (row is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (row.Gate)
+        {
+            if (!row.IsHeldBy(lease))
+            {
+                return Task.FromResult(false);
+            }
+
+            row.LeaseExpiresAt = now + leaseDuration;
+            if (progress is not null)
+            {
+                row.Progress = new BulkInviteProgress
+                {
+                    ImportId = lease.ImportId,
+                    Stage = progress.Stage,
+                    EntriesRead = progress.EntriesRead,
+                    EntriesToSend = progress.EntriesToSend,
+                    Counts = progress.Counts,
+                };
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ReleaseAsync(ImportLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        cancellationToken.ThrowIfCancellationRequested();
+        var row = FindWork(lease.TenantId, lease.ImportId);
+        if (row is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (row.Gate)
+        {
+            if (!row.IsHeldBy(lease))
+            {
+                return Task.FromResult(false);
+            }
+
+            row.Status = QueuedImportStatus.Queued;
+            row.LeaseExpiresAt = null;
+        }
+
+        _workSignal.Set();
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> CompleteAsync(ImportLease lease, QueuedImportStatus status, string? error, ImportErrorCode? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckEnd(lease, status);
+        cancellationToken.ThrowIfCancellationRequested();
+        var row = FindWork(lease.TenantId, lease.ImportId);
+        if (row is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (row.Gate)
+        {
+            if (!row.IsHeldBy(lease))
+            {
+                return Task.FromResult(false);
+            }
+
+            row.Status = status;
+            row.Error = error;
+            row.ErrorCode = errorCode;
+            row.EndedAt = now;
+            row.LeaseExpiresAt = null;
+            row.Chunks = null;
+        }
+
+        _unfinished.TryRemove(new KeyValuePair<Guid, WorkRow>(lease.ImportId, row));
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public Task<Stream> OpenUploadAsync(ImportLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        cancellationToken.ThrowIfCancellationRequested();
+        var row = FindWork(lease.TenantId, lease.ImportId);
+        IReadOnlyList<byte[]>? chunks = null;
+        if (row is not null)
+        {
+            lock (row.Gate)
+            {
+                chunks = row.Chunks;
+            }
+        }
+
+        return chunks is null
+            ? throw new KeyNotFoundException($"Import {lease.ImportId} has no upload: it has ended, or was never queued.")
+            : Task.FromResult<Stream>(new ChunkReadStream(chunks));
+    }
+
+    /// <inheritdoc />
+    public Task<QueuedImportState?> GetStateAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var row = FindWork(tenantId, importId);
+        if (row is null)
+        {
+            return Task.FromResult<QueuedImportState?>(null);
+        }
+
+        lock (row.Gate)
+        {
+            var expired = row.Status == QueuedImportStatus.Running && row.LeaseExpiresAt <= now;
+            return Task.FromResult<QueuedImportState?>(new QueuedImportState
+            {
+                ImportId = importId,
+                TenantId = tenantId,
+                FileName = row.Item.FileName,
+                IsPreview = row.Item.Mode == ImportMode.Preview,
+                Status = row.Status,
+                QueuedAt = row.Item.QueuedAt,
+                Owner = expired ? null : row.Owner,
+                LeaseExpiresAt = row.LeaseExpiresAt,
+                Attempts = row.Attempts,
+                Progress = row.Progress,
+                Error = row.Error,
+                ErrorCode = row.ErrorCode,
+            });
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ImportWorkCounts> CountUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        long queued = 0, claimed = 0;
+        foreach (var row in _unfinished.Values)
+        {
+            lock (row.Gate)
+            {
+                queued += row.Status == QueuedImportStatus.Queued ? 1 : 0;
+                claimed += row.Status == QueuedImportStatus.Running ? 1 : 0;
+            }
+        }
+
+        return Task.FromResult(new ImportWorkCounts { Queued = queued, Claimed = claimed });
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Ends early when this store queues an import or has one given back: no other process shares its queue.</remarks>
+    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => _workSignal.WaitAsync(timeout, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The view's writes to the leased import check the lease and write under the import's lock in the queue, which
+    /// every claim of the import takes too: a claim that takes the import over waits for a write in progress, and every
+    /// write after it is refused.
+    /// </remarks>
+    public IInviteHistoryStore WithLease(ImportLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return new LeasedView(this, lease);
+    }
+
+    /// <summary>Retention of the queue: ended work of the deleted imports, and ended work without a report queued before the cutoff.</summary>
+    private void DeleteEndedWork(string tenantId, DateTimeOffset cutoff, HashSet<Guid> deletedImports)
+    {
+        foreach (var (importId, row) in _work)
+        {
+            bool delete;
+            lock (row.Gate)
+            {
+                delete = string.Equals(row.Item.TenantId, tenantId, StringComparison.Ordinal)
+                         && row.Status is QueuedImportStatus.Completed or QueuedImportStatus.Failed
+                         && (deletedImports.Contains(importId) || (row.Item.QueuedAt < cutoff && !_imports.ContainsKey(importId)));
+            }
+
+            if (delete)
+            {
+                _work.TryRemove(new KeyValuePair<Guid, WorkRow>(importId, row));
+            }
+        }
+    }
+
+    private void ThrowIfQueued(Guid importId)
+    {
+        if (_work.ContainsKey(importId))
+        {
+            throw new InvalidOperationException($"An import with id {importId} is queued, or was queued, already.");
+        }
+    }
+
+    private WorkRow? FindWork(string tenantId, Guid importId)
+        => _work.TryGetValue(importId, out var row) && string.Equals(row.Item.TenantId, tenantId, StringComparison.Ordinal) ? row : null;
+
+    /// <summary>Runs a write of the leased import under its lock in the queue, once the lease is found still held.</summary>
+    private T Fenced<T>(ImportLease lease, Func<T> write)
+    {
+        var row = FindWork(lease.TenantId, lease.ImportId) ?? throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
+        lock (row.Gate)
+        {
+            return row.IsHeldBy(lease) ? write() : throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
+        }
+    }
+
+    /// <summary>One queued import: its item, its upload, and its lease. Changed only under <see cref="Gate"/>.</summary>
+    private sealed class WorkRow(ImportWorkItem item, IReadOnlyList<byte[]> chunks)
+    {
+        public Lock Gate { get; } = new();
+
+        public ImportWorkItem Item { get; } = item;
+
+        public IReadOnlyList<byte[]>? Chunks { get; set; } = chunks;
+
+        public QueuedImportStatus Status { get; set; } = QueuedImportStatus.Queued;
+
+        public string? Owner { get; set; }
+
+        public long Fence { get; set; }
+
+        public int Attempts { get; set; }
+
+        public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+        public BulkInviteProgress? Progress { get; set; }
+
+        public string? Error { get; set; }
+
+        public ImportErrorCode? ErrorCode { get; set; }
+
+        public DateTimeOffset? EndedAt { get; set; }
+
+        public bool IsClaimable(DateTimeOffset now)
+            => Status == QueuedImportStatus.Queued || (Status == QueuedImportStatus.Running && LeaseExpiresAt <= now);
+
+        /// <summary>Whether no later claim holds the row and it still runs: the lease's time does not matter.</summary>
+        public bool IsHeldBy(ImportLease lease) => Status == QueuedImportStatus.Running && Fence == lease.Fence;
+    }
+
+    /// <summary>
+    /// The store as the holder of one lease writes to it: writes to the leased import of its tenant run fenced
+    /// (<see cref="Fenced"/>); everything else is the store's own.
+    /// </summary>
+    private sealed class LeasedView(InMemoryInviteHistoryStore store, ImportLease lease) : IInviteHistoryStore
+    {
+        public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(import);
+            if (!ImportWorkArguments.Concerns(lease, import.TenantId, import.ImportId))
+            {
+                return store.CreateImportAsync(import, cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            store.Fenced(lease, () =>
+            {
+                store.CreateImport(import);
+                return true;
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(import);
+            if (!ImportWorkArguments.Concerns(lease, import.TenantId, import.ImportId))
+            {
+                return store.UpdateImportAsync(import, cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            store.Fenced(lease, () =>
+            {
+                store.UpdateImport(import);
+                return true;
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+        {
+            if (!ImportWorkArguments.Concerns(lease, tenantId, importId))
+            {
+                return store.AddEntriesAsync(tenantId, importId, entries, cancellationToken);
+            }
+
+            ArgumentNullException.ThrowIfNull(entries);
+            cancellationToken.ThrowIfCancellationRequested();
+            store.Fenced(lease, () =>
+            {
+                store.AddEntries(tenantId, importId, entries);
+                return true;
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+        {
+            if (!ImportWorkArguments.Concerns(lease, tenantId, importId))
+            {
+                return store.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken);
+            }
+
+            ArgumentNullException.ThrowIfNull(updates);
+            cancellationToken.ThrowIfCancellationRequested();
+            store.Fenced(lease, () =>
+            {
+                store.UpdateEntries(tenantId, importId, updates);
+                return true;
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+        {
+            if (!ImportWorkArguments.Concerns(lease, tenantId, importId))
+            {
+                return store.DeleteEntriesAsync(tenantId, importId, cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(store.Fenced(lease, () => store.DeleteEntries(tenantId, importId)));
+        }
+
+        public Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+            string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+        {
+            if (!ImportWorkArguments.Concerns(lease, tenantId, importId))
+            {
+                return store.RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, cancellationToken);
+            }
+
+            ArgumentNullException.ThrowIfNull(entryUpdates);
+            InvitationArguments.CheckSends(importId, sends);
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(store.Fenced(lease, () => store.RecordInvitationSends(tenantId, importId, entryUpdates, sends)));
+        }
+
+        public Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+            => store.GetImportAsync(tenantId, importId, cancellationToken);
+
+        public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
+            => store.ListImportsAsync(tenantId, query, cancellationToken);
+
+        public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
+            => store.ListEntriesAsync(tenantId, importId, query, cancellationToken);
+
+        public Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+            => store.DeleteImportsCreatedBeforeAsync(tenantId, cutoff, cancellationToken);
+
+        public Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
+            => store.DeleteAddressAsync(tenantId, address, cancellationToken);
+
+        public Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.FindInvitationByTokenHashAsync(tokenHash, asOf, cancellationToken);
+
+        public Task<InvitationRecord?> AcceptInvitationAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+            => store.AcceptInvitationAsync(tokenHash, now, cancellationToken);
+
+        public Task<InvitationRecord?> GetInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.GetInvitationAsync(tenantId, invitationId, asOf, cancellationToken);
+
+        public Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.FindLiveInvitationsAsync(tenantId, addressKeys, asOf, cancellationToken);
+
+        public Task<InvitationCounts> CountInvitationsAsync(string tenantId, Guid importId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.CountInvitationsAsync(tenantId, importId, asOf, cancellationToken);
+
+        public Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.ListInvitationsAsync(tenantId, query, asOf, cancellationToken);
+
+        public Task<bool> RevokeInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+            => store.RevokeInvitationAsync(tenantId, invitationId, now, cancellationToken);
+
+        public Task<int> RevokeInvitationsOfImportAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default)
+            => store.RevokeInvitationsOfImportAsync(tenantId, importId, now, cancellationToken);
+
+        public Task<int> ExpireInvitationsAsync(string tenantId, DateTimeOffset now, CancellationToken cancellationToken = default)
+            => store.ExpireInvitationsAsync(tenantId, now, cancellationToken);
+    }
+}
