@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Data;
 using Npgsql;
 using NpgsqlTypes;
@@ -31,7 +30,7 @@ namespace BulkInvite.PostgreSql;
 public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
 {
     /// <summary>The size of an upload's chunks (the last one may be shorter): one row of <c>upload_chunks</c> each.</summary>
-    internal const int UploadChunkSize = 1024 * 1024;
+    internal const int UploadChunkSize = ImportWorkArguments.ChunkBytes;
 
     private PostgreSqlWorkListener? _listener;
 
@@ -65,22 +64,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     /// </remarks>
     public async Task EnqueueAsync(ImportWorkItem item, Stream upload, long maxBytes, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(upload);
-        ArgumentException.ThrowIfNullOrEmpty(item.TenantId, nameof(item));
-        ArgumentException.ThrowIfNullOrEmpty(item.InitiatedBy, nameof(item));
-        ArgumentException.ThrowIfNullOrEmpty(item.FileName, nameof(item));
-        if (!Enum.IsDefined(item.Mode))
-        {
-            throw new ArgumentException($"The mode {item.Mode} is not an ImportMode.", nameof(item));
-        }
-
-        if (!upload.CanRead)
-        {
-            throw new ArgumentException("The upload cannot be read.", nameof(upload));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        ImportWorkArguments.CheckEnqueue(item, upload, maxBytes);
         var state = new EnqueueState(item, upload, maxBytes, upload.CanSeek ? upload.Position : -1);
         await RunAsync(state, static async (connection, transaction, state, ct) =>
         {
@@ -130,67 +114,28 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     /// <summary>Copies the upload into its chunks by binary COPY, one chunk of <see cref="UploadChunkSize"/> bytes in memory at a time.</summary>
     private static async Task<(long Bytes, int Chunks)> CopyUploadAsync(NpgsqlConnection connection, EnqueueState state, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(UploadChunkSize);
-        try
+        var importer = await connection.BeginBinaryImportAsync(PostgreSqlSql.CopyUploadChunks, cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
         {
-            var importer = await connection.BeginBinaryImportAsync(PostgreSqlSql.CopyUploadChunks, cancellationToken).ConfigureAwait(false);
-            await using (importer.ConfigureAwait(false))
+            var chunks = 0;
+            state.Read = true;
+            var bytes = await ImportWorkArguments.CopyInChunksAsync(state.Upload, state.MaxBytes, async (chunk, chunkNo, ct) =>
             {
-                long bytes = 0;
-                var chunks = 0;
-                while (true)
-                {
-                    var filled = 0;
-                    while (filled < UploadChunkSize)
-                    {
-                        state.Read = true;
-                        var read = await state.Upload.ReadAsync(buffer.AsMemory(filled, UploadChunkSize - filled), cancellationToken).ConfigureAwait(false);
-                        if (read == 0)
-                        {
-                            break;
-                        }
-
-                        filled += read;
-                    }
-
-                    if (filled == 0)
-                    {
-                        break;
-                    }
-
-                    bytes += filled;
-                    if (bytes > state.MaxBytes)
-                    {
-                        throw new InviteLimitExceededException(
-                            "MaxFileBytes", state.MaxBytes, $"The upload is larger than the {state.MaxBytes} bytes allowed (MaxFileBytes); nothing of it is kept.");
-                    }
-
-                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(state.Item.ImportId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(chunks, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(new ArraySegment<byte>(buffer, 0, filled), NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-                    chunks++;
-                    if (filled < UploadChunkSize)
-                    {
-                        break;
-                    }
-                }
-
-                await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                return (bytes, chunks);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+                await importer.StartRowAsync(ct).ConfigureAwait(false);
+                await importer.WriteAsync(state.Item.ImportId, NpgsqlDbType.Uuid, ct).ConfigureAwait(false);
+                await importer.WriteAsync(chunkNo, NpgsqlDbType.Integer, ct).ConfigureAwait(false);
+                await importer.WriteAsync(chunk, NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
+                chunks = chunkNo + 1;
+            }, cancellationToken).ConfigureAwait(false);
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return (bytes, chunks);
         }
     }
 
     /// <inheritdoc />
     public Task<ImportLease?> ClaimAsync(string owner, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        ImportWorkArguments.CheckClaim(owner, leaseDuration);
         Volatile.Write(ref _signalAtClaim, Listener.Signal);
         return WriteAsync((owner, expiresAt: now + leaseDuration, now), static async (connection, transaction, state, ct) =>
         {
@@ -226,7 +171,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     public Task<bool> RenewAsync(ImportLease lease, TimeSpan leaseDuration, DateTimeOffset now, BulkInviteProgress? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        ImportWorkArguments.CheckDuration(leaseDuration);
         return WriteAsync((lease, expiresAt: now + leaseDuration, progress: PostgreSqlProgressJson.Write(progress)), static async (connection, transaction, state, ct) =>
         {
             var command = Command(connection, transaction, PostgreSqlSql.RenewWork);
@@ -272,11 +217,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     /// <remarks>The row is ended and the upload's chunks deleted in one transaction.</remarks>
     public Task<bool> CompleteAsync(ImportLease lease, QueuedImportStatus status, string? error, ImportErrorCode? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        if (status is not (QueuedImportStatus.Completed or QueuedImportStatus.Failed))
-        {
-            throw new ArgumentException($"An import ends Completed or Failed, not {status}.", nameof(status));
-        }
+        ImportWorkArguments.CheckEnd(lease, status);
 
         return WriteAsync((lease, status, error, errorCode, now), static async (connection, transaction, state, ct) =>
         {
@@ -373,7 +314,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     public Task<QueuedImportState?> GetStateAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        return ReadAsync((tenantId, importId), static async (connection, transaction, state, ct) =>
+        return ReadAsync((tenantId, importId, now), static async (connection, transaction, state, ct) =>
         {
             var command = Command(connection, transaction, PostgreSqlSql.SelectWorkState);
             await using (command.ConfigureAwait(false))
@@ -383,7 +324,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
                 var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? PostgreSqlRows.ReadWorkState(reader, state.tenantId, state.importId) : null;
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) ? PostgreSqlRows.ReadWorkState(reader, state.tenantId, state.importId, state.now) : null;
                 }
             }
         }, cancellationToken);
@@ -414,10 +355,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     /// </remarks>
     public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must not be negative.");
-        }
+        ImportWorkArguments.CheckTimeout(timeout);
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
@@ -444,12 +382,13 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     }
 
     /// <summary>
-    /// Inside a write's transaction: when the write is to the leased import, locks its work row (<c>FOR SHARE</c>) and
-    /// refuses the write unless the row still has the lease's fencing token and runs.
+    /// Inside a write's transaction: when the write is to the leased import (of its tenant), locks its work row
+    /// (<c>FOR SHARE</c>) and refuses the write unless the row still has the lease's fencing token and runs.
     /// </summary>
-    private static async Task CheckLeaseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportLease? lease, Guid importId, CancellationToken cancellationToken)
+    private static async Task CheckLeaseAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ImportLease? lease, string tenantId, Guid importId, CancellationToken cancellationToken)
     {
-        if (lease is null || lease.ImportId != importId)
+        if (lease is null || !ImportWorkArguments.Concerns(lease, tenantId, importId))
         {
             return;
         }

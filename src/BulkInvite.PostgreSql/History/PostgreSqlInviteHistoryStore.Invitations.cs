@@ -32,7 +32,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
         return await WriteAsync((tenantId, importId, entryUpdates, sends, lease), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, entryUpdates, sends, lease) = state;
-            await CheckLeaseAsync(connection, transaction, lease, importId, ct).ConfigureAwait(false);
+            await CheckLeaseAsync(connection, transaction, lease, tenantId, importId, ct).ConfigureAwait(false);
             if (!await LockImportOfTenantAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
             {
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");

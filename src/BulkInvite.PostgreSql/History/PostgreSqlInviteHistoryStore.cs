@@ -103,7 +103,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
         return WriteAsync((import, lease), static async (connection, transaction, state, ct) =>
         {
             var (import, lease) = state;
-            await CheckLeaseAsync(connection, transaction, lease, import.ImportId, ct).ConfigureAwait(false);
+            await CheckLeaseAsync(connection, transaction, lease, import.TenantId, import.ImportId, ct).ConfigureAwait(false);
             var command = Command(connection, transaction, PostgreSqlSql.InsertImport);
             await using (command.ConfigureAwait(false))
             {
@@ -131,7 +131,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
         return WriteAsync((import, lease), static async (connection, transaction, state, ct) =>
         {
             var (import, lease) = state;
-            await CheckLeaseAsync(connection, transaction, lease, import.ImportId, ct).ConfigureAwait(false);
+            await CheckLeaseAsync(connection, transaction, lease, import.TenantId, import.ImportId, ct).ConfigureAwait(false);
             var command = Command(connection, transaction, PostgreSqlSql.UpdateImport);
             await using (command.ConfigureAwait(false))
             {
@@ -163,7 +163,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
         return WriteAsync((tenantId, importId, entries, lease), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, entries, lease) = state;
-            await CheckLeaseAsync(connection, transaction, lease, importId, ct).ConfigureAwait(false);
+            await CheckLeaseAsync(connection, transaction, lease, tenantId, importId, ct).ConfigureAwait(false);
             if (!await LockImportOfTenantAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
             {
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");
@@ -201,7 +201,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
         return WriteAsync((tenantId, importId, updates, lease), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, updates, lease) = state;
-            await CheckLeaseAsync(connection, transaction, lease, importId, ct).ConfigureAwait(false);
+            await CheckLeaseAsync(connection, transaction, lease, tenantId, importId, ct).ConfigureAwait(false);
             if (!await LockImportOfTenantAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
             {
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");
@@ -436,7 +436,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
         ArgumentNullException.ThrowIfNull(tenantId);
         return WriteAsync((tenantId, importId, lease), static async (connection, transaction, state, ct) =>
         {
-            await CheckLeaseAsync(connection, transaction, state.lease, state.importId, ct).ConfigureAwait(false);
+            await CheckLeaseAsync(connection, transaction, state.lease, state.tenantId, state.importId, ct).ConfigureAwait(false);
             if (!await LockImportOfTenantAsync(connection, transaction, state.tenantId, state.importId, ct).ConfigureAwait(false))
             {
                 return 0L;

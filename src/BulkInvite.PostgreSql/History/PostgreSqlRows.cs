@@ -185,21 +185,28 @@ internal static class PostgreSqlRows
     };
 
     /// <summary>Reads a row of <see cref="PostgreSqlSql.SelectWorkState"/>.</summary>
-    public static QueuedImportState ReadWorkState(NpgsqlDataReader reader, string tenantId, Guid importId) => new()
+    /// <remarks>A running import whose lease has expired at <paramref name="now"/> reads as having no owner.</remarks>
+    public static QueuedImportState ReadWorkState(NpgsqlDataReader reader, string tenantId, Guid importId, DateTimeOffset now)
     {
-        ImportId = importId,
-        TenantId = tenantId,
-        FileName = reader.GetString(0),
-        IsPreview = (ImportMode)reader.GetInt16(1) == ImportMode.Preview,
-        Status = (QueuedImportStatus)reader.GetInt16(2),
-        QueuedAt = Time(reader.GetInt64(3), reader.GetInt16(4)),
-        Owner = reader.IsDBNull(5) ? null : reader.GetString(5),
-        LeaseExpiresAt = reader.IsDBNull(6) ? null : Time(reader.GetInt64(6), reader.GetInt16(7)),
-        Attempts = reader.GetInt32(8),
-        Progress = PostgreSqlProgressJson.Read(reader.IsDBNull(9) ? null : reader.GetString(9), importId),
-        Error = reader.IsDBNull(10) ? null : reader.GetString(10),
-        ErrorCode = reader.IsDBNull(11) ? null : (ImportErrorCode)reader.GetInt32(11),
-    };
+        var status = (QueuedImportStatus)reader.GetInt16(2);
+        DateTimeOffset? leaseExpiresAt = reader.IsDBNull(6) ? null : Time(reader.GetInt64(6), reader.GetInt16(7));
+        var expired = status == QueuedImportStatus.Running && leaseExpiresAt <= now;
+        return new QueuedImportState
+        {
+            ImportId = importId,
+            TenantId = tenantId,
+            FileName = reader.GetString(0),
+            IsPreview = (ImportMode)reader.GetInt16(1) == ImportMode.Preview,
+            Status = status,
+            QueuedAt = Time(reader.GetInt64(3), reader.GetInt16(4)),
+            Owner = expired || reader.IsDBNull(5) ? null : reader.GetString(5),
+            LeaseExpiresAt = leaseExpiresAt,
+            Attempts = reader.GetInt32(8),
+            Progress = PostgreSqlProgressJson.Read(reader.IsDBNull(9) ? null : reader.GetString(9), importId),
+            Error = reader.IsDBNull(10) ? null : reader.GetString(10),
+            ErrorCode = reader.IsDBNull(11) ? null : (ImportErrorCode)reader.GetInt32(11),
+        };
+    }
 
     /// <summary>A state as read at a time: pending past its expiry reads as expired.</summary>
     public static InvitationState StateAt(short state, long expiresAt, DateTimeOffset asOf)
