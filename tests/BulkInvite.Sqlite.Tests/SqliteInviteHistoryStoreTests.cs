@@ -170,7 +170,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
             }
         }
 
-        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(3L));
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
     }
 
     [Test]
