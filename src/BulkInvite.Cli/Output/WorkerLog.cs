@@ -8,7 +8,8 @@ namespace BulkInvite.Cli.Output;
 /// given back, attempts exhausted, the store not answering: <see cref="BulkInviteEventIds"/> 1300-1399) and of an
 /// import's end or trouble (ended, failed, resumed, in flight after a crash, transport or recording failed). Each line
 /// is the time (UTC), the level, the event id and the SDK's message, with the exception's type and message (never a
-/// stack trace); the messages carry ids and counts, never addresses. Other events are left out.
+/// stack trace); the messages carry ids and counts, never addresses. Other events, and every event of another library
+/// (Npgsql's ids overlap the SDK's), are left out.
 /// </summary>
 /// <remarks>
 /// The tool's own logger factory rather than <c>Microsoft.Extensions.Logging.Console</c>: the SDK's messages are
@@ -17,6 +18,10 @@ namespace BulkInvite.Cli.Output;
 internal sealed class WorkerLog(TextWriter error, TimeProvider time) : ILoggerFactory, ILogger
 {
     private readonly Lock _lock = new();
+
+    /// <summary>Whether a logger's category is the SDK's: <c>BulkInvite</c> or a type of it.</summary>
+    internal static bool IsSdk(string categoryName)
+        => categoryName == "BulkInvite" || categoryName.StartsWith("BulkInvite.", StringComparison.Ordinal);
 
     /// <summary>Whether the worker's log shows an event.</summary>
     internal static bool IsShown(int eventId) => eventId is (>= 1300 and <= 1399)
@@ -29,7 +34,7 @@ internal sealed class WorkerLog(TextWriter error, TimeProvider time) : ILoggerFa
         or BulkInviteEventIds.RecordingFailed
         or BulkInviteEventIds.InFlightAfterCrash;
 
-    public ILogger CreateLogger(string categoryName) => this;
+    public ILogger CreateLogger(string categoryName) => IsSdk(categoryName) ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException("The worker's log writes to stderr only.");
 

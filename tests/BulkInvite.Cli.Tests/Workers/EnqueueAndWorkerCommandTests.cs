@@ -135,6 +135,44 @@ public sealed class EnqueueAndWorkerCommandTests
     }
 
     [Test]
+    public async Task Enqueue_reads_standard_input_and_the_worker_checks_its_existing_users()
+    {
+        var users = InputFile("b@example.com\n");
+        var enqueued = await CliRunner.RunProcessAsync(System.Text.Encoding.UTF8.GetBytes(Invitees), "enqueue", "-", "--db", Database, "--format", "json");
+        AssertCleanExit(enqueued);
+        using var json = JsonDocument.Parse(enqueued.Output);
+        var importId = json.RootElement.GetProperty("importId").GetString()!;
+
+        AssertCleanExit(await RunAsync("worker", "--pickup", Pickup, "--existing-users", users, "--exit-when-idle", "--poll-interval", "0.1"));
+        var report = await RunAsync("report", importId, "--format", "json", "--summary");
+
+        AssertCleanExit(report);
+        using var summary = JsonDocument.Parse(report.Output);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(summary.RootElement.GetProperty("fileName").GetString(), Is.EqualTo("stdin"));
+            Assert.That(summary.RootElement.GetProperty("counts").GetProperty("Invited").GetInt64(), Is.EqualTo(1));
+            Assert.That(summary.RootElement.GetProperty("counts").GetProperty("ExistingUser").GetInt64(), Is.EqualTo(1));
+            Assert.That(Directory.GetFiles(Pickup, "*.eml"), Has.Length.EqualTo(1));
+        }
+    }
+
+    [TestCase("BulkInvite", 1301, true)]
+    [TestCase("BulkInvite.Background.ImportWorker", 1303, true)]
+    [TestCase("BulkInvite", 1003, true)]
+    [TestCase("BulkInvite", 1000, false)]
+    [TestCase("Npgsql.Connection", 1300, false)]
+    public void The_worker_log_shows_the_SDK_events_of_imports_claimed_and_ended_only(string category, int eventId, bool shown)
+    {
+        using var error = new StringWriter();
+        using var log = new Output.WorkerLog(error, TimeProvider.System);
+
+        Microsoft.Extensions.Logging.LoggerExtensions.Log(log.CreateLogger(category), Microsoft.Extensions.Logging.LogLevel.Information, eventId, "Import {Id} event", Guid.Empty);
+
+        Assert.That(error.ToString(), shown ? Does.Contain($" info {eventId} Import {Guid.Empty} event") : Is.Empty);
+    }
+
+    [Test]
     public async Task Enqueue_of_a_missing_file_exits_one_with_one_line()
     {
         var result = await RunAsync("enqueue", Path.Combine(_folder, "missing.txt"));
