@@ -159,7 +159,8 @@ public sealed class PostgreSqlWorkerTests
         var atPause = _rig.Received;
         _rig.Print($"{paused.Name} paused with SIGSTOP at {atPause} messages received");
 
-        await _rig.WaitUntilAsync(() => _rig.ClaimerOf(importId, 2) == other, Long, $"{other.Name} to take the import over");
+        // The lease is 2 s: a minute is far past it, on the slowest machine.
+        await _rig.WaitUntilAsync(() => _rig.ClaimerOf(importId, 2) == other, TimeSpan.FromMinutes(1), $"{other.Name} to take the import over");
         var atTakeover = _rig.Received;
         _rig.Print($"{other.Name} took it over at {atTakeover} messages received");
         await _rig.WaitUntilAsync(() => _rig.Received >= atTakeover + 200, Long, $"{other.Name} to send");
