@@ -185,6 +185,7 @@ internal sealed class ImportWorker : IImportWorker
         InviteRepeatUploadException => (QueuedImportStatus.Failed, e.Message, ImportErrorCode.RepeatUpload),
         InviteLimitExceededException => (QueuedImportStatus.Failed, e.Message, ImportErrorCode.LimitExceeded),
         ArgumentException => (QueuedImportStatus.Failed, e.Message, ImportErrorCode.ImportFailed),
+        KeyNotFoundException => (QueuedImportStatus.Failed, "The import's upload is no longer kept: " + e.Message, ImportErrorCode.ImportFailed),
         _ => null,
     };
 

@@ -188,6 +188,38 @@ public sealed class BulkInviteQueueTests
     }
 
     [Test]
+    public async Task An_import_whose_instance_stopped_while_staging_is_staged_again_from_its_upload_with_nothing_twice()
+    {
+        using (var queueing = await StartAsync(maxConcurrent: 0))
+        {
+            await queueing.Services.GetRequiredService<IBulkInviteQueue>().EnqueueAsync(Request("a@example.com\nb@example.com\nc@example.com\n").With(importId: Id));
+        }
+
+        // The stopped instance had recorded the import and its first entries, not the end of its file.
+        var dead = await Work.ClaimAsync("instance-dead", TimeSpan.FromMilliseconds(300), DateTimeOffset.UtcNow);
+        var fenced = Work.WithLease(dead!);
+        await fenced.CreateImportAsync(new BulkInviteReport
+        {
+            ImportId = Id, TenantId = "tenant-1", FileName = "invitees.txt", InitiatedBy = "admin", Status = ImportStatus.Running, CreatedAt = DateTimeOffset.UtcNow,
+        });
+        await fenced.AddEntriesAsync("tenant-1", Id, [new InviteEntryResult { Sequence = 0, Line = 1, Address = "a@example.com", Outcome = InviteOutcome.Pending }]);
+
+        using var host = await StartAsync();
+        var state = await WaitAsync(host.Services.GetRequiredService<IBulkInviteQueue>(), "tenant-1", Id);
+        var entries = await _history.Store.ListEntriesAsync("tenant-1", Id, new EntryQuery { Limit = 10 });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
+            Assert.That(entries.Items.Select(e => (e.Line, e.Address, e.Outcome)), Is.EqualTo(new[]
+            {
+                (1L, "a@example.com", InviteOutcome.Invited), (2L, "b@example.com", InviteOutcome.Invited), (3L, "c@example.com", InviteOutcome.Invited),
+            }));
+            Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "a@example.com", "b@example.com", "c@example.com" }));
+        }
+    }
+
+    [Test]
     public async Task A_stopping_host_gives_its_import_back_with_every_send_recorded_and_the_next_start_continues_it_by_itself()
     {
         _sender.Behavior = async (_, ct) =>
