@@ -164,6 +164,109 @@ public sealed class SqliteImportWorkStoreTests
     }
 
     [Test]
+    public async Task A_slow_upload_holds_no_lock_that_another_process_waits_for()
+    {
+        var path = _folder.File();
+        await using var uploader = NewStore(path);
+        await using var other = new SqliteInviteHistoryStore(new SqliteHistoryStoreOptions { DatabasePath = path, BusyTimeout = TimeSpan.FromMilliseconds(500) });
+        await other.CreateImportAsync(new BulkInviteReport { ImportId = Guid.NewGuid(), TenantId = Tenant, FileName = "a.txt", InitiatedBy = "admin", CreatedAt = T0 });
+        var upload = new StalledStream(new byte[3 * 1024 * 1024]);
+        var item = NewItem(0);
+
+        var enqueue = uploader.EnqueueAsync(item, upload, 10 * 1024 * 1024);
+        await upload.Stalled.WaitAsync(TimeSpan.FromSeconds(30));
+        await other.CreateImportAsync(new BulkInviteReport { ImportId = Guid.NewGuid(), TenantId = Tenant, FileName = "b.txt", InitiatedBy = "admin", CreatedAt = T0 });
+        var claimWhileUploading = await other.ClaimAsync("process-2", Lease, T0);
+        upload.Resume();
+        await enqueue;
+
+        Assert.That(claimWhileUploading, Is.Null, "the import is not there before its upload is whole");
+        var lease = await other.ClaimAsync("process-2", Lease, T0);
+        Assert.That(lease?.ImportId, Is.EqualTo(item.ImportId));
+    }
+
+    [Test]
+    public async Task An_upload_reads_whole_through_synchronous_reads_and_a_read_after_the_end_fails_instead_of_ending_short()
+    {
+        var path = _folder.File();
+        await using var store = NewStore(path);
+        var content = new byte[(2 * 1024 * 1024) + 100];
+        new Random(3).NextBytes(content);
+        await store.EnqueueAsync(NewItem(0), new MemoryStream(content), content.Length);
+        var lease = await store.ClaimAsync("process-1", Lease, T0);
+
+        await using (var upload = await store.OpenUploadAsync(lease!))
+        {
+            using var copy = new MemoryStream();
+            upload.CopyTo(copy, 100_000);
+            Assert.That(copy.ToArray().AsSpan().SequenceEqual(content), Is.True);
+        }
+
+        await using var late = await store.OpenUploadAsync(lease!);
+        var first = new byte[1000];
+        await late.ReadExactlyAsync(first);
+        await store.CompleteAsync(lease!, QueuedImportStatus.Completed, null, null, T0);
+        Assert.That(
+            async () =>
+            {
+                var buffer = new byte[64 * 1024];
+                while (await late.ReadAsync(buffer) > 0)
+                {
+                }
+            },
+            Throws.InstanceOf<IOException>(),
+            "the rest of the upload is gone: an error, not a short upload");
+    }
+
+    /// <summary>An upload that gives its first MiB and then waits until it is resumed, as a slow client would.</summary>
+    private sealed class StalledStream(byte[] content) : Stream
+    {
+        private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _position;
+
+        public Task Stalled => _stalled.Task;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public void Resume() => _resume.TrySetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position >= 1024 * 1024)
+            {
+                _stalled.TrySetResult();
+                await _resume.Task.WaitAsync(cancellationToken);
+            }
+
+            var count = Math.Min(buffer.Length, content.Length - _position);
+            content.AsMemory(_position, count).CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Test]
     public async Task A_failed_copy_leaves_no_temporary_file_beside_the_database()
     {
         var path = _folder.File();
