@@ -362,6 +362,12 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
         var listener = Listener;
         var signal = Interlocked.Exchange(ref _signalAtClaim, null) ?? listener.Signal;
         listener.EnsureListening();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed while this wait began: the store's disposal may not have seen the listener.
+            listener.Dispose();
+            throw new ObjectDisposedException(GetType().FullName);
+        }
         if (signal.IsCompleted)
         {
             return;
