@@ -284,34 +284,36 @@ public sealed class PostgreSqlWorkStoreTests
     }
 
     [Test]
-    public async Task A_claim_passes_over_an_import_while_a_write_under_its_lease_runs_and_takes_it_after()
+    public async Task A_takeover_waits_for_a_write_under_the_old_lease_to_commit_and_renewals_do_not()
     {
         var store = NewStore();
         var item = await EnqueueAsync(store);
         var lease = (await store.ClaimAsync("instance-a", Lease, T0))!;
         await store.WithLease(lease).CreateImportAsync(TestImports.New(Tenant, T0) with { ImportId = item.ImportId });
 
-        // A write under the lease holds the work row FOR SHARE until it commits: a takeover in that window passes the
-        // row over (SKIP LOCKED), so no claim comes between the write's check of the fence and its commit.
+        // A write under the lease holds the work row as its fence check leaves it until it commits.
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var share = new NpgsqlCommand(PostgreSqlSql.LockWorkFence, connection, transaction))
+        await using (var check = new NpgsqlCommand(PostgreSqlSql.LockWorkFence, connection, transaction))
         {
-            share.Parameters.AddWithValue("import_id", item.ImportId);
-            share.Parameters.AddWithValue("tenant_id", Tenant);
-            Assert.That(await share.ExecuteScalarAsync(), Is.EqualTo(lease.Fence));
+            check.Parameters.AddWithValue("import_id", item.ImportId);
+            check.Parameters.AddWithValue("tenant_id", Tenant);
+            Assert.That(await check.ExecuteScalarAsync(), Is.EqualTo(lease.Fence));
         }
 
-        var other = NewStore();
-        var during = await other.ClaimAsync("instance-b", Lease, lease.ExpiresAt);
+        var renewed = await store.RenewAsync(lease, Lease, T0.AddSeconds(30), null).WaitAsync(TimeSpan.FromSeconds(10));
+        var takeover = NewStore().ClaimAsync("instance-b", Lease, T0.AddSeconds(30) + Lease);
+        await Task.Delay(300);
+        var waited = !takeover.IsCompleted;
         await transaction.CommitAsync();
-        var after = await other.ClaimAsync("instance-b", Lease, lease.ExpiresAt);
+        var taken = await takeover.WaitAsync(TimeSpan.FromSeconds(10));
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(during, Is.Null, "the import is passed over while the write runs");
-            Assert.That(after?.Fence, Is.EqualTo(2), "and taken over once it has committed");
+            Assert.That(renewed, Is.True, "the owner renews while its write runs");
+            Assert.That(waited, Is.True, "the takeover waits for the write");
+            Assert.That(taken?.Fence, Is.EqualTo(2), "and takes the import once it has committed");
         }
     }
 
