@@ -160,8 +160,12 @@ public sealed class PostgreSqlWorkStoreTests
         await wait.WaitAsync(TimeSpan.FromSeconds(10));
         await UntilAsync(() => !waiting.IsListeningForWork, "the lost connection to be let go");
 
+        // The next wait opens the connection again, and ends once it listens: work queued meanwhile woke nobody.
+        await waiting.WaitForWorkAsync(LongWait).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(waiting.IsListeningForWork, Is.True);
         var again = waiting.WaitForWorkAsync(LongWait);
-        await UntilAsync(() => waiting.IsListeningForWork, "the listener to reconnect");
+        await Task.Delay(100);
+        Assert.That(again.IsCompleted, Is.False, "nothing queued yet");
         var clock = Stopwatch.StartNew();
         await EnqueueAsync(queuing);
         await again.WaitAsync(TimeSpan.FromSeconds(10));
@@ -172,6 +176,49 @@ public sealed class PostgreSqlWorkStoreTests
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "woken by the notification on the new connection");
             Assert.That(log.Messages.Select(m => m.EventId), Does.Contain(2102).And.Contain(2103), "the loss and the reconnect are logged");
             Assert.That(await ListeningSessionsAsync(), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task While_the_server_is_down_waits_last_their_timeout_and_the_listener_is_back_with_it()
+    {
+        var log = new RecordingLoggerFactory();
+        var queuing = NewStore();
+        var waiting = NewStore(log);
+        var wait = waiting.WaitForWorkAsync(LongWait);
+        await UntilAsync(() => waiting.IsListeningForWork, "the listener");
+
+        TimeSpan whileDown;
+        await PostgresServer.Current.StopServerAsync();
+        try
+        {
+            await wait.WaitAsync(TimeSpan.FromSeconds(10));
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < 3; i++)
+            {
+                await waiting.WaitForWorkAsync(TimeSpan.FromMilliseconds(300));
+            }
+
+            whileDown = clock.Elapsed;
+        }
+        finally
+        {
+            await PostgresServer.Current.StartServerAsync();
+
+            // The test's own pooled connections (not the stores') were ended by the restart.
+            NpgsqlConnection.ClearAllPools();
+        }
+
+        await waiting.WaitForWorkAsync(LongWait).WaitAsync(TimeSpan.FromSeconds(10));
+        var next = waiting.WaitForWorkAsync(LongWait);
+        await EnqueueAsync(queuing);
+        await next.WaitAsync(TimeSpan.FromSeconds(10));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(whileDown, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(850)), "each wait lasted its timeout: no spin while the server is down");
+            Assert.That(log.Messages.Count(m => m.EventId == 2102), Is.EqualTo(1), "the loss is logged once, not at every wait");
+            Assert.That(log.Messages.Count(m => m.EventId == 2103), Is.EqualTo(1));
         }
     }
 
