@@ -52,6 +52,7 @@ public sealed class SqliteRegistrationTests
             Assert.That(store, Is.InstanceOf<SqliteInviteHistoryStore>());
             Assert.That(((SqliteInviteHistoryStore)store).DatabasePath, Is.EqualTo(path));
             Assert.That(provider.GetRequiredService<IInviteHistoryStore>(), Is.SameAs(store), "a singleton");
+            Assert.That(provider.GetRequiredService<IImportWorkStore>(), Is.SameAs(store), "the same store queues background imports");
             Assert.That(provider.GetRequiredService<IOptions<SqliteHistoryStoreOptions>>().Value.BusyTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
         }
     }
@@ -68,6 +69,8 @@ public sealed class SqliteRegistrationTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(services.Count(d => d.ServiceType == typeof(IInviteHistoryStore)), Is.EqualTo(1));
+            Assert.That(services.Count(d => d.ServiceType == typeof(IImportWorkStore)), Is.EqualTo(1));
+            Assert.That(services.Count(d => d.ServiceType == typeof(SqliteInviteHistoryStore)), Is.EqualTo(1));
             Assert.That(services.Count(d => d.ServiceType == typeof(IValidateOptions<SqliteHistoryStoreOptions>)), Is.EqualTo(1));
             Assert.That(services, Has.Count.EqualTo(count + 1), "only the second configure action is added");
         }
@@ -90,6 +93,21 @@ public sealed class SqliteRegistrationTests
             Assert.That(inMemoryProvider.GetRequiredService<IInviteHistoryStore>(), Is.InstanceOf<InMemoryInviteHistoryStore>());
             Assert.That(sqliteLast.Count(d => d.ServiceType == typeof(IInviteHistoryStore)), Is.EqualTo(1));
             Assert.That(inMemoryLast.Count(d => d.ServiceType == typeof(IInviteHistoryStore)), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task The_sqlite_store_replaces_an_earlier_work_store()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IImportWorkStore, InMemoryInviteHistoryStore>();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddSqliteHistoryStore(o => o.DatabasePath = _folder.File());
+        await using var provider = services.BuildServiceProvider();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(services.Count(d => d.ServiceType == typeof(IImportWorkStore)), Is.EqualTo(1));
+            Assert.That(provider.GetRequiredService<IImportWorkStore>(), Is.SameAs(provider.GetRequiredService<IInviteHistoryStore>()));
         }
     }
 

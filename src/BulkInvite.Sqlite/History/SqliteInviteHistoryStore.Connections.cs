@@ -28,7 +28,16 @@ public sealed partial class SqliteInviteHistoryStore
     internal long CommittedWriteTransactions => Interlocked.Read(ref _committedWrites);
 
     /// <summary>Runs one write in one transaction (<c>BEGIN IMMEDIATE</c>), one at a time within this store.</summary>
-    private async Task WriteAsync<TState>(TState state, Func<SqliteConnection, SqliteTransaction, TState, CancellationToken, Task> write, CancellationToken cancellationToken)
+    private Task WriteAsync<TState>(TState state, Func<SqliteConnection, SqliteTransaction, TState, CancellationToken, Task> write, CancellationToken cancellationToken)
+        => WriteAsync(state, write, fence: null, cancellationToken);
+
+    /// <summary>
+    /// Runs one write in one transaction (<c>BEGIN IMMEDIATE</c>), one at a time within this store; with a lease, first
+    /// checks in the transaction that the lease is still held (<see cref="ImportLeaseLostException"/> otherwise, and
+    /// nothing is written). The transaction holds the database's write lock from its start, so no claim in any process
+    /// can come between the check and the write.
+    /// </summary>
+    private async Task WriteAsync<TState>(TState state, Func<SqliteConnection, SqliteTransaction, TState, CancellationToken, Task> write, ImportLease? fence, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -39,6 +48,11 @@ public sealed partial class SqliteInviteHistoryStore
                 var transaction = connection.BeginTransaction(deferred: false);
                 await using (transaction.ConfigureAwait(false))
                 {
+                    if (fence is not null)
+                    {
+                        await ThrowIfLeaseLostAsync(connection, transaction, fence, cancellationToken).ConfigureAwait(false);
+                    }
+
                     await write(connection, transaction, state, cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _committedWrites);
@@ -216,6 +230,7 @@ public sealed partial class SqliteInviteHistoryStore
                             0 => SqliteSql.CreateSchema,
                             1 => SqliteSql.MigrateFrom1,
                             2 => SqliteSql.MigrateFrom2,
+                            3 => SqliteSql.MigrateFrom3,
                             _ => null,
                         };
                         if (script is not null)

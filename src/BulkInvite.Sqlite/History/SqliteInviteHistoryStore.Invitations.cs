@@ -14,8 +14,12 @@ public sealed partial class SqliteInviteHistoryStore
     /// The entries' changes and the sends are written in one transaction, each send by one upsert on the entry's
     /// invitation: the pipeline's Sending marks and the invitations they fence cost one commit.
     /// </remarks>
-    public async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+    public Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
         string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+        => RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, fence: null, cancellationToken);
+
+    private async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, ImportLease? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(entryUpdates);
@@ -74,7 +78,7 @@ public sealed partial class SqliteInviteHistoryStore
                     statuses[i] = status.Value;
                 }
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, fence, cancellationToken).ConfigureAwait(false);
         return statuses;
     }
 

@@ -19,8 +19,14 @@ namespace BulkInvite.Sqlite;
 /// <see cref="SqliteHistoryStoreOptions.BusyTimeout"/>. Every statement names the tenant, so an import id of
 /// another tenant reads as missing.
 /// </para>
+/// <para>
+/// It is also an <see cref="IImportWorkStore"/>: the queue of background imports, with their uploads, in the same file,
+/// shared by every process that opens it (instances of a host on one machine). Claims run in <c>BEGIN IMMEDIATE</c>
+/// transactions, which SQLite runs one at a time across processes; a wait for work ends early when this instance queues
+/// or gives back an import, and otherwise polls.
+/// </para>
 /// </remarks>
-public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImportWorkStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Creates a store on a database file; nothing is opened until the first call.</summary>
     /// <param name="options">Where the database is and how long to wait for it when busy.</param>
@@ -54,6 +60,9 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
 
     /// <inheritdoc />
     public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+        => CreateImportAsync(import, fence: null, cancellationToken);
+
+    private Task CreateImportAsync(BulkInviteReport import, ImportLease? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(import);
         return WriteAsync(import, static async (connection, transaction, import, ct) =>
@@ -71,11 +80,14 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                     throw new InvalidOperationException($"An import with id {import.ImportId} exists already.", ex);
                 }
             }
-        }, cancellationToken);
+        }, fence, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+        => UpdateImportAsync(import, fence: null, cancellationToken);
+
+    private Task UpdateImportAsync(BulkInviteReport import, ImportLease? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(import);
         return WriteAsync(import, static async (connection, transaction, import, ct) =>
@@ -89,7 +101,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                     throw new KeyNotFoundException($"Tenant has no import {import.ImportId}.");
                 }
             }
-        }, cancellationToken);
+        }, fence, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -97,6 +109,9 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
     /// <exception cref="InvalidOperationException">An entry with one of the sequence numbers exists.</exception>
     public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+        => AddEntriesAsync(tenantId, importId, entries, fence: null, cancellationToken);
+
+    private Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, ImportLease? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(entries);
@@ -110,13 +125,16 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
 
             ct.ThrowIfCancellationRequested();
             SqliteEntryInserter.Insert(connection, importId, entries);
-        }, cancellationToken);
+        }, fence, cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>The whole batch is written in one transaction: when one entry cannot be changed, none is.</remarks>
     /// <exception cref="KeyNotFoundException">The tenant has no such import, or the import has no entry with one of the sequence numbers.</exception>
     public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+        => UpdateEntriesAsync(tenantId, importId, updates, fence: null, cancellationToken);
+
+    private Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, ImportLease? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(updates);
@@ -129,7 +147,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
             }
 
             await UpdateEntriesAsync(connection, transaction, importId, updates, ct).ConfigureAwait(false);
-        }, cancellationToken);
+        }, fence, cancellationToken);
     }
 
     /// <summary>Changes the outcomes of entries inside a write; a missing entry fails the write.</summary>
@@ -338,7 +356,10 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
     }
 
     /// <inheritdoc />
-    /// <remarks>Entries and imports are deleted in one transaction, by index.</remarks>
+    /// <remarks>
+    /// Entries and imports are deleted in one transaction, by index, with the queue's ended work of those imports and
+    /// the ended work queued before the cutoff that never got a report; queued and running work is never deleted.
+    /// </remarks>
     public async Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
@@ -350,6 +371,14 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 c.Parameters.AddWithValue("$tenant_id", state.tenantId);
                 c.Parameters.AddWithValue("$cutoff", SqliteRows.Ticks(state.cutoff));
             }, ct).ConfigureAwait(false);
+            var work = Command(connection, transaction, SqliteSql.DeleteEndedWorkBefore);
+            await using (work.ConfigureAwait(false))
+            {
+                work.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                work.Parameters.AddWithValue("$cutoff", SqliteRows.Ticks(state.cutoff));
+                await work.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
             var entries = Command(connection, transaction, SqliteSql.DeleteEntriesOfImportsCreatedBefore);
             await using (entries.ConfigureAwait(false))
             {
@@ -371,7 +400,10 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
 
     /// <inheritdoc />
     /// <remarks>The entries are deleted by primary key, in one transaction.</remarks>
-    public async Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+    public Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+        => DeleteEntriesAsync(tenantId, importId, fence: null, cancellationToken);
+
+    private async Task<long> DeleteEntriesAsync(string tenantId, Guid importId, ImportLease? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         long deleted = 0;
@@ -389,7 +421,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IAsy
                 command.Parameters.AddWithValue("$tenant_id", state.tenantId);
                 deleted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, fence, cancellationToken).ConfigureAwait(false);
         return deleted;
     }
 

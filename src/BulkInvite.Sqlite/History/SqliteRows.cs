@@ -59,6 +59,7 @@ internal static class SqliteRows
         command.Parameters.AddWithValue("$content_hash", (object?)import.ContentHash ?? DBNull.Value);
         command.Parameters.AddWithValue("$updated_at", import.UpdatedAt is { } updated ? Ticks(updated) : DBNull.Value);
         command.Parameters.AddWithValue("$updated_offset", import.UpdatedAt is { } u ? OffsetMinutes(u) : DBNull.Value);
+        command.Parameters.AddWithValue("$run_by", (object?)import.RunBy ?? DBNull.Value);
     }
 
     /// <summary>Reads a row of <see cref="SqliteSql.ImportColumns"/>.</summary>
@@ -91,6 +92,7 @@ internal static class SqliteRows
         ResendPendingInvitations = reader.GetInt64(21) != 0,
         ContentHash = reader.IsDBNull(22) ? null : reader.GetString(22),
         UpdatedAt = reader.IsDBNull(23) ? null : Time(reader.GetInt64(23), reader.GetInt64(24)),
+        RunBy = reader.IsDBNull(27) ? null : reader.GetString(27),
     };
 
     /// <summary>Prepares <see cref="SqliteSql.UpdateEntry"/> for one import; <see cref="BindUpdate"/> sets each row.</summary>

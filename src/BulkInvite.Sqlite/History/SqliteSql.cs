@@ -13,7 +13,7 @@ namespace BulkInvite.Sqlite;
 internal static class SqliteSql
 {
     /// <summary>The schema version this store writes, kept in <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     public const string CreateSchema = """
         CREATE TABLE imports (
@@ -43,7 +43,8 @@ internal static class SqliteSql
             updated_at INTEGER NULL,
             updated_offset INTEGER NULL,
             sending_count INTEGER NOT NULL DEFAULT 0,
-            unknown_count INTEGER NOT NULL DEFAULT 0
+            unknown_count INTEGER NOT NULL DEFAULT 0,
+            run_by TEXT NULL
         );
         CREATE INDEX ix_imports_history ON imports (tenant_id, is_preview, created_at DESC, import_id DESC);
         CREATE INDEX ix_imports_content ON imports (tenant_id, content_hash, created_at);
@@ -65,8 +66,8 @@ internal static class SqliteSql
             PRIMARY KEY (import_id, sequence)
         ) WITHOUT ROWID;
         CREATE INDEX ix_entries_outcome ON entries (import_id, outcome, sequence);
-        """ + CreateInvitations + """
-        PRAGMA user_version = 3;
+        """ + CreateInvitations + CreateWork + """
+        PRAGMA user_version = 4;
         """;
 
     /// <summary>
@@ -117,13 +118,142 @@ internal static class SqliteSql
     /// <summary>Schema 2 to 3: the invitation ledger (the imports and entries are left as they are).</summary>
     public const string MigrateFrom2 = CreateInvitations + """
         PRAGMA user_version = 3;
+        """ + MigrateFrom3;
+
+    /// <summary>Schema 3 to 4: the queue of background imports, and the worker that ran each import last.</summary>
+    public const string MigrateFrom3 = """
+        ALTER TABLE imports ADD COLUMN run_by TEXT NULL;
+        """ + CreateWork + """
+        PRAGMA user_version = 4;
+        """;
+
+    /// <summary>
+    /// The queue of background imports (<see cref="IImportWorkStore"/>): one row per queued import (<c>work</c>), its
+    /// upload in chunks of 1 MiB (<c>work_uploads</c>, a rowid table, as SQLite keeps large rows best). Statuses are
+    /// <see cref="QueuedImportStatus"/>'s values; times are UTC ticks, the queue time with its offset.
+    /// <c>ix_work_claim</c> orders the queued and the running rows by age, so that a claim reads the head of one range
+    /// and the expired leases among the running, never the ended rows; <c>ix_work_tenant</c> serves retention.
+    /// </summary>
+    private const string CreateWork = """
+        CREATE TABLE work (
+            import_id TEXT NOT NULL PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            initiated_by TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            mode INTEGER NOT NULL,
+            parser_name TEXT NULL,
+            sender_name TEXT NULL,
+            allow_repeat INTEGER NOT NULL,
+            resend INTEGER NOT NULL,
+            queued_at INTEGER NOT NULL,
+            queued_offset INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            owner TEXT NULL,
+            fence INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            lease_expires_at INTEGER NULL,
+            progress TEXT NULL,
+            error TEXT NULL,
+            error_code INTEGER NULL,
+            ended_at INTEGER NULL,
+            ended_offset INTEGER NULL,
+            upload_bytes INTEGER NOT NULL,
+            upload_chunks INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_work_claim ON work (status, queued_at, import_id, lease_expires_at);
+        CREATE INDEX ix_work_tenant ON work (tenant_id, status, queued_at);
+        CREATE TABLE work_uploads (
+            import_id TEXT NOT NULL,
+            chunk INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (import_id, chunk)
+        );
+        """;
+
+    private const string WorkColumns = """
+        import_id, tenant_id, initiated_by, file_name, mode, parser_name, sender_name, allow_repeat, resend, queued_at,
+        queued_offset, status, owner, fence, attempts, lease_expires_at, progress, error, error_code, upload_chunks
+        """;
+
+    public const string InsertWork = """
+        INSERT INTO work (
+            import_id, tenant_id, initiated_by, file_name, mode, parser_name, sender_name, allow_repeat, resend, queued_at,
+            queued_offset, status, owner, fence, attempts, upload_bytes, upload_chunks
+        ) VALUES (
+            $import_id, $tenant_id, $initiated_by, $file_name, $mode, $parser_name, $sender_name, $allow_repeat, $resend, $queued_at,
+            $queued_offset, 0, NULL, 0, 0, $upload_bytes, $upload_chunks
+        )
+        """;
+
+    public const string InsertUploadChunk = "INSERT INTO work_uploads (import_id, chunk, data) VALUES ($import_id, $chunk, $data)";
+
+    public const string WorkExists = "SELECT 1 FROM work WHERE import_id = $import_id";
+
+    /// <summary>The import queued longest: the head of the queued range of <c>ix_work_claim</c>.</summary>
+    public const string NextQueuedWork = """
+        SELECT import_id, queued_at FROM work WHERE status = 0 ORDER BY queued_at, import_id LIMIT 1
+        """;
+
+    /// <summary>The oldest running import whose lease has expired: the running range of <c>ix_work_claim</c>, which holds only claimed rows.</summary>
+    public const string NextExpiredWork = """
+        SELECT import_id, queued_at FROM work WHERE status = 1 AND lease_expires_at <= $now ORDER BY queued_at, import_id LIMIT 1
+        """;
+
+    /// <summary>A claim of the import chosen, in the same write transaction: a new fencing token and attempt, and the lease.</summary>
+    public const string ClaimWork = """
+        UPDATE work SET status = 1, owner = $owner, fence = fence + 1, attempts = attempts + 1, lease_expires_at = $expires_at
+        WHERE import_id = $import_id
+        RETURNING
+        """ + " " + WorkColumns;
+
+    /// <summary>Whether a lease is still held: no later claim, and the import still runs (the fenced writes' check).</summary>
+    public const string LeaseHeld = """
+        SELECT 1 FROM work WHERE import_id = $import_id AND tenant_id = $tenant_id AND fence = $fence AND status = 1
+        """;
+
+    public const string RenewWork = """
+        UPDATE work SET lease_expires_at = $expires_at, progress = coalesce($progress, progress)
+        WHERE import_id = $import_id AND tenant_id = $tenant_id AND fence = $fence AND status = 1
+        """;
+
+    public const string ReleaseWork = """
+        UPDATE work SET status = 0, lease_expires_at = NULL
+        WHERE import_id = $import_id AND tenant_id = $tenant_id AND fence = $fence AND status = 1
+        """;
+
+    public const string CompleteWork = """
+        UPDATE work SET status = $status, error = $error, error_code = $error_code, ended_at = $ended_at,
+            ended_offset = $ended_offset, lease_expires_at = NULL
+        WHERE import_id = $import_id AND tenant_id = $tenant_id AND fence = $fence AND status = 1
+        """;
+
+    public const string DeleteUpload = "DELETE FROM work_uploads WHERE import_id = $import_id";
+
+    public const string SelectWork = "SELECT " + WorkColumns + " FROM work WHERE import_id = $import_id AND tenant_id = $tenant_id";
+
+    public const string SelectUploadChunk = "SELECT data FROM work_uploads WHERE import_id = $import_id AND chunk = $chunk";
+
+    /// <summary>The unfinished imports of every tenant: two ranges of <c>ix_work_claim</c>, counted in the index.</summary>
+    public const string CountUnfinishedWork = "SELECT status, COUNT(*) FROM work WHERE status IN (0, 1) GROUP BY status";
+
+    /// <summary>
+    /// Retention of the queue, before the imports are deleted: ended work of the imports about to be deleted, and ended
+    /// work queued before the cutoff whose import has no report. Ended work has no upload left (its end deleted it).
+    /// </summary>
+    public const string DeleteEndedWorkBefore = """
+        DELETE FROM work
+        WHERE tenant_id = $tenant_id AND status IN (2, 3)
+          AND (import_id IN (
+                   SELECT import_id FROM imports
+                   WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at < $cutoff)
+               OR (queued_at < $cutoff AND NOT EXISTS (SELECT 1 FROM imports AS i WHERE i.import_id = work.import_id)))
         """;
 
     public const string ImportColumns = """
         import_id, tenant_id, file_name, initiated_by, is_preview, status, created_at, created_offset,
         completed_at, completed_offset, parser_name, error, pending_count, invited_count, invalid_count,
         duplicate_count, existing_user_count, already_invited_count, failed_count, skipped_count, sender_name, resend,
-        content_hash, updated_at, updated_offset, sending_count, unknown_count
+        content_hash, updated_at, updated_offset, sending_count, unknown_count, run_by
         """;
 
     public const string InsertImport = """
@@ -133,7 +263,7 @@ internal static class SqliteSql
             $import_id, $tenant_id, $file_name, $initiated_by, $is_preview, $status, $created_at, $created_offset,
             $completed_at, $completed_offset, $parser_name, $error, $pending_count, $invited_count, $invalid_count,
             $duplicate_count, $existing_user_count, $already_invited_count, $failed_count, $skipped_count, $sender_name, $resend,
-            $content_hash, $updated_at, $updated_offset, $sending_count, $unknown_count
+            $content_hash, $updated_at, $updated_offset, $sending_count, $unknown_count, $run_by
         )
         """;
 
@@ -146,7 +276,8 @@ internal static class SqliteSql
             duplicate_count = $duplicate_count, existing_user_count = $existing_user_count,
             already_invited_count = $already_invited_count, failed_count = $failed_count, skipped_count = $skipped_count,
             sender_name = $sender_name, resend = $resend, content_hash = $content_hash, updated_at = $updated_at,
-            updated_offset = $updated_offset, sending_count = $sending_count, unknown_count = $unknown_count
+            updated_offset = $updated_offset, sending_count = $sending_count, unknown_count = $unknown_count,
+            run_by = $run_by
         WHERE import_id = $import_id AND tenant_id = $tenant_id
         """;
 

@@ -1,0 +1,508 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace BulkInvite.Sqlite;
+
+/// <content>The queue of background imports (<see cref="IImportWorkStore"/>): the <c>work</c> and <c>work_uploads</c> tables.</content>
+public sealed partial class SqliteInviteHistoryStore
+{
+    private const int WorkQueued = (int)QueuedImportStatus.Queued;
+    private const int WorkRunning = (int)QueuedImportStatus.Running;
+
+    private readonly WorkSignal _workSignal = new();
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The upload is first copied to a temporary file beside the database (deleted when closed), checked against
+    /// <paramref name="maxBytes"/> as it is read; then the work row and the upload's chunks of 1 MiB are written in one
+    /// transaction. So the database's write lock, which every process shares, is held while a local file is copied,
+    /// never while a slow client sends its upload, and a copy that fails or is cancelled leaves nothing in the database.
+    /// </remarks>
+    public async Task EnqueueAsync(ImportWorkItem item, Stream upload, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckEnqueue(item, upload, maxBytes);
+        cancellationToken.ThrowIfCancellationRequested();
+        var exists = await ReadAsync(item.ImportId, static async (connection, transaction, importId, ct) =>
+        {
+            var command = Command(connection, transaction, SqliteSql.WorkExists);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (exists)
+        {
+            throw AlreadyQueued(item.ImportId, null);
+        }
+
+        var spoolPath = Path.Combine(Path.GetDirectoryName(DatabasePath)!, $".{Path.GetFileName(DatabasePath)}.{Guid.NewGuid():N}.upload");
+        var spool = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81_920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        await using (spool.ConfigureAwait(false))
+        {
+            var length = await ImportWorkArguments.CopyInChunksAsync(upload, maxBytes, (chunk, _, ct) => spool.WriteAsync(chunk, ct), cancellationToken).ConfigureAwait(false);
+            await spool.FlushAsync(cancellationToken).ConfigureAwait(false);
+            spool.Position = 0;
+            await WriteAsync((item, spool, length), static async (connection, transaction, state, ct) =>
+            {
+                var (item, spool, length) = state;
+                var chunks = (int)((length + ImportWorkArguments.ChunkBytes - 1) / ImportWorkArguments.ChunkBytes);
+                var insert = Command(connection, transaction, SqliteSql.InsertWork);
+                await using (insert.ConfigureAwait(false))
+                {
+                    insert.Parameters.AddWithValue("$import_id", SqliteRows.Key(item.ImportId));
+                    insert.Parameters.AddWithValue("$tenant_id", item.TenantId);
+                    insert.Parameters.AddWithValue("$initiated_by", item.InitiatedBy);
+                    insert.Parameters.AddWithValue("$file_name", item.FileName);
+                    insert.Parameters.AddWithValue("$mode", (long)item.Mode);
+                    insert.Parameters.AddWithValue("$parser_name", (object?)item.ParserName ?? DBNull.Value);
+                    insert.Parameters.AddWithValue("$sender_name", (object?)item.SenderName ?? DBNull.Value);
+                    insert.Parameters.AddWithValue("$allow_repeat", item.AllowRepeatUpload ? 1 : 0);
+                    insert.Parameters.AddWithValue("$resend", item.ResendPendingInvitations ? 1 : 0);
+                    insert.Parameters.AddWithValue("$queued_at", SqliteRows.Ticks(item.QueuedAt));
+                    insert.Parameters.AddWithValue("$queued_offset", SqliteRows.OffsetMinutes(item.QueuedAt));
+                    insert.Parameters.AddWithValue("$upload_bytes", length);
+                    insert.Parameters.AddWithValue("$upload_chunks", chunks);
+                    try
+                    {
+                        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (SqliteException ex) when (IsPrimaryKeyViolation(ex))
+                    {
+                        throw AlreadyQueued(item.ImportId, ex);
+                    }
+                }
+
+                var chunk = Command(connection, transaction, SqliteSql.InsertUploadChunk);
+                await using (chunk.ConfigureAwait(false))
+                {
+                    chunk.Parameters.AddWithValue("$import_id", SqliteRows.Key(item.ImportId));
+                    var index = chunk.Add("$chunk", SqliteType.Integer);
+                    var data = chunk.Add("$data", SqliteType.Blob);
+                    var full = new byte[ImportWorkArguments.ChunkBytes];
+                    for (var i = 0; i < chunks; i++)
+                    {
+                        var size = (int)Math.Min(ImportWorkArguments.ChunkBytes, length - ((long)i * ImportWorkArguments.ChunkBytes));
+                        var buffer = size == full.Length ? full : new byte[size];
+                        await spool.ReadExactlyAsync(buffer, ct).ConfigureAwait(false);
+                        index.Value = i;
+                        data.Value = buffer;
+                        await chunk.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        _workSignal.Set();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One <c>BEGIN IMMEDIATE</c> transaction: the head of the queued imports and the oldest expired lease are read from
+    /// <c>ix_work_claim</c>, and the older one is claimed. The transaction holds the database's write lock, so of claims
+    /// in any number of processes on the file, one at a time reads and claims.
+    /// </remarks>
+    public async Task<ImportLease?> ClaimAsync(string owner, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckClaim(owner, leaseDuration);
+        ImportLease? lease = null;
+        await WriteAsync((owner, leaseDuration, now), async (connection, transaction, state, ct) =>
+        {
+            var queued = await NextWorkAsync(connection, transaction, SqliteSql.NextQueuedWork, state.now, ct).ConfigureAwait(false);
+            var expired = await NextWorkAsync(connection, transaction, SqliteSql.NextExpiredWork, state.now, ct).ConfigureAwait(false);
+            var next = queued is not { } q ? expired?.ImportId
+                : expired is not { } e ? q.ImportId
+                : q.QueuedAt < e.QueuedAt || (q.QueuedAt == e.QueuedAt && string.CompareOrdinal(q.ImportId, e.ImportId) < 0) ? q.ImportId
+                : e.ImportId;
+            if (next is null)
+            {
+                return;
+            }
+
+            var expiresAt = state.now + state.leaseDuration;
+            var claim = Command(connection, transaction, SqliteSql.ClaimWork);
+            await using (claim.ConfigureAwait(false))
+            {
+                claim.Parameters.AddWithValue("$owner", state.owner);
+                claim.Parameters.AddWithValue("$expires_at", SqliteRows.Ticks(expiresAt));
+                claim.Parameters.AddWithValue("$import_id", next);
+                var reader = await claim.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        throw new InvalidOperationException($"Import {next} was chosen to be claimed, and is gone.");
+                    }
+
+                    lease = new ImportLease
+                    {
+                        Item = ReadWorkItem(reader),
+                        Owner = reader.GetString(12),
+                        Fence = reader.GetInt64(13),
+                        Attempt = reader.GetInt32(14),
+                        ExpiresAt = expiresAt,
+                    };
+                }
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return lease;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RenewAsync(ImportLease lease, TimeSpan leaseDuration, DateTimeOffset now, BulkInviteProgress? progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ImportWorkArguments.CheckDuration(leaseDuration);
+        var expiresAt = SqliteRows.Ticks(now + leaseDuration);
+        var json = ImportProgressJson.Write(progress);
+        return await ChangeHeldWorkAsync(lease, SqliteSql.RenewWork, command =>
+        {
+            command.Parameters.AddWithValue("$expires_at", expiresAt);
+            command.Parameters.AddWithValue("$progress", (object?)json ?? DBNull.Value);
+        }, deleteUpload: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReleaseAsync(ImportLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var released = await ChangeHeldWorkAsync(lease, SqliteSql.ReleaseWork, static _ => { }, deleteUpload: false, cancellationToken).ConfigureAwait(false);
+        if (released)
+        {
+            _workSignal.Set();
+        }
+
+        return released;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The end and the deletion of the upload are one transaction.</remarks>
+    public Task<bool> CompleteAsync(ImportLease lease, QueuedImportStatus status, string? error, ImportErrorCode? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckEnd(lease, status);
+        return ChangeHeldWorkAsync(lease, SqliteSql.CompleteWork, command =>
+        {
+            command.Parameters.AddWithValue("$status", (long)status);
+            command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+            command.Parameters.AddWithValue("$error_code", errorCode is { } code ? (long)code : DBNull.Value);
+            command.Parameters.AddWithValue("$ended_at", SqliteRows.Ticks(now));
+            command.Parameters.AddWithValue("$ended_offset", SqliteRows.OffsetMinutes(now));
+        }, deleteUpload: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The stream reads the upload one chunk (1 MiB) at a time, each in a read of its own.</remarks>
+    public async Task<Stream> OpenUploadAsync(ImportLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var chunks = await ReadAsync(lease, static async (connection, transaction, lease, ct) =>
+        {
+            var command = Command(connection, transaction, SqliteSql.SelectWork);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(lease.ImportId));
+                command.Parameters.AddWithValue("$tenant_id", lease.TenantId);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) && reader.GetInt64(11) is WorkQueued or WorkRunning
+                        ? reader.GetInt32(19)
+                        : -1;
+                }
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return chunks < 0
+            ? throw new KeyNotFoundException($"Import {lease.ImportId} has no upload: it has ended, or was never queued.")
+            : new SqliteUploadStream(this, lease.ImportId, chunks);
+    }
+
+    /// <inheritdoc />
+    public Task<QueuedImportState?> GetStateAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        return ReadAsync((tenantId, importId, now), static async (connection, transaction, state, ct) =>
+        {
+            var command = Command(connection, transaction, SqliteSql.SelectWork);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.importId));
+                command.Parameters.AddWithValue("$tenant_id", state.tenantId);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        return null;
+                    }
+
+                    var item = ReadWorkItem(reader);
+                    var status = (QueuedImportStatus)reader.GetInt64(11);
+                    DateTimeOffset? leaseExpiresAt = reader.IsDBNull(15) ? null : new DateTimeOffset(reader.GetInt64(15), TimeSpan.Zero);
+                    var expired = status == QueuedImportStatus.Running && leaseExpiresAt <= state.now;
+                    return new QueuedImportState
+                    {
+                        ImportId = item.ImportId,
+                        TenantId = item.TenantId,
+                        FileName = item.FileName,
+                        IsPreview = item.Mode == ImportMode.Preview,
+                        Status = status,
+                        QueuedAt = item.QueuedAt,
+                        Owner = expired || reader.IsDBNull(12) ? null : reader.GetString(12),
+                        LeaseExpiresAt = leaseExpiresAt,
+                        Attempts = reader.GetInt32(14),
+                        Progress = ImportProgressJson.Read(item.ImportId, reader.IsDBNull(16) ? null : reader.GetString(16)),
+                        Error = reader.IsDBNull(17) ? null : reader.GetString(17),
+                        ErrorCode = reader.IsDBNull(18) ? null : (ImportErrorCode)reader.GetInt64(18),
+                    };
+                }
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ImportWorkCounts> CountUnfinishedAsync(CancellationToken cancellationToken = default)
+        => ReadAsync(0, static async (connection, transaction, _, ct) =>
+        {
+            long queued = 0, claimed = 0;
+            var command = Command(connection, transaction, SqliteSql.CountUnfinishedWork);
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        if (reader.GetInt64(0) == WorkQueued)
+                        {
+                            queued = reader.GetInt64(1);
+                        }
+                        else
+                        {
+                            claimed = reader.GetInt64(1);
+                        }
+                    }
+                }
+            }
+
+            return new ImportWorkCounts { Queued = queued, Claimed = claimed };
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Ends early when this instance queues an import or has one given back; imports queued or given back by another
+    /// process on the file are found when the timeout (the polling interval) has passed.
+    /// </remarks>
+    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _workSignal.WaitAsync(timeout, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A write of the view to the leased import checks, first in its <c>BEGIN IMMEDIATE</c> transaction, that the
+    /// import's work row still has the lease's fencing token and runs: the transaction holds the write lock of the file,
+    /// so no claim, in this process or another, comes between the check and the write.
+    /// </remarks>
+    public IInviteHistoryStore WithLease(ImportLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return new LeasedView(this, lease);
+    }
+
+    /// <summary>Reads one chunk of an upload; a chunk that is gone means the import ended while it was read.</summary>
+    internal Task<byte[]> ReadUploadChunkAsync(Guid importId, int chunk, CancellationToken cancellationToken)
+        => ReadAsync((importId, chunk), static async (connection, transaction, state, ct) =>
+        {
+            var command = Command(connection, transaction, SqliteSql.SelectUploadChunk);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.importId));
+                command.Parameters.AddWithValue("$chunk", state.chunk);
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as byte[]
+                       ?? throw new IOException($"The upload of import {state.importId} was deleted while it was read: the import has ended.");
+            }
+        }, cancellationToken);
+
+    /// <summary>Reads one chunk of an upload without awaiting, for a synchronous read of the upload's stream.</summary>
+    internal byte[] ReadUploadChunk(Guid importId, int chunk)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        try
+        {
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            using (var pragmas = Command(connection, null, _connectionPragmas))
+            {
+                pragmas.ExecuteNonQuery();
+            }
+
+            using var command = Command(connection, null, SqliteSql.SelectUploadChunk);
+            command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
+            command.Parameters.AddWithValue("$chunk", chunk);
+            return command.ExecuteScalar() as byte[]
+                   ?? throw new IOException($"The upload of import {importId} was deleted while it was read: the import has ended.");
+        }
+        catch (SqliteException ex) when (IsDamage(ex))
+        {
+            throw Damaged(ex);
+        }
+    }
+
+    private static async Task<(string ImportId, long QueuedAt)?> NextWorkAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var command = Command(connection, transaction, sql);
+        await using (command.ConfigureAwait(false))
+        {
+            if (sql == SqliteSql.NextExpiredWork)
+            {
+                command.Parameters.AddWithValue("$now", SqliteRows.Ticks(now));
+            }
+
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetInt64(1)) : null;
+            }
+        }
+    }
+
+    /// <summary>Runs one change of a work row under a held lease (the statement matches the fencing token and a running status); with <paramref name="deleteUpload"/>, deletes the upload in the same transaction.</summary>
+    private async Task<bool> ChangeHeldWorkAsync(ImportLease lease, string sql, Action<SqliteCommand> bind, bool deleteUpload, CancellationToken cancellationToken)
+    {
+        var changed = false;
+        await WriteAsync((lease, sql, bind, deleteUpload), async (connection, transaction, state, ct) =>
+        {
+            var command = Command(connection, transaction, state.sql);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.lease.ImportId));
+                command.Parameters.AddWithValue("$tenant_id", state.lease.TenantId);
+                command.Parameters.AddWithValue("$fence", state.lease.Fence);
+                state.bind(command);
+                changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+            }
+
+            if (changed && state.deleteUpload)
+            {
+                var delete = Command(connection, transaction, SqliteSql.DeleteUpload);
+                await using (delete.ConfigureAwait(false))
+                {
+                    delete.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.lease.ImportId));
+                    await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return changed;
+    }
+
+    /// <summary>The fenced writes' check, inside their write transaction.</summary>
+    private static async Task ThrowIfLeaseLostAsync(SqliteConnection connection, SqliteTransaction transaction, ImportLease lease, CancellationToken cancellationToken)
+    {
+        var command = Command(connection, transaction, SqliteSql.LeaseHeld);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("$import_id", SqliteRows.Key(lease.ImportId));
+            command.Parameters.AddWithValue("$tenant_id", lease.TenantId);
+            command.Parameters.AddWithValue("$fence", lease.Fence);
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
+            }
+        }
+    }
+
+    /// <summary>Reads the item of a row of the work columns (<c>SqliteSql.WorkColumns</c>).</summary>
+    private static ImportWorkItem ReadWorkItem(SqliteDataReader reader) => new()
+    {
+        ImportId = Guid.ParseExact(reader.GetString(0), "D"),
+        TenantId = reader.GetString(1),
+        InitiatedBy = reader.GetString(2),
+        FileName = reader.GetString(3),
+        Mode = (ImportMode)reader.GetInt64(4),
+        ParserName = reader.IsDBNull(5) ? null : reader.GetString(5),
+        SenderName = reader.IsDBNull(6) ? null : reader.GetString(6),
+        AllowRepeatUpload = reader.GetInt64(7) != 0,
+        ResendPendingInvitations = reader.GetInt64(8) != 0,
+        QueuedAt = SqliteRows.Time(reader.GetInt64(9), reader.GetInt64(10)),
+    };
+
+    private static InvalidOperationException AlreadyQueued(Guid importId, Exception? cause)
+        => new(string.Create(CultureInfo.InvariantCulture, $"An import with id {importId} is queued, or was queued, already."), cause);
+
+    /// <summary>
+    /// The store as the holder of one lease writes to it: writes to the leased import of its tenant are fenced (checked
+    /// in their transaction); everything else is the store's own.
+    /// </summary>
+    private sealed class LeasedView(SqliteInviteHistoryStore store, ImportLease lease) : IInviteHistoryStore
+    {
+        private ImportLease? FenceFor(string? tenantId, Guid importId) => ImportWorkArguments.Concerns(lease, tenantId, importId) ? lease : null;
+
+        public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(import);
+            return store.CreateImportAsync(import, FenceFor(import.TenantId, import.ImportId), cancellationToken);
+        }
+
+        public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(import);
+            return store.UpdateImportAsync(import, FenceFor(import.TenantId, import.ImportId), cancellationToken);
+        }
+
+        public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+            => store.AddEntriesAsync(tenantId, importId, entries, FenceFor(tenantId, importId), cancellationToken);
+
+        public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+            => store.UpdateEntriesAsync(tenantId, importId, updates, FenceFor(tenantId, importId), cancellationToken);
+
+        public Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+            => store.DeleteEntriesAsync(tenantId, importId, FenceFor(tenantId, importId), cancellationToken);
+
+        public Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+            string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+            => store.RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, FenceFor(tenantId, importId), cancellationToken);
+
+        public Task<BulkInviteReport?> GetImportAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+            => store.GetImportAsync(tenantId, importId, cancellationToken);
+
+        public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
+            => store.ListImportsAsync(tenantId, query, cancellationToken);
+
+        public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
+            => store.ListEntriesAsync(tenantId, importId, query, cancellationToken);
+
+        public Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+            => store.DeleteImportsCreatedBeforeAsync(tenantId, cutoff, cancellationToken);
+
+        public Task<long> DeleteAddressAsync(string tenantId, string address, CancellationToken cancellationToken = default)
+            => store.DeleteAddressAsync(tenantId, address, cancellationToken);
+
+        public Task<InvitationRecord?> FindInvitationByTokenHashAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.FindInvitationByTokenHashAsync(tokenHash, asOf, cancellationToken);
+
+        public Task<InvitationRecord?> AcceptInvitationAsync(ReadOnlyMemory<byte> tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+            => store.AcceptInvitationAsync(tokenHash, now, cancellationToken);
+
+        public Task<InvitationRecord?> GetInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.GetInvitationAsync(tenantId, invitationId, asOf, cancellationToken);
+
+        public Task<IReadOnlyList<InvitationRecord?>> FindLiveInvitationsAsync(string tenantId, IReadOnlyList<string> addressKeys, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.FindLiveInvitationsAsync(tenantId, addressKeys, asOf, cancellationToken);
+
+        public Task<InvitationCounts> CountInvitationsAsync(string tenantId, Guid importId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.CountInvitationsAsync(tenantId, importId, asOf, cancellationToken);
+
+        public Task<InvitePage<InvitationRecord>> ListInvitationsAsync(string tenantId, InvitationQuery query, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+            => store.ListInvitationsAsync(tenantId, query, asOf, cancellationToken);
+
+        public Task<bool> RevokeInvitationAsync(string tenantId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+            => store.RevokeInvitationAsync(tenantId, invitationId, now, cancellationToken);
+
+        public Task<int> RevokeInvitationsOfImportAsync(string tenantId, Guid importId, DateTimeOffset now, CancellationToken cancellationToken = default)
+            => store.RevokeInvitationsOfImportAsync(tenantId, importId, now, cancellationToken);
+
+        public Task<int> ExpireInvitationsAsync(string tenantId, DateTimeOffset now, CancellationToken cancellationToken = default)
+            => store.ExpireInvitationsAsync(tenantId, now, cancellationToken);
+    }
+}
