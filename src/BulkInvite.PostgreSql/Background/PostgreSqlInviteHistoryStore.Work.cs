@@ -174,7 +174,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     {
         ArgumentNullException.ThrowIfNull(lease);
         ImportWorkArguments.CheckDuration(leaseDuration);
-        return WriteAsync((lease, expiresAt: now + leaseDuration, progress: PostgreSqlProgressJson.Write(progress)), static async (connection, transaction, state, ct) =>
+        return WriteAsync((lease, expiresAt: now + leaseDuration, progress: ImportProgressJson.Write(progress)), static async (connection, transaction, state, ct) =>
         {
             var command = Command(connection, transaction, PostgreSqlSql.RenewWork);
             await using (command.ConfigureAwait(false))
