@@ -425,6 +425,55 @@ public sealed class PostgreSqlWorkStoreTests
         Assert.That(await store.GetStateAsync(Tenant, item.ImportId, T0), Is.Not.Null, "the same id can be queued after the refused copy");
     }
 
+    [TestCase(true, TestName = "A connection killed in the middle of a seekable upload's copy: the upload is copied again, whole")]
+    [TestCase(false, TestName = "A connection killed in the middle of a one-way upload's copy: the enqueue fails and leaves nothing")]
+    public async Task A_connection_killed_in_the_middle_of_an_uploads_copy(bool seekable)
+    {
+        var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = _connectionString, RetryTimeout = TimeSpan.FromSeconds(30) });
+        _stores.Add(store);
+        var item = NewItem();
+        var content = new byte[12 * PostgreSqlInviteHistoryStore.UploadChunkSize];
+        new Random(11).NextBytes(content);
+
+        var enqueue = store.EnqueueAsync(item, new SlowStream(content, seekable), MaxBytes);
+        var killed = false;
+        await using (var admin = new NpgsqlConnection(_connectionString))
+        {
+            await admin.OpenAsync();
+            while (!killed && !enqueue.IsCompleted)
+            {
+                await using var kill = new NpgsqlCommand(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'COPY bulkinvite.upload_chunks%' AND pid <> pg_backend_pid()", admin);
+                killed = (long)(await kill.ExecuteScalarAsync())! > 0;
+            }
+        }
+
+        Assert.That(killed, Is.True, "the COPY was caught and its connection ended");
+        if (seekable)
+        {
+            await enqueue.WaitAsync(TimeSpan.FromSeconds(60));
+            var lease = (await store.ClaimAsync("instance-a", Lease, T0))!;
+            await using var upload = await store.OpenUploadAsync(lease);
+            var copy = new MemoryStream();
+            await upload.CopyToAsync(copy);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(store.TransientRetries, Is.GreaterThan(0));
+                Assert.That(copy.ToArray(), Is.EqualTo(content), "the upload once, from its first byte");
+            }
+        }
+        else
+        {
+            Assert.That(() => enqueue, Throws.InstanceOf<NpgsqlException>(), "a one-way upload cannot be read again");
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(store.TransientRetries, Is.Zero);
+                Assert.That(await ScalarAsync("SELECT count(*) FROM bulkinvite.upload_chunks"), Is.Zero);
+                Assert.That(await ScalarAsync("SELECT count(*) FROM bulkinvite.work"), Is.Zero);
+            }
+        }
+    }
+
     [Test]
     public async Task A_version_1_database_is_migrated_and_keeps_its_imports()
     {
@@ -481,6 +530,18 @@ public sealed class PostgreSqlWorkStoreTests
             Assert.That((await store.GetStateAsync(Tenant, running.ImportId, T0))?.Status, Is.EqualTo(QueuedImportStatus.Running));
             Assert.That((await store.GetStateAsync(Tenant, queued.ImportId, T0))?.Status, Is.EqualTo(QueuedImportStatus.Queued));
             Assert.That(await ScalarAsync("SELECT count(*) FROM bulkinvite.upload_chunks"), Is.EqualTo(2L), "the uploads of unfinished work are kept");
+        }
+    }
+
+    /// <summary>An upload that arrives slowly (256 KiB every 20 ms), seekable or not.</summary>
+    private sealed class SlowStream(byte[] content, bool seekable) : MemoryStream(content, writable: false)
+    {
+        public override bool CanSeek => seekable && base.CanSeek;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(20, cancellationToken);
+            return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 256 * 1024)], cancellationToken);
         }
     }
 
