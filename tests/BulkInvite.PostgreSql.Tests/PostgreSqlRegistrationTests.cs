@@ -55,6 +55,26 @@ public sealed class PostgreSqlRegistrationTests
     }
 
     [Test]
+    public async Task The_store_is_also_the_work_store_and_replaces_one_registered_before()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IImportWorkStore>(_ => throw new InvalidOperationException("The earlier work store was resolved."));
+        services.AddBulkInvite(o => o.InvitationTokenKeys.Add(TestKey))
+            .WithoutUserExistenceCheck()
+            .AddSender(new AcceptingSender())
+            .AddPostgreSqlHistoryStore(o => o.ConnectionString = _connectionString);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var store = provider.GetRequiredService<IInviteHistoryStore>();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(provider.GetRequiredService<IImportWorkStore>(), Is.SameAs(store), "one instance on one database");
+            Assert.That(provider.GetServices<IImportWorkStore>().Count(), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
     public async Task Without_a_connection_string_the_store_uses_the_data_source_registered_in_the_container()
     {
         await using var dataSource = NpgsqlDataSource.Create(_connectionString);

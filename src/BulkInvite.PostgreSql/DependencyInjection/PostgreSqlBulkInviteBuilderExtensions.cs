@@ -13,7 +13,8 @@ public static class PostgreSqlBulkInviteBuilderExtensions
 {
     /// <summary>
     /// Keeps the history in a PostgreSQL database that every instance of the host shares: replaces the
-    /// <see cref="IInviteHistoryStore"/> registration with a singleton <see cref="PostgreSqlInviteHistoryStore"/>. It connects
+    /// <see cref="IInviteHistoryStore"/> and <see cref="IImportWorkStore"/> registrations with one singleton
+    /// <see cref="PostgreSqlInviteHistoryStore"/>, so that background imports are queued in the same database. It connects
     /// with <see cref="PostgreSqlHistoryStoreOptions.ConnectionString"/> when that is set (a data source of its own), and
     /// otherwise with the <see cref="NpgsqlDataSource"/> registered in the container. The options are validated at
     /// start-up. Like every <c>Add*</c> method that chooses an implementation, it replaces the history store registered
@@ -42,15 +43,18 @@ public static class PostgreSqlBulkInviteBuilderExtensions
             builder.Services.AddSingleton<IValidateOptions<PostgreSqlHistoryStoreOptions>, PostgreSqlHistoryStoreOptionsValidator>();
         }
 
-        builder.Services.RemoveAll<IInviteHistoryStore>();
-        builder.Services.Add(ServiceDescriptor.Singleton<IInviteHistoryStore>(static sp =>
+        builder.Services.TryAddSingleton(static sp =>
         {
             var settings = sp.GetRequiredService<IOptions<PostgreSqlHistoryStoreOptions>>().Value;
             var loggerFactory = sp.GetService<ILoggerFactory>();
             return string.IsNullOrWhiteSpace(settings.ConnectionString)
                 ? new PostgreSqlInviteHistoryStore(sp.GetRequiredService<NpgsqlDataSource>(), settings, loggerFactory)
                 : new PostgreSqlInviteHistoryStore(settings, loggerFactory);
-        }));
+        });
+        builder.Services.RemoveAll<IInviteHistoryStore>();
+        builder.Services.Add(ServiceDescriptor.Singleton<IInviteHistoryStore>(static sp => sp.GetRequiredService<PostgreSqlInviteHistoryStore>()));
+        builder.Services.RemoveAll<IImportWorkStore>();
+        builder.Services.Add(ServiceDescriptor.Singleton<IImportWorkStore>(static sp => sp.GetRequiredService<PostgreSqlInviteHistoryStore>()));
         return builder;
     }
 }

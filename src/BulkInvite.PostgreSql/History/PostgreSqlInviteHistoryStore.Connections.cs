@@ -45,7 +45,8 @@ public sealed partial class PostgreSqlInviteHistoryStore
         IsolationLevel isolation,
         bool retryCommit,
         bool ensureSchema,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<bool>? mayRunAgain = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
@@ -74,6 +75,7 @@ public sealed partial class PostgreSqlInviteHistoryStore
                 }
             }
             catch (Exception ex) when ((retryCommit || !committing)
+                                       && (mayRunAgain is null || mayRunAgain())
                                        && !cancellationToken.IsCancellationRequested
                                        && PostgreSqlTransientErrors.IsTransient(ex)
                                        && Stopwatch.GetElapsedTime(started) < _retryTimeout)

@@ -18,15 +18,21 @@ public sealed partial class PostgreSqlInviteHistoryStore
     /// gives way, and the send is tried once more.
     /// </para>
     /// </remarks>
-    public async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+    public Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
         string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+        => RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, null, cancellationToken);
+
+    /// <summary>Records sends; under <paramref name="lease"/>, only while it holds the import.</summary>
+    internal async Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+        string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, ImportLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(entryUpdates);
         InvitationArguments.CheckSends(importId, sends);
-        return await WriteAsync((tenantId, importId, entryUpdates, sends), static async (connection, transaction, state, ct) =>
+        return await WriteAsync((tenantId, importId, entryUpdates, sends, lease), static async (connection, transaction, state, ct) =>
         {
-            var (tenantId, importId, entryUpdates, sends) = state;
+            var (tenantId, importId, entryUpdates, sends, lease) = state;
+            await CheckLeaseAsync(connection, transaction, lease, tenantId, importId, ct).ConfigureAwait(false);
             if (!await LockImportOfTenantAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
             {
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");

@@ -23,7 +23,7 @@ namespace BulkInvite.PostgreSql;
 /// unless it may have committed. Every statement names the tenant, so an id of another tenant reads as missing.
 /// </para>
 /// </remarks>
-public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, IImportWorkStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Creates a store on the database of a connection string, with a data source of its own (disposed with the store); nothing is opened until the first call.</summary>
     /// <param name="options">The connection string, schema and retry settings.</param>
@@ -94,10 +94,16 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
 
     /// <inheritdoc />
     public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+        => CreateImportAsync(import, null, cancellationToken);
+
+    /// <summary>Creates the import; under <paramref name="lease"/>, only while it holds the import.</summary>
+    internal Task CreateImportAsync(BulkInviteReport import, ImportLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(import);
-        return WriteAsync(import, static async (connection, transaction, import, ct) =>
+        return WriteAsync((import, lease), static async (connection, transaction, state, ct) =>
         {
+            var (import, lease) = state;
+            await CheckLeaseAsync(connection, transaction, lease, import.TenantId, import.ImportId, ct).ConfigureAwait(false);
             var command = Command(connection, transaction, PostgreSqlSql.InsertImport);
             await using (command.ConfigureAwait(false))
             {
@@ -116,10 +122,16 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
 
     /// <inheritdoc />
     public Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
+        => UpdateImportAsync(import, null, cancellationToken);
+
+    /// <summary>Updates the import; under <paramref name="lease"/>, only while it holds the import.</summary>
+    internal Task UpdateImportAsync(BulkInviteReport import, ImportLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(import);
-        return WriteAsync(import, static async (connection, transaction, import, ct) =>
+        return WriteAsync((import, lease), static async (connection, transaction, state, ct) =>
         {
+            var (import, lease) = state;
+            await CheckLeaseAsync(connection, transaction, lease, import.TenantId, import.ImportId, ct).ConfigureAwait(false);
             var command = Command(connection, transaction, PostgreSqlSql.UpdateImport);
             await using (command.ConfigureAwait(false))
             {
@@ -136,6 +148,10 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
     /// <exception cref="InvalidOperationException">An entry with one of the sequence numbers exists.</exception>
     public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
+        => AddEntriesAsync(tenantId, importId, entries, null, cancellationToken);
+
+    /// <summary>Stages entries; under <paramref name="lease"/>, only while it holds the import.</summary>
+    internal Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, ImportLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(entries);
@@ -144,9 +160,10 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
             ArgumentNullException.ThrowIfNull(entry, nameof(entries));
         }
 
-        return WriteAsync((tenantId, importId, entries), static async (connection, transaction, state, ct) =>
+        return WriteAsync((tenantId, importId, entries, lease), static async (connection, transaction, state, ct) =>
         {
-            var (tenantId, importId, entries) = state;
+            var (tenantId, importId, entries, lease) = state;
+            await CheckLeaseAsync(connection, transaction, lease, tenantId, importId, ct).ConfigureAwait(false);
             if (!await LockImportOfTenantAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
             {
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");
@@ -174,12 +191,17 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
     /// <remarks>The whole batch is written in one transaction, its statements sent together: when one entry cannot be changed, none is.</remarks>
     /// <exception cref="KeyNotFoundException">The tenant has no such import, or the import has no entry with one of the sequence numbers.</exception>
     public Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
+        => UpdateEntriesAsync(tenantId, importId, updates, null, cancellationToken);
+
+    /// <summary>Changes entries; under <paramref name="lease"/>, only while it holds the import.</summary>
+    internal Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, ImportLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(updates);
-        return WriteAsync((tenantId, importId, updates), static async (connection, transaction, state, ct) =>
+        return WriteAsync((tenantId, importId, updates, lease), static async (connection, transaction, state, ct) =>
         {
-            var (tenantId, importId, updates) = state;
+            var (tenantId, importId, updates, lease) = state;
+            await CheckLeaseAsync(connection, transaction, lease, tenantId, importId, ct).ConfigureAwait(false);
             if (!await LockImportOfTenantAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
             {
                 throw new KeyNotFoundException($"Tenant has no import {importId}.");
@@ -371,7 +393,11 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
     }
 
     /// <inheritdoc />
-    /// <remarks>The imports are locked first, then their invitations, entries and themselves deleted, in one transaction.</remarks>
+    /// <remarks>
+    /// The imports are locked first, then their invitations, entries, ended work rows and themselves deleted, in one
+    /// transaction; with them go the tenant's ended work rows queued before the cutoff that have no report. A queued or
+    /// running import's work row is kept.
+    /// </remarks>
     public Task<int> DeleteImportsCreatedBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
@@ -383,7 +409,8 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
                 foreach (var sql in new[]
                 {
                     PostgreSqlSql.LockImportsCreatedBefore, PostgreSqlSql.DeleteInvitationsOfImportsCreatedBefore,
-                    PostgreSqlSql.DeleteEntriesOfImportsCreatedBefore, PostgreSqlSql.DeleteImportsCreatedBefore,
+                    PostgreSqlSql.DeleteEntriesOfImportsCreatedBefore, PostgreSqlSql.DeleteWorkBefore,
+                    PostgreSqlSql.DeleteImportsCreatedBefore,
                 })
                 {
                     var command = new NpgsqlBatchCommand(sql);
@@ -401,10 +428,15 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
     /// <inheritdoc />
     /// <remarks>The import is checked and locked, then its invitations and entries deleted by index, in one transaction.</remarks>
     public Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+        => DeleteEntriesAsync(tenantId, importId, null, cancellationToken);
+
+    /// <summary>Deletes the import's entries; under <paramref name="lease"/>, only while it holds the import.</summary>
+    internal Task<long> DeleteEntriesAsync(string tenantId, Guid importId, ImportLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        return WriteAsync((tenantId, importId), static async (connection, transaction, state, ct) =>
+        return WriteAsync((tenantId, importId, lease), static async (connection, transaction, state, ct) =>
         {
+            await CheckLeaseAsync(connection, transaction, state.lease, state.tenantId, state.importId, ct).ConfigureAwait(false);
             if (!await LockImportOfTenantAsync(connection, transaction, state.tenantId, state.importId, ct).ConfigureAwait(false))
             {
                 return 0L;
@@ -457,20 +489,36 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
         }, cancellationToken);
     }
 
-    /// <summary>Disposes the data source when the store created it; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Closes the connection that listens for queued imports, and disposes the data source when the store created it; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsDataSource)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _listener?.Dispose();
+        if (_ownsDataSource)
         {
             _dataSource.Dispose();
         }
     }
 
-    /// <summary>Disposes the data source when the store created it; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Closes the connection that listens for queued imports, and disposes the data source when the store created it; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     /// <returns>A task that completes when the data source's connections are closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsDataSource)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_listener is { } listener)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_ownsDataSource)
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
         }

@@ -57,6 +57,7 @@ internal static class PostgreSqlRows
         p.AddValue("content_hash", NpgsqlDbType.Text, import.ContentHash);
         p.AddValue("updated_at", NpgsqlDbType.Bigint, import.UpdatedAt is { } updated ? Ticks(updated) : null);
         p.AddValue("updated_offset", NpgsqlDbType.Smallint, import.UpdatedAt is { } u ? OffsetMinutes(u) : null);
+        p.AddValue("run_by", NpgsqlDbType.Text, import.RunBy);
     }
 
     /// <summary>Reads a row of <see cref="PostgreSqlSql.ImportColumns"/>.</summary>
@@ -89,6 +90,7 @@ internal static class PostgreSqlRows
         ResendPendingInvitations = reader.GetBoolean(21),
         ContentHash = reader.IsDBNull(22) ? null : reader.GetString(22),
         UpdatedAt = reader.IsDBNull(23) ? null : Time(reader.GetInt64(23), reader.GetInt16(24)),
+        RunBy = reader.IsDBNull(27) ? null : reader.GetString(27),
     };
 
     /// <summary>Adds and sets the parameters of <see cref="PostgreSqlSql.UpdateEntry"/> for one change.</summary>
@@ -148,6 +150,61 @@ internal static class PostgreSqlRows
             LastSentAt = Utc(reader.GetInt64(16)),
             LastMessageKey = reader.IsDBNull(17) ? null : reader.GetString(17),
             TokenKeyId = reader.GetString(18),
+        };
+    }
+
+    /// <summary>Adds and sets the parameters of the <see cref="PostgreSqlSql.WorkItemColumns"/> of <see cref="PostgreSqlSql.InsertWork"/>.</summary>
+    public static void BindWorkItem(NpgsqlParameterCollection p, ImportWorkItem item)
+    {
+        p.AddValue("import_id", NpgsqlDbType.Uuid, item.ImportId);
+        p.AddValue("tenant_id", NpgsqlDbType.Text, item.TenantId);
+        p.AddValue("initiated_by", NpgsqlDbType.Text, item.InitiatedBy);
+        p.AddValue("file_name", NpgsqlDbType.Text, item.FileName);
+        p.AddValue("mode", NpgsqlDbType.Smallint, (short)item.Mode);
+        p.AddValue("parser_name", NpgsqlDbType.Text, item.ParserName);
+        p.AddValue("sender_name", NpgsqlDbType.Text, item.SenderName);
+        p.AddValue("allow_repeat_upload", NpgsqlDbType.Boolean, item.AllowRepeatUpload);
+        p.AddValue("resend", NpgsqlDbType.Boolean, item.ResendPendingInvitations);
+        p.AddValue("queued_at", NpgsqlDbType.Bigint, Ticks(item.QueuedAt));
+        p.AddValue("queued_offset", NpgsqlDbType.Smallint, OffsetMinutes(item.QueuedAt));
+    }
+
+    /// <summary>Reads the first columns of a row, <see cref="PostgreSqlSql.WorkItemColumns"/>.</summary>
+    public static ImportWorkItem ReadWorkItem(NpgsqlDataReader reader) => new()
+    {
+        ImportId = reader.GetGuid(0),
+        TenantId = reader.GetString(1),
+        InitiatedBy = reader.GetString(2),
+        FileName = reader.GetString(3),
+        Mode = (ImportMode)reader.GetInt16(4),
+        ParserName = reader.IsDBNull(5) ? null : reader.GetString(5),
+        SenderName = reader.IsDBNull(6) ? null : reader.GetString(6),
+        AllowRepeatUpload = reader.GetBoolean(7),
+        ResendPendingInvitations = reader.GetBoolean(8),
+        QueuedAt = Time(reader.GetInt64(9), reader.GetInt16(10)),
+    };
+
+    /// <summary>Reads a row of <see cref="PostgreSqlSql.SelectWorkState"/>.</summary>
+    /// <remarks>A running import whose lease has expired at <paramref name="now"/> reads as having no owner.</remarks>
+    public static QueuedImportState ReadWorkState(NpgsqlDataReader reader, string tenantId, Guid importId, DateTimeOffset now)
+    {
+        var status = (QueuedImportStatus)reader.GetInt16(2);
+        DateTimeOffset? leaseExpiresAt = reader.IsDBNull(6) ? null : Time(reader.GetInt64(6), reader.GetInt16(7));
+        var expired = status == QueuedImportStatus.Running && leaseExpiresAt <= now;
+        return new QueuedImportState
+        {
+            ImportId = importId,
+            TenantId = tenantId,
+            FileName = reader.GetString(0),
+            IsPreview = (ImportMode)reader.GetInt16(1) == ImportMode.Preview,
+            Status = status,
+            QueuedAt = Time(reader.GetInt64(3), reader.GetInt16(4)),
+            Owner = expired || reader.IsDBNull(5) ? null : reader.GetString(5),
+            LeaseExpiresAt = leaseExpiresAt,
+            Attempts = reader.GetInt32(8),
+            Progress = ImportProgressJson.Read(importId, reader.IsDBNull(9) ? null : reader.GetString(9)),
+            Error = reader.IsDBNull(10) ? null : reader.GetString(10),
+            ErrorCode = reader.IsDBNull(11) ? null : (ImportErrorCode)reader.GetInt32(11),
         };
     }
 

@@ -10,10 +10,10 @@ namespace BulkInvite.PostgreSql;
 /// exceptions: the COPY of staged entries, which follows the check of the import's tenant (locked) in the same
 /// transaction, and the reads and the accept by token hash, whose token names its invitation and so its tenant.
 /// </remarks>
-internal static class PostgreSqlSql
+internal static partial class PostgreSqlSql
 {
     /// <summary>The schema version this store writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>The key of the transaction-scoped advisory lock under which the schema is created or migrated ("BulkInvit").</summary>
     public const long SchemaLockKey = 0x42756C6B496E7669;
@@ -29,7 +29,7 @@ internal static class PostgreSqlSql
         import_id, tenant_id, file_name, initiated_by, is_preview, status, created_at, created_offset,
         completed_at, completed_offset, parser_name, error, pending_count, invited_count, invalid_count,
         duplicate_count, existing_user_count, already_invited_count, failed_count, skipped_count, sender_name, resend,
-        content_hash, updated_at, updated_offset, sending_count, unknown_count
+        content_hash, updated_at, updated_offset, sending_count, unknown_count, run_by
         """;
 
     public const string InsertImport = """
@@ -39,7 +39,7 @@ internal static class PostgreSqlSql
             @import_id, @tenant_id, @file_name, @initiated_by, @is_preview, @status, @created_at, @created_offset,
             @completed_at, @completed_offset, @parser_name, @error, @pending_count, @invited_count, @invalid_count,
             @duplicate_count, @existing_user_count, @already_invited_count, @failed_count, @skipped_count, @sender_name, @resend,
-            @content_hash, @updated_at, @updated_offset, @sending_count, @unknown_count
+            @content_hash, @updated_at, @updated_offset, @sending_count, @unknown_count, @run_by
         )
         """;
 
@@ -52,7 +52,7 @@ internal static class PostgreSqlSql
             duplicate_count = @duplicate_count, existing_user_count = @existing_user_count,
             already_invited_count = @already_invited_count, failed_count = @failed_count, skipped_count = @skipped_count,
             sender_name = @sender_name, resend = @resend, content_hash = @content_hash, updated_at = @updated_at,
-            updated_offset = @updated_offset, sending_count = @sending_count, unknown_count = @unknown_count
+            updated_offset = @updated_offset, sending_count = @sending_count, unknown_count = @unknown_count, run_by = @run_by
         WHERE import_id = @import_id AND tenant_id = @tenant_id
         """;
 
