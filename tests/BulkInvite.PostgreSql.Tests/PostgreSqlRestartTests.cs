@@ -18,6 +18,10 @@ public sealed class PostgreSqlRestartTests
     [OneTimeSetUp]
     public async Task CreateDatabaseAsync() => _connectionString = await PostgresServer.Current.CreateDatabaseAsync();
 
+    /// <summary>The restarts ended the idle connections of every pool: the fixtures that run next open new ones.</summary>
+    [TearDown]
+    public void ClearPools() => NpgsqlConnection.ClearAllPools();
+
     private PostgreSqlInviteHistoryStore NewStore(TimeSpan retryTimeout)
         => new(new PostgreSqlHistoryStoreOptions { ConnectionString = _connectionString, RetryTimeout = retryTimeout });
 

@@ -160,8 +160,12 @@ public sealed class PostgreSqlWorkStoreTests
         await wait.WaitAsync(TimeSpan.FromSeconds(10));
         await UntilAsync(() => !waiting.IsListeningForWork, "the lost connection to be let go");
 
+        // The next wait opens the connection again, and ends once it listens: work queued meanwhile woke nobody.
+        await waiting.WaitForWorkAsync(LongWait).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(waiting.IsListeningForWork, Is.True);
         var again = waiting.WaitForWorkAsync(LongWait);
-        await UntilAsync(() => waiting.IsListeningForWork, "the listener to reconnect");
+        await Task.Delay(100);
+        Assert.That(again.IsCompleted, Is.False, "nothing queued yet");
         var clock = Stopwatch.StartNew();
         await EnqueueAsync(queuing);
         await again.WaitAsync(TimeSpan.FromSeconds(10));
@@ -172,6 +176,49 @@ public sealed class PostgreSqlWorkStoreTests
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "woken by the notification on the new connection");
             Assert.That(log.Messages.Select(m => m.EventId), Does.Contain(2102).And.Contain(2103), "the loss and the reconnect are logged");
             Assert.That(await ListeningSessionsAsync(), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task While_the_server_is_down_waits_last_their_timeout_and_the_listener_is_back_with_it()
+    {
+        var log = new RecordingLoggerFactory();
+        var queuing = NewStore();
+        var waiting = NewStore(log);
+        var wait = waiting.WaitForWorkAsync(LongWait);
+        await UntilAsync(() => waiting.IsListeningForWork, "the listener");
+
+        TimeSpan whileDown;
+        await PostgresServer.Current.StopServerAsync();
+        try
+        {
+            await wait.WaitAsync(TimeSpan.FromSeconds(10));
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < 3; i++)
+            {
+                await waiting.WaitForWorkAsync(TimeSpan.FromMilliseconds(300));
+            }
+
+            whileDown = clock.Elapsed;
+        }
+        finally
+        {
+            await PostgresServer.Current.StartServerAsync();
+
+            // The test's own pooled connections (not the stores') were ended by the restart.
+            NpgsqlConnection.ClearAllPools();
+        }
+
+        await waiting.WaitForWorkAsync(LongWait).WaitAsync(TimeSpan.FromSeconds(10));
+        var next = waiting.WaitForWorkAsync(LongWait);
+        await EnqueueAsync(queuing);
+        await next.WaitAsync(TimeSpan.FromSeconds(10));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(whileDown, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(850)), "each wait lasted its timeout: no spin while the server is down");
+            Assert.That(log.Messages.Count(m => m.EventId == 2102), Is.EqualTo(1), "the loss is logged once, not at every wait");
+            Assert.That(log.Messages.Count(m => m.EventId == 2103), Is.EqualTo(1));
         }
     }
 
@@ -284,34 +331,36 @@ public sealed class PostgreSqlWorkStoreTests
     }
 
     [Test]
-    public async Task A_claim_passes_over_an_import_while_a_write_under_its_lease_runs_and_takes_it_after()
+    public async Task A_takeover_waits_for_a_write_under_the_old_lease_to_commit_and_renewals_do_not()
     {
         var store = NewStore();
         var item = await EnqueueAsync(store);
         var lease = (await store.ClaimAsync("instance-a", Lease, T0))!;
         await store.WithLease(lease).CreateImportAsync(TestImports.New(Tenant, T0) with { ImportId = item.ImportId });
 
-        // A write under the lease holds the work row FOR SHARE until it commits: a takeover in that window passes the
-        // row over (SKIP LOCKED), so no claim comes between the write's check of the fence and its commit.
+        // A write under the lease holds the work row as its fence check leaves it until it commits.
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var share = new NpgsqlCommand(PostgreSqlSql.LockWorkFence, connection, transaction))
+        await using (var check = new NpgsqlCommand(PostgreSqlSql.LockWorkFence, connection, transaction))
         {
-            share.Parameters.AddWithValue("import_id", item.ImportId);
-            share.Parameters.AddWithValue("tenant_id", Tenant);
-            Assert.That(await share.ExecuteScalarAsync(), Is.EqualTo(lease.Fence));
+            check.Parameters.AddWithValue("import_id", item.ImportId);
+            check.Parameters.AddWithValue("tenant_id", Tenant);
+            Assert.That(await check.ExecuteScalarAsync(), Is.EqualTo(lease.Fence));
         }
 
-        var other = NewStore();
-        var during = await other.ClaimAsync("instance-b", Lease, lease.ExpiresAt);
+        var renewed = await store.RenewAsync(lease, Lease, T0.AddSeconds(30), null).WaitAsync(TimeSpan.FromSeconds(10));
+        var takeover = NewStore().ClaimAsync("instance-b", Lease, T0.AddSeconds(30) + Lease);
+        await Task.Delay(300);
+        var waited = !takeover.IsCompleted;
         await transaction.CommitAsync();
-        var after = await other.ClaimAsync("instance-b", Lease, lease.ExpiresAt);
+        var taken = await takeover.WaitAsync(TimeSpan.FromSeconds(10));
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(during, Is.Null, "the import is passed over while the write runs");
-            Assert.That(after?.Fence, Is.EqualTo(2), "and taken over once it has committed");
+            Assert.That(renewed, Is.True, "the owner renews while its write runs");
+            Assert.That(waited, Is.True, "the takeover waits for the write");
+            Assert.That(taken?.Fence, Is.EqualTo(2), "and takes the import once it has committed");
         }
     }
 
@@ -376,6 +425,55 @@ public sealed class PostgreSqlWorkStoreTests
         Assert.That(await store.GetStateAsync(Tenant, item.ImportId, T0), Is.Not.Null, "the same id can be queued after the refused copy");
     }
 
+    [TestCase(true, TestName = "A connection killed in the middle of a seekable upload's copy: the upload is copied again, whole")]
+    [TestCase(false, TestName = "A connection killed in the middle of a one-way upload's copy: the enqueue fails and leaves nothing")]
+    public async Task A_connection_killed_in_the_middle_of_an_uploads_copy(bool seekable)
+    {
+        var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = _connectionString, RetryTimeout = TimeSpan.FromSeconds(30) });
+        _stores.Add(store);
+        var item = NewItem();
+        var content = new byte[12 * PostgreSqlInviteHistoryStore.UploadChunkSize];
+        new Random(11).NextBytes(content);
+
+        var enqueue = store.EnqueueAsync(item, new SlowStream(content, seekable), MaxBytes);
+        var killed = false;
+        await using (var admin = new NpgsqlConnection(_connectionString))
+        {
+            await admin.OpenAsync();
+            while (!killed && !enqueue.IsCompleted)
+            {
+                await using var kill = new NpgsqlCommand(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'COPY bulkinvite.upload_chunks%' AND pid <> pg_backend_pid()", admin);
+                killed = (long)(await kill.ExecuteScalarAsync())! > 0;
+            }
+        }
+
+        Assert.That(killed, Is.True, "the COPY was caught and its connection ended");
+        if (seekable)
+        {
+            await enqueue.WaitAsync(TimeSpan.FromSeconds(60));
+            var lease = (await store.ClaimAsync("instance-a", Lease, T0))!;
+            await using var upload = await store.OpenUploadAsync(lease);
+            var copy = new MemoryStream();
+            await upload.CopyToAsync(copy);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(store.TransientRetries, Is.GreaterThan(0));
+                Assert.That(copy.ToArray(), Is.EqualTo(content), "the upload once, from its first byte");
+            }
+        }
+        else
+        {
+            Assert.That(() => enqueue, Throws.InstanceOf<NpgsqlException>(), "a one-way upload cannot be read again");
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(store.TransientRetries, Is.Zero);
+                Assert.That(await ScalarAsync("SELECT count(*) FROM bulkinvite.upload_chunks"), Is.Zero);
+                Assert.That(await ScalarAsync("SELECT count(*) FROM bulkinvite.work"), Is.Zero);
+            }
+        }
+    }
+
     [Test]
     public async Task A_version_1_database_is_migrated_and_keeps_its_imports()
     {
@@ -432,6 +530,18 @@ public sealed class PostgreSqlWorkStoreTests
             Assert.That((await store.GetStateAsync(Tenant, running.ImportId, T0))?.Status, Is.EqualTo(QueuedImportStatus.Running));
             Assert.That((await store.GetStateAsync(Tenant, queued.ImportId, T0))?.Status, Is.EqualTo(QueuedImportStatus.Queued));
             Assert.That(await ScalarAsync("SELECT count(*) FROM bulkinvite.upload_chunks"), Is.EqualTo(2L), "the uploads of unfinished work are kept");
+        }
+    }
+
+    /// <summary>An upload that arrives slowly (256 KiB every 20 ms), seekable or not.</summary>
+    private sealed class SlowStream(byte[] content, bool seekable) : MemoryStream(content, writable: false)
+    {
+        public override bool CanSeek => seekable && base.CanSeek;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(20, cancellationToken);
+            return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 256 * 1024)], cancellationToken);
         }
     }
 

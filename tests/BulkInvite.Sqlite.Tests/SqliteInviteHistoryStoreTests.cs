@@ -51,7 +51,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     /// <summary>The schema of the first version (user_version 1), as it was created.</summary>
-    private const string SchemaVersion1 = """
+    internal const string SchemaVersion1 = """
         CREATE TABLE imports (
         import_id TEXT NOT NULL PRIMARY KEY,
         tenant_id TEXT NOT NULL,
@@ -425,6 +425,17 @@ public sealed partial class SqliteInviteHistoryStoreTests
         yield return new TestCaseData(SqliteSql.ExpireInvitations, "PRIMARY KEY").SetName("The expiry sweep walks the tenant's part of the primary key");
         yield return new TestCaseData(SqliteSql.DeleteInvitationsOfImport, "ux_invitations_entry").SetName("A refused import's invitations are deleted through ux_invitations_entry");
         yield return new TestCaseData(SqliteSql.CountInvitationsOfImport, "USING INDEX ux_invitations_entry (tenant_id=? AND import_id=?)").SetName("An import's invitations are counted in a range of ux_invitations_entry");
+        yield return new TestCaseData(SqliteSql.NextQueuedWork, "USING COVERING INDEX ix_work_claim (status=?)").SetName("A claim finds the oldest queued import at the head of ix_work_claim");
+        yield return new TestCaseData(SqliteSql.NextExpiredWork, "USING COVERING INDEX ix_work_claim (status=?)").SetName("A claim finds the oldest expired lease among the running rows of ix_work_claim");
+        yield return new TestCaseData(SqliteSql.ClaimWork, "USING PRIMARY KEY (import_id=?)").SetName("A claim takes its row by the primary key");
+        yield return new TestCaseData(SqliteSql.LeaseHeld, "USING PRIMARY KEY (import_id=?)").SetName("A fenced write checks its lease by the primary key");
+        yield return new TestCaseData(SqliteSql.RenewWork, "USING PRIMARY KEY (import_id=?)").SetName("A renewal finds its row by the primary key");
+        yield return new TestCaseData(SqliteSql.CompleteWork, "USING PRIMARY KEY (import_id=?)").SetName("An end finds its row by the primary key");
+        yield return new TestCaseData(SqliteSql.SelectWork, "USING PRIMARY KEY (import_id=?)").SetName("An import's queue state is read by the primary key");
+        yield return new TestCaseData(SqliteSql.SelectUploadChunk, "USING INDEX sqlite_autoindex_work_uploads_1 (import_id=? AND chunk=?)").SetName("A chunk of an upload is read by its key");
+        yield return new TestCaseData(SqliteSql.DeleteUpload, "USING INDEX sqlite_autoindex_work_uploads_1 (import_id=?)").SetName("An upload is deleted through its key");
+        yield return new TestCaseData(SqliteSql.CountUnfinishedWork, "USING COVERING INDEX ix_work_claim (status=?)").SetName("Unfinished imports are counted in ix_work_claim alone");
+        yield return new TestCaseData(SqliteSql.DeleteEndedWorkBefore, "USING INDEX ix_work_tenant (tenant_id=? AND status=?)").SetName("Retention finds ended work through ix_work_tenant");
     }
 
     [TestCaseSource(nameof(IndexedQueries))]
@@ -457,7 +468,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
             Assert.That(plan.Where(p => !p.StartsWith("SCAN k VIRTUAL TABLE", StringComparison.Ordinal)), Has.None.StartsWith("SCAN"), text);
         }
 
-        if (sql is SqliteSql.ListEntries or SqliteSql.ListEntriesWithOutcome or SqliteSql.ListImports)
+        if (sql is SqliteSql.ListEntries or SqliteSql.ListEntriesWithOutcome or SqliteSql.ListImports or SqliteSql.NextQueuedWork or SqliteSql.NextExpiredWork)
         {
             Assert.That(text, Does.Not.Contain("TEMP B-TREE"), "rows come in index order, no sort");
         }

@@ -1,9 +1,14 @@
 namespace BulkInvite;
 
-/// <summary>Why an import run by the background queue ended without completing: a stable code to branch on or to word.</summary>
+/// <summary>Why an import run by the background workers ended without completing: a stable code to branch on or to word.</summary>
+/// <remarks>
+/// A failure that running the import again may cure (the store, the user directory or the mail server was down) has
+/// no code of its own: the import is claimed again after its lease expires, and ends
+/// <see cref="AttemptsExhausted"/> only when it never succeeds.
+/// </remarks>
 public enum ImportErrorCode
 {
-    /// <summary>An unexpected error (the history store or the user directory failed, for example); the import's error says which.</summary>
+    /// <summary>An error that running it again cannot cure (an unknown sender name, its upload missing); the import's error says which.</summary>
     ImportFailed = 0,
 
     /// <summary>The file cannot be read as text (<see cref="InviteFileFormatException"/>).</summary>
@@ -15,15 +20,10 @@ public enum ImportErrorCode
     /// <summary>The tenant imported the same content recently (<see cref="InviteRepeatUploadException"/>).</summary>
     RepeatUpload = 3,
 
-    /// <summary>The mail server or transport is down (<see cref="InvitationTransportException"/>); unsent entries stay pending, to be resumed.</summary>
-    TransportUnavailable = 4,
-
-    /// <summary>The import was cancelled by its caller; unsent entries are skipped, and resuming the import sends them.</summary>
-    Cancelled = 5,
-
     /// <summary>
     /// The import was claimed <c>BackgroundImportOptions.MaxAttempts</c> times and never ended (each worker that ran it
-    /// stopped or crashed): it is left to a person, and <see cref="IBulkInviteService.ResumeAsync"/> continues it.
+    /// stopped, crashed, or met a store or mail server that was down): it is left to a person, and
+    /// <see cref="IBulkInviteService.ResumeAsync"/> continues it from what is still pending.
     /// </summary>
-    AttemptsExhausted = 6,
+    AttemptsExhausted = 4,
 }

@@ -10,15 +10,17 @@ namespace BulkInvite.PostgreSql;
 /// </content>
 /// <remarks>
 /// <para>
-/// A claim is one <c>UPDATE … WHERE import_id = (SELECT … ORDER BY queued_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-/// RETURNING …</c>: concurrent claims, in any number of processes, pass over the row another claim holds instead of
-/// waiting for it, and each import is taken by one of them with the next fencing token. A claim is never run again once
-/// its commit was sent (the claim may have committed; it then simply expires and is taken over).
+/// A claim is one statement: the oldest claimable row, <c>SELECT … ORDER BY queued_at LIMIT 1 FOR NO KEY UPDATE SKIP
+/// LOCKED</c>, then locked <c>FOR UPDATE</c> and updated with the next fencing token, <c>RETURNING</c> it. Concurrent
+/// claims, in any number of processes, pass over the row another claim holds instead of waiting for it, and each import
+/// is taken by one of them. A claim is never run again once its commit was sent (the claim may have committed; it then
+/// simply expires and is taken over).
 /// </para>
 /// <para>
-/// Every write of <see cref="WithLease"/>'s view to the leased import first reads the work row <c>FOR SHARE</c> in its
-/// own transaction and checks the fencing token: until that write commits, a claim passes the row over (it is locked)
-/// and a renewal or an end of the row waits, so no claim can come between the check and the write.
+/// Every write of <see cref="WithLease"/>'s view to the leased import first reads the work row <c>FOR KEY SHARE</c> in
+/// its own transaction and checks the fencing token: a claim's <c>FOR UPDATE</c> waits until that write commits, so no
+/// claim can come between the check and the write. (<c>FOR SHARE</c> would make the claims' <c>SKIP LOCKED</c> pass the
+/// row over for as long as its worker keeps writing, and would hold up the lease's renewals.)
 /// </para>
 /// <para>
 /// <see cref="WaitForWorkAsync"/> listens on one connection per store (opened by the first wait, held from the pool
@@ -172,7 +174,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     {
         ArgumentNullException.ThrowIfNull(lease);
         ImportWorkArguments.CheckDuration(leaseDuration);
-        return WriteAsync((lease, expiresAt: now + leaseDuration, progress: PostgreSqlProgressJson.Write(progress)), static async (connection, transaction, state, ct) =>
+        return WriteAsync((lease, expiresAt: now + leaseDuration, progress: ImportProgressJson.Write(progress)), static async (connection, transaction, state, ct) =>
         {
             var command = Command(connection, transaction, PostgreSqlSql.RenewWork);
             await using (command.ConfigureAwait(false))
@@ -362,6 +364,12 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
         var listener = Listener;
         var signal = Interlocked.Exchange(ref _signalAtClaim, null) ?? listener.Signal;
         listener.EnsureListening();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed while this wait began: the store's disposal may not have seen the listener.
+            listener.Dispose();
+            throw new ObjectDisposedException(GetType().FullName);
+        }
         if (signal.IsCompleted)
         {
             return;
@@ -383,7 +391,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
 
     /// <summary>
     /// Inside a write's transaction: when the write is to the leased import (of its tenant), locks its work row
-    /// (<c>FOR SHARE</c>) and refuses the write unless the row still has the lease's fencing token and runs.
+    /// (<c>FOR KEY SHARE</c>) and refuses the write unless the row still has the lease's fencing token and runs.
     /// </summary>
     private static async Task CheckLeaseAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ImportLease? lease, string tenantId, Guid importId, CancellationToken cancellationToken)

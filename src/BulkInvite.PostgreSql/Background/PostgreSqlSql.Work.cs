@@ -36,19 +36,26 @@ internal static partial class PostgreSqlSql
 
     /// <summary>
     /// The claim: the oldest row that is queued or whose lease has expired, found in order in <c>ix_work_claim</c> and
-    /// locked with <c>SKIP LOCKED</c> (a row another claim has locked is passed over, not waited for), and taken in the
-    /// same statement with the next fencing token.
+    /// locked <c>FOR NO KEY UPDATE SKIP LOCKED</c> (a row another claim, a renewal or an end holds is passed over, not
+    /// waited for); then locked <c>FOR UPDATE</c>, which waits for the writes under the current lease that hold it
+    /// <c>FOR KEY SHARE</c> (<see cref="LockWorkFence"/>) to commit; and taken in the same statement with the next
+    /// fencing token.
     /// </summary>
     public const string ClaimWork = """
+        WITH candidate AS (
+            SELECT c.import_id FROM bulkinvite.work AS c
+             WHERE c.status IN (0, 1) AND (c.status = 0 OR c.lease_expires_at <= @now)
+             ORDER BY c.queued_at, c.import_id
+             LIMIT 1
+               FOR NO KEY UPDATE SKIP LOCKED),
+        fenced AS (
+            SELECT l.import_id FROM bulkinvite.work AS l JOIN candidate ON l.import_id = candidate.import_id
+               FOR UPDATE OF l)
         UPDATE bulkinvite.work AS w
            SET status = 1, owner = @owner, fence = w.fence + 1, attempts = w.attempts + 1,
                lease_expires_at = @expires_at, lease_expires_offset = @expires_offset
-         WHERE w.import_id = (
-               SELECT c.import_id FROM bulkinvite.work AS c
-                WHERE c.status IN (0, 1) AND (c.status = 0 OR c.lease_expires_at <= @now)
-                ORDER BY c.queued_at, c.import_id
-                LIMIT 1
-                  FOR UPDATE SKIP LOCKED)
+          FROM fenced
+         WHERE w.import_id = fenced.import_id
         RETURNING w.import_id, w.tenant_id, w.initiated_by, w.file_name, w.mode, w.parser_name, w.sender_name,
                   w.allow_repeat_upload, w.resend, w.queued_at, w.queued_offset, w.fence, w.attempts
         """;
@@ -99,11 +106,12 @@ internal static partial class PostgreSqlSql
         """;
 
     /// <summary>
-    /// The fence of a write under a lease, in the write's transaction: held <c>FOR SHARE</c> until the write commits, so
-    /// that no claim comes between the check and the write (a claim passes a locked row over; a renewal or an end of the
-    /// row waits for the write).
+    /// The fence of a write under a lease, in the write's transaction: the row is held <c>FOR KEY SHARE</c> until the
+    /// write commits, so that no claim comes between the check and the write. A claim waits for it (its
+    /// <c>FOR UPDATE</c> conflicts), while the claims' own <c>FOR NO KEY UPDATE SKIP LOCKED</c> does not pass the row over
+    /// and the lease's renewals do not wait; writes under one lease share it.
     /// </summary>
-    public const string LockWorkFence = "SELECT fence, status FROM bulkinvite.work WHERE import_id = @import_id AND tenant_id = @tenant_id FOR SHARE";
+    public const string LockWorkFence = "SELECT fence, status FROM bulkinvite.work WHERE import_id = @import_id AND tenant_id = @tenant_id FOR KEY SHARE";
 
     /// <summary>
     /// Retention of work rows, a range of <c>ix_work_tenant</c>: the ended ones of the tenant's imports created before the

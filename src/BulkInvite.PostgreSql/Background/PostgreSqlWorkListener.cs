@@ -23,6 +23,7 @@ internal sealed class PostgreSqlWorkListener(NpgsqlDataSource dataSource, ILogge
     private TaskCompletionSource _signal = NewSignal();
     private Task? _loop;
     private bool _opened;
+    private bool _failureLogged;
     private volatile bool _listening;
     private bool _disposed;
 
@@ -67,6 +68,7 @@ internal sealed class PostgreSqlWorkListener(NpgsqlDataSource dataSource, ILogge
             }
 
             _listening = true;
+            _failureLogged = false;
             if (_opened)
             {
                 PostgreSqlLog.WorkListenerReconnected(logger);
@@ -94,7 +96,13 @@ internal sealed class PostgreSqlWorkListener(NpgsqlDataSource dataSource, ILogge
         }
         catch (Exception ex)
         {
-            PostgreSqlLog.WorkListenerLost(logger, ex, (ex as PostgresException)?.SqlState);
+            // Logged once until the connection is open again: while the server is down, every wait tries to open it.
+            if (_listening || !_failureLogged)
+            {
+                PostgreSqlLog.WorkListenerLost(logger, ex, (ex as PostgresException)?.SqlState);
+                _failureLogged = true;
+            }
+
             if (_listening)
             {
                 // A notification may have come while the connection was being lost.

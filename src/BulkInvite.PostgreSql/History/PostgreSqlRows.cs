@@ -202,7 +202,7 @@ internal static class PostgreSqlRows
             Owner = expired || reader.IsDBNull(5) ? null : reader.GetString(5),
             LeaseExpiresAt = leaseExpiresAt,
             Attempts = reader.GetInt32(8),
-            Progress = PostgreSqlProgressJson.Read(reader.IsDBNull(9) ? null : reader.GetString(9), importId),
+            Progress = ImportProgressJson.Read(importId, reader.IsDBNull(9) ? null : reader.GetString(9)),
             Error = reader.IsDBNull(10) ? null : reader.GetString(10),
             ErrorCode = reader.IsDBNull(11) ? null : (ImportErrorCode)reader.GetInt32(11),
         };

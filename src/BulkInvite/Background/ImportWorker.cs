@@ -185,6 +185,7 @@ internal sealed class ImportWorker : IImportWorker
         InviteRepeatUploadException => (QueuedImportStatus.Failed, e.Message, ImportErrorCode.RepeatUpload),
         InviteLimitExceededException => (QueuedImportStatus.Failed, e.Message, ImportErrorCode.LimitExceeded),
         ArgumentException => (QueuedImportStatus.Failed, e.Message, ImportErrorCode.ImportFailed),
+        KeyNotFoundException => (QueuedImportStatus.Failed, "The import's upload is no longer kept: " + e.Message, ImportErrorCode.ImportFailed),
         _ => null,
     };
 
@@ -221,7 +222,9 @@ internal sealed class ImportWorker : IImportWorker
         {
             try
             {
-                await Task.Delay(interval, _time, stop).ConfigureAwait(false);
+                // A new stage is recorded at once, so that every instance shows it; counts wait for the next renewal.
+                await Task.WhenAny(Task.Delay(interval, _time, stop), progress.StageChanged).ConfigureAwait(false);
+                stop.ThrowIfCancellationRequested();
                 if (await _work.RenewAsync(lease, _options.LeaseDuration, _time.GetUtcNow(), progress.Latest, stop).ConfigureAwait(false))
                 {
                     leaseLost.CancelAfter(LocalLeaseTime());
@@ -247,13 +250,25 @@ internal sealed class ImportWorker : IImportWorker
     /// <summary>How long after a renewal this worker still counts on its lease: a sixth of it short of the store's expiry.</summary>
     private TimeSpan LocalLeaseTime() => _options.LeaseDuration - (_options.LeaseDuration / 6);
 
-    /// <summary>The last progress of the running import, recorded with each renewal.</summary>
+    /// <summary>The last progress of the running import, recorded with each renewal, and at once when its stage changes.</summary>
     private sealed class LatestProgress : IProgress<BulkInviteProgress>
     {
         private volatile BulkInviteProgress? _latest;
+        private TaskCompletionSource _stageChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public BulkInviteProgress? Latest => _latest;
 
-        public void Report(BulkInviteProgress value) => _latest = value;
+        /// <summary>Completes when the stage next changes.</summary>
+        public Task StageChanged => Volatile.Read(ref _stageChanged).Task;
+
+        public void Report(BulkInviteProgress value)
+        {
+            var previous = _latest;
+            _latest = value;
+            if (previous?.Stage != value.Stage)
+            {
+                Interlocked.Exchange(ref _stageChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
+        }
     }
 }

@@ -111,7 +111,9 @@ public static class BulkInviteBuilderExtensions
 
     /// <summary>
     /// Registers the history store (a singleton) in place of the in-memory one. It replaces a store registered before
-    /// (by this method or an adapter's, such as <c>AddSqliteHistoryStore</c>): the last call wins.
+    /// (by this method or an adapter's, such as <c>AddSqliteHistoryStore</c>): the last call wins. The work store of
+    /// background imports goes with it: the same instance when <typeparamref name="T"/> is an
+    /// <see cref="IImportWorkStore"/>, else none (and <c>AddBackgroundImports</c> then fails to start, saying why).
     /// </summary>
     /// <typeparam name="T">The implementation.</typeparam>
     /// <param name="builder">The builder.</param>
@@ -122,7 +124,21 @@ public static class BulkInviteBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.RemoveAll<IInviteHistoryStore>();
         builder.Services.AddSingleton<IInviteHistoryStore, T>();
+        builder.Services.RemoveAll<IImportWorkStore>();
+        if (typeof(IImportWorkStore).IsAssignableFrom(typeof(T)) || builder.Services.Any(static d => d.ServiceType == typeof(BulkInviteQueue)))
+        {
+            builder.Services.AddSingleton(WorkStoreOfHistory);
+        }
+
         return builder;
+    }
+
+    /// <summary>The history store as the work store of background imports; a store that keeps no work is refused, saying why.</summary>
+    private static IImportWorkStore WorkStoreOfHistory(IServiceProvider services)
+    {
+        var history = services.GetRequiredService<IInviteHistoryStore>();
+        return history as IImportWorkStore ?? throw new InvalidOperationException(
+            $"Background imports need a work store: the history store {history.GetType().Name} is not an {nameof(IImportWorkStore)}. Use the SQLite or PostgreSQL store, or register an {nameof(IImportWorkStore)}.");
     }
 
     /// <summary>
@@ -184,9 +200,7 @@ public static class BulkInviteBuilderExtensions
         }
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackgroundImportOptions>, BackgroundImportOptionsValidator>());
-        builder.Services.TryAddSingleton<IImportWorkStore>(static sp => sp.GetRequiredService<IInviteHistoryStore>() as IImportWorkStore
-            ?? throw new InvalidOperationException(
-                $"Background imports need a work store: the history store {sp.GetRequiredService<IInviteHistoryStore>().GetType().Name} is not an {nameof(IImportWorkStore)}. Use the SQLite or PostgreSQL store, or register an {nameof(IImportWorkStore)}."));
+        builder.Services.TryAddSingleton(WorkStoreOfHistory);
         builder.Services.TryAddSingleton<BulkInviteQueue>();
         builder.Services.TryAddSingleton<IBulkInviteQueue>(sp => sp.GetRequiredService<BulkInviteQueue>());
         builder.Services.TryAddSingleton<IImportWorker, ImportWorker>();

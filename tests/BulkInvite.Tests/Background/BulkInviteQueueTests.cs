@@ -188,6 +188,38 @@ public sealed class BulkInviteQueueTests
     }
 
     [Test]
+    public async Task An_import_whose_instance_stopped_while_staging_is_staged_again_from_its_upload_with_nothing_twice()
+    {
+        using (var queueing = await StartAsync(maxConcurrent: 0))
+        {
+            await queueing.Services.GetRequiredService<IBulkInviteQueue>().EnqueueAsync(Request("a@example.com\nb@example.com\nc@example.com\n").With(importId: Id));
+        }
+
+        // The stopped instance had recorded the import and its first entries, not the end of its file.
+        var dead = await Work.ClaimAsync("instance-dead", TimeSpan.FromMilliseconds(300), DateTimeOffset.UtcNow);
+        var fenced = Work.WithLease(dead!);
+        await fenced.CreateImportAsync(new BulkInviteReport
+        {
+            ImportId = Id, TenantId = "tenant-1", FileName = "invitees.txt", InitiatedBy = "admin", Status = ImportStatus.Running, CreatedAt = DateTimeOffset.UtcNow,
+        });
+        await fenced.AddEntriesAsync("tenant-1", Id, [new InviteEntryResult { Sequence = 0, Line = 1, Address = "a@example.com", Outcome = InviteOutcome.Pending }]);
+
+        using var host = await StartAsync();
+        var state = await WaitAsync(host.Services.GetRequiredService<IBulkInviteQueue>(), "tenant-1", Id);
+        var entries = await _history.Store.ListEntriesAsync("tenant-1", Id, new EntryQuery { Limit = 10 });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
+            Assert.That(entries.Items.Select(e => (e.Line, e.Address, e.Outcome)), Is.EqualTo(new[]
+            {
+                (1L, "a@example.com", InviteOutcome.Invited), (2L, "b@example.com", InviteOutcome.Invited), (3L, "c@example.com", InviteOutcome.Invited),
+            }));
+            Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "a@example.com", "b@example.com", "c@example.com" }));
+        }
+    }
+
+    [Test]
     public async Task A_stopping_host_gives_its_import_back_with_every_send_recorded_and_the_next_start_continues_it_by_itself()
     {
         _sender.Behavior = async (_, ct) =>
@@ -233,6 +265,44 @@ public sealed class BulkInviteQueueTests
             Assert.That(resumed!.Counts.Invited, Is.EqualTo(500));
             Assert.That(_sender.Sent, Has.Count.EqualTo(500));
             Assert.That(_sender.Sent.Select(i => i.Address).Distinct().Count(), Is.EqualTo(500), "nobody is invited twice");
+        }
+    }
+
+    [Test]
+    public async Task A_worker_whose_import_was_taken_over_records_nothing_more_and_sends_only_what_was_in_flight()
+    {
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _sender.Behavior = async (_, ct) =>
+        {
+            sending.TrySetResult();
+            await gate.Task.WaitAsync(ct);
+            return InvitationSendResult.Success();
+        };
+        // A long lease: the worker learns of the takeover from its next write, not from a renewal.
+        using var host = await StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(1));
+        var id = await host.Services.GetRequiredService<IBulkInviteQueue>().EnqueueAsync(Request(string.Join('\n', Enumerable.Range(1, 100).Select(i => $"user{i}@example.com")) + "\n"));
+        await sending.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var before = await _history.Store.GetImportAsync("tenant-1", id);
+
+        // As if the worker had been paused past its lease: another instance claims the import.
+        var other = await Work.ClaimAsync("instance-2", TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow.AddMinutes(2));
+        gate.SetResult();
+        await WaitForAsync(() => _sender.Sent.Count == before!.Counts.Sending);
+        await Task.Delay(500);
+        var after = await _history.Store.GetImportAsync("tenant-1", id);
+        var state = await Work.GetStateAsync("tenant-1", id, DateTimeOffset.UtcNow.AddMinutes(2));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(other, Is.Not.Null);
+            Assert.That(before!.Counts.Sending, Is.InRange(1, new BulkInviteOptions().MaxParallelSends));
+            Assert.That(_sender.Sent, Has.Count.EqualTo(before.Counts.Sending), "only the sends in flight went out; nothing more was handed to the sender");
+            Assert.That(after!.Status, Is.EqualTo(ImportStatus.Running));
+            Assert.That(after.Counts.Invited, Is.Zero, "the outcomes of the late sends were refused");
+            Assert.That(after.Counts.Sending, Is.EqualTo(before.Counts.Sending), "left for the new owner to resolve (InFlightAfterCrash)");
+            Assert.That(state!.Owner, Is.EqualTo("instance-2"));
+            Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Running), "the worker neither ended nor gave back an import it no longer holds");
         }
     }
 
@@ -327,7 +397,9 @@ public sealed class BulkInviteQueueTests
         var first = await queue.EnqueueAsync(Request("a@example.com\nbroken\n"));
         await sending.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var second = await queue.EnqueueAsync(Request("b@example.com\n").AsPreview());
-        var running = await history.GetStatusAsync("tenant-1", first);
+        // The worker records a new stage at once; every instance reads it from the store.
+        ImportStatusSnapshot? running = null;
+        await WaitForAsync(async () => (running = await history.GetStatusAsync("tenant-1", first))?.Stage == ImportStage.Sending);
         var queued = await history.GetStatusAsync("tenant-1", second);
         gate.SetResult();
         await WaitAsync(queue, "tenant-1", second);

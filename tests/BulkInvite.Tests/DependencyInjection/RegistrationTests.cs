@@ -278,6 +278,50 @@ public sealed class RegistrationTests
     }
 
     [Test]
+    public void The_work_store_of_background_imports_is_the_history_store_whichever_is_registered_first()
+    {
+        foreach (var backgroundFirst in new[] { true, false })
+        {
+            var services = new ServiceCollection();
+            services.AddLogging();
+            var builder = services.AddBulkInvite().WithoutUserExistenceCheck();
+            if (backgroundFirst)
+            {
+                builder.AddBackgroundImports().AddHistoryStore<OtherStore>().AddHistoryStore<InMemoryInviteHistoryStore>();
+            }
+            else
+            {
+                builder.AddHistoryStore<OtherStore>().AddHistoryStore<InMemoryInviteHistoryStore>().AddBackgroundImports();
+            }
+
+            using var provider = services.BuildServiceProvider();
+
+            Assert.That(provider.GetRequiredService<IImportWorkStore>(), Is.SameAs(provider.GetRequiredService<IInviteHistoryStore>()), $"background imports added first: {backgroundFirst}");
+            Assert.That(services.Count(d => d.ServiceType == typeof(IImportWorkStore)), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public void Background_imports_over_a_history_store_that_keeps_no_work_fail_saying_why()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddBackgroundImports().AddHistoryStore<OtherStore>();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(() => provider.GetRequiredService<IBulkInviteQueue>(), Throws.InvalidOperationException.With.Message.Contains("OtherStore is not an IImportWorkStore"));
+    }
+
+    [Test]
+    public void A_history_store_alone_registers_no_work_store_unless_it_keeps_work()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddHistoryStore<OtherStore>();
+
+        Assert.That(services.Any(d => d.ServiceType == typeof(IImportWorkStore)), Is.False);
+    }
+
+    [Test]
     public void A_host_choice_made_before_AddBulkInvite_is_called_again_is_kept()
     {
         var services = new ServiceCollection();

@@ -186,12 +186,12 @@ public sealed class BulkInviteHistoryTests
     {
         var failed = Report(ImportStatus.Failed, new OutcomeCounts { Skipped = 4 }) with { Error = "The mail server is down." };
 
-        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Failed, error: "The mail server is down.", code: ImportErrorCode.TransportUnavailable), failed, Now);
+        var status = ImportStatusReader.Merge(State(QueuedImportStatus.Failed, error: "The mail server is down.", code: ImportErrorCode.AttemptsExhausted), failed, Now);
 
         Assert.That(status!.Phase, Is.EqualTo(ImportPhase.Ended));
         Assert.That(status.Status, Is.EqualTo(ImportStatus.Failed));
         Assert.That(status.Error, Is.EqualTo("The mail server is down."));
-        Assert.That(status.ErrorCode, Is.EqualTo(ImportErrorCode.TransportUnavailable));
+        Assert.That(status.ErrorCode, Is.EqualTo(ImportErrorCode.AttemptsExhausted));
         Assert.That(status.Counts.Skipped, Is.EqualTo(4));
         Assert.That(status.HasReport, Is.True);
     }
