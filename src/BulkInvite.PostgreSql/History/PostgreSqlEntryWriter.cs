@@ -30,7 +30,6 @@ internal static class PostgreSqlEntryWriter
     {
         var stream = await connection.BeginRawBinaryCopyAsync(PostgreSqlSql.CopyEntries, cancellationToken).ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        var completed = false;
         try
         {
             Header.CopyTo(buffer);
@@ -63,19 +62,33 @@ internal static class PostgreSqlEntryWriter
             BinaryPrimitives.WriteInt16BigEndian(buffer.AsSpan(position), -1);
             position += 2;
             await stream.WriteAsync(buffer.AsMemory(0, position), cancellationToken).ConfigureAwait(false);
-            completed = true;
+        }
+        catch (Exception)
+        {
+            // Nothing of a batch that was not written whole is stored (its transaction is rolled back too). The first
+            // failure is the one the caller sees: a lost connection stays a transient error that is retried.
+            await AbandonAsync(stream).ConfigureAwait(false);
+            throw;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            if (!completed)
-            {
-                // Nothing of a batch that was not written whole is stored (the transaction is rolled back too).
-                await stream.CancelAsync().ConfigureAwait(false);
-            }
+        }
 
-            // Ends the COPY: the server's error (a sequence that exists already) is thrown here.
+        // Ends the COPY: the server's error (a sequence that exists already) is thrown here.
+        await stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task AbandonAsync(NpgsqlRawCopyStream stream)
+    {
+        try
+        {
+            await stream.CancelAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception cleanup) when (cleanup is NpgsqlException or InvalidOperationException or ObjectDisposedException or IOException)
+        {
+            // The connection is broken or the COPY already ended; the caller gets the first failure.
         }
     }
 
