@@ -20,6 +20,7 @@ internal static class StagingProfile
         ("entries as in the schema (PK + ix_entries_outcome)", "CREATE TABLE bulkinvite.t (LIKE bulkinvite.entries INCLUDING ALL)"),
         ("no index", "CREATE TABLE bulkinvite.t (LIKE bulkinvite.entries)"),
         ("primary key only", "CREATE TABLE bulkinvite.t (LIKE bulkinvite.entries); ALTER TABLE bulkinvite.t ADD PRIMARY KEY (import_id, sequence)"),
+        ("PK + ix_entries_outcome partial, WHERE outcome <> 0 (a schema change)", "CREATE TABLE bulkinvite.t (LIKE bulkinvite.entries); ALTER TABLE bulkinvite.t ADD PRIMARY KEY (import_id, sequence); CREATE INDEX ON bulkinvite.t (import_id, outcome, sequence) WHERE outcome <> 0"),
         ("unlogged, PK + index", "CREATE UNLOGGED TABLE bulkinvite.t (LIKE bulkinvite.entries INCLUDING ALL)"),
         ("unlogged, no index", "CREATE UNLOGGED TABLE bulkinvite.t (LIKE bulkinvite.entries)"),
     ];
