@@ -8,7 +8,8 @@ namespace BulkInvite.Benchmarks;
 /// Runs the benchmarks: <c>dotnet run -c Release --project benchmarks/BulkInvite.Benchmarks -- --filter '*'</c>.
 /// Two more modes: <c>generate --lines N [--seed S] --output FILE</c> writes a seeded input file, and
 /// <c>strictness [--count N]</c> prints what each validator accepts of a corpus, and
-/// <c>measure PIPELINE FILE [--repeat N]</c> runs one front-end pipeline and prints its wall time and peak working set.
+/// <c>measure PIPELINE FILE [--repeat N]</c> runs one front-end pipeline and prints its wall time and peak working set,
+/// and <c>staging-profile [--entries N] [--batch B]</c> splits the time of staging into PostgreSQL (<see cref="StagingProfile"/>).
 /// </summary>
 public static class Program
 {
@@ -52,6 +53,11 @@ public static class Program
             }
 
             return 0;
+        }
+
+        if (args.Length > 0 && args[0] == "staging-profile")
+        {
+            return StagingProfile.RunAsync(args, name => Value(args, name)).GetAwaiter().GetResult();
         }
 
         if (args.Length > 0 && args[0] == "strictness")

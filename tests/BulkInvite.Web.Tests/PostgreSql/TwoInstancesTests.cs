@@ -39,6 +39,7 @@ public sealed class TwoInstancesTests
             using var alice2 = await SampleClient.SignInAsync(web2, "alice");
             using var bob2 = await SampleClient.SignInAsync(web2, "bob");
 
+            // 300 lines, every tenth invalid: 270 people to invite.
             var importId = await alice1.UploadOkAsync("team.txt", SampleFiles.Numbered(300));
             var seenOnWeb1 = new ConcurrentBag<(string Status, string? RunningOn, long Invited)>();
             JsonElement ended;
@@ -60,16 +61,17 @@ public sealed class TwoInstancesTests
 
             var onWeb2 = await alice2.WaitUntilFinishedAsync(importId);
             var running = seenOnWeb1.Where(s => s.Status == "Running").ToArray();
+            await TestContext.Out.WriteLineAsync($"seen on web-1 while it ran: {string.Join(", ", seenOnWeb1.Reverse().Select(s => $"{s.Status}/{s.RunningOn}/{s.Invited}").Distinct())}");
             using (Assert.EnterMultipleScope())
             {
                 Assert.That(ended.GetProperty("status").GetString(), Is.EqualTo("Completed"));
-                Assert.That(ended.GetProperty("counts").GetProperty("invited").GetInt64(), Is.EqualTo(300));
-                Assert.That(onWeb2.GetProperty("counts").GetProperty("invited").GetInt64(), Is.EqualTo(300), "the other instance shows the same import");
+                Assert.That(ended.GetProperty("counts").GetProperty("invited").GetInt64(), Is.EqualTo(270));
+                Assert.That(onWeb2.GetProperty("counts").GetProperty("invited").GetInt64(), Is.EqualTo(270), "the other instance shows the same import");
                 Assert.That(running, Is.Not.Empty, "the instance that queued it saw it running on the other");
                 Assert.That(running.Select(s => s.RunningOn), Has.Some.EqualTo("web-2"));
-                Assert.That(running.Max(s => s.Invited), Is.GreaterThan(0).And.LessThan(300), "with its counts moving while it ran");
-                Assert.That(smtp.Store.Messages.SelectMany(m => m.Recipients).Distinct().Count(), Is.EqualTo(300));
-                Assert.That(smtp.Store.Messages.Count, Is.EqualTo(300), "each person invited once");
+                Assert.That(running.Select(s => s.Invited), Has.Some.InRange(1, 269), "with its counts moving while it ran");
+                Assert.That(smtp.Store.Messages.SelectMany(m => m.Recipients).Distinct().Count(), Is.EqualTo(270));
+                Assert.That(smtp.Store.Messages.Count, Is.EqualTo(270), "each person invited once");
                 Assert.That(await alice2.GetPageAsync("/History"), Does.Contain("team.txt"), "the history of either instance lists it");
                 Assert.That(await alice1.GetPageAsync("/History"), Does.Contain("team.txt"));
                 Assert.That(await bob2.GetPageAsync("/History"), Does.Not.Contain("team.txt"), "another tenant sees none of it");
