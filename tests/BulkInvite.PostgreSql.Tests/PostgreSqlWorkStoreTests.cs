@@ -364,6 +364,51 @@ public sealed class PostgreSqlWorkStoreTests
         }
     }
 
+    [Test]
+    public async Task A_writer_paused_inside_a_fenced_write_loses_its_session_so_the_takeover_does_not_wait_for_it()
+    {
+        var store = NewStore();
+        var item = await EnqueueAsync(store);
+        var lease = (await store.ClaimAsync("instance-a", Lease, T0))!;
+
+        // The fence check exactly as a fenced write sends it, and then nothing: the writer is paused (SIGSTOP) with its
+        // transaction open on a live connection.
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var check = new NpgsqlCommand(PostgreSqlSql.CheckWorkFence, connection, transaction))
+        {
+            check.Parameters.AddWithValue("import_id", item.ImportId);
+            check.Parameters.AddWithValue("tenant_id", Tenant);
+            Assert.That(await check.ExecuteScalarAsync(), Is.EqualTo(lease.Fence));
+        }
+
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var taken = await NewStore().ClaimAsync("instance-b", Lease, T0 + Lease + Lease).WaitAsync(TimeSpan.FromSeconds(30));
+        waiting.Stop();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(taken?.Fence, Is.EqualTo(2), "taken over although the paused writer never committed");
+            Assert.That(waiting.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), $"waited {waiting.Elapsed.TotalSeconds:F1} s, about the idle limit of {PostgreSqlSql.FencedWriteIdleTimeout}");
+            Assert.That(connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || !await IsAliveAsync(connection), Is.True, "the paused writer's session was ended by the server");
+        }
+    }
+
+    private static async Task<bool> IsAliveAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var ping = new NpgsqlCommand("SELECT 1", connection);
+            await ping.ExecuteScalarAsync();
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static InviteEntryResult Entry(long sequence) => new()
     {
         Sequence = sequence, Line = sequence, Address = $"user{sequence}@example.com", Outcome = InviteOutcome.Pending, UpdatedAt = T0,

@@ -401,7 +401,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
             return;
         }
 
-        var command = Command(connection, transaction, PostgreSqlSql.LockWorkFence);
+        var command = Command(connection, transaction, PostgreSqlSql.CheckWorkFence);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, lease.ImportId);

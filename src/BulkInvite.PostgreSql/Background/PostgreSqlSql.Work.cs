@@ -109,9 +109,18 @@ internal static partial class PostgreSqlSql
     /// The fence of a write under a lease, in the write's transaction: the row is held <c>FOR KEY SHARE</c> until the
     /// write commits, so that no claim comes between the check and the write. A claim waits for it (its
     /// <c>FOR UPDATE</c> conflicts), while the claims' own <c>FOR NO KEY UPDATE SKIP LOCKED</c> does not pass the row over
-    /// and the lease's renewals do not wait; writes under one lease share it.
+    /// and the lease's renewals do not wait; writes under one lease share it. The transaction may not sit idle for more
+    /// than <see cref="FencedWriteIdleTimeout"/>: a worker paused (or cut off) inside the write would otherwise hold the
+    /// row, and keep every claim waiting, for as long as its connection stays open; the server ends its session instead,
+    /// and the write is undone.
     /// </summary>
     public const string LockWorkFence = "SELECT fence, status FROM bulkinvite.work WHERE import_id = @import_id AND tenant_id = @tenant_id FOR KEY SHARE";
+
+    /// <summary>How long a fenced write's transaction may wait between its statements (a write never waits on anything but the server).</summary>
+    public const string FencedWriteIdleTimeout = "5s";
+
+    /// <summary>The fence check as a fenced write sends it: the idle limit of its transaction, then <see cref="LockWorkFence"/>, in one round trip.</summary>
+    public const string CheckWorkFence = "SET LOCAL idle_in_transaction_session_timeout = '" + FencedWriteIdleTimeout + "'; " + LockWorkFence;
 
     /// <summary>
     /// Retention of work rows, a range of <c>ix_work_tenant</c>: the ended ones of the tenant's imports created before the
