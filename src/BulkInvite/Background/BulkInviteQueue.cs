@@ -1,5 +1,6 @@
 using BulkInvite.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace BulkInvite.Background;
@@ -13,14 +14,14 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public BulkInviteQueue(IImportWorkStore work, IOptions<BackgroundImportOptions> options, IOptionsMonitor<BulkInviteOptions> importOptions, TimeProvider time, ILogger<BulkInviteQueue> logger)
+    public BulkInviteQueue(IImportWorkStore work, IOptions<BackgroundImportOptions> options, IOptionsMonitor<BulkInviteOptions> importOptions, TimeProvider time, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _work = work;
         _options = options.Value;
         _importOptions = importOptions;
         _time = time;
-        _logger = logger;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("BulkInvite");
     }
 
     public async Task<Guid> EnqueueAsync(BulkInviteRequest request, CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using BulkInvite.Diagnostics;
 using BulkInvite.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace BulkInvite.Background;
@@ -19,14 +20,14 @@ internal sealed class ImportWorker : IImportWorker
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public ImportWorker(IImportWorkStore work, IServiceScopeFactory scopes, IOptions<BackgroundImportOptions> options, TimeProvider time, ILogger<ImportWorker> logger)
+    public ImportWorker(IImportWorkStore work, IServiceScopeFactory scopes, IOptions<BackgroundImportOptions> options, TimeProvider time, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _work = work;
         _scopes = scopes;
         _options = options.Value;
         _time = time;
-        _logger = logger;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("BulkInvite");
     }
 
     public async Task RunAsync(CancellationToken stoppingToken) => await RunSlotsAsync(untilIdle: false, stoppingToken).ConfigureAwait(false);

@@ -34,13 +34,21 @@ public sealed class InvitationTokenKey
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
         {
+            // Written whole under a name of its own, then moved into place without replacing: a process that starts at
+            // the same moment reads either no file or the whole key, never an empty file.
+            var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
             try
             {
-                Write(path, [NewKey()], FileMode.CreateNew);
+                Write(temporary, [NewKey()], FileMode.CreateNew);
+                File.Move(temporary, path, overwrite: false);
             }
             catch (IOException) when (File.Exists(path))
             {
                 // Another process created it first: its key is the one.
+            }
+            finally
+            {
+                File.Delete(temporary);
             }
         }
 

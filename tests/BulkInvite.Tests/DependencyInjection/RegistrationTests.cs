@@ -313,6 +313,17 @@ public sealed class RegistrationTests
     }
 
     [Test]
+    public void Background_imports_resolve_without_logging_registered()
+    {
+        var services = new ServiceCollection();
+        services.AddBulkInvite().WithoutUserExistenceCheck().AddBackgroundImports();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        Assert.That(provider.GetRequiredService<IBulkInviteQueue>(), Is.Not.Null);
+        Assert.That(provider.GetRequiredService<IImportWorker>(), Is.Not.Null);
+    }
+
+    [Test]
     public void A_history_store_alone_registers_no_work_store_unless_it_keeps_work()
     {
         var services = new ServiceCollection();

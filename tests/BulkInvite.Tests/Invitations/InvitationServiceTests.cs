@@ -529,4 +529,33 @@ public sealed class InvitationServiceTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Test]
+    public async Task Processes_creating_a_key_file_at_the_same_moment_all_read_one_whole_key()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "bulkinvite-key-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            for (var round = 0; round < 20; round++)
+            {
+                var path = Path.Combine(folder, $"token-key-{round}");
+                using var start = new ManualResetEventSlim();
+                var readers = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+                {
+                    start.Wait();
+                    return InvitationTokenKey.FromFile(path).Single().Key;
+                })).ToArray();
+                start.Set();
+                var keys = await Task.WhenAll(readers);
+
+                Assert.That(keys.Distinct().Count(), Is.EqualTo(1), $"round {round}: every reader got the one key written");
+            }
+
+            Assert.That(Directory.GetFiles(folder), Has.Length.EqualTo(20), "no temporary file is left");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
