@@ -353,94 +353,65 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
         public override Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(import);
-            if (!ImportWorkArguments.Concerns(lease, import.TenantId, import.ImportId))
-            {
-                return store.CreateImportAsync(import, cancellationToken);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            store.Fenced(lease, () =>
-            {
-                store.CreateImport(import);
-                return true;
-            });
-            return Task.CompletedTask;
+            return WriteAsync(import.TenantId, import.ImportId, () => store.CreateImportAsync(import, cancellationToken), () => store.CreateImport(import), cancellationToken);
         }
 
         public override Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(import);
-            if (!ImportWorkArguments.Concerns(lease, import.TenantId, import.ImportId))
-            {
-                return store.UpdateImportAsync(import, cancellationToken);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            store.Fenced(lease, () =>
-            {
-                store.UpdateImport(import);
-                return true;
-            });
-            return Task.CompletedTask;
+            return WriteAsync(import.TenantId, import.ImportId, () => store.UpdateImportAsync(import, cancellationToken), () => store.UpdateImport(import), cancellationToken);
         }
 
         public override Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
         {
-            if (!ImportWorkArguments.Concerns(lease, tenantId, importId))
-            {
-                return store.AddEntriesAsync(tenantId, importId, entries, cancellationToken);
-            }
-
             ArgumentNullException.ThrowIfNull(entries);
-            cancellationToken.ThrowIfCancellationRequested();
-            store.Fenced(lease, () =>
-            {
-                store.AddEntries(tenantId, importId, entries);
-                return true;
-            });
-            return Task.CompletedTask;
+            return WriteAsync(tenantId, importId, () => store.AddEntriesAsync(tenantId, importId, entries, cancellationToken), () => store.AddEntries(tenantId, importId, entries), cancellationToken);
         }
 
         public override Task UpdateEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken = default)
         {
+            ArgumentNullException.ThrowIfNull(updates);
+            return WriteAsync(tenantId, importId, () => store.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken), () => store.UpdateEntries(tenantId, importId, updates), cancellationToken);
+        }
+
+        public override Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+            => WriteAsync(tenantId, importId, () => store.DeleteEntriesAsync(tenantId, importId, cancellationToken), () => store.DeleteEntries(tenantId, importId), cancellationToken);
+
+        public override Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
+            string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(entryUpdates);
+            InvitationArguments.CheckSends(importId, sends);
+            return WriteAsync(
+                tenantId, importId, () => store.RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, cancellationToken), () => store.RecordInvitationSends(tenantId, importId, entryUpdates, sends), cancellationToken);
+        }
+
+        /// <summary>A write to the leased import of its tenant runs fenced (<see cref="Fenced"/>); any other is the store's own.</summary>
+        private Task WriteAsync(string? tenantId, Guid importId, Func<Task> plain, Action write, CancellationToken cancellationToken)
+        {
             if (!ImportWorkArguments.Concerns(lease, tenantId, importId))
             {
-                return store.UpdateEntriesAsync(tenantId, importId, updates, cancellationToken);
+                return plain();
             }
 
-            ArgumentNullException.ThrowIfNull(updates);
             cancellationToken.ThrowIfCancellationRequested();
             store.Fenced(lease, () =>
             {
-                store.UpdateEntries(tenantId, importId, updates);
+                write();
                 return true;
             });
             return Task.CompletedTask;
         }
 
-        public override Task<long> DeleteEntriesAsync(string tenantId, Guid importId, CancellationToken cancellationToken = default)
+        private Task<T> WriteAsync<T>(string? tenantId, Guid importId, Func<Task<T>> plain, Func<T> write, CancellationToken cancellationToken)
         {
             if (!ImportWorkArguments.Concerns(lease, tenantId, importId))
             {
-                return store.DeleteEntriesAsync(tenantId, importId, cancellationToken);
+                return plain();
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            return Task.FromResult(store.Fenced(lease, () => store.DeleteEntries(tenantId, importId)));
-        }
-
-        public override Task<IReadOnlyList<InvitationSendStatus>> RecordInvitationSendsAsync(
-            string tenantId, Guid importId, IReadOnlyList<InviteEntryUpdate> entryUpdates, IReadOnlyList<InvitationSend> sends, CancellationToken cancellationToken = default)
-        {
-            if (!ImportWorkArguments.Concerns(lease, tenantId, importId))
-            {
-                return store.RecordInvitationSendsAsync(tenantId, importId, entryUpdates, sends, cancellationToken);
-            }
-
-            ArgumentNullException.ThrowIfNull(entryUpdates);
-            InvitationArguments.CheckSends(importId, sends);
-            cancellationToken.ThrowIfCancellationRequested();
-            return Task.FromResult(store.Fenced(lease, () => store.RecordInvitationSends(tenantId, importId, entryUpdates, sends)));
+            return Task.FromResult(store.Fenced(lease, write));
         }
     }
 }

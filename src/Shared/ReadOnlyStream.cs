@@ -1,7 +1,7 @@
 namespace BulkInvite.IO;
 
 /// <summary>
-/// The base of the SDK's forward-only, read-only views of an upload: everything but reading is unsupported, and
+/// The base of the SDK's forward-only, read-only views of an upload (compiled into every package that has one): everything but reading is unsupported, and
 /// the array overloads of <c>Read</c> go through the span ones.
 /// </summary>
 internal abstract class ReadOnlyStream : Stream
