@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace BulkInvite.PostgreSql.Tests;
@@ -122,25 +121,7 @@ public sealed partial class PostgreSqlQueryPlanTests
     [TestCaseSource(nameof(HotStatements))]
     public async Task The_statement_uses_its_index(string sql, string expected)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand("EXPLAIN (COSTS OFF) " + sql, connection, transaction);
-        foreach (var name in ParameterName().Matches(sql).Select(m => m.Groups[1].Value).Distinct())
-        {
-            command.Parameters.AddWithValue(name, name == "after" && sql.Contains("invitation_id > @after", StringComparison.Ordinal) ? Guid.Empty : Value(name));
-        }
-
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
-
-        var text = string.Join("\n", plan);
+        var text = await QueryPlan.ExplainAsync(_connectionString, sql, name => name == "after" && sql.Contains("invitation_id > @after", StringComparison.Ordinal) ? Guid.Empty : Value(name));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(text, Does.Contain(expected));
@@ -148,7 +129,4 @@ public sealed partial class PostgreSqlQueryPlanTests
             Assert.That(text, Does.Not.Contain("Sort"), "rows come in index order, no sort:\n" + text);
         }
     }
-
-    [GeneratedRegex(@"@([a-z_]+)")]
-    private static partial Regex ParameterName();
 }

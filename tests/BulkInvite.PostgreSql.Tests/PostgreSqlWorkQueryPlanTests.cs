@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace BulkInvite.PostgreSql.Tests;
@@ -72,25 +71,7 @@ public sealed partial class PostgreSqlWorkQueryPlanTests
     [TestCaseSource(nameof(HotStatements))]
     public async Task The_statement_uses_its_index(string sql, string expected)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand("EXPLAIN (COSTS OFF) " + sql, connection, transaction);
-        foreach (var name in ParameterName().Matches(sql).Select(m => m.Groups[1].Value).Distinct())
-        {
-            command.Parameters.AddWithValue(name, Value(name));
-        }
-
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
-
-        var text = string.Join("\n", plan);
+        var text = await QueryPlan.ExplainAsync(_connectionString, sql, Value);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(text, Does.Contain(expected));
@@ -114,7 +95,4 @@ public sealed partial class PostgreSqlWorkQueryPlanTests
 
         Assert.That((lease?.ImportId, lease?.Fence, lease?.Attempt), Is.EqualTo(((Guid?)expected, (long?)2, (int?)2)), "the oldest expired lease, before every queued row");
     }
-
-    [GeneratedRegex(@"@([a-z_]+)")]
-    private static partial Regex ParameterName();
 }
