@@ -58,6 +58,34 @@ internal static class ImportWorkArguments
         }
     }
 
+    /// <summary>A split names the lease on an import never split, and parts numbered from 1 whose ranges follow one another.</summary>
+    public static void CheckSplit(ImportLease lease, IReadOnlyList<ImportWorkPart> parts)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(parts);
+        if (lease.Part is not null || lease.Parts > 0)
+        {
+            throw new ArgumentException($"Import {lease.ImportId} is split already: only the lease on an import never split can split it.", nameof(lease));
+        }
+
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("A split needs at least one part.", nameof(parts));
+        }
+
+        long after = 0;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i] ?? throw new ArgumentException("A part is null.", nameof(parts));
+            if (part.Number != i + 1 || part.FirstSequence <= after || part.LastSequence < part.FirstSequence)
+            {
+                throw new ArgumentException($"Part {i + 1} must be numbered {i + 1}, and cover sequence numbers after {after} in order, without overlapping the part before.", nameof(parts));
+            }
+
+            after = part.LastSequence;
+        }
+    }
+
     public static void CheckTimeout(TimeSpan timeout)
     {
         if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)

@@ -18,6 +18,11 @@ namespace BulkInvite;
 /// cut off from the database) cannot record over the new owner.
 /// </para>
 /// <para>
+/// One big import can be sent by several workers at once: the holder of its lease splits its pending entries into parts
+/// (<see cref="SplitAsync"/>), each claimed like an import, under a lease and a fencing token of its own
+/// (<see cref="ImportLease.Part"/>). Once every part has ended, the import can be claimed once more, to be ended.
+/// </para>
+/// <para>
 /// Times are the caller's (<see cref="TimeProvider"/>): instances sharing a store need clocks that agree to well within
 /// a lease's duration. Every read and write of one import names its tenant; an import of another tenant reads as
 /// missing. Implementations must be thread-safe. The SDK's stores implement this interface beside
@@ -37,8 +42,9 @@ public interface IImportWorkStore
     Task EnqueueAsync(ImportWorkItem item, Stream upload, long maxBytes, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Claims the import that has waited longest among those that are queued, or running under a lease that has expired
-    /// at <paramref name="now"/>; of any number of concurrent claims, in one process or several, one gets each import.
+    /// Claims the import or part that has waited longest among those that are queued, or running under a lease that has
+    /// expired at <paramref name="now"/>; of any number of concurrent claims, in one process or several, one gets each.
+    /// An import whose parts are running is not claimed; once they have all ended it is, to be ended.
     /// </summary>
     /// <param name="owner">Who claims (an instance's name), shown in the import's state.</param>
     /// <param name="leaseDuration">How long the lease holds unless renewed.</param>
@@ -65,7 +71,10 @@ public interface IImportWorkStore
     /// <returns><see langword="true"/> when the lease was held and is given back; <see langword="false"/> when it was lost already.</returns>
     Task<bool> ReleaseAsync(ImportLease lease, CancellationToken cancellationToken = default);
 
-    /// <summary>Ends the import under a held lease, and deletes its upload.</summary>
+    /// <summary>
+    /// Ends the import under a held lease, and deletes its upload; under a part's lease, ends the part, and once it was
+    /// the last to end, lets the import be claimed to be ended.
+    /// </summary>
     /// <param name="lease">The lease.</param>
     /// <param name="status"><see cref="QueuedImportStatus.Completed"/> or <see cref="QueuedImportStatus.Failed"/>.</param>
     /// <param name="error">Why it failed, or <see langword="null"/>.</param>
@@ -74,6 +83,20 @@ public interface IImportWorkStore
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns><see langword="true"/> when it was ended by this call; <see langword="false"/> when the lease was lost (nothing is changed).</returns>
     Task<bool> CompleteAsync(ImportLease lease, QueuedImportStatus status, string? error, ImportErrorCode? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Shares the sending of a claimed import: adds its parts, each queued to be claimed under a lease of its own, and ends
+    /// <paramref name="lease"/> (its holder sends nothing more of the import, unless it claims a part). The import stays
+    /// running, with no owner of its own, until its last part ends; then it can be claimed again
+    /// (<see cref="ImportLease.Parts"/> says it was split), to record its end.
+    /// </summary>
+    /// <param name="lease">The lease on the import itself; an import is split once.</param>
+    /// <param name="parts">The parts, numbered from 1 in order, of ranges that follow one another without overlapping.</param>
+    /// <param name="now">The time the parts are queued at.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when the parts were added; <see langword="false"/> when the lease was lost (nothing is changed).</returns>
+    /// <exception cref="ArgumentException">The lease is a part's, or the import was split already, or the parts are not in order.</exception>
+    Task<bool> SplitAsync(ImportLease lease, IReadOnlyList<ImportWorkPart> parts, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Opens the upload of a claimed import, from its first byte.</summary>
     /// <param name="lease">The lease.</param>
@@ -106,7 +129,7 @@ public interface IImportWorkStore
     /// The history store as the holder of <paramref name="lease"/> writes to it: every write to the leased import checks,
     /// in the same transaction, that the lease's fencing token is still the import's, and is refused with
     /// <see cref="ImportLeaseLostException"/> otherwise. Reads, and writes to other imports and to the ledger alone, are
-    /// the store's own.
+    /// the store's own. A part's lease is checked against the part's token.
     /// </summary>
     /// <param name="lease">The lease.</param>
     /// <returns>The fenced view of the history store.</returns>

@@ -22,7 +22,10 @@ public sealed class QueuedImportState
     /// <summary>When it was queued.</summary>
     public DateTimeOffset QueuedAt { get; init; }
 
-    /// <summary>The instance that holds (or last held) its lease, or <see langword="null"/> before its first claim.</summary>
+    /// <summary>
+    /// The instance that holds (or last held) its lease, or <see langword="null"/> before its first claim. While its parts
+    /// are sent (<see cref="Parts"/>), the instances that hold their leases, separated by <c>", "</c>.
+    /// </summary>
     public string? Owner { get; init; }
 
     /// <summary>When the lease expires (or expired); <see langword="null"/> before the first claim and once ended.</summary>
@@ -31,6 +34,9 @@ public sealed class QueuedImportState
 
     /// <summary>How many times it has been claimed: more than 1 after a takeover or a restart.</summary>
     public int Attempts { get; init; }
+
+    /// <summary>How many parts its sending was split into, to be sent by several workers at once; 0 when it was not.</summary>
+    public int Parts { get; init; }
 
     /// <summary>The last progress its worker recorded, once it runs.</summary>
     public BulkInviteProgress? Progress { get; init; }

@@ -141,32 +141,45 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
         Volatile.Write(ref _signalAtClaim, Listener.Signal);
         return WriteAsync((owner, expiresAt: now + leaseDuration, now), static async (connection, transaction, state, ct) =>
         {
-            var command = Command(connection, transaction, PostgreSqlSql.ClaimWork);
-            await using (command.ConfigureAwait(false))
-            {
-                command.Parameters.AddValue("owner", NpgsqlDbType.Text, state.owner);
-                command.Parameters.AddValue("expires_at", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.expiresAt));
-                command.Parameters.AddValue("expires_offset", NpgsqlDbType.Smallint, PostgreSqlRows.OffsetMinutes(state.expiresAt));
-                command.Parameters.AddValue("now", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.now));
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        return null;
-                    }
-
-                    return new ImportLease
-                    {
-                        Item = PostgreSqlRows.ReadWorkItem(reader),
-                        Owner = state.owner,
-                        Fence = reader.GetInt64(11),
-                        Attempt = reader.GetInt32(12),
-                        ExpiresAt = state.expiresAt,
-                    };
-                }
-            }
+            // A part of an import being sent goes first: the import started is finished sooner.
+            return await ClaimAsync(connection, transaction, PostgreSqlSql.ClaimPart, state, ct).ConfigureAwait(false)
+                   ?? await ClaimAsync(connection, transaction, PostgreSqlSql.ClaimWork, state, ct).ConfigureAwait(false);
         }, cancellationToken);
+    }
+
+    /// <summary>Runs one claim statement (of a part, or of an import); <see langword="null"/> when it claimed nothing.</summary>
+    private static async Task<ImportLease?> ClaimAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, (string owner, DateTimeOffset expiresAt, DateTimeOffset now) state, CancellationToken ct)
+    {
+        var command = Command(connection, transaction, sql);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddValue("owner", NpgsqlDbType.Text, state.owner);
+            command.Parameters.AddValue("expires_at", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.expiresAt));
+            command.Parameters.AddValue("expires_offset", NpgsqlDbType.Smallint, PostgreSqlRows.OffsetMinutes(state.expiresAt));
+            command.Parameters.AddValue("now", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.now));
+            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                return new ImportLease
+                {
+                    Item = PostgreSqlRows.ReadWorkItem(reader),
+                    Owner = state.owner,
+                    Fence = reader.GetInt64(11),
+                    Attempt = reader.GetInt32(12),
+                    ExpiresAt = state.expiresAt,
+                    Parts = reader.GetInt32(13),
+                    Part = reader.FieldCount > 14
+                        ? new ImportWorkPart { Number = reader.GetInt32(14), FirstSequence = reader.GetInt64(15), LastSequence = reader.GetInt64(16) }
+                        : null,
+                };
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -176,7 +189,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
         ImportWorkArguments.CheckDuration(leaseDuration);
         return WriteAsync((lease, expiresAt: now + leaseDuration, progress: ImportProgressJson.Write(progress)), static async (connection, transaction, state, ct) =>
         {
-            var command = Command(connection, transaction, PostgreSqlSql.RenewWork);
+            var command = Command(connection, transaction, state.lease.Part is null ? PostgreSqlSql.RenewWork : PostgreSqlSql.RenewPart);
             await using (command.ConfigureAwait(false))
             {
                 BindLease(command.Parameters, state.lease);
@@ -194,7 +207,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
         ArgumentNullException.ThrowIfNull(lease);
         var released = await WriteAsync(lease, static async (connection, transaction, lease, ct) =>
         {
-            var command = Command(connection, transaction, PostgreSqlSql.ReleaseWork);
+            var command = Command(connection, transaction, lease.Part is null ? PostgreSqlSql.ReleaseWork : PostgreSqlSql.ReleasePart);
             await using (command.ConfigureAwait(false))
             {
                 BindLease(command.Parameters, lease);
@@ -216,12 +229,58 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     }
 
     /// <inheritdoc />
-    /// <remarks>The row is ended and the upload's chunks deleted in one transaction.</remarks>
-    public Task<bool> CompleteAsync(ImportLease lease, QueuedImportStatus status, string? error, ImportErrorCode? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The row is ended and the upload's chunks and the parts deleted in one transaction. A part's end takes its import's
+    /// row first, so that the ends of one import's parts follow one another, and the last one lets the import be claimed.
+    /// </remarks>
+    public async Task<bool> CompleteAsync(ImportLease lease, QueuedImportStatus status, string? error, ImportErrorCode? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ImportWorkArguments.CheckEnd(lease, status);
+        if (lease.Part is not null)
+        {
+            var (ended, reopened) = await WriteAsync((lease, status, now), static async (connection, transaction, state, ct) =>
+            {
+                var lockWork = Command(connection, transaction, PostgreSqlSql.LockWorkOfPart);
+                await using (lockWork.ConfigureAwait(false))
+                {
+                    lockWork.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.lease.ImportId);
+                    await lockWork.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
 
-        return WriteAsync((lease, status, error, errorCode, now), static async (connection, transaction, state, ct) =>
+                var complete = Command(connection, transaction, PostgreSqlSql.CompletePart);
+                await using (complete.ConfigureAwait(false))
+                {
+                    BindLease(complete.Parameters, state.lease);
+                    complete.Parameters.AddValue("status", NpgsqlDbType.Smallint, (short)state.status);
+                    if (await complete.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                    {
+                        return (false, false);
+                    }
+                }
+
+                var reopen = Command(connection, transaction, PostgreSqlSql.ReopenSplitWork);
+                await using (reopen.ConfigureAwait(false))
+                {
+                    reopen.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.lease.ImportId);
+                    reopen.Parameters.AddValue("now", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.now));
+                    if (await reopen.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                    {
+                        return (true, false);
+                    }
+                }
+
+                await ExecuteAsync(connection, transaction, PostgreSqlSql.NotifyWork, ct).ConfigureAwait(false);
+                return (true, true);
+            }, cancellationToken).ConfigureAwait(false);
+            if (reopened)
+            {
+                Listener.Wake();
+            }
+
+            return ended;
+        }
+
+        return await WriteAsync((lease, status, error, errorCode, now), static async (connection, transaction, state, ct) =>
         {
             var command = Command(connection, transaction, PostgreSqlSql.CompleteWork);
             await using (command.ConfigureAwait(false))
@@ -238,22 +297,71 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
                 }
             }
 
-            var delete = Command(connection, transaction, PostgreSqlSql.DeleteUploadChunks);
-            await using (delete.ConfigureAwait(false))
+            foreach (var sql in (string[])[PostgreSqlSql.DeleteUploadChunks, PostgreSqlSql.DeleteParts])
             {
-                delete.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.lease.ImportId);
-                await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                var delete = Command(connection, transaction, sql);
+                await using (delete.ConfigureAwait(false))
+                {
+                    delete.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.lease.ImportId);
+                    await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
             }
 
             return true;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    /// <remarks>The lease's end, the parts and the notification are one transaction.</remarks>
+    public async Task<bool> SplitAsync(ImportLease lease, IReadOnlyList<ImportWorkPart> parts, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckSplit(lease, parts);
+        var split = await WriteAsync((lease, parts, now), static async (connection, transaction, state, ct) =>
+        {
+            var command = Command(connection, transaction, PostgreSqlSql.SplitWork);
+            await using (command.ConfigureAwait(false))
+            {
+                BindLease(command.Parameters, state.lease);
+                command.Parameters.AddValue("parts", NpgsqlDbType.Integer, state.parts.Count);
+                if (await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                {
+                    return false;
+                }
+            }
+
+            var insert = Command(connection, transaction, PostgreSqlSql.InsertParts);
+            await using (insert.ConfigureAwait(false))
+            {
+                insert.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.lease.ImportId);
+                insert.Parameters.AddValue("tenant_id", NpgsqlDbType.Text, state.lease.TenantId);
+                insert.Parameters.AddValue("queued_at", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.now));
+                insert.Parameters.AddValue("part_nos", NpgsqlDbType.Array | NpgsqlDbType.Integer, state.parts.Select(static p => p.Number).ToArray());
+                insert.Parameters.AddValue("first_sequences", NpgsqlDbType.Array | NpgsqlDbType.Bigint, state.parts.Select(static p => p.FirstSequence).ToArray());
+                insert.Parameters.AddValue("last_sequences", NpgsqlDbType.Array | NpgsqlDbType.Bigint, state.parts.Select(static p => p.LastSequence).ToArray());
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await ExecuteAsync(connection, transaction, PostgreSqlSql.NotifyWork, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (split)
+        {
+            Listener.Wake();
+        }
+
+        return split;
+    }
+
+    /// <summary>Binds what names a lease's row: the import, its tenant, the fencing token, and the part for a part's lease.</summary>
     private static void BindLease(NpgsqlParameterCollection parameters, ImportLease lease)
     {
         parameters.AddValue("import_id", NpgsqlDbType.Uuid, lease.ImportId);
         parameters.AddValue("tenant_id", NpgsqlDbType.Text, lease.TenantId);
         parameters.AddValue("fence", NpgsqlDbType.Bigint, lease.Fence);
+        if (lease.Part is { } part)
+        {
+            parameters.AddValue("part_no", NpgsqlDbType.Integer, part.Number);
+        }
     }
 
     /// <inheritdoc />
@@ -323,6 +431,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
             {
                 command.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.importId);
                 command.Parameters.AddValue("tenant_id", NpgsqlDbType.Text, state.tenantId);
+                command.Parameters.AddValue("now", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.now));
                 var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
@@ -401,11 +510,16 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
             return;
         }
 
-        var command = Command(connection, transaction, PostgreSqlSql.CheckWorkFence);
+        var command = Command(connection, transaction, lease.Part is null ? PostgreSqlSql.CheckWorkFence : PostgreSqlSql.CheckPartFence);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, lease.ImportId);
             command.Parameters.AddValue("tenant_id", NpgsqlDbType.Text, lease.TenantId);
+            if (lease.Part is { } part)
+            {
+                command.Parameters.AddValue("part_no", NpgsqlDbType.Integer, part.Number);
+            }
+
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -57,8 +57,79 @@ internal static partial class PostgreSqlSql
           FROM fenced
          WHERE w.import_id = fenced.import_id
         RETURNING w.import_id, w.tenant_id, w.initiated_by, w.file_name, w.mode, w.parser_name, w.sender_name,
-                  w.allow_repeat_upload, w.resend, w.queued_at, w.queued_offset, w.fence, w.attempts
+                  w.allow_repeat_upload, w.resend, w.queued_at, w.queued_offset, w.fence, w.attempts, w.parts
         """;
+
+    /// <summary>
+    /// The claim of a part, as <see cref="ClaimWork"/> claims an import: the oldest part that is queued or whose lease has
+    /// expired, in <c>ix_work_parts_claim</c>, with its import's item.
+    /// </summary>
+    public const string ClaimPart = """
+        WITH candidate AS (
+            SELECT c.import_id, c.part_no FROM bulkinvite.work_parts AS c
+             WHERE c.status IN (0, 1) AND (c.status = 0 OR c.lease_expires_at <= @now)
+             ORDER BY c.queued_at, c.import_id, c.part_no
+             LIMIT 1
+               FOR NO KEY UPDATE SKIP LOCKED),
+        fenced AS (
+            SELECT l.import_id, l.part_no FROM bulkinvite.work_parts AS l
+              JOIN candidate ON l.import_id = candidate.import_id AND l.part_no = candidate.part_no
+               FOR UPDATE OF l)
+        UPDATE bulkinvite.work_parts AS p
+           SET status = 1, owner = @owner, fence = p.fence + 1, attempts = p.attempts + 1,
+               lease_expires_at = @expires_at, lease_expires_offset = @expires_offset
+          FROM fenced, bulkinvite.work AS w
+         WHERE p.import_id = fenced.import_id AND p.part_no = fenced.part_no AND w.import_id = p.import_id
+        RETURNING w.import_id, w.tenant_id, w.initiated_by, w.file_name, w.mode, w.parser_name, w.sender_name,
+                  w.allow_repeat_upload, w.resend, w.queued_at, w.queued_offset, p.fence, p.attempts, w.parts,
+                  p.part_no, p.first_sequence, p.last_sequence
+        """;
+
+    /// <summary>
+    /// A split ends the lease on the import (a new fencing token) and leaves it running with no lease, which no claim
+    /// takes, until its last part ends.
+    /// </summary>
+    public const string SplitWork = """
+        UPDATE bulkinvite.work SET parts = @parts, owner = NULL, lease_expires_at = NULL, lease_expires_offset = NULL, fence = fence + 1
+        """ + HeldLease + " AND parts = 0";
+
+    /// <summary>The parts of a split, from arrays of their numbers and ranges.</summary>
+    public const string InsertParts = """
+        INSERT INTO bulkinvite.work_parts (import_id, part_no, tenant_id, first_sequence, last_sequence, queued_at, status, owner, fence, attempts)
+        SELECT @import_id, p.part_no, @tenant_id, p.first_sequence, p.last_sequence, @queued_at, 0, NULL, 0, 0
+          FROM unnest(@part_nos, @first_sequences, @last_sequences) AS p (part_no, first_sequence, last_sequence)
+        """;
+
+    /// <summary>The condition of every write under a part's lease.</summary>
+    private const string HeldPart = " WHERE import_id = @import_id AND part_no = @part_no AND tenant_id = @tenant_id AND fence = @fence AND status = 1";
+
+    public const string RenewPart = """
+        UPDATE bulkinvite.work_parts
+           SET lease_expires_at = @expires_at, lease_expires_offset = @expires_offset, progress = coalesce(@progress, progress)
+        """ + HeldPart;
+
+    public const string ReleasePart = "UPDATE bulkinvite.work_parts SET status = 0, lease_expires_at = NULL, lease_expires_offset = NULL" + HeldPart;
+
+    /// <summary>
+    /// A part's end takes the import's row first (<c>FOR NO KEY UPDATE</c>), so that the ends of an import's parts follow
+    /// one another, and the last of them sees every other part ended (<see cref="ReopenSplitWork"/>).
+    /// </summary>
+    public const string LockWorkOfPart = "SELECT 1 FROM bulkinvite.work WHERE import_id = @import_id FOR NO KEY UPDATE";
+
+    public const string CompletePart = "UPDATE bulkinvite.work_parts SET status = @status, lease_expires_at = NULL, lease_expires_offset = NULL" + HeldPart;
+
+    /// <summary>Once its last part has ended, the import's lease reads as expired: the next claim takes it, to end it.</summary>
+    public const string ReopenSplitWork = """
+        UPDATE bulkinvite.work SET lease_expires_at = @now, lease_expires_offset = 0
+         WHERE import_id = @import_id AND status = 1 AND parts > 0 AND lease_expires_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM bulkinvite.work_parts AS p WHERE p.import_id = @import_id AND p.status IN (0, 1))
+        """;
+
+    public const string DeleteParts = "DELETE FROM bulkinvite.work_parts WHERE import_id = @import_id";
+
+    /// <summary>The fence of a write under a part's lease, as <see cref="LockWorkFence"/> for an import's.</summary>
+    public const string CheckPartFence = "SET LOCAL idle_in_transaction_session_timeout = '" + FencedWriteIdleTimeout + "'; "
+        + "SELECT fence, status FROM bulkinvite.work_parts WHERE import_id = @import_id AND part_no = @part_no AND tenant_id = @tenant_id FOR KEY SHARE";
 
     /// <summary>The condition of every write under a lease: the row still has the lease's fencing token and runs.</summary>
     private const string HeldLease = " WHERE import_id = @import_id AND tenant_id = @tenant_id AND fence = @fence AND status = 1";
@@ -93,10 +164,19 @@ internal static partial class PostgreSqlSql
          WHERE c.import_id = @import_id AND c.chunk_no = @chunk_no AND w.import_id = @import_id AND w.tenant_id = @tenant_id
         """;
 
+    /// <summary>
+    /// An import's state; while its parts run, also the instances that hold live leases on them, and when the last of
+    /// those leases expires.
+    /// </summary>
     public const string SelectWorkState = """
-        SELECT file_name, mode, status, queued_at, queued_offset, owner, lease_expires_at, lease_expires_offset, attempts,
-               progress, error, error_code
-          FROM bulkinvite.work WHERE import_id = @import_id AND tenant_id = @tenant_id
+        SELECT w.file_name, w.mode, w.status, w.queued_at, w.queued_offset, w.owner, w.lease_expires_at, w.lease_expires_offset,
+               w.attempts, w.progress, w.error, w.error_code, w.parts, o.owners, o.expires_at
+          FROM bulkinvite.work AS w
+          LEFT JOIN LATERAL (
+              SELECT string_agg(DISTINCT p.owner, ', ' ORDER BY p.owner) AS owners, max(p.lease_expires_at) AS expires_at
+                FROM bulkinvite.work_parts AS p
+               WHERE p.import_id = w.import_id AND w.status = 1 AND w.parts > 0 AND p.status = 1 AND p.lease_expires_at > @now) AS o ON true
+         WHERE w.import_id = @import_id AND w.tenant_id = @tenant_id
         """;
 
     /// <summary>The unfinished rows of every tenant, counted in <c>ix_work_claim</c>.</summary>

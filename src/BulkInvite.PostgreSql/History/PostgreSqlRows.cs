@@ -191,6 +191,14 @@ internal static class PostgreSqlRows
         var status = (QueuedImportStatus)reader.GetInt16(2);
         DateTimeOffset? leaseExpiresAt = reader.IsDBNull(6) ? null : Time(reader.GetInt64(6), reader.GetInt16(7));
         var expired = status == QueuedImportStatus.Running && leaseExpiresAt <= now;
+        var owner = expired || reader.IsDBNull(5) ? null : reader.GetString(5);
+        if (!reader.IsDBNull(13))
+        {
+            // Sent in parts: the instances that hold the parts' live leases.
+            owner = reader.GetString(13);
+            leaseExpiresAt = new DateTimeOffset(reader.GetInt64(14), TimeSpan.Zero);
+        }
+
         return new QueuedImportState
         {
             ImportId = importId,
@@ -199,12 +207,13 @@ internal static class PostgreSqlRows
             IsPreview = (ImportMode)reader.GetInt16(1) == ImportMode.Preview,
             Status = status,
             QueuedAt = Time(reader.GetInt64(3), reader.GetInt16(4)),
-            Owner = expired || reader.IsDBNull(5) ? null : reader.GetString(5),
+            Owner = owner,
             LeaseExpiresAt = leaseExpiresAt,
             Attempts = reader.GetInt32(8),
             Progress = ImportProgressJson.Read(importId, reader.IsDBNull(9) ? null : reader.GetString(9)),
             Error = reader.IsDBNull(10) ? null : reader.GetString(10),
             ErrorCode = reader.IsDBNull(11) ? null : (ImportErrorCode)reader.GetInt32(11),
+            Parts = reader.GetInt32(12),
         };
     }
 

@@ -13,7 +13,7 @@ namespace BulkInvite.PostgreSql;
 internal static partial class PostgreSqlSql
 {
     /// <summary>The schema version this store writes and reads.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>The key of the transaction-scoped advisory lock under which the schema is created or migrated ("BulkInvit").</summary>
     public const long SchemaLockKey = 0x42756C6B496E7669;

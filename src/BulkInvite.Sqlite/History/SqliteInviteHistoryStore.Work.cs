@@ -108,6 +108,13 @@ public sealed partial class SqliteInviteHistoryStore
         ImportLease? lease = null;
         await WriteAsync((owner, leaseDuration, now), async (connection, transaction, state, ct) =>
         {
+            // A part of an import being sent goes first: the import started is finished sooner.
+            lease = await ClaimPartAsync(connection, transaction, state.owner, state.now + state.leaseDuration, state.now, ct).ConfigureAwait(false);
+            if (lease is not null)
+            {
+                return;
+            }
+
             var queued = await NextWorkAsync(connection, transaction, SqliteSql.NextQueuedWork, state.now, ct).ConfigureAwait(false);
             var expired = await NextWorkAsync(connection, transaction, SqliteSql.NextExpiredWork, state.now, ct).ConfigureAwait(false);
             var next = queued is not { } q ? expired?.ImportId
@@ -141,6 +148,7 @@ public sealed partial class SqliteInviteHistoryStore
                         Fence = reader.GetInt64(13),
                         Attempt = reader.GetInt32(14),
                         ExpiresAt = expiresAt,
+                        Parts = reader.GetInt32(20),
                     };
                 }
             }
@@ -155,7 +163,7 @@ public sealed partial class SqliteInviteHistoryStore
         ImportWorkArguments.CheckDuration(leaseDuration);
         var expiresAt = SqliteRows.Ticks(now + leaseDuration);
         var json = ImportProgressJson.Write(progress);
-        return await ChangeHeldWorkAsync(lease, SqliteSql.RenewWork, command =>
+        return await ChangeHeldWorkAsync(lease, lease.Part is null ? SqliteSql.RenewWork : SqliteSql.RenewPart, command =>
         {
             command.Parameters.AddWithValue("$expires_at", expiresAt);
             command.Parameters.AddWithValue("$progress", (object?)json ?? DBNull.Value);
@@ -166,7 +174,7 @@ public sealed partial class SqliteInviteHistoryStore
     public async Task<bool> ReleaseAsync(ImportLease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        var released = await ChangeHeldWorkAsync(lease, SqliteSql.ReleaseWork, static _ => { }, deleteUpload: false, cancellationToken).ConfigureAwait(false);
+        var released = await ChangeHeldWorkAsync(lease, lease.Part is null ? SqliteSql.ReleaseWork : SqliteSql.ReleasePart, static _ => { }, deleteUpload: false, cancellationToken).ConfigureAwait(false);
         if (released)
         {
             _workSignal.Set();
@@ -176,18 +184,75 @@ public sealed partial class SqliteInviteHistoryStore
     }
 
     /// <inheritdoc />
-    /// <remarks>The end and the deletion of the upload are one transaction.</remarks>
-    public Task<bool> CompleteAsync(ImportLease lease, QueuedImportStatus status, string? error, ImportErrorCode? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The end and the deletion of the upload (and of the parts) are one transaction; so are a part's end and, when it was
+    /// the last, the import's lease made claimable.
+    /// </remarks>
+    public async Task<bool> CompleteAsync(ImportLease lease, QueuedImportStatus status, string? error, ImportErrorCode? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ImportWorkArguments.CheckEnd(lease, status);
-        return ChangeHeldWorkAsync(lease, SqliteSql.CompleteWork, command =>
+        if (lease.Part is not null)
+        {
+            var reopened = false;
+            var ended = await ChangeHeldWorkAsync(lease, SqliteSql.CompletePart, command => command.Parameters.AddWithValue("$status", (long)status), deleteUpload: false, cancellationToken, async (connection, transaction, ct) =>
+            {
+                var reopen = Command(connection, transaction, SqliteSql.ReopenSplitWork);
+                await using (reopen.ConfigureAwait(false))
+                {
+                    reopen.Parameters.AddWithValue("$import_id", SqliteRows.Key(lease.ImportId));
+                    reopen.Parameters.AddWithValue("$now", SqliteRows.Ticks(now));
+                    reopened = await reopen.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+                }
+            }).ConfigureAwait(false);
+            if (reopened)
+            {
+                _workSignal.Set();
+            }
+
+            return ended;
+        }
+
+        return await ChangeHeldWorkAsync(lease, SqliteSql.CompleteWork, command =>
         {
             command.Parameters.AddWithValue("$status", (long)status);
             command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
             command.Parameters.AddWithValue("$error_code", errorCode is { } code ? (long)code : DBNull.Value);
             command.Parameters.AddWithValue("$ended_at", SqliteRows.Ticks(now));
             command.Parameters.AddWithValue("$ended_offset", SqliteRows.OffsetMinutes(now));
-        }, deleteUpload: true, cancellationToken);
+        }, deleteUpload: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The lease's end and the parts are one transaction.</remarks>
+    public async Task<bool> SplitAsync(ImportLease lease, IReadOnlyList<ImportWorkPart> parts, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckSplit(lease, parts);
+        var split = await ChangeHeldWorkAsync(lease, SqliteSql.SplitWork, command => command.Parameters.AddWithValue("$parts", (long)parts.Count), deleteUpload: false, cancellationToken, async (connection, transaction, ct) =>
+        {
+            var insert = Command(connection, transaction, SqliteSql.InsertPart);
+            await using (insert.ConfigureAwait(false))
+            {
+                insert.Parameters.AddWithValue("$import_id", SqliteRows.Key(lease.ImportId));
+                insert.Parameters.AddWithValue("$tenant_id", lease.TenantId);
+                insert.Parameters.AddWithValue("$queued_at", SqliteRows.Ticks(now));
+                var number = insert.Add("$part_no", SqliteType.Integer);
+                var first = insert.Add("$first_sequence", SqliteType.Integer);
+                var last = insert.Add("$last_sequence", SqliteType.Integer);
+                foreach (var part in parts)
+                {
+                    number.Value = part.Number;
+                    first.Value = part.FirstSequence;
+                    last.Value = part.LastSequence;
+                    await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }).ConfigureAwait(false);
+        if (split)
+        {
+            _workSignal.Set();
+        }
+
+        return split;
     }
 
     /// <inheritdoc />
@@ -239,6 +304,14 @@ public sealed partial class SqliteInviteHistoryStore
                     var status = (QueuedImportStatus)reader.GetInt64(11);
                     DateTimeOffset? leaseExpiresAt = reader.IsDBNull(15) ? null : new DateTimeOffset(reader.GetInt64(15), TimeSpan.Zero);
                     var expired = status == QueuedImportStatus.Running && leaseExpiresAt <= state.now;
+                    var owner = expired || reader.IsDBNull(12) ? null : reader.GetString(12);
+                    var parts = reader.GetInt32(20);
+                    if (status == QueuedImportStatus.Running && parts > 0)
+                    {
+                        (owner, var partsExpireAt) = await ReadPartOwnersAsync(connection, transaction, state.importId, state.now, ct).ConfigureAwait(false);
+                        leaseExpiresAt = partsExpireAt ?? leaseExpiresAt;
+                    }
+
                     return new QueuedImportState
                     {
                         ImportId = item.ImportId,
@@ -247,9 +320,10 @@ public sealed partial class SqliteInviteHistoryStore
                         IsPreview = item.Mode == ImportMode.Preview,
                         Status = status,
                         QueuedAt = item.QueuedAt,
-                        Owner = expired || reader.IsDBNull(12) ? null : reader.GetString(12),
+                        Owner = owner,
                         LeaseExpiresAt = leaseExpiresAt,
                         Attempts = reader.GetInt32(14),
+                        Parts = parts,
                         Progress = ImportProgressJson.Read(item.ImportId, reader.IsDBNull(16) ? null : reader.GetString(16)),
                         Error = reader.IsDBNull(17) ? null : reader.GetString(17),
                         ErrorCode = reader.IsDBNull(18) ? null : (ImportErrorCode)reader.GetInt64(18),
@@ -367,44 +441,167 @@ public sealed partial class SqliteInviteHistoryStore
         }
     }
 
-    /// <summary>Runs one change of a work row under a held lease (the statement matches the fencing token and a running status); with <paramref name="deleteUpload"/>, deletes the upload in the same transaction.</summary>
-    private async Task<bool> ChangeHeldWorkAsync(ImportLease lease, string sql, Action<SqliteCommand> bind, bool deleteUpload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one change of a work row (or of a part's row, for a part's lease) under a held lease (the statement matches the
+    /// fencing token and a running status); with <paramref name="deleteUpload"/>, deletes the upload and the parts in the
+    /// same transaction, and runs <paramref name="then"/> there too once the row was changed.
+    /// </summary>
+    private async Task<bool> ChangeHeldWorkAsync(
+        ImportLease lease, string sql, Action<SqliteCommand> bind, bool deleteUpload, CancellationToken cancellationToken,
+        Func<SqliteConnection, SqliteTransaction, CancellationToken, Task>? then = null)
     {
         var changed = false;
-        await WriteAsync((lease, sql, bind, deleteUpload), async (connection, transaction, state, ct) =>
+        await WriteAsync((lease, sql, bind, deleteUpload, then), async (connection, transaction, state, ct) =>
         {
             var command = Command(connection, transaction, state.sql);
             await using (command.ConfigureAwait(false))
             {
-                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.lease.ImportId));
-                command.Parameters.AddWithValue("$tenant_id", state.lease.TenantId);
-                command.Parameters.AddWithValue("$fence", state.lease.Fence);
+                BindLease(command, state.lease);
                 state.bind(command);
                 changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
             }
 
             if (changed && state.deleteUpload)
             {
-                var delete = Command(connection, transaction, SqliteSql.DeleteUpload);
-                await using (delete.ConfigureAwait(false))
+                foreach (var sql in (string[])[SqliteSql.DeleteUpload, SqliteSql.DeleteParts])
                 {
-                    delete.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.lease.ImportId));
-                    await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    var delete = Command(connection, transaction, sql);
+                    await using (delete.ConfigureAwait(false))
+                    {
+                        delete.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.lease.ImportId));
+                        await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    }
                 }
+            }
+
+            if (changed && state.then is not null)
+            {
+                await state.then(connection, transaction, ct).ConfigureAwait(false);
             }
         }, cancellationToken).ConfigureAwait(false);
         return changed;
     }
 
+    /// <summary>Binds what names a lease's row: the import, its tenant, the fencing token, and the part for a part's lease.</summary>
+    private static void BindLease(SqliteCommand command, ImportLease lease)
+    {
+        command.Parameters.AddWithValue("$import_id", SqliteRows.Key(lease.ImportId));
+        command.Parameters.AddWithValue("$tenant_id", lease.TenantId);
+        command.Parameters.AddWithValue("$fence", lease.Fence);
+        if (lease.Part is { } part)
+        {
+            command.Parameters.AddWithValue("$part_no", (long)part.Number);
+        }
+    }
+
+    /// <summary>Claims the queued part that waited longest, or else the oldest whose lease expired; <see langword="null"/> when there is none.</summary>
+    private static async Task<ImportLease?> ClaimPartAsync(SqliteConnection connection, SqliteTransaction transaction, string owner, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        (string ImportId, long PartNo)? next = null;
+        foreach (var sql in (string[])[SqliteSql.NextQueuedPart, SqliteSql.NextExpiredPart])
+        {
+            var find = Command(connection, transaction, sql);
+            await using (find.ConfigureAwait(false))
+            {
+                if (sql == SqliteSql.NextExpiredPart)
+                {
+                    find.Parameters.AddWithValue("$now", SqliteRows.Ticks(now));
+                }
+
+                var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        next = (reader.GetString(0), reader.GetInt64(1));
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (next is not { } chosen)
+        {
+            return null;
+        }
+
+        long fence;
+        int attempt;
+        ImportWorkPart part;
+        var claim = Command(connection, transaction, SqliteSql.ClaimPart);
+        await using (claim.ConfigureAwait(false))
+        {
+            claim.Parameters.AddWithValue("$owner", owner);
+            claim.Parameters.AddWithValue("$expires_at", SqliteRows.Ticks(expiresAt));
+            claim.Parameters.AddWithValue("$import_id", chosen.ImportId);
+            claim.Parameters.AddWithValue("$part_no", chosen.PartNo);
+            var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                fence = reader.GetInt64(0);
+                attempt = reader.GetInt32(1);
+                part = new ImportWorkPart { Number = (int)chosen.PartNo, FirstSequence = reader.GetInt64(2), LastSequence = reader.GetInt64(3) };
+            }
+        }
+
+        var work = Command(connection, transaction, SqliteSql.SelectWorkOfPart);
+        await using (work.ConfigureAwait(false))
+        {
+            work.Parameters.AddWithValue("$import_id", chosen.ImportId);
+            var reader = await work.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException($"Part {chosen.PartNo} of import {chosen.ImportId} was claimed, and its import is gone.");
+                }
+
+                return new ImportLease
+                {
+                    Item = ReadWorkItem(reader),
+                    Owner = owner,
+                    Fence = fence,
+                    Attempt = attempt,
+                    ExpiresAt = expiresAt,
+                    Part = part,
+                    Parts = reader.GetInt32(20),
+                };
+            }
+        }
+    }
+
+    /// <summary>The instances holding live leases on an import's parts (joined with ", "), and when the last of them expires.</summary>
+    private static async Task<(string? Owners, DateTimeOffset? ExpiresAt)> ReadPartOwnersAsync(SqliteConnection connection, SqliteTransaction transaction, Guid importId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var owners = new SortedSet<string>(StringComparer.Ordinal);
+        long? last = null;
+        var command = Command(connection, transaction, SqliteSql.SelectPartOwners);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
+            command.Parameters.AddWithValue("$now", SqliteRows.Ticks(now));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    owners.Add(reader.GetString(0));
+                    last = Math.Max(last ?? 0, reader.GetInt64(1));
+                }
+            }
+        }
+
+        return (owners.Count == 0 ? null : string.Join(", ", owners), last is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null);
+    }
+
     /// <summary>The fenced writes' check, inside their write transaction.</summary>
     private static async Task ThrowIfLeaseLostAsync(SqliteConnection connection, SqliteTransaction transaction, ImportLease lease, CancellationToken cancellationToken)
     {
-        var command = Command(connection, transaction, SqliteSql.LeaseHeld);
+        var command = Command(connection, transaction, lease.Part is null ? SqliteSql.LeaseHeld : SqliteSql.PartLeaseHeld);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue("$import_id", SqliteRows.Key(lease.ImportId));
-            command.Parameters.AddWithValue("$tenant_id", lease.TenantId);
-            command.Parameters.AddWithValue("$fence", lease.Fence);
+            BindLease(command, lease);
             if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
             {
                 throw new ImportLeaseLostException(lease.ImportId, lease.Fence);

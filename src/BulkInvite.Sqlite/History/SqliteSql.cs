@@ -13,7 +13,7 @@ namespace BulkInvite.Sqlite;
 internal static class SqliteSql
 {
     /// <summary>The schema version this store writes, kept in <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
 
     public const string CreateSchema = """
         CREATE TABLE imports (
@@ -66,8 +66,8 @@ internal static class SqliteSql
             PRIMARY KEY (import_id, sequence)
         ) WITHOUT ROWID;
         CREATE INDEX ix_entries_outcome ON entries (import_id, outcome, sequence);
-        """ + CreateInvitations + CreateWork + """
-        PRAGMA user_version = 4;
+        """ + CreateInvitations + CreateWork + CreateWorkParts + """
+        PRAGMA user_version = 5;
         """;
 
     /// <summary>
@@ -125,6 +125,11 @@ internal static class SqliteSql
         ALTER TABLE imports ADD COLUMN run_by TEXT NULL;
         """ + CreateWork + """
         PRAGMA user_version = 4;
+        """ + MigrateFrom4;
+
+    /// <summary>Schema 4 to 5: the parts of imports whose sending is shared by several workers.</summary>
+    public const string MigrateFrom4 = CreateWorkParts + """
+        PRAGMA user_version = 5;
         """;
 
     /// <summary>
@@ -170,9 +175,34 @@ internal static class SqliteSql
         );
         """;
 
+    /// <summary>
+    /// The parts of imports whose sending is shared (<see cref="IImportWorkStore.SplitAsync"/>): one row per part, with
+    /// its range of sequence numbers and a lease of its own. <c>work.parts</c> counts them (0 until the import is split).
+    /// <c>ix_work_parts_claim</c> serves the claim as <c>ix_work_claim</c> does. A part's rows are deleted when its import ends.
+    /// </summary>
+    private const string CreateWorkParts = """
+        ALTER TABLE work ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE work_parts (
+            import_id TEXT NOT NULL,
+            part_no INTEGER NOT NULL,
+            tenant_id TEXT NOT NULL,
+            first_sequence INTEGER NOT NULL,
+            last_sequence INTEGER NOT NULL,
+            queued_at INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            owner TEXT NULL,
+            fence INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            lease_expires_at INTEGER NULL,
+            progress TEXT NULL,
+            PRIMARY KEY (import_id, part_no)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_work_parts_claim ON work_parts (status, queued_at, import_id, part_no, lease_expires_at);
+        """;
+
     private const string WorkColumns = """
         import_id, tenant_id, initiated_by, file_name, mode, parser_name, sender_name, allow_repeat, resend, queued_at,
-        queued_offset, status, owner, fence, attempts, lease_expires_at, progress, error, error_code, upload_chunks
+        queued_offset, status, owner, fence, attempts, lease_expires_at, progress, error, error_code, upload_chunks, parts
         """;
 
     public const string InsertWork = """
@@ -198,6 +228,69 @@ internal static class SqliteSql
     public const string NextExpiredWork = """
         SELECT import_id, queued_at FROM work WHERE status = 1 AND lease_expires_at <= $now ORDER BY queued_at, import_id LIMIT 1
         """;
+
+    /// <summary>The part queued longest: the head of the queued range of <c>ix_work_parts_claim</c>.</summary>
+    public const string NextQueuedPart = """
+        SELECT import_id, part_no FROM work_parts WHERE status = 0 ORDER BY queued_at, import_id, part_no LIMIT 1
+        """;
+
+    /// <summary>The oldest running part whose lease has expired.</summary>
+    public const string NextExpiredPart = """
+        SELECT import_id, part_no FROM work_parts WHERE status = 1 AND lease_expires_at <= $now ORDER BY queued_at, import_id, part_no LIMIT 1
+        """;
+
+    /// <summary>A claim of the part chosen, in the same write transaction: a new fencing token and attempt, and the lease.</summary>
+    public const string ClaimPart = """
+        UPDATE work_parts SET status = 1, owner = $owner, fence = fence + 1, attempts = attempts + 1, lease_expires_at = $expires_at
+        WHERE import_id = $import_id AND part_no = $part_no
+        RETURNING fence, attempts, first_sequence, last_sequence
+        """;
+
+    /// <summary>The item of the import of a claimed part.</summary>
+    public const string SelectWorkOfPart = "SELECT " + WorkColumns + " FROM work WHERE import_id = $import_id";
+
+    /// <summary>
+    /// A split ends the lease on the import (a new fencing token) and leaves it running with no lease, which no claim
+    /// takes, until its last part ends.
+    /// </summary>
+    public const string SplitWork = """
+        UPDATE work SET parts = $parts, owner = NULL, lease_expires_at = NULL, fence = fence + 1
+        WHERE import_id = $import_id AND tenant_id = $tenant_id AND fence = $fence AND status = 1 AND parts = 0
+        """;
+
+    public const string InsertPart = """
+        INSERT INTO work_parts (import_id, part_no, tenant_id, first_sequence, last_sequence, queued_at, status, owner, fence, attempts)
+        VALUES ($import_id, $part_no, $tenant_id, $first_sequence, $last_sequence, $queued_at, 0, NULL, 0, 0)
+        """;
+
+    /// <summary>Whether a part's lease is still held (the fenced writes' check of a part's lease).</summary>
+    public const string PartLeaseHeld = """
+        SELECT 1 FROM work_parts WHERE import_id = $import_id AND part_no = $part_no AND tenant_id = $tenant_id AND fence = $fence AND status = 1
+        """;
+
+    private const string HeldPart = " WHERE import_id = $import_id AND part_no = $part_no AND tenant_id = $tenant_id AND fence = $fence AND status = 1";
+
+    public const string RenewPart = "UPDATE work_parts SET lease_expires_at = $expires_at, progress = coalesce($progress, progress)" + HeldPart;
+
+    public const string ReleasePart = "UPDATE work_parts SET status = 0, lease_expires_at = NULL" + HeldPart;
+
+    public const string CompletePart = "UPDATE work_parts SET status = $status, lease_expires_at = NULL" + HeldPart;
+
+    /// <summary>Once its last part has ended, the import's lease reads as expired: the next claim takes it, to end it.</summary>
+    public const string ReopenSplitWork = """
+        UPDATE work SET lease_expires_at = $now
+        WHERE import_id = $import_id AND status = 1 AND parts > 0 AND lease_expires_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM work_parts WHERE import_id = $import_id AND status IN (0, 1))
+        """;
+
+    /// <summary>The instances that hold live leases on an import's parts, and when the last of those leases expires.</summary>
+    public const string SelectPartOwners = """
+        SELECT owner, lease_expires_at FROM work_parts
+        WHERE import_id = $import_id AND status = 1 AND lease_expires_at > $now
+        ORDER BY owner
+        """;
+
+    public const string DeleteParts = "DELETE FROM work_parts WHERE import_id = $import_id";
 
     /// <summary>A claim of the import chosen, in the same write transaction: a new fencing token and attempt, and the lease.</summary>
     public const string ClaimWork = """

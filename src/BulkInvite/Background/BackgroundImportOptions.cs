@@ -36,4 +36,12 @@ public sealed class BackgroundImportOptions
     /// </summary>
     /// <value>Default: 5 (1–1,000).</value>
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// How many pending entries one part of an import holds when its sending is shared: an import with more is split into
+    /// parts of this many, in file order, and every worker (of every instance) claims parts, each under a lease of its
+    /// own, until all are sent; the import is then ended by the next claim. 0 never splits: one worker sends each import.
+    /// </summary>
+    /// <value>Default: 5,000 (0, or 100–10,000,000).</value>
+    public int PartSize { get; set; } = 5_000;
 }

@@ -93,18 +93,30 @@ internal sealed class ImportWorker : IImportWorker
         }
     }
 
-    /// <summary>Runs one claimed import; returns whether it ended (completed or failed for good) here.</summary>
+    /// <summary>
+    /// Runs one claimed import, or part of one; returns whether an import ended (completed or failed for good) here. A
+    /// part's end is recorded, and counts for nothing: its import ends when it is claimed after its last part.
+    /// </summary>
     private async Task<bool> RunLeaseAsync(ImportLease lease, CancellationToken stoppingToken)
     {
-        Log.BackgroundImportClaimed(_logger, lease.ImportId, lease.Owner, lease.Attempt, lease.Fence);
+        if (lease.Part is { } part)
+        {
+            Log.BackgroundPartClaimed(_logger, part.Number, lease.ImportId, lease.Owner, lease.Attempt, lease.Fence);
+        }
+        else
+        {
+            Log.BackgroundImportClaimed(_logger, lease.ImportId, lease.Owner, lease.Attempt, lease.Fence);
+        }
+
         if (lease.Attempt > _options.MaxAttempts)
         {
+            // A part given up leaves its entries pending: the claim that ends the import sends them, or records them unsent.
             Log.BackgroundImportAttemptsExhausted(_logger, lease.ImportId, lease.Attempt - 1);
             return await CompleteAsync(
                 lease,
                 QueuedImportStatus.Failed,
                 $"The import was started {lease.Attempt - 1} times and never ended (BulkInvite:Background:MaxAttempts); resume it to send what is still pending.",
-                ImportErrorCode.AttemptsExhausted).ConfigureAwait(false);
+                ImportErrorCode.AttemptsExhausted).ConfigureAwait(false) && lease.Part is null;
         }
 
         // Cancelled when the lease is lost: the store refused a renewal, or the last renewal is about to run out.
@@ -123,8 +135,10 @@ internal sealed class ImportWorker : IImportWorker
             {
                 var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>() as BulkInviteService
                     ?? throw new InvalidOperationException("Background imports run on the SDK's own IBulkInviteService; a replaced one cannot run them.");
-                await service.RunLeasedAsync(lease, _work, progress, run.Token).ConfigureAwait(false);
-                end = (QueuedImportStatus.Completed, null, null);
+                if (await service.RunLeasedAsync(lease, _work, progress, _options.PartSize, run.Token).ConfigureAwait(false))
+                {
+                    end = (QueuedImportStatus.Completed, null, null);
+                }
             }
         }
         catch (Exception e) when (leaseLost.IsCancellationRequested || e is ImportLeaseLostException)
@@ -156,7 +170,7 @@ internal sealed class ImportWorker : IImportWorker
 
         if (end is { } e2)
         {
-            return await CompleteAsync(lease, e2.Status, e2.Error, e2.Code).ConfigureAwait(false);
+            return await CompleteAsync(lease, e2.Status, e2.Error, e2.Code).ConfigureAwait(false) && lease.Part is null;
         }
 
         if (stoppingToken.IsCancellationRequested && !leaseLost.IsCancellationRequested)

@@ -36,6 +36,11 @@ internal sealed class BackgroundImportOptionsValidator : IValidateOptions<Backgr
         Range(nameof(options.MaxQueuedImports), options.MaxQueuedImports, 1, 100_000);
         Range(nameof(options.MaxConcurrentImports), options.MaxConcurrentImports, 0, 64);
         Range(nameof(options.MaxAttempts), options.MaxAttempts, 1, 1000);
+        if (options.PartSize != 0)
+        {
+            Range(nameof(options.PartSize), options.PartSize, 100, 10_000_000);
+        }
+
         Between(nameof(options.LeaseDuration), options.LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Between(nameof(options.PollInterval), options.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -65,4 +65,10 @@ public static class BulkInviteEventIds
 
     /// <summary>An import was claimed <c>MaxAttempts</c> times without ending and is left to a person.</summary>
     public const int BackgroundImportAttemptsExhausted = 1306;
+
+    /// <summary>An import's sending was split into parts, for several workers to send at once.</summary>
+    public const int BackgroundImportSplit = 1307;
+
+    /// <summary>A part of an import was claimed by a worker.</summary>
+    public const int BackgroundPartClaimed = 1308;
 }

@@ -88,4 +88,12 @@ internal static partial class Log
     [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportAttemptsExhausted, Level = LogLevel.Error,
         Message = "Import {ImportId} was claimed {Attempts} times without ending; it is left to a person to resume")]
     public static partial void BackgroundImportAttemptsExhausted(ILogger logger, Guid importId, int attempts);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundImportSplit, Level = LogLevel.Information,
+        Message = "Import {ImportId} split into {Parts} parts of its {Pending} pending entries, for any worker to send")]
+    public static partial void BackgroundImportSplit(ILogger logger, Guid importId, int parts, long pending);
+
+    [LoggerMessage(EventId = BulkInviteEventIds.BackgroundPartClaimed, Level = LogLevel.Information,
+        Message = "Part {Part} of import {ImportId} claimed by {Owner} (attempt {Attempt}, fencing token {Fence})")]
+    public static partial void BackgroundPartClaimed(ILogger logger, int part, Guid importId, string owner, int attempt, long fence);
 }

@@ -15,11 +15,19 @@ internal static class EntryReader
 
     /// <summary>The import's entries (of one outcome, when given) in sequence order, a page at a time.</summary>
     /// <remarks>With <paramref name="invitationsAsOf"/>, each entry is read with its invitation as it stands at that time.</remarks>
+    public static IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(
+        IInviteHistoryStore store, string tenantId, Guid importId, InviteOutcome? outcome, int pageSize, DateTimeOffset? invitationsAsOf, CancellationToken cancellationToken)
+        => PagesAsync(store, tenantId, importId, outcome, pageSize, invitationsAsOf, 1, long.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// The import's entries (of one outcome, when given) of sequence numbers <paramref name="first"/> to
+    /// <paramref name="last"/>, in sequence order, a page at a time (a part of an import being sent by several workers).
+    /// </summary>
     public static async IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(
-        IInviteHistoryStore store, string tenantId, Guid importId, InviteOutcome? outcome, int pageSize, DateTimeOffset? invitationsAsOf,
+        IInviteHistoryStore store, string tenantId, Guid importId, InviteOutcome? outcome, int pageSize, DateTimeOffset? invitationsAsOf, long first, long last,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        long after = 0;
+        var after = first - 1;
         while (true)
         {
             var page = await store.ListEntriesAsync(
@@ -31,8 +39,20 @@ internal static class EntryReader
             }
 
             after = page.Items[^1].Sequence;
+            if (after > last)
+            {
+                // The range ends within this page: the entries after it are another part's.
+                var within = page.Items.TakeWhile(e => e.Sequence <= last).ToList();
+                if (within.Count > 0)
+                {
+                    yield return within;
+                }
+
+                yield break;
+            }
+
             yield return page.Items;
-            if (!page.HasMore)
+            if (!page.HasMore || after == last)
             {
                 yield break;
             }

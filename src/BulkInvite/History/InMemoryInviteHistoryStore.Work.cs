@@ -47,44 +47,55 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
 
         // The rows that can be claimed, oldest first; each is checked again under its lock as it is taken, so of
         // concurrent claimers one takes each row and the others go on to the next.
-        var candidates = new List<WorkRow>();
+        var candidates = new List<(WorkRow Row, Leased Unit, DateTimeOffset QueuedAt, int Part)>();
         foreach (var row in _unfinished.Values)
         {
             lock (row.Gate)
             {
                 if (row.IsClaimable(now))
                 {
-                    candidates.Add(row);
+                    candidates.Add((row, row, row.Item.QueuedAt, 0));
+                }
+
+                foreach (var part in row.PartRows ?? [])
+                {
+                    if (part.IsClaimable(now))
+                    {
+                        candidates.Add((row, part, part.QueuedAt, part.Part.Number));
+                    }
                 }
             }
         }
 
         candidates.Sort(static (a, b) =>
         {
-            var byTime = a.Item.QueuedAt.CompareTo(b.Item.QueuedAt);
-            return byTime != 0 ? byTime : a.Item.ImportId.CompareTo(b.Item.ImportId);
+            var byTime = a.QueuedAt.CompareTo(b.QueuedAt);
+            var byImport = byTime != 0 ? byTime : a.Row.Item.ImportId.CompareTo(b.Row.Item.ImportId);
+            return byImport != 0 ? byImport : a.Part.CompareTo(b.Part);
         });
-        foreach (var row in candidates)
+        foreach (var (row, unit, _, _) in candidates)
         {
             lock (row.Gate)
             {
-                if (!row.IsClaimable(now))
+                if (!unit.IsClaimable(now))
                 {
                     continue;
                 }
 
-                row.Status = QueuedImportStatus.Running;
-                row.Owner = owner;
-                row.Fence++;
-                row.Attempts++;
-                row.LeaseExpiresAt = now + leaseDuration;
+                unit.Status = QueuedImportStatus.Running;
+                unit.Owner = owner;
+                unit.Fence++;
+                unit.Attempts++;
+                unit.LeaseExpiresAt = now + leaseDuration;
                 return Task.FromResult<ImportLease?>(new ImportLease
                 {
                     Item = row.Item,
                     Owner = owner,
-                    Fence = row.Fence,
-                    Attempt = row.Attempts,
-                    ExpiresAt = row.LeaseExpiresAt.Value,
+                    Fence = unit.Fence,
+                    Attempt = unit.Attempts,
+                    ExpiresAt = unit.LeaseExpiresAt.Value,
+                    Part = (unit as PartRow)?.Part,
+                    Parts = row.Parts,
                 });
             }
         }
@@ -106,15 +117,16 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
 
         lock (row.Gate)
         {
-            if (!row.IsHeldBy(lease))
+            var unit = row.Unit(lease);
+            if (unit?.IsHeldBy(lease) != true)
             {
                 return Task.FromResult(false);
             }
 
-            row.LeaseExpiresAt = now + leaseDuration;
+            unit.LeaseExpiresAt = now + leaseDuration;
             if (progress is not null)
             {
-                row.Progress = new BulkInviteProgress
+                unit.Progress = new BulkInviteProgress
                 {
                     ImportId = lease.ImportId,
                     Stage = progress.Stage,
@@ -141,13 +153,14 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
 
         lock (row.Gate)
         {
-            if (!row.IsHeldBy(lease))
+            var unit = row.Unit(lease);
+            if (unit?.IsHeldBy(lease) != true)
             {
                 return Task.FromResult(false);
             }
 
-            row.Status = QueuedImportStatus.Queued;
-            row.LeaseExpiresAt = null;
+            unit.Status = QueuedImportStatus.Queued;
+            unit.LeaseExpiresAt = null;
         }
 
         _workSignal.Set();
@@ -167,9 +180,24 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
 
         lock (row.Gate)
         {
-            if (!row.IsHeldBy(lease))
+            var unit = row.Unit(lease);
+            if (unit?.IsHeldBy(lease) != true)
             {
                 return Task.FromResult(false);
+            }
+
+            if (unit is PartRow part)
+            {
+                part.Status = status;
+                part.LeaseExpiresAt = null;
+                if (row.PartRows!.TrueForAll(static p => p.Status is QueuedImportStatus.Completed or QueuedImportStatus.Failed))
+                {
+                    // The last part has ended: the import can be claimed, to be ended.
+                    row.LeaseExpiresAt = now;
+                    _workSignal.Set();
+                }
+
+                return Task.FromResult(true);
             }
 
             row.Status = status;
@@ -181,6 +209,42 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
         }
 
         _unfinished.TryRemove(new KeyValuePair<Guid, WorkRow>(lease.ImportId, row));
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> SplitAsync(ImportLease lease, IReadOnlyList<ImportWorkPart> parts, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckSplit(lease, parts);
+        cancellationToken.ThrowIfCancellationRequested();
+        var row = FindWork(lease.TenantId, lease.ImportId);
+        if (row is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (row.Gate)
+        {
+            if (row.Unit(lease)?.IsHeldBy(lease) != true)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (row.PartRows is not null)
+            {
+                throw new ArgumentException($"Import {lease.ImportId} is split already.", nameof(lease));
+            }
+
+            row.PartRows = parts.Select(p => new PartRow(p, now)).ToList();
+            row.Parts = parts.Count;
+
+            // The lease ends: the import runs on in its parts, and is claimed again once they have all ended.
+            row.Fence++;
+            row.Owner = null;
+            row.LeaseExpiresAt = null;
+        }
+
+        _workSignal.Set();
         return Task.FromResult(true);
     }
 
@@ -218,6 +282,15 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
         lock (row.Gate)
         {
             var expired = row.Status == QueuedImportStatus.Running && row.LeaseExpiresAt <= now;
+            var owner = expired ? null : row.Owner;
+            var leaseExpiresAt = row.LeaseExpiresAt;
+            if (row is { Status: QueuedImportStatus.Running, PartRows: { } parts })
+            {
+                var live = parts.Where(p => p.Status == QueuedImportStatus.Running && p.LeaseExpiresAt > now).ToList();
+                owner = live.Count == 0 ? null : string.Join(", ", live.Select(static p => p.Owner).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+                leaseExpiresAt = live.Count == 0 ? leaseExpiresAt : live.Max(static p => p.LeaseExpiresAt);
+            }
+
             return Task.FromResult<QueuedImportState?>(new QueuedImportState
             {
                 ImportId = importId,
@@ -226,9 +299,10 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
                 IsPreview = row.Item.Mode == ImportMode.Preview,
                 Status = row.Status,
                 QueuedAt = row.Item.QueuedAt,
-                Owner = expired ? null : row.Owner,
-                LeaseExpiresAt = row.LeaseExpiresAt,
+                Owner = owner,
+                LeaseExpiresAt = leaseExpiresAt,
                 Attempts = row.Attempts,
+                Parts = row.Parts,
                 Progress = row.Progress,
                 Error = row.Error,
                 ErrorCode = row.ErrorCode,
@@ -306,19 +380,13 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
         var row = FindWork(lease.TenantId, lease.ImportId) ?? throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
         lock (row.Gate)
         {
-            return row.IsHeldBy(lease) ? write() : throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
+            return row.Unit(lease)?.IsHeldBy(lease) == true ? write() : throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
         }
     }
 
-    /// <summary>One queued import: its item, its upload, and its lease. Changed only under <see cref="Gate"/>.</summary>
-    private sealed class WorkRow(ImportWorkItem item, IReadOnlyList<byte[]> chunks)
+    /// <summary>What a lease is held on: an import, or a part of one. Changed only under the import's <see cref="WorkRow.Gate"/>.</summary>
+    private abstract class Leased
     {
-        public Lock Gate { get; } = new();
-
-        public ImportWorkItem Item { get; } = item;
-
-        public IReadOnlyList<byte[]>? Chunks { get; set; } = chunks;
-
         public QueuedImportStatus Status { get; set; } = QueuedImportStatus.Queued;
 
         public string? Owner { get; set; }
@@ -331,17 +399,45 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
 
         public BulkInviteProgress? Progress { get; set; }
 
+        /// <summary>Queued, or running under a lease that has expired (a split import waiting for its parts has no lease, and is not claimable).</summary>
+        public bool IsClaimable(DateTimeOffset now)
+            => Status == QueuedImportStatus.Queued || (Status == QueuedImportStatus.Running && LeaseExpiresAt <= now);
+
+        /// <summary>Whether no later claim holds it and it still runs: the lease's time does not matter.</summary>
+        public bool IsHeldBy(ImportLease lease) => Status == QueuedImportStatus.Running && Fence == lease.Fence;
+    }
+
+    /// <summary>One queued import: its item, its upload, its lease, and its parts once split.</summary>
+    private sealed class WorkRow(ImportWorkItem item, IReadOnlyList<byte[]> chunks) : Leased
+    {
+        public Lock Gate { get; } = new();
+
+        public ImportWorkItem Item { get; } = item;
+
+        public IReadOnlyList<byte[]>? Chunks { get; set; } = chunks;
+
         public string? Error { get; set; }
 
         public ImportErrorCode? ErrorCode { get; set; }
 
         public DateTimeOffset? EndedAt { get; set; }
 
-        public bool IsClaimable(DateTimeOffset now)
-            => Status == QueuedImportStatus.Queued || (Status == QueuedImportStatus.Running && LeaseExpiresAt <= now);
+        public List<PartRow>? PartRows { get; set; }
 
-        /// <summary>Whether no later claim holds the row and it still runs: the lease's time does not matter.</summary>
-        public bool IsHeldBy(ImportLease lease) => Status == QueuedImportStatus.Running && Fence == lease.Fence;
+        public int Parts { get; set; }
+
+        /// <summary>What a lease of this import is held on: the import, or one of its parts; <see langword="null"/> for a part it does not have.</summary>
+        public Leased? Unit(ImportLease lease) => lease.Part is not { } part ? this
+            : PartRows is { } parts && part.Number >= 1 && part.Number <= parts.Count ? parts[part.Number - 1]
+            : null;
+    }
+
+    /// <summary>One part of a split import.</summary>
+    private sealed class PartRow(ImportWorkPart part, DateTimeOffset queuedAt) : Leased
+    {
+        public ImportWorkPart Part { get; } = part;
+
+        public DateTimeOffset QueuedAt { get; } = queuedAt;
     }
 
     /// <summary>

@@ -83,15 +83,35 @@ internal sealed class BulkInviteService : IBulkInviteService
 
     /// <summary>
     /// Runs a claimed import with every write fenced by its lease: from its upload when its file was never read to the
-    /// end (again, when a run that stopped had begun it), else on from what its entries say is still pending.
+    /// end (again, when a run that stopped had begun it), else on from what its entries say is still pending. An import
+    /// with more pending entries than <paramref name="splitSize"/> is split into parts for every worker to send; a part's
+    /// lease sends that part's entries.
     /// </summary>
-    internal async Task<BulkInviteReport> RunLeasedAsync(ImportLease lease, IImportWorkStore work, IProgress<BulkInviteProgress> progress, CancellationToken cancellationToken)
+    /// <returns>Whether the import (or the part) was run to its end here; <see langword="false"/> when it was split.</returns>
+    internal async Task<bool> RunLeasedAsync(ImportLease lease, IImportWorkStore work, IProgress<BulkInviteProgress> progress, int splitSize, CancellationToken cancellationToken)
     {
         var item = lease.Item;
-        var context = _context with { Store = work.WithLease(lease), RunBy = lease.Owner, LeaveRunningWhenCancelled = true };
+        var split = false;
+        var context = _context with { Store = work.WithLease(lease), RunBy = lease.Owner, LeaveRunningWhenCancelled = true, Part = lease.Part };
         if (item.Mode == ImportMode.Send)
         {
             context = WithSender(context, item.SenderName, nameof(lease));
+            if (lease is { Part: null, Parts: 0 })
+            {
+                context = context with
+                {
+                    SplitSize = splitSize,
+                    Split = async (parts, ct) =>
+                    {
+                        if (!await work.SplitAsync(lease, parts, _context.Time.GetUtcNow(), ct).ConfigureAwait(false))
+                        {
+                            throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
+                        }
+
+                        split = true;
+                    },
+                };
+            }
         }
 
         var recorded = await context.Store.GetImportAsync(item.TenantId, item.ImportId, cancellationToken).ConfigureAwait(false);
@@ -99,9 +119,17 @@ internal sealed class BulkInviteService : IBulkInviteService
         {
             // Staged to its end by an earlier run: what was sent is recorded, and only what is pending is sent.
             // (A refused repeat upload ended with its summary only: there is nothing to continue.)
-            return recorded.Status is ImportStatus.Completed or ImportStatus.CompletedWithErrors || (recorded.Status == ImportStatus.Failed && recorded.Counts.Total == 0)
-                ? recorded
-                : await new ImportRun(context, recorded, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
+            if (!(recorded.Status is ImportStatus.Completed or ImportStatus.CompletedWithErrors || (recorded.Status == ImportStatus.Failed && recorded.Counts.Total == 0)))
+            {
+                await new ImportRun(context, recorded, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return !split;
+        }
+
+        if (lease.Part is not null)
+        {
+            throw new KeyNotFoundException($"Import {item.ImportId} has no staged report to send a part of.");
         }
 
         var upload = await work.OpenUploadAsync(lease, cancellationToken).ConfigureAwait(false);
@@ -120,7 +148,8 @@ internal sealed class BulkInviteService : IBulkInviteService
                 AllowRepeatUpload = item.AllowRepeatUpload,
                 ResendPendingInvitations = item.ResendPendingInvitations,
             };
-            return await new ImportRun(context, request, item.Mode == ImportMode.Preview, progress, restaging: recorded).RunAsync(cancellationToken).ConfigureAwait(false);
+            await new ImportRun(context, request, item.Mode == ImportMode.Preview, progress, restaging: recorded).RunAsync(cancellationToken).ConfigureAwait(false);
+            return !split;
         }
     }
 

@@ -23,4 +23,20 @@ internal sealed record ImportContext(
     /// or lost its lease), instead of recording it <see cref="ImportStatus.Cancelled"/> with its unsent entries skipped.
     /// </summary>
     public bool LeaveRunningWhenCancelled { get; init; }
+
+    /// <summary>
+    /// The part of the import this run sends (a background worker's lease on one part), or <see langword="null"/> when it
+    /// runs the whole import. A part's run reads and writes only its range of entries, and never ends the import.
+    /// </summary>
+    public ImportWorkPart? Part { get; init; }
+
+    /// <summary>
+    /// Shares the sending of the import among the background workers: called with the parts of its pending entries once
+    /// more are pending than <see cref="SplitSize"/>, it queues them (the run then ends, leaving the import running), or
+    /// throws <see cref="ImportLeaseLostException"/>. <see langword="null"/> when the run sends the import itself.
+    /// </summary>
+    public Func<IReadOnlyList<ImportWorkPart>, CancellationToken, Task>? Split { get; init; }
+
+    /// <summary>The pending entries of one part when the import is split (<see cref="Split"/>).</summary>
+    public int SplitSize { get; init; }
 }

@@ -14,8 +14,8 @@ namespace BulkInvite.Pipeline;
 /// </summary>
 internal sealed partial class ImportRun
 {
-    /// <summary>The imports running in this process: an import is never run twice at the same time.</summary>
-    private static readonly ConcurrentDictionary<Guid, byte> Active = new();
+    /// <summary>The imports (and parts of imports) running in this process: none is ever run twice at the same time.</summary>
+    private static readonly ConcurrentDictionary<(Guid ImportId, int Part), byte> Active = new();
 
     private readonly ImportContext _context;
     private readonly BulkInviteRequest? _request;
@@ -85,7 +85,10 @@ internal sealed partial class ImportRun
     }
 
     /// <summary>Whether an import with this id is running in this process.</summary>
-    public static bool IsActive(Guid importId) => Active.ContainsKey(importId);
+    public static bool IsActive(Guid importId) => Active.ContainsKey((importId, 0));
+
+    /// <summary>This run's key in <see cref="Active"/>.</summary>
+    private (Guid, int) ActiveKey => (ImportId, _context.Part?.Number ?? 0);
 
     private Guid ImportId => _report.ImportId;
 
@@ -100,9 +103,9 @@ internal sealed partial class ImportRun
 
     private async Task<BulkInviteReport> RunGuardedAsync(bool resume, CancellationToken cancellationToken)
     {
-        if (!Active.TryAdd(ImportId, 0))
+        if (!Active.TryAdd(ActiveKey, 0))
         {
-            throw new InvalidOperationException($"Import {ImportId} is running in this process already.");
+            throw new InvalidOperationException($"Import {ImportId}{(_context.Part is { } part ? " (part " + part.Number.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")" : null)} is running in this process already.");
         }
 
         try
@@ -111,7 +114,7 @@ internal sealed partial class ImportRun
         }
         finally
         {
-            Active.TryRemove(ImportId, out _);
+            Active.TryRemove(ActiveKey, out _);
         }
     }
 
@@ -152,10 +155,21 @@ internal sealed partial class ImportRun
             {
                 await CheckUsersAsync(cancellationToken).ConfigureAwait(false);
             }
+            else if (await SplitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Sent in parts by every worker: the run that ends the last part's import records its end.
+                return _report;
+            }
             else
             {
                 // Each page of pending entries is checked against the user directory just before it is sent.
                 await SendAsync(cancellationToken).ConfigureAwait(false);
+                if (_context.Part is not null)
+                {
+                    // A part's end is not the import's: its counts are recorded, and the part ends in the work store.
+                    await CheckpointAsync(force: true).ConfigureAwait(false);
+                    return _report;
+                }
             }
 
             var status = _tally[InviteOutcome.Failed] > 0 || _tally[InviteOutcome.Unknown] > 0 ? ImportStatus.CompletedWithErrors : ImportStatus.Completed;
@@ -190,6 +204,14 @@ internal sealed partial class ImportRun
             await FinishAsync(ImportStatus.Cancelled, "The import was cancelled.").ConfigureAwait(false);
             Log.ImportCancelled(_context.Logger, ImportId, skipped);
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            throw;
+        }
+        catch (Exception ex) when (_context.Part is not null)
+        {
+            // A part's failure is not the import's: the part's lease expires, and the next claim of the part continues it.
+            Log.ImportFailed(_context.Logger, ex, ImportId);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            await TryCheckpointAsync().ConfigureAwait(false);
             throw;
         }
         catch (Exception ex)
@@ -395,8 +417,60 @@ internal sealed partial class ImportRun
     }
 
     /// <summary>The import's entries of one outcome in sequence order, a page at a time (<see cref="EntryReader"/>).</summary>
+    /// <remarks>A part's run reads only its own range.</remarks>
     private IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(InviteOutcome outcome, int pageSize, CancellationToken cancellationToken)
-        => EntryReader.PagesAsync(_context.Store, TenantId, ImportId, outcome, pageSize, invitationsAsOf: null, cancellationToken);
+        => EntryReader.PagesAsync(
+            _context.Store, TenantId, ImportId, outcome, pageSize, invitationsAsOf: null, _context.Part?.FirstSequence ?? 1, _context.Part?.LastSequence ?? long.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Shares the sending among the background workers when more entries are pending than a part holds: the pending
+    /// entries are cut into parts of <see cref="ImportContext.SplitSize"/> in sequence order, and queued, each under a
+    /// lease of its own. Returns whether it did (the lease on the import has then ended).
+    /// </summary>
+    private async Task<bool> SplitAsync(CancellationToken cancellationToken)
+    {
+        if (_context.Split is not { } split || _context.SplitSize <= 0 || _tally[InviteOutcome.Pending] <= _context.SplitSize)
+        {
+            return false;
+        }
+
+        var parts = new List<ImportWorkPart>();
+        long first = 1, counted = 0;
+        await foreach (var page in PagesAsync(InviteOutcome.Pending, Math.Min(_context.SplitSize, 10_000), cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var entry in page)
+            {
+                if (++counted == _context.SplitSize)
+                {
+                    parts.Add(new ImportWorkPart { Number = parts.Count + 1, FirstSequence = first, LastSequence = entry.Sequence });
+                    first = entry.Sequence + 1;
+                    counted = 0;
+                }
+            }
+        }
+
+        if (counted > 0 || parts.Count == 0)
+        {
+            parts.Add(new ImportWorkPart { Number = parts.Count + 1, FirstSequence = first, LastSequence = long.MaxValue });
+        }
+        else
+        {
+            parts[^1] = new ImportWorkPart { Number = parts.Count, FirstSequence = parts[^1].FirstSequence, LastSequence = long.MaxValue };
+        }
+
+        if (parts.Count < 2)
+        {
+            return false;
+        }
+
+        // The counts as they stand at the split; the parts' runs record them from then on.
+        _stage = ImportStage.Sending;
+        await CheckpointAsync(force: true).ConfigureAwait(false);
+        await split(parts, cancellationToken).ConfigureAwait(false);
+
+        Log.BackgroundImportSplit(_context.Logger, ImportId, parts.Count, _tally[InviteOutcome.Pending]);
+        return true;
+    }
 
     /// <summary>
     /// Refuses a file whose content this tenant imported within <see cref="BulkInviteOptions.RepeatUploadWindow"/>,
@@ -426,14 +500,19 @@ internal sealed partial class ImportRun
     /// <summary>Counts the stored outcomes of a resumed import (its last summary may predate the interruption).</summary>
     private async Task CountStoredOutcomesAsync(CancellationToken cancellationToken)
     {
+        await CountStoredAsync(_tally, cancellationToken).ConfigureAwait(false);
+        _entriesRead = _tally.Total;
+    }
+
+    /// <summary>Adds the stored count of each outcome of the whole import to <paramref name="tally"/>.</summary>
+    private async Task CountStoredAsync(OutcomeTally tally, CancellationToken cancellationToken)
+    {
         foreach (var outcome in Enum.GetValues<InviteOutcome>())
         {
             var page = await _context.Store.ListEntriesAsync(
                 TenantId, ImportId, new EntryQuery { Outcome = outcome, Limit = 1 }, cancellationToken).ConfigureAwait(false);
-            _tally.Add(outcome, Math.Max(page.TotalCount, 0));
+            tally.Add(outcome, Math.Max(page.TotalCount, 0));
         }
-
-        _entriesRead = _tally.Total;
     }
 
     private async Task<BulkInviteReport> FinishAsync(ImportStatus status, string? error)
@@ -454,17 +533,30 @@ internal sealed partial class ImportRun
         return _report;
     }
 
-    /// <summary>Reports progress and stores the running counts, at most once per <see cref="BulkInviteOptions.ProgressInterval"/> unless forced.</summary>
+    /// <summary>
+    /// Reports progress and stores the running counts, at most once per <see cref="BulkInviteOptions.ProgressInterval"/>
+    /// unless forced. A part's run knows only its own part's moves, so it stores the import's counts as the store counts
+    /// them, at most once per <see cref="PartCheckpointInterval"/>.
+    /// </summary>
     private async ValueTask CheckpointAsync(bool force)
     {
         var now = _context.Time.GetTimestamp();
-        if (!force && _context.Time.GetElapsedTime(_lastCheckpoint, now) < Options.ProgressInterval)
+        var interval = _context.Part is null ? Options.ProgressInterval : TimeSpan.FromTicks(Math.Max(Options.ProgressInterval.Ticks, PartCheckpointInterval.Ticks));
+        if (!force && _context.Time.GetElapsedTime(_lastCheckpoint, now) < interval)
         {
             return;
         }
 
         _lastCheckpoint = now;
-        _report = _report with { Counts = _tally.ToCounts(), UpdatedAt = _context.Time.GetUtcNow() };
+        var counts = _tally.ToCounts();
+        if (_context.Part is not null)
+        {
+            var stored = new OutcomeTally();
+            await CountStoredAsync(stored, CancellationToken.None).ConfigureAwait(false);
+            counts = stored.ToCounts();
+        }
+
+        _report = _report with { Counts = counts, UpdatedAt = _context.Time.GetUtcNow() };
         await _context.Store.UpdateImportAsync(_report, CancellationToken.None).ConfigureAwait(false);
         ReportProgress();
     }
@@ -483,6 +575,9 @@ internal sealed partial class ImportRun
             Log.RecordingFailed(_context.Logger, e, ImportId, 0);
         }
     }
+
+    /// <summary>The shortest time between two checkpoints of a part's run, each of which counts the whole import.</summary>
+    private static readonly TimeSpan PartCheckpointInterval = TimeSpan.FromSeconds(1);
 
     private void ReportProgress()
         => _progress?.Report(new BulkInviteProgress { ImportId = ImportId, Stage = _stage, EntriesRead = _entriesRead, EntriesToSend = _tally[InviteOutcome.Pending], Counts = _tally.ToCounts() });
