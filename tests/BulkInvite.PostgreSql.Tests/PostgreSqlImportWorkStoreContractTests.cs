@@ -29,7 +29,7 @@ public sealed class PostgreSqlImportWorkStoreContractTests : ImportWorkStoreCont
         {
             await connection.OpenAsync();
             await using var truncate = new NpgsqlCommand(
-                "TRUNCATE bulkinvite.work, bulkinvite.upload_chunks, bulkinvite.invitations, bulkinvite.entries, bulkinvite.imports", connection);
+                "TRUNCATE bulkinvite.work_parts, bulkinvite.work, bulkinvite.upload_chunks, bulkinvite.invitations, bulkinvite.entries, bulkinvite.imports", connection);
             await truncate.ExecuteNonQueryAsync();
         }
 

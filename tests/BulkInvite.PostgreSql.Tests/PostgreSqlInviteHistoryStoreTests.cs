@@ -49,7 +49,7 @@ public sealed class PostgreSqlInviteHistoryStoreTests
             Assert.That(await ScalarAsync(database, "SELECT version FROM bulkinvite.schema_version"), Is.EqualTo(PostgreSqlSql.SchemaVersion));
             Assert.That(
                 await ScalarAsync(database, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'bulkinvite'"),
-                Is.EqualTo("entries,imports,invitations,schema_version,upload_chunks,work"));
+                Is.EqualTo("entries,imports,invitations,schema_version,upload_chunks,work,work_parts"));
         }
     }
 

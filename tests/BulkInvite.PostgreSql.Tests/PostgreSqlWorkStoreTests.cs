@@ -28,7 +28,7 @@ public sealed class PostgreSqlWorkStoreTests
     {
         await using var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = _connectionString });
         await store.CountUnfinishedAsync();
-        await ExecuteAsync(_connectionString, "TRUNCATE bulkinvite.work, bulkinvite.upload_chunks, bulkinvite.invitations, bulkinvite.entries, bulkinvite.imports");
+        await ExecuteAsync(_connectionString, "TRUNCATE bulkinvite.work_parts, bulkinvite.work, bulkinvite.upload_chunks, bulkinvite.invitations, bulkinvite.entries, bulkinvite.imports");
     }
 
     [TearDown]
@@ -545,11 +545,11 @@ public sealed class PostgreSqlWorkStoreTests
         await using var version = new NpgsqlCommand("SELECT version FROM bulkinvite.schema_version", connection);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(await version.ExecuteScalarAsync(), Is.EqualTo(2));
+            Assert.That(await version.ExecuteScalarAsync(), Is.EqualTo(PostgreSqlSql.SchemaVersion));
             Assert.That(kept, Is.EqualTo(old));
             Assert.That(await store.GetImportAsync(Tenant, ran.ImportId), Is.EqualTo(ran), "RunBy round-trips");
             Assert.That((await store.ClaimAsync("instance-a", Lease, T0))?.ImportId, Is.EqualTo(item.ImportId));
-            Assert.That(log.Messages.Where(m => m.EventId == 2101).Select(m => m.Message), Has.One.Contains("from version 1 to 2"));
+            Assert.That(log.Messages.Where(m => m.EventId == 2101).Select(m => m.Message), Has.One.Contains($"from version 1 to {PostgreSqlSql.SchemaVersion}"));
         }
     }
 

@@ -70,7 +70,7 @@ public sealed class SqliteImportWorkStoreTests
     }
 
     [Test]
-    public async Task A_database_of_schema_3_is_migrated_in_place_and_gets_the_queue_and_the_runner_column()
+    public async Task A_database_of_schema_3_is_migrated_in_place_and_gets_the_queue_its_parts_and_the_runner_column()
     {
         var path = _folder.File();
         await ExecuteAsync(path, SqliteInviteHistoryStoreTests.SchemaVersion1);
@@ -100,11 +100,14 @@ public sealed class SqliteImportWorkStoreTests
             {
                 ImportId = item.ImportId, TenantId = Tenant, FileName = item.FileName, InitiatedBy = item.InitiatedBy, CreatedAt = T0, RunBy = "instance-a",
             });
-            Assert.That(await store.CompleteAsync(lease!, QueuedImportStatus.Completed, null, null, T0), Is.True);
+            ImportWorkPart[] parts = [new() { Number = 1, FirstSequence = 1, LastSequence = 10 }, new() { Number = 2, FirstSequence = 11, LastSequence = long.MaxValue }];
+            Assert.That(await store.SplitAsync(lease!, parts, T0), Is.True);
+            var part = await store.ClaimAsync("instance-b", Lease, T0);
+            Assert.That((part?.ImportId, part?.Part?.Number, part?.Parts), Is.EqualTo(((Guid?)item.ImportId, (int?)1, (int?)2)));
         }
 
         Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
-        Assert.That(SqliteSql.SchemaVersion, Is.EqualTo(4));
+        Assert.That(SqliteSql.SchemaVersion, Is.EqualTo(5));
     }
 
     [Test]

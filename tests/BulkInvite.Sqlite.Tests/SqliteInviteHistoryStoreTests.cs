@@ -435,6 +435,14 @@ public sealed partial class SqliteInviteHistoryStoreTests
         yield return new TestCaseData(SqliteSql.SelectUploadChunk, "USING INDEX sqlite_autoindex_work_uploads_1 (import_id=? AND chunk=?)").SetName("A chunk of an upload is read by its key");
         yield return new TestCaseData(SqliteSql.DeleteUpload, "USING INDEX sqlite_autoindex_work_uploads_1 (import_id=?)").SetName("An upload is deleted through its key");
         yield return new TestCaseData(SqliteSql.CountUnfinishedWork, "USING COVERING INDEX ix_work_claim (status=?)").SetName("Unfinished imports are counted in ix_work_claim alone");
+        yield return new TestCaseData(SqliteSql.NextQueuedPart, "USING COVERING INDEX ix_work_parts_claim (status=?)").SetName("A claim finds the oldest queued part at the head of ix_work_parts_claim");
+        yield return new TestCaseData(SqliteSql.NextExpiredPart, "USING COVERING INDEX ix_work_parts_claim (status=?)").SetName("A claim finds the oldest expired part among the running rows of ix_work_parts_claim");
+        yield return new TestCaseData(SqliteSql.ClaimPart, "USING PRIMARY KEY (import_id=? AND part_no=?)").SetName("A claim takes its part by the primary key");
+        yield return new TestCaseData(SqliteSql.PartLeaseHeld, "USING PRIMARY KEY (import_id=? AND part_no=?)").SetName("A fenced write checks its part's lease by the primary key");
+        yield return new TestCaseData(SqliteSql.RenewPart, "USING PRIMARY KEY (import_id=? AND part_no=?)").SetName("A part's renewal finds its row by the primary key");
+        yield return new TestCaseData(SqliteSql.ReopenSplitWork, "USING PRIMARY KEY (import_id=?)").SetName("The end of the last part finds its import and the other parts by primary keys");
+        yield return new TestCaseData(SqliteSql.SelectPartOwners, "USING PRIMARY KEY (import_id=?)").SetName("The owners of an import's parts are a range of the primary key");
+        yield return new TestCaseData(SqliteSql.DeleteParts, "USING PRIMARY KEY (import_id=?)").SetName("An ended import's parts are deleted through the primary key");
         yield return new TestCaseData(SqliteSql.DeleteEndedWorkBefore, "USING INDEX ix_work_tenant (tenant_id=? AND status=?)").SetName("Retention finds ended work through ix_work_tenant");
     }
 
@@ -468,7 +476,8 @@ public sealed partial class SqliteInviteHistoryStoreTests
             Assert.That(plan.Where(p => !p.StartsWith("SCAN k VIRTUAL TABLE", StringComparison.Ordinal)), Has.None.StartsWith("SCAN"), text);
         }
 
-        if (sql is SqliteSql.ListEntries or SqliteSql.ListEntriesWithOutcome or SqliteSql.ListImports or SqliteSql.NextQueuedWork or SqliteSql.NextExpiredWork)
+        if (sql is SqliteSql.ListEntries or SqliteSql.ListEntriesWithOutcome or SqliteSql.ListImports or SqliteSql.NextQueuedWork or SqliteSql.NextExpiredWork
+            or SqliteSql.NextQueuedPart or SqliteSql.NextExpiredPart)
         {
             Assert.That(text, Does.Not.Contain("TEMP B-TREE"), "rows come in index order, no sort");
         }

@@ -128,8 +128,10 @@ internal static partial class PostgreSqlSql
     public const string DeleteParts = "DELETE FROM bulkinvite.work_parts WHERE import_id = @import_id";
 
     /// <summary>The fence of a write under a part's lease, as <see cref="LockWorkFence"/> for an import's.</summary>
-    public const string CheckPartFence = "SET LOCAL idle_in_transaction_session_timeout = '" + FencedWriteIdleTimeout + "'; "
-        + "SELECT fence, status FROM bulkinvite.work_parts WHERE import_id = @import_id AND part_no = @part_no AND tenant_id = @tenant_id FOR KEY SHARE";
+    public const string LockPartFence = "SELECT fence, status FROM bulkinvite.work_parts WHERE import_id = @import_id AND part_no = @part_no AND tenant_id = @tenant_id FOR KEY SHARE";
+
+    /// <summary>The fence check of a write under a part's lease, as <see cref="CheckWorkFence"/>.</summary>
+    public const string CheckPartFence = "SET LOCAL idle_in_transaction_session_timeout = '" + FencedWriteIdleTimeout + "'; " + LockPartFence;
 
     /// <summary>The condition of every write under a lease: the row still has the lease's fencing token and runs.</summary>
     private const string HeldLease = " WHERE import_id = @import_id AND tenant_id = @tenant_id AND fence = @fence AND status = 1";
