@@ -188,6 +188,43 @@ public sealed class BulkInviteQueueTests
     }
 
     [Test]
+    public async Task A_big_import_is_split_into_parts_that_every_worker_sends_at_once_each_address_once()
+    {
+        _sender.Behavior = async (_, ct) =>
+        {
+            await Task.Delay(1, ct);
+            return InvitationSendResult.Success();
+        };
+        _directory.Members.Add("member7@example.com");
+        var lines = Enumerable.Range(0, 1_050).Select(i => $"member{i}@example.com").Concat(["broken", "member3@example.com"]);
+        using var host = await StartAsync(maxConcurrent: 3, maxParallelSends: 2, configure: o => o.PartSize = 100);
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        var history = host.Services.GetRequiredService<IBulkInviteHistory>();
+
+        var id = await queue.EnqueueAsync(Request(string.Join('\n', lines)));
+        var running = new List<ImportStatusSnapshot>();
+        QueuedImportState state;
+        while ((state = (await queue.GetStateAsync("tenant-1", id))!).Status is QueuedImportStatus.Queued or QueuedImportStatus.Running)
+        {
+            running.Add((await history.GetStatusAsync("tenant-1", id))!);
+            await Task.Delay(5);
+        }
+
+        var report = await history.GetReportAsync("tenant-1", id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
+            Assert.That(state.Parts, Is.EqualTo(11), "1,049 to send in parts of 100");
+            Assert.That(_sender.Sent.Select(i => i.Address), Is.Unique);
+            Assert.That(_sender.Sent, Has.Count.EqualTo(1_049), "each address once; not the member, the duplicate or the broken line");
+            Assert.That(_sender.MaxConcurrency, Is.GreaterThan(2), "parts were sent at once, each with its MaxParallelSends");
+            Assert.That(report!.Status, Is.EqualTo(ImportStatus.Completed));
+            Assert.That((report.Counts.Invited, report.Counts.ExistingUser, report.Counts.Duplicate, report.Counts.Invalid, report.Counts.Pending, report.Counts.Sending), Is.EqualTo((1_049L, 1L, 1L, 1L, 0L, 0L)));
+            Assert.That(running.Any(s => s.Phase == ImportPhase.Running && s.Counts.Invited is > 0 and < 1_049), Is.True, "the status shows progress while the parts are sent");
+        }
+    }
+
+    [Test]
     public async Task An_import_whose_instance_stopped_while_staging_is_staged_again_from_its_upload_with_nothing_twice()
     {
         using (var queueing = await StartAsync(maxConcurrent: 0))
@@ -540,7 +577,8 @@ public sealed class BulkInviteQueueTests
 
     private IImportWorkStore Work => (IImportWorkStore)_history.Store;
 
-    private async Task<IHost> StartAsync(long? maxFileBytes = null, int maxQueued = 100, int? maxConcurrent = null, Action<BackgroundImportOptions>? configure = null)
+    private async Task<IHost> StartAsync(
+        long? maxFileBytes = null, int maxQueued = 100, int? maxConcurrent = null, Action<BackgroundImportOptions>? configure = null, int? maxParallelSends = null)
     {
         var host = Build(
             o =>
@@ -549,18 +587,20 @@ public sealed class BulkInviteQueueTests
                 o.MaxConcurrentImports = maxConcurrent ?? o.MaxConcurrentImports;
                 configure?.Invoke(o);
             },
-            maxFileBytes);
+            maxFileBytes,
+            maxParallelSends);
         await host.StartAsync();
         return host;
     }
 
-    private IHost Build(Action<BackgroundImportOptions>? configure = null, long? maxFileBytes = null)
+    private IHost Build(Action<BackgroundImportOptions>? configure = null, long? maxFileBytes = null, int? maxParallelSends = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton<IInviteHistoryStore>(_history.Store);
         builder.Services.AddBulkInvite(o =>
             {
                 o.ProgressInterval = TimeSpan.Zero;
+                o.MaxParallelSends = maxParallelSends ?? o.MaxParallelSends;
                 if (maxFileBytes is { } limit)
                 {
                     o.MaxFileBytes = limit;
