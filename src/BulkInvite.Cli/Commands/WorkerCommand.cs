@@ -41,6 +41,11 @@ internal static class WorkerCommand
             Description = "Seconds between looks for work when idle on SQLite (0.01 to 600, default 5); PostgreSQL wakes the worker at once.",
         };
         var maxAttempts = new Option<int?>("--max-attempts") { Description = "Claims of one import before it is left to a person (1 to 1000, default 5): 'bulkinvite resume' then continues it." };
+        var partSize = new Option<int?>("--part-size")
+        {
+            Description = "Pending entries in one part of an import that every worker sends at once (0, or 100 to 10,000,000; default 5,000): a bigger import is split into parts, "
+                + "each claimed by any worker; 0 sends each import on one worker.",
+        };
         var maxEntries = new Option<int?>("--max-entries") { Description = "The most entries a file may hold (default 1,000,000)." };
         var inFlight = new Option<InFlightAfterCrash>("--in-flight")
         {
@@ -52,7 +57,7 @@ internal static class WorkerCommand
             "Run the imports queued in the history database ('bulkinvite enqueue'), sending as 'send' does, until Ctrl+C or SIGTERM: the import being run is given back for the next worker, "
             + "and the exit code is 0. Workers sharing a database take over each other's imports when one stops.")
         {
-            existingUsers, allowInvalid, exitWhenIdle, concurrency, name, leaseDuration, pollInterval, maxAttempts, maxEntries, inFlight,
+            existingUsers, allowInvalid, exitWhenIdle, concurrency, name, leaseDuration, pollInterval, maxAttempts, partSize, maxEntries, inFlight,
         };
         store.AddTo(command);
         senders.AddTo(command);
@@ -79,6 +84,10 @@ internal static class WorkerCommand
             Range(pollInterval, 0.01, 600);
             Count(concurrency, 1, 64);
             Count(maxAttempts, 1, 1000);
+            if (result.GetValue(partSize) is not (null or 0))
+            {
+                Count(partSize, 100, 10_000_000);
+            }
             if (result.GetValue(name) is { } given && (string.IsNullOrWhiteSpace(given) || given.Length > 200))
             {
                 result.AddError("--name must be a name of 1 to 200 characters.");
@@ -111,6 +120,7 @@ internal static class WorkerCommand
                 o.LeaseDuration = result.GetValue(leaseDuration) is { } lease ? TimeSpan.FromSeconds(lease) : o.LeaseDuration;
                 o.PollInterval = result.GetValue(pollInterval) is { } poll ? TimeSpan.FromSeconds(poll) : o.PollInterval;
                 o.MaxAttempts = result.GetValue(maxAttempts) ?? o.MaxAttempts;
+                o.PartSize = result.GetValue(partSize) ?? o.PartSize;
             }
 
             using var log = new WorkerLog(console.Error, TimeProvider.System);

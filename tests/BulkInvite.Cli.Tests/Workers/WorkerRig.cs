@@ -180,6 +180,10 @@ internal sealed class WorkerRig : IAsyncDisposable
     public ToolProcess? ClaimerOf(Guid importId, int attempt)
         => _processes.SingleOrDefault(p => p.ErrorLines.Any(l => l.Contains($" 1301 Import {importId} claimed by {p.Name} (attempt {attempt},", StringComparison.Ordinal)));
 
+    /// <summary>The workers that logged a claim of a part of the import.</summary>
+    public IReadOnlyList<ToolProcess> PartClaimersOf(Guid importId)
+        => _processes.Where(p => p.ErrorLines.Any(l => l.Contains($" 1308 Part ", StringComparison.Ordinal) && l.Contains($" of import {importId} claimed by {p.Name} ", StringComparison.Ordinal))).ToList();
+
     /// <summary>Every process's stderr, for a failure's message.</summary>
     public string Logs() => string.Join("\n", _processes.Select(p => $"--- {p.Name} ({(p.HasExited ? "exited " + p.Process.ExitCode : "running")}):\n{p.Error}"));
 
