@@ -555,6 +555,19 @@ public sealed class BulkInviteQueueTests
         Assert.That(error!.Message, Does.Contain("BulkInvite:Background:"));
     }
 
+    [TestCase(1)]
+    [TestCase(99)]
+    [TestCase(10_000_001)]
+    [TestCase(-1)]
+    public void A_part_size_out_of_range_fails_at_start_up_naming_the_setting(int partSize)
+    {
+        using var host = Build(o => o.PartSize = partSize);
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain("BulkInvite:Background:PartSize"));
+    }
+
     [Test]
     public void Registering_twice_adds_one_worker()
     {
