@@ -7,7 +7,7 @@
 #
 #   benchmarks/workers.sh [ENTRIES]          (default 100000)
 #
-# Environment: RUNS (runs per figure, default 3), WORK (build, inputs and cluster, default /tmp/bulkinvite-workers),
+# Environment: RUNS (runs per figure, default 3), BUILD=0 (use the tool built by an earlier run), WORK (build, inputs and cluster, default /tmp/bulkinvite-workers),
 # LOCK (a file every CPU-heavy step holds with flock, default /tmp/bulkinvite-build.lock). Needs PostgreSQL's server
 # binaries and postfix's smtp-sink (apt-get install -y postgresql postfix). Not run in CI (CI=true does nothing).
 set -euo pipefail
@@ -29,10 +29,12 @@ for tool in dotnet flock python3 /usr/sbin/smtp-sink "$pg_bin/initdb" "$pg_bin/p
   command -v "$tool" >/dev/null 2>&1 || { echo "workers.sh: $tool is needed (apt-get install -y postgresql postfix)" >&2; exit 1; }
 done
 
-rm -rf "$work" && mkdir -p "$work" && chmod 755 "$work"
-echo "== building the tool (Release)" >&2
-flock "$lock" dotnet publish "$repo/src/BulkInvite.Cli" -c Release -o "$work/cli" >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; exit 1; }
-tool() { dotnet "$work/cli/bulkinvite.dll" "$@"; }
+rm -rf "$work/pg" && mkdir -p "$work" && chmod 755 "$work"
+if [ "${BUILD:-1}" != 0 ] || [ ! -x "$work/cli/BulkInvite.Cli" ]; then
+  echo "== building the tool (Release, native, as the tool package ships it)" >&2
+  flock "$lock" dotnet publish "$repo/src/BulkInvite.Cli" -c Release -r linux-x64 -o "$work/cli" >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; exit 1; }
+fi
+tool() { "$work/cli/BulkInvite.Cli" "$@"; }
 
 # The cluster, as the postgres user when run as root (the server refuses root).
 as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$(printf '%q ' "$@")"; else "$@"; fi; }
@@ -63,7 +65,7 @@ measure() {
   start=$(date +%s.%N)
   local pids=()
   for w in $(seq 1 "$workers"); do
-    tool worker --exit-when-idle --smtp "127.0.0.1:$smtp_port" --name "w$w" --poll-interval 0.2 >"$work/w$w.$run.out" 2>"$work/w$w.$run.err" &
+    tool worker --exit-when-idle --smtp "127.0.0.1:$smtp_port" --tls none --name "w$w" --poll-interval 0.2 >"$work/w$w.$run.out" 2>"$work/w$w.$run.err" &
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p"; done

@@ -35,6 +35,17 @@ internal static class ImportWorkArguments
         }
     }
 
+    public static void CheckClaimImport(ImportWorkItem item, string owner, TimeSpan leaseDuration)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (string.IsNullOrEmpty(item.TenantId) || string.IsNullOrEmpty(item.InitiatedBy) || item.FileName is null)
+        {
+            throw new ArgumentException("The item needs its tenant, its initiator and its file name.", nameof(item));
+        }
+
+        CheckClaim(owner, leaseDuration);
+    }
+
     public static void CheckClaim(string owner, TimeSpan leaseDuration)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);

@@ -111,7 +111,8 @@ public sealed class HistoryAndResumeTests
     /// The promise of resume, proven with a real crash: the sending process is killed in the middle of sending, then
     /// the import is resumed against the same database file and the same SMTP server. Every address receives its
     /// invitation; only a message the server had accepted but whose outcome was not yet stored can arrive twice,
-    /// and with one connection there is at most one such message.
+    /// and with one connection there is at most one such message. The resume needs no <c>--force</c>: it is refused while
+    /// the killed process's lease holds, and goes ahead once it has expired.
     /// </summary>
     [Test]
     public async Task An_import_killed_while_sending_is_resumed_and_every_address_gets_exactly_one_invitation_but_at_most_one()
@@ -141,9 +142,23 @@ public sealed class HistoryAndResumeTests
         var id = import.GetProperty("importId").GetString()!;
 
         var refused = await CliRunner.RunAsync(string.Empty, ["resume", id, "--db", db, .. smtp]);
-        Assert.That(refused.ExitCode, Is.Not.Zero, "an import that was active a moment ago is not resumed without --force");
+        Assert.That(refused.ExitCode, Is.Not.Zero, "the killed process's lease still holds");
+        Assert.That(refused.Error, Does.Contain("still running on"));
 
-        var resumed = await CliRunner.RunAsync(string.Empty, ["resume", id, "--db", db, .. smtp, "--force", "--format", "json"]);
+        // No --force: once the lease (30 s, renewed every 10 s) has expired, it says the process is gone.
+        var killedAt = Stopwatch.StartNew();
+        CliResult resumed;
+        while (true)
+        {
+            resumed = await CliRunner.RunAsync(string.Empty, ["resume", id, "--db", db, .. smtp, "--format", "json"]);
+            if (resumed.ExitCode == 0 || killedAt.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                break;
+            }
+
+            Assert.That(resumed.Error, Does.Contain("still running on"), "refused only while the lease holds");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
 
         Assert.That(resumed.ExitCode, Is.Zero, resumed.Error);
         using var report = JsonDocument.Parse(resumed.Output);

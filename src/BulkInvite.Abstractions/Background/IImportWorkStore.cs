@@ -53,6 +53,29 @@ public interface IImportWorkStore
     /// <returns>The lease, or <see langword="null"/> when no import can be claimed.</returns>
     Task<ImportLease?> ClaimAsync(string owner, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Claims one import for its caller to run in its own process (<see cref="IBulkInviteService.ImportAsync"/>,
+    /// <see cref="IBulkInviteService.ResumeAsync"/>): adds its row, claimed, when the store has none (such an import keeps
+    /// no upload), or takes its row when no live lease holds it: it has ended, or its lease has expired at
+    /// <paramref name="now"/>, or, with <paramref name="takeOver"/>, even a live lease (its caller knows that the
+    /// process holding it has stopped). An import waiting for a worker, or whose parts are being sent, is never taken.
+    /// </summary>
+    /// <param name="item">The import, and for whom.</param>
+    /// <param name="owner">Who claims (an instance's name), shown in the import's state.</param>
+    /// <param name="leaseDuration">How long the lease holds unless renewed.</param>
+    /// <param name="now">The time of the claim.</param>
+    /// <param name="takeOver">Whether a live lease is taken over too; its holder's writes are refused from then on.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>
+    /// The lease (a takeover's with a larger fencing token and the next attempt), or <see langword="null"/> when the import
+    /// is held by a live lease, queued for a worker, sent in parts, or is another tenant's.
+    /// </returns>
+    /// <remarks>
+    /// An import whose caller's process stopped is a running import whose lease expires: any worker then takes it over, as
+    /// it takes over a worker's, and continues it when its file was staged to its end.
+    /// </remarks>
+    Task<ImportLease?> ClaimImportAsync(ImportWorkItem item, string owner, TimeSpan leaseDuration, DateTimeOffset now, bool takeOver = false, CancellationToken cancellationToken = default);
+
     /// <summary>Extends a lease that is still held, and records the import's last progress.</summary>
     /// <param name="lease">The lease.</param>
     /// <param name="leaseDuration">How long the lease holds from <paramref name="now"/>.</param>

@@ -20,7 +20,7 @@ internal static class ResumeCommand
         var summary = new Option<bool>("--summary") { Description = "Print only the counts." };
         var force = new Option<bool>("--force")
         {
-            Description = "Resume although the import recorded progress less than 2 minutes ago (only when you know its process has stopped).",
+            Description = "Resume although the process that ran the import may still hold it (its lease has not expired, 30 s after its last renewal): only when you know that process has stopped.",
         };
         var senders = new SenderSwitches();
         var inFlight = new Option<InFlightAfterCrash>("--in-flight")

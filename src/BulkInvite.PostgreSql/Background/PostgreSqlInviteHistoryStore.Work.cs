@@ -147,6 +147,40 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
+    /// <remarks>The row is locked <c>FOR UPDATE</c> first (writes in flight under an older lease end first), then claimed by one upsert.</remarks>
+    public Task<ImportLease?> ClaimImportAsync(ImportWorkItem item, string owner, TimeSpan leaseDuration, DateTimeOffset now, bool takeOver = false, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckClaimImport(item, owner, leaseDuration);
+        return WriteAsync((item, owner, expiresAt: now + leaseDuration, now, takeOver), static async (connection, transaction, state, ct) =>
+        {
+            var lockRow = Command(connection, transaction, PostgreSqlSql.LockWorkForClaim);
+            await using (lockRow.ConfigureAwait(false))
+            {
+                lockRow.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, state.item.ImportId);
+                await lockRow.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            var claim = Command(connection, transaction, PostgreSqlSql.ClaimImport);
+            await using (claim.ConfigureAwait(false))
+            {
+                PostgreSqlRows.BindWorkItem(claim.Parameters, state.item);
+                claim.Parameters.AddValue("owner", NpgsqlDbType.Text, state.owner);
+                claim.Parameters.AddValue("expires_at", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.expiresAt));
+                claim.Parameters.AddValue("expires_offset", NpgsqlDbType.Smallint, PostgreSqlRows.OffsetMinutes(state.expiresAt));
+                claim.Parameters.AddValue("now", NpgsqlDbType.Bigint, PostgreSqlRows.Ticks(state.now));
+                claim.Parameters.AddValue("take_over", NpgsqlDbType.Boolean, state.takeOver);
+                var reader = await claim.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(ct).ConfigureAwait(false)
+                        ? new ImportLease { Item = state.item, Owner = state.owner, Fence = reader.GetInt64(0), Attempt = reader.GetInt32(1), ExpiresAt = state.expiresAt, Parts = reader.GetInt32(2) }
+                        : null;
+                }
+            }
+        }, cancellationToken);
+    }
+
     /// <summary>Runs one claim statement (of a part, or of an import); <see langword="null"/> when it claimed nothing.</summary>
     private static async Task<ImportLease?> ClaimAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, (string owner, DateTimeOffset expiresAt, DateTimeOffset now) state, CancellationToken ct)

@@ -61,6 +61,32 @@ internal static partial class PostgreSqlSql
         """;
 
     /// <summary>
+    /// Before <see cref="ClaimImport"/>: the import's row, if it has one, locked <c>FOR UPDATE</c>, which waits for the
+    /// writes in flight under its current lease (<see cref="LockWorkFence"/>), as a claim does.
+    /// </summary>
+    public const string LockWorkForClaim = "SELECT 1 FROM bulkinvite.work WHERE import_id = @import_id FOR UPDATE";
+
+    /// <summary>
+    /// The claim of one import by its caller: a new row, claimed, with no upload (<c>upload_chunks</c> -1), or the row taken when it has ended or its
+    /// lease has expired (or, with <c>@take_over</c>, is live); never a queued row, a row of another tenant, or a split
+    /// import whose parts are sent (running with no lease).
+    /// </summary>
+    public const string ClaimImport = "INSERT INTO bulkinvite.work AS w (" + WorkItemColumns + """
+        , status, owner, fence, attempts, lease_expires_at, lease_expires_offset, upload_bytes, upload_chunks
+        ) VALUES (
+            @import_id, @tenant_id, @initiated_by, @file_name, @mode, @parser_name, @sender_name, @allow_repeat_upload, @resend,
+            @queued_at, @queued_offset, 1, @owner, 1, 1, @expires_at, @expires_offset, 0, -1
+        )
+        ON CONFLICT (import_id) DO UPDATE SET
+            status = 1, owner = EXCLUDED.owner, fence = w.fence + 1, attempts = w.attempts + 1,
+            lease_expires_at = EXCLUDED.lease_expires_at, lease_expires_offset = EXCLUDED.lease_expires_offset,
+            error = NULL, error_code = NULL, ended_at = NULL, ended_offset = NULL
+        WHERE w.tenant_id = EXCLUDED.tenant_id
+          AND (w.status IN (2, 3) OR (w.status = 1 AND w.lease_expires_at IS NOT NULL AND (@take_over OR w.lease_expires_at <= @now)))
+        RETURNING w.fence, w.attempts, w.parts
+        """;
+
+    /// <summary>
     /// The claim of a part, as <see cref="ClaimWork"/> claims an import: the oldest part that is queued or whose lease has
     /// expired, in <c>ix_work_parts_claim</c>, with its import's item.
     /// </summary>
@@ -154,10 +180,10 @@ internal static partial class PostgreSqlSql
 
     public const string DeleteUploadChunks = "DELETE FROM bulkinvite.upload_chunks WHERE import_id = @import_id";
 
-    /// <summary>The upload of an import of the tenant that has not ended: its length and number of chunks.</summary>
+    /// <summary>The upload of an import of the tenant that has not ended: its length and number of chunks (an import run by its caller has none).</summary>
     public const string SelectUpload = """
         SELECT upload_bytes, upload_chunks FROM bulkinvite.work
-         WHERE import_id = @import_id AND tenant_id = @tenant_id AND status IN (0, 1)
+         WHERE import_id = @import_id AND tenant_id = @tenant_id AND status IN (0, 1) AND upload_chunks >= 0
         """;
 
     /// <summary>One chunk of an upload, by primary key, through the work row of the tenant.</summary>

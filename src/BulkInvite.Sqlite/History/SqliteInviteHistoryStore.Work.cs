@@ -50,17 +50,7 @@ public sealed partial class SqliteInviteHistoryStore
                 var insert = Command(connection, transaction, SqliteSql.InsertWork);
                 await using (insert.ConfigureAwait(false))
                 {
-                    insert.Parameters.AddWithValue("$import_id", SqliteRows.Key(item.ImportId));
-                    insert.Parameters.AddWithValue("$tenant_id", item.TenantId);
-                    insert.Parameters.AddWithValue("$initiated_by", item.InitiatedBy);
-                    insert.Parameters.AddWithValue("$file_name", item.FileName);
-                    insert.Parameters.AddWithValue("$mode", (long)item.Mode);
-                    insert.Parameters.AddWithValue("$parser_name", (object?)item.ParserName ?? DBNull.Value);
-                    insert.Parameters.AddWithValue("$sender_name", (object?)item.SenderName ?? DBNull.Value);
-                    insert.Parameters.AddWithValue("$allow_repeat", item.AllowRepeatUpload ? 1 : 0);
-                    insert.Parameters.AddWithValue("$resend", item.ResendPendingInvitations ? 1 : 0);
-                    insert.Parameters.AddWithValue("$queued_at", SqliteRows.Ticks(item.QueuedAt));
-                    insert.Parameters.AddWithValue("$queued_offset", SqliteRows.OffsetMinutes(item.QueuedAt));
+                    BindWorkItem(insert, item);
                     insert.Parameters.AddWithValue("$upload_bytes", length);
                     insert.Parameters.AddWithValue("$upload_chunks", chunks);
                     try
@@ -154,6 +144,52 @@ public sealed partial class SqliteInviteHistoryStore
             }
         }, cancellationToken).ConfigureAwait(false);
         return lease;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One upsert in a <c>BEGIN IMMEDIATE</c> transaction: the write lock of the file orders it with every other claim.</remarks>
+    public async Task<ImportLease?> ClaimImportAsync(ImportWorkItem item, string owner, TimeSpan leaseDuration, DateTimeOffset now, bool takeOver = false, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckClaimImport(item, owner, leaseDuration);
+        ImportLease? lease = null;
+        var expiresAt = now + leaseDuration;
+        await WriteAsync(0, async (connection, transaction, _, ct) =>
+        {
+            var claim = Command(connection, transaction, SqliteSql.ClaimImport);
+            await using (claim.ConfigureAwait(false))
+            {
+                BindWorkItem(claim, item);
+                claim.Parameters.AddWithValue("$owner", owner);
+                claim.Parameters.AddWithValue("$expires_at", SqliteRows.Ticks(expiresAt));
+                claim.Parameters.AddWithValue("$now", SqliteRows.Ticks(now));
+                claim.Parameters.AddWithValue("$take_over", takeOver ? 1 : 0);
+                var reader = await claim.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    if (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        lease = new ImportLease { Item = item, Owner = owner, Fence = reader.GetInt64(0), Attempt = reader.GetInt32(1), ExpiresAt = expiresAt, Parts = reader.GetInt32(2) };
+                    }
+                }
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return lease;
+    }
+
+    /// <summary>Binds an item's columns (<c>$import_id</c> to <c>$queued_offset</c>).</summary>
+    private static void BindWorkItem(SqliteCommand command, ImportWorkItem item)
+    {
+        command.Parameters.AddWithValue("$import_id", SqliteRows.Key(item.ImportId));
+        command.Parameters.AddWithValue("$tenant_id", item.TenantId);
+        command.Parameters.AddWithValue("$initiated_by", item.InitiatedBy);
+        command.Parameters.AddWithValue("$file_name", item.FileName);
+        command.Parameters.AddWithValue("$mode", (long)item.Mode);
+        command.Parameters.AddWithValue("$parser_name", (object?)item.ParserName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$sender_name", (object?)item.SenderName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$allow_repeat", item.AllowRepeatUpload ? 1 : 0);
+        command.Parameters.AddWithValue("$resend", item.ResendPendingInvitations ? 1 : 0);
+        command.Parameters.AddWithValue("$queued_at", SqliteRows.Ticks(item.QueuedAt));
+        command.Parameters.AddWithValue("$queued_offset", SqliteRows.OffsetMinutes(item.QueuedAt));
     }
 
     /// <inheritdoc />

@@ -229,6 +229,27 @@ internal static class SqliteSql
         SELECT import_id, queued_at FROM work WHERE status = 1 AND lease_expires_at <= $now ORDER BY queued_at, import_id LIMIT 1
         """;
 
+    /// <summary>
+    /// The claim of one import by its caller: a new row, claimed, with no upload (<c>upload_chunks</c> -1), or the row taken when it has ended or its
+    /// lease has expired (or, with <c>$take_over</c>, is live); never a queued row, a row of another tenant, or a split
+    /// import whose parts are sent (running with no lease).
+    /// </summary>
+    public const string ClaimImport = """
+        INSERT INTO work (
+            import_id, tenant_id, initiated_by, file_name, mode, parser_name, sender_name, allow_repeat, resend, queued_at,
+            queued_offset, status, owner, fence, attempts, lease_expires_at, upload_bytes, upload_chunks
+        ) VALUES (
+            $import_id, $tenant_id, $initiated_by, $file_name, $mode, $parser_name, $sender_name, $allow_repeat, $resend, $queued_at,
+            $queued_offset, 1, $owner, 1, 1, $expires_at, 0, -1
+        )
+        ON CONFLICT (import_id) DO UPDATE SET
+            status = 1, owner = excluded.owner, fence = work.fence + 1, attempts = work.attempts + 1,
+            lease_expires_at = excluded.lease_expires_at, error = NULL, error_code = NULL, ended_at = NULL, ended_offset = NULL
+        WHERE work.tenant_id = excluded.tenant_id
+          AND (work.status IN (2, 3) OR (work.status = 1 AND work.lease_expires_at IS NOT NULL AND ($take_over = 1 OR work.lease_expires_at <= $now)))
+        RETURNING fence, attempts, parts
+        """;
+
     /// <summary>The part queued longest: the head of the queued range of <c>ix_work_parts_claim</c>.</summary>
     public const string NextQueuedPart = """
         SELECT import_id, part_no FROM work_parts WHERE status = 0 ORDER BY queued_at, import_id, part_no LIMIT 1

@@ -120,14 +120,11 @@ internal sealed class ImportWorker : IImportWorker
         }
 
         // Cancelled when the lease is lost: the store refused a renewal, or the last renewal is about to run out.
-        using var leaseLost = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-        using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leaseLost.Token);
-        using var stopHeartbeat = new CancellationTokenSource();
-        var progress = new LatestProgress();
-        leaseLost.CancelAfter(LocalLeaseTime());
-        var heartbeat = HeartbeatAsync(lease, progress, leaseLost, stopHeartbeat.Token);
+        var heartbeat = new LeaseHeartbeat(_work, lease, _options.LeaseDuration, _time, _logger);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, heartbeat.Lost);
 
         (QueuedImportStatus Status, string? Error, ImportErrorCode? Code)? end = null;
+        var leaseLost = false;
         try
         {
             var scope = _scopes.CreateAsyncScope();
@@ -135,13 +132,13 @@ internal sealed class ImportWorker : IImportWorker
             {
                 var service = scope.ServiceProvider.GetRequiredService<IBulkInviteService>() as BulkInviteService
                     ?? throw new InvalidOperationException("Background imports run on the SDK's own IBulkInviteService; a replaced one cannot run them.");
-                if (await service.RunLeasedAsync(lease, _work, progress, _options.PartSize, run.Token).ConfigureAwait(false))
+                if (await service.RunLeasedAsync(lease, _work, heartbeat.Progress, _options.PartSize, run.Token).ConfigureAwait(false))
                 {
                     end = (QueuedImportStatus.Completed, null, null);
                 }
             }
         }
-        catch (Exception e) when (leaseLost.IsCancellationRequested || e is ImportLeaseLostException)
+        catch (Exception e) when (heartbeat.IsLost || e is ImportLeaseLostException)
         {
             // Whatever this worker still had to record is the new owner's now; it writes nothing more.
             Log.BackgroundImportLeaseLost(_logger, lease.ImportId, lease.Fence);
@@ -164,8 +161,8 @@ internal sealed class ImportWorker : IImportWorker
         }
         finally
         {
-            await stopHeartbeat.CancelAsync().ConfigureAwait(false);
-            await heartbeat.ConfigureAwait(false);
+            leaseLost = heartbeat.IsLost;
+            await heartbeat.DisposeAsync().ConfigureAwait(false);
         }
 
         if (end is { } e2)
@@ -173,7 +170,7 @@ internal sealed class ImportWorker : IImportWorker
             return await CompleteAsync(lease, e2.Status, e2.Error, e2.Code).ConfigureAwait(false) && lease.Part is null;
         }
 
-        if (stoppingToken.IsCancellationRequested && !leaseLost.IsCancellationRequested)
+        if (stoppingToken.IsCancellationRequested && !leaseLost)
         {
             try
             {
@@ -194,7 +191,7 @@ internal sealed class ImportWorker : IImportWorker
     }
 
     /// <summary>The end of an import that failed for good (running it again changes nothing), or <see langword="null"/> to try again.</summary>
-    private static (QueuedImportStatus, string?, ImportErrorCode?)? Final(Exception e) => e switch
+    internal static (QueuedImportStatus Status, string? Error, ImportErrorCode? Code)? Final(Exception e) => e switch
     {
         InviteFileFormatException => (QueuedImportStatus.Failed, e.Message, ImportErrorCode.InvalidFileFormat),
         InviteRepeatUploadException => (QueuedImportStatus.Failed, e.Message, ImportErrorCode.RepeatUpload),
@@ -223,67 +220,5 @@ internal sealed class ImportWorker : IImportWorker
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// Renews the lease every third of its duration. A refused renewal means another instance holds the import; a
-    /// lease not renewed in time (the store is down, the process was paused) is given up locally before the store
-    /// would let another claim it, so that this worker stops sending first.
-    /// </summary>
-    private async Task HeartbeatAsync(ImportLease lease, LatestProgress progress, CancellationTokenSource leaseLost, CancellationToken stop)
-    {
-        var interval = _options.LeaseDuration / 3;
-        while (!stop.IsCancellationRequested && !leaseLost.IsCancellationRequested)
-        {
-            try
-            {
-                // A new stage is recorded at once, so that every instance shows it; counts wait for the next renewal.
-                await Task.WhenAny(Task.Delay(interval, _time, stop), progress.StageChanged).ConfigureAwait(false);
-                stop.ThrowIfCancellationRequested();
-                if (await _work.RenewAsync(lease, _options.LeaseDuration, _time.GetUtcNow(), progress.Latest, stop).ConfigureAwait(false))
-                {
-                    leaseLost.CancelAfter(LocalLeaseTime());
-                }
-                else
-                {
-                    await leaseLost.CancelAsync().ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A renewal that fails is tried again; the local deadline stops the import if none succeeds.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Log.BackgroundWorkStoreFailed(_logger, e, "renew a lease");
-            }
-        }
-    }
-
-    /// <summary>How long after a renewal this worker still counts on its lease: a sixth of it short of the store's expiry.</summary>
-    private TimeSpan LocalLeaseTime() => _options.LeaseDuration - (_options.LeaseDuration / 6);
-
-    /// <summary>The last progress of the running import, recorded with each renewal, and at once when its stage changes.</summary>
-    private sealed class LatestProgress : IProgress<BulkInviteProgress>
-    {
-        private volatile BulkInviteProgress? _latest;
-        private TaskCompletionSource _stageChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public BulkInviteProgress? Latest => _latest;
-
-        /// <summary>Completes when the stage next changes.</summary>
-        public Task StageChanged => Volatile.Read(ref _stageChanged).Task;
-
-        public void Report(BulkInviteProgress value)
-        {
-            var previous = _latest;
-            _latest = value;
-            if (previous?.Stage != value.Stage)
-            {
-                Interlocked.Exchange(ref _stageChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            }
-        }
     }
 }

@@ -104,6 +104,42 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
     }
 
     /// <inheritdoc />
+    public Task<ImportLease?> ClaimImportAsync(ImportWorkItem item, string owner, TimeSpan leaseDuration, DateTimeOffset now, bool takeOver = false, CancellationToken cancellationToken = default)
+    {
+        ImportWorkArguments.CheckClaimImport(item, owner, leaseDuration);
+        cancellationToken.ThrowIfCancellationRequested();
+        var row = _work.GetOrAdd(item.ImportId, static (_, item) => new WorkRow(item, null) { Status = QueuedImportStatus.Completed }, item);
+        lock (row.Gate)
+        {
+            var free = row.Status is QueuedImportStatus.Completed or QueuedImportStatus.Failed
+                       || (row.Status == QueuedImportStatus.Running && row.LeaseExpiresAt is { } expires && (takeOver || expires <= now));
+            if (!string.Equals(row.Item.TenantId, item.TenantId, StringComparison.Ordinal) || !free)
+            {
+                return Task.FromResult<ImportLease?>(null);
+            }
+
+            row.Status = QueuedImportStatus.Running;
+            row.Owner = owner;
+            row.Fence++;
+            row.Attempts++;
+            row.LeaseExpiresAt = now + leaseDuration;
+            row.Error = null;
+            row.ErrorCode = null;
+            row.EndedAt = null;
+            _unfinished[item.ImportId] = row;
+            return Task.FromResult<ImportLease?>(new ImportLease
+            {
+                Item = row.Item,
+                Owner = owner,
+                Fence = row.Fence,
+                Attempt = row.Attempts,
+                ExpiresAt = row.LeaseExpiresAt.Value,
+                Parts = row.Parts,
+            });
+        }
+    }
+
+    /// <inheritdoc />
     public Task<bool> RenewAsync(ImportLease lease, TimeSpan leaseDuration, DateTimeOffset now, BulkInviteProgress? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
@@ -408,7 +444,7 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
     }
 
     /// <summary>One queued import: its item, its upload, its lease, and its parts once split.</summary>
-    private sealed class WorkRow(ImportWorkItem item, IReadOnlyList<byte[]> chunks) : Leased
+    private sealed class WorkRow(ImportWorkItem item, IReadOnlyList<byte[]>? chunks) : Leased
     {
         public Lock Gate { get; } = new();
 

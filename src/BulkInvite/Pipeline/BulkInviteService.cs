@@ -19,6 +19,7 @@ internal sealed class BulkInviteService : IBulkInviteService
     private readonly ImportContext _context;
     private readonly IServiceProvider? _services;
     private readonly IImportWorkStore? _work;
+    private readonly BackgroundImportOptions _leases;
 
     public BulkInviteService(
         IOptions<BulkInviteOptions> options,
@@ -31,11 +32,13 @@ internal sealed class BulkInviteService : IBulkInviteService
         ILoggerFactory? loggerFactory = null,
         IServiceProvider? services = null,
         InvitationTokens? tokens = null,
-        IImportWorkStore? workStore = null)
+        IImportWorkStore? workStore = null,
+        IOptions<BackgroundImportOptions>? leases = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _services = services;
         _work = workStore;
+        _leases = leases?.Value ?? new BackgroundImportOptions();
         var value = options.Value;
         var check = existenceChecks.LastOrDefault();
         if (check is null && !value.AllowMissingUserExistenceCheck)
@@ -58,11 +61,101 @@ internal sealed class BulkInviteService : IBulkInviteService
     public Task<BulkInviteReport> ImportAsync(BulkInviteRequest request, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ValidateRequest(request);
-        return request.Mode switch
+        if (request.Mode is not (ImportMode.Send or ImportMode.Preview))
         {
-            ImportMode.Send => new ImportRun(WithSender(request), request, isPreview: false, progress).RunAsync(cancellationToken),
-            ImportMode.Preview => new ImportRun(_context, request, isPreview: true, progress).RunAsync(cancellationToken),
-            _ => CountAsync(request, progress, cancellationToken),
+            return CountAsync(request, progress, cancellationToken);
+        }
+
+        var context = request.Mode == ImportMode.Send ? WithSender(request) : _context;
+        var isPreview = request.Mode == ImportMode.Preview;
+        if (_work is null)
+        {
+            return new ImportRun(context, request, isPreview, progress).RunAsync(cancellationToken);
+        }
+
+        var item = new ImportWorkItem
+        {
+            ImportId = request.ImportId ?? Guid.NewGuid(),
+            TenantId = request.TenantId,
+            InitiatedBy = request.InitiatedBy,
+            FileName = request.FileName,
+            Mode = request.Mode,
+            ParserName = request.ParserName,
+            SenderName = request.SenderName,
+            AllowRepeatUpload = request.AllowRepeatUpload,
+            ResendPendingInvitations = request.ResendPendingInvitations,
+            QueuedAt = _context.Time.GetUtcNow(),
+        };
+        return RunUnderLeaseAsync(
+            item, takeOver: false, context, (leased, leasedProgress, ct) => new ImportRun(leased, request, isPreview, leasedProgress, importId: item.ImportId).RunAsync(ct), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs an import in the caller's process under a lease of the work store (<see cref="IImportWorkStore.ClaimImportAsync"/>),
+    /// renewed while it runs and ended with it, with every write fenced: a process that stops leaves a lease that expires,
+    /// which says that the import can be resumed (or is taken over by a background worker), and a run whose lease was taken
+    /// over records nothing more.
+    /// </summary>
+    private async Task<BulkInviteReport> RunUnderLeaseAsync(
+        ImportWorkItem item,
+        bool takeOver,
+        ImportContext context,
+        Func<ImportContext, IProgress<BulkInviteProgress>, CancellationToken, Task<BulkInviteReport>> run,
+        IProgress<BulkInviteProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var work = _work!;
+        var lease = await work.ClaimImportAsync(item, _leases.InstanceName, _leases.LeaseDuration, _context.Time.GetUtcNow(), takeOver, cancellationToken).ConfigureAwait(false)
+            ?? throw await HeldElsewhereAsync(item.TenantId, item.ImportId, cancellationToken).ConfigureAwait(false);
+        var heartbeat = new Background.LeaseHeartbeat(work, lease, _leases.LeaseDuration, _context.Time, _context.Logger);
+        (QueuedImportStatus Status, string? Error, ImportErrorCode? Code)? end = null;
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, heartbeat.Lost);
+            var report = await run(context with { Store = work.WithLease(lease) }, new BothProgress(progress, heartbeat.Progress), linked.Token).ConfigureAwait(false);
+            end = (QueuedImportStatus.Completed, null, null);
+            return report;
+        }
+        catch (Exception e) when (!heartbeat.IsLost && e is not ImportLeaseLostException)
+        {
+            // Cancelled by the caller: recorded as such in the report, and the work has ended.
+            end = e is OperationCanceledException && cancellationToken.IsCancellationRequested
+                ? (QueuedImportStatus.Completed, null, null)
+                : Background.ImportWorker.Final(e) ?? (QueuedImportStatus.Failed, e.Message, ImportErrorCode.ImportFailed);
+            throw;
+        }
+        finally
+        {
+            await heartbeat.DisposeAsync().ConfigureAwait(false);
+            if (end is { } ended)
+            {
+                try
+                {
+                    await work.CompleteAsync(lease, ended.Status, ended.Error, ended.Code, _context.Time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // Not recorded: the lease expires, and a resume (or a worker) finds the import as its report says.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    Diagnostics.Log.BackgroundWorkStoreFailed(_context.Logger, e, "record the end of an import");
+                }
+            }
+        }
+    }
+
+    /// <summary>Why a claim of an import was refused: who holds it, and until when.</summary>
+    private async Task<InvalidOperationException> HeldElsewhereAsync(string tenantId, Guid importId, CancellationToken cancellationToken)
+    {
+        var state = await _work!.GetStateAsync(tenantId, importId, _context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return state switch
+        {
+            { Status: QueuedImportStatus.Queued } => new InvalidOperationException(
+                $"Import {importId} is queued for the background workers; it runs by itself."),
+            { Status: QueuedImportStatus.Running, Parts: > 0, LeaseExpiresAt: null } or { Status: QueuedImportStatus.Running, Parts: > 0, Owner: not null } => new InvalidOperationException(
+                $"Import {importId} is still running: its parts are being sent by {state.Owner ?? "the background workers"}; it ends by itself."),
+            { Status: QueuedImportStatus.Running } => new InvalidOperationException(
+                $"Import {importId} is still running on {state.Owner ?? "another process"} (its lease holds until {state.LeaseExpiresAt:u}); it can be resumed once that process has stopped and its lease has expired, or it is taken over by a background worker."),
+            _ => new InvalidOperationException($"Import {importId} is held by another claim, or its id belongs to another tenant."),
         };
     }
 
@@ -171,16 +264,9 @@ internal sealed class BulkInviteService : IBulkInviteService
             throw new InvalidOperationException($"Import {importId} is a preview: it sends nothing and cannot be resumed.");
         }
 
-        if (_work is not null
-            && await _work.GetStateAsync(tenantId, importId, _context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { Status: QueuedImportStatus.Queued or QueuedImportStatus.Running } queued)
-        {
-            throw new InvalidOperationException(
-                $"Import {importId} is run by the background workers ({(queued.Owner is { } owner ? "last claimed by " + owner : "queued")}); it continues by itself, and is taken over when its worker stops.");
-        }
-
         var quietFor = _context.Time.GetUtcNow() - (report.UpdatedAt ?? report.CreatedAt);
-        if (ImportRun.IsActive(importId)
-            || (report.Status == ImportStatus.Running && quietFor < _context.Options.ResumeAfterInactivity))
+        var quiet = report.Status != ImportStatus.Running || quietFor >= _context.Options.ResumeAfterInactivity;
+        if (ImportRun.IsActive(importId) || (_work is null && !quiet))
         {
             throw new InvalidOperationException(
                 $"Import {importId} is still running (last progress {quietFor.TotalSeconds:F0} s ago); it can be resumed once it has been quiet for {_context.Options.ResumeAfterInactivity} (BulkInvite:ResumeAfterInactivity).");
@@ -197,6 +283,25 @@ internal sealed class BulkInviteService : IBulkInviteService
         if (context.Sender is null)
         {
             throw new InvalidOperationException(NoSenderMessage);
+        }
+
+        if (_work is not null)
+        {
+            // The lease decides: one that expired says its process has stopped. A live one is taken over only once the
+            // import has been quiet for ResumeAfterInactivity (its process hangs, or the caller knows it is gone).
+            var item = new ImportWorkItem
+            {
+                ImportId = importId,
+                TenantId = tenantId,
+                InitiatedBy = report.InitiatedBy,
+                FileName = report.FileName,
+                Mode = ImportMode.Send,
+                SenderName = report.SenderName,
+                ResendPendingInvitations = report.ResendPendingInvitations,
+                QueuedAt = report.CreatedAt,
+            };
+            return await RunUnderLeaseAsync(item, takeOver: quiet, context, (leased, leasedProgress, ct) => new ImportRun(leased, report, leasedProgress).ResumeAsync(ct), progress, cancellationToken)
+                .ConfigureAwait(false);
         }
 
         return await new ImportRun(context, report, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
@@ -228,6 +333,16 @@ internal sealed class BulkInviteService : IBulkInviteService
         if (!Enum.IsDefined(request.Mode))
         {
             throw new ArgumentException($"The request's mode {(int)request.Mode} is not an {nameof(ImportMode)}.", nameof(request));
+        }
+    }
+
+    /// <summary>Reports progress to the caller and to the lease's heartbeat.</summary>
+    private sealed class BothProgress(IProgress<BulkInviteProgress>? caller, IProgress<BulkInviteProgress> heartbeat) : IProgress<BulkInviteProgress>
+    {
+        public void Report(BulkInviteProgress value)
+        {
+            heartbeat.Report(value);
+            caller?.Report(value);
         }
     }
 }

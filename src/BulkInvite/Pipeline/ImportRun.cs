@@ -39,7 +39,8 @@ internal sealed partial class ImportRun
     /// The import as recorded by a run that stopped before its file was read to the end: its entries are deleted and the
     /// file staged again (nothing is sent before staging ends, so nothing was).
     /// </param>
-    public ImportRun(ImportContext context, BulkInviteRequest request, bool isPreview, IProgress<BulkInviteProgress>? progress, BulkInviteReport? restaging = null)
+    /// <param name="importId">The import's id, when the caller chose it (else the request's, or a new one).</param>
+    public ImportRun(ImportContext context, BulkInviteRequest request, bool isPreview, IProgress<BulkInviteProgress>? progress, BulkInviteReport? restaging = null, Guid? importId = null)
     {
         _context = context;
         _request = request;
@@ -48,7 +49,7 @@ internal sealed partial class ImportRun
         _startTimestamp = context.Time.GetTimestamp();
         _report = new BulkInviteReport
         {
-            ImportId = request.ImportId ?? Guid.NewGuid(),
+            ImportId = importId ?? request.ImportId ?? Guid.NewGuid(),
             TenantId = request.TenantId,
             FileName = request.FileName,
             InitiatedBy = request.InitiatedBy,

@@ -225,6 +225,68 @@ public sealed class BulkInviteQueueTests
     }
 
     [Test]
+    public async Task An_import_run_by_its_caller_holds_a_lease_while_it_runs_and_ends_it_with_the_run()
+    {
+        var gate = new TaskCompletionSource();
+        _sender.Behavior = async (_, ct) =>
+        {
+            await gate.Task.WaitAsync(ct);
+            return InvitationSendResult.Success();
+        };
+        using var host = await StartAsync();
+        var service = host.Services.GetRequiredService<IBulkInviteService>();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+
+        var running = service.ImportAsync(Request("a@example.com\nb@example.com\n").With(importId: Id));
+        await WaitForAsync(async () => await queue.GetStateAsync("tenant-1", Id) is { Status: QueuedImportStatus.Running } && _sender.MaxConcurrency > 0);
+        var state = await queue.GetStateAsync("tenant-1", Id);
+        var refused = Assert.ThrowsAsync<InvalidOperationException>(() => service.ResumeAsync("tenant-1", Id));
+        gate.SetResult();
+        var report = await running;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((state!.Owner, state.Attempts), Is.EqualTo(("instance-1", 1)), "the caller's process holds the lease");
+            Assert.That(refused!.Message, Does.Contain("still running"));
+            Assert.That(report.Counts.Invited, Is.EqualTo(2));
+            Assert.That((await queue.GetStateAsync("tenant-1", Id))!.Status, Is.EqualTo(QueuedImportStatus.Completed), "its end ends the lease");
+            Assert.That(_sender.Sent, Has.Count.EqualTo(2), "no worker sent it too");
+        }
+    }
+
+    [Test]
+    public async Task An_import_whose_callers_process_stopped_is_resumed_as_soon_as_its_lease_expires()
+    {
+        // A process ran the import itself, staged it and stopped before sending: its lease was short-lived.
+        var item = new ImportWorkItem { ImportId = Id, TenantId = "tenant-1", InitiatedBy = "admin", FileName = "invitees.txt", Mode = ImportMode.Send, QueuedAt = DateTimeOffset.UtcNow };
+        var dead = await Work.ClaimImportAsync(item, "instance-dead", TimeSpan.FromMilliseconds(300), DateTimeOffset.UtcNow);
+        var fenced = Work.WithLease(dead!);
+        await fenced.CreateImportAsync(new BulkInviteReport
+        {
+            ImportId = Id, TenantId = "tenant-1", FileName = "invitees.txt", InitiatedBy = "admin", Status = ImportStatus.Running, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+        });
+        await fenced.AddEntriesAsync("tenant-1", Id, [
+            new InviteEntryResult { Sequence = 1, Line = 1, Address = "a@example.com", Outcome = InviteOutcome.Pending },
+            new InviteEntryResult { Sequence = 2, Line = 2, Address = "b@example.com", Outcome = InviteOutcome.Sending },
+        ]);
+
+        using var host = await StartAsync(maxConcurrent: 0);
+        var service = host.Services.GetRequiredService<IBulkInviteService>();
+        var refused = Assert.ThrowsAsync<InvalidOperationException>(() => service.ResumeAsync("tenant-1", Id));
+        await Task.Delay(400);
+        var report = await service.ResumeAsync("tenant-1", Id);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(refused!.Message, Does.Contain("still running on instance-dead"), "a live lease says its process may still run");
+            Assert.That(report.Status, Is.EqualTo(ImportStatus.Completed), "no wait for ResumeAfterInactivity (2 minutes): the expired lease says the process is gone");
+            Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "a@example.com", "b@example.com" }));
+            Assert.That((await Work.GetStateAsync("tenant-1", Id, DateTimeOffset.UtcNow))!.Attempts, Is.EqualTo(2));
+            Assert.ThrowsAsync<ImportLeaseLostException>(() => fenced.UpdateImportAsync(report with { Status = ImportStatus.Failed }), "the stopped process's writes are refused");
+        }
+    }
+
+    [Test]
     public async Task An_import_whose_instance_stopped_while_staging_is_staged_again_from_its_upload_with_nothing_twice()
     {
         using (var queueing = await StartAsync(maxConcurrent: 0))
