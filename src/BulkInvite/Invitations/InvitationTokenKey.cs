@@ -34,25 +34,20 @@ public sealed class InvitationTokenKey
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
         {
-            // Written whole under a name of its own, then moved into place without replacing: a process that starts at
-            // the same moment reads either no file or the whole key, never an empty file.
-            var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
             try
             {
-                Write(temporary, [NewKey()], FileMode.CreateNew);
-                File.Move(temporary, path, overwrite: false);
+                // Created exclusively (O_EXCL): of processes that start at the same moment, exactly one creates the file,
+                // and every other reads its key. (A move into place is not enough: where the system cannot rename
+                // without replacing, .NET checks and renames, and two creators can both win.)
+                Write(path, [NewKey()], FileMode.CreateNew);
             }
             catch (IOException) when (File.Exists(path))
             {
                 // Another process created it first: its key is the one.
             }
-            finally
-            {
-                File.Delete(temporary);
-            }
         }
 
-        return Read(path);
+        return Read(path, waitForWriter: true);
     }
 
     /// <summary>
@@ -113,10 +108,23 @@ public sealed class InvitationTokenKey
         stream.Flush(flushToDisk: true);
     }
 
-    private static List<InvitationTokenKey> Read(string path)
+    /// <summary>
+    /// Reads the keys of a file. With <paramref name="waitForWriter"/>, a file written in the last few seconds that does not
+    /// end with a newline yet (the one write of its creator, which ends with one, is under way) is read again until it
+    /// does, for up to 5 seconds.
+    /// </summary>
+    private static List<InvitationTokenKey> Read(string path, bool waitForWriter = false)
     {
+        var content = File.ReadAllText(path);
+        for (var waited = 0; waitForWriter && !content.EndsWith('\n') && waited < 5_000
+             && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < TimeSpan.FromSeconds(5); waited += 10)
+        {
+            Thread.Sleep(10);
+            content = File.ReadAllText(path);
+        }
+
         var keys = new List<InvitationTokenKey>();
-        foreach (var line in File.ReadAllLines(path))
+        foreach (var line in content.Split('\n'))
         {
             var text = line.Trim();
             if (text.Length > 0)
