@@ -70,6 +70,30 @@ public sealed class SqliteImportWorkStoreTests
     }
 
     [Test]
+    public async Task A_database_of_schema_4_is_migrated_in_place_and_gets_the_parts_of_imports()
+    {
+        var path = _folder.File();
+        await ExecuteAsync(path, SqliteInviteHistoryStoreTests.SchemaVersion1);
+        await ExecuteAsync(path, """
+            ALTER TABLE imports ADD COLUMN sending_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE imports ADD COLUMN unknown_count INTEGER NOT NULL DEFAULT 0;
+            """ + InvitationsOfSchema3 + SqliteSql.MigrateFrom3[..^SqliteSql.MigrateFrom4.Length]);
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(4));
+        var item = NewItem(0);
+        await using (var store = NewStore(path))
+        {
+            await store.EnqueueAsync(item, new MemoryStream([1, 2, 3]), 100);
+            var lease = await store.ClaimAsync("instance-a", Lease, T0);
+            ImportWorkPart[] parts = [new() { Number = 1, FirstSequence = 1, LastSequence = 10 }, new() { Number = 2, FirstSequence = 11, LastSequence = long.MaxValue }];
+            Assert.That(await store.SplitAsync(lease!, parts, T0), Is.True);
+            Assert.That((await store.ClaimAsync("instance-b", Lease, T0))?.Part?.Number, Is.EqualTo(1));
+            Assert.That((await store.GetStateAsync(Tenant, item.ImportId, T0))?.Owner, Is.EqualTo("instance-b"));
+        }
+
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(5));
+    }
+
+    [Test]
     public async Task A_database_of_schema_3_is_migrated_in_place_and_gets_the_queue_its_parts_and_the_runner_column()
     {
         var path = _folder.File();

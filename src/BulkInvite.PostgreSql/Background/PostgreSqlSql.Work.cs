@@ -144,9 +144,12 @@ internal static partial class PostgreSqlSql
 
     public const string CompletePart = "UPDATE bulkinvite.work_parts SET status = @status, lease_expires_at = NULL, lease_expires_offset = NULL" + HeldPart;
 
-    /// <summary>Once its last part has ended, the import's lease reads as expired: the next claim takes it, to end it.</summary>
+    /// <summary>
+    /// Once its last part has ended, the import's lease reads as expired: the next claim takes it, to end it, as its first
+    /// attempt (the parts counted their own).
+    /// </summary>
     public const string ReopenSplitWork = """
-        UPDATE bulkinvite.work SET lease_expires_at = @now, lease_expires_offset = 0
+        UPDATE bulkinvite.work SET lease_expires_at = @now, lease_expires_offset = 0, attempts = 0
          WHERE import_id = @import_id AND status = 1 AND parts > 0 AND lease_expires_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM bulkinvite.work_parts AS p WHERE p.import_id = @import_id AND p.status IN (0, 1))
         """;

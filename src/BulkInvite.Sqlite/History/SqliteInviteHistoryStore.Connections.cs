@@ -231,6 +231,7 @@ public sealed partial class SqliteInviteHistoryStore
                             1 => SqliteSql.MigrateFrom1,
                             2 => SqliteSql.MigrateFrom2,
                             3 => SqliteSql.MigrateFrom3,
+                            4 => SqliteSql.MigrateFrom4,
                             _ => null,
                         };
                         if (script is not null)

@@ -344,7 +344,8 @@ public sealed partial class SqliteInviteHistoryStore
                     var parts = reader.GetInt32(20);
                     if (status == QueuedImportStatus.Running && parts > 0)
                     {
-                        (owner, var partsExpireAt) = await ReadPartOwnersAsync(connection, transaction, state.importId, state.now, ct).ConfigureAwait(false);
+                        var (partOwners, partsExpireAt) = await ReadPartOwnersAsync(connection, transaction, state.importId, state.now, ct).ConfigureAwait(false);
+                        owner = partOwners ?? owner;
                         leaseExpiresAt = partsExpireAt ?? leaseExpiresAt;
                     }
 

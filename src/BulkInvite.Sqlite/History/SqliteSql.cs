@@ -297,9 +297,12 @@ internal static class SqliteSql
 
     public const string CompletePart = "UPDATE work_parts SET status = $status, lease_expires_at = NULL" + HeldPart;
 
-    /// <summary>Once its last part has ended, the import's lease reads as expired: the next claim takes it, to end it.</summary>
+    /// <summary>
+    /// Once its last part has ended, the import's lease reads as expired: the next claim takes it, to end it, as its first
+    /// attempt (the parts counted their own).
+    /// </summary>
     public const string ReopenSplitWork = """
-        UPDATE work SET lease_expires_at = $now
+        UPDATE work SET lease_expires_at = $now, attempts = 0
         WHERE import_id = $import_id AND status = 1 AND parts > 0 AND lease_expires_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM work_parts WHERE import_id = $import_id AND status IN (0, 1))
         """;

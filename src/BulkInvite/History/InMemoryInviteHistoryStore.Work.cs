@@ -228,8 +228,9 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
                 part.LeaseExpiresAt = null;
                 if (row.PartRows!.TrueForAll(static p => p.Status is QueuedImportStatus.Completed or QueuedImportStatus.Failed))
                 {
-                    // The last part has ended: the import can be claimed, to be ended.
+                    // The last part has ended: the import can be claimed, to be ended, as its first attempt.
                     row.LeaseExpiresAt = now;
+                    row.Attempts = 0;
                     _workSignal.Set();
                 }
 
@@ -242,9 +243,11 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
             row.EndedAt = now;
             row.LeaseExpiresAt = null;
             row.Chunks = null;
+
+            // Under the lock: a claim by the caller that reopens the row re-adds it only after this.
+            _unfinished.TryRemove(new KeyValuePair<Guid, WorkRow>(lease.ImportId, row));
         }
 
-        _unfinished.TryRemove(new KeyValuePair<Guid, WorkRow>(lease.ImportId, row));
         return Task.FromResult(true);
     }
 
@@ -323,8 +326,11 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
             if (row is { Status: QueuedImportStatus.Running, PartRows: { } parts })
             {
                 var live = parts.Where(p => p.Status == QueuedImportStatus.Running && p.LeaseExpiresAt > now).ToList();
-                owner = live.Count == 0 ? null : string.Join(", ", live.Select(static p => p.Owner).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-                leaseExpiresAt = live.Count == 0 ? leaseExpiresAt : live.Max(static p => p.LeaseExpiresAt);
+                if (live.Count > 0)
+                {
+                    owner = string.Join(", ", live.Select(static p => p.Owner).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+                    leaseExpiresAt = live.Max(static p => p.LeaseExpiresAt);
+                }
             }
 
             return Task.FromResult<QueuedImportState?>(new QueuedImportState

@@ -134,6 +134,8 @@ public sealed class InvitationTokenKey
             }
         }
 
-        return keys.Count > 0 ? keys : throw new FormatException($"The key file '{path}' holds no key.");
+        return keys.Count > 0
+            ? keys
+            : throw new FormatException($"The key file '{path}' holds no key (a process that stopped while creating it leaves it empty: delete it, and the next start creates a new key).");
     }
 }

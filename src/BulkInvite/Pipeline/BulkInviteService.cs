@@ -86,8 +86,20 @@ internal sealed class BulkInviteService : IBulkInviteService
             ResendPendingInvitations = request.ResendPendingInvitations,
             QueuedAt = _context.Time.GetUtcNow(),
         };
-        return RunUnderLeaseAsync(
-            item, takeOver: false, context, (leased, leasedProgress, ct) => new ImportRun(leased, request, isPreview, leasedProgress, importId: item.ImportId).RunAsync(ct), progress, cancellationToken);
+        return RunNewAsync();
+
+        async Task<BulkInviteReport> RunNewAsync()
+        {
+            // An id in use is refused before it is claimed: a claim would take over an ended import's work.
+            if (request.ImportId is { } given && await _work.GetStateAsync(request.TenantId, given, _context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not null)
+            {
+                throw new InvalidOperationException($"An import with id {given} exists already; a new import needs a new id (resume an interrupted one instead).");
+            }
+
+            return await RunUnderLeaseAsync(
+                item, takeOver: false, context, (leased, _, leasedProgress, ct) => new ImportRun(leased, request, isPreview, leasedProgress, importId: item.ImportId).RunAsync(ct), progress, cancellationToken)
+                .ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -100,7 +112,7 @@ internal sealed class BulkInviteService : IBulkInviteService
         ImportWorkItem item,
         bool takeOver,
         ImportContext context,
-        Func<ImportContext, IProgress<BulkInviteProgress>, CancellationToken, Task<BulkInviteReport>> run,
+        Func<ImportContext, ImportLease, IProgress<BulkInviteProgress>, CancellationToken, Task<BulkInviteReport>> run,
         IProgress<BulkInviteProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -112,9 +124,14 @@ internal sealed class BulkInviteService : IBulkInviteService
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, heartbeat.Lost);
-            var report = await run(context with { Store = work.WithLease(lease) }, new BothProgress(progress, heartbeat.Progress), linked.Token).ConfigureAwait(false);
+            var report = await run(context with { Store = work.WithLease(lease), LeaseLost = heartbeat.Lost }, lease, new BothProgress(progress, heartbeat.Progress), linked.Token).ConfigureAwait(false);
             end = (QueuedImportStatus.Completed, null, null);
             return report;
+        }
+        catch (OperationCanceledException e) when (heartbeat.IsLost && !cancellationToken.IsCancellationRequested)
+        {
+            // The lease was lost (taken over, or not renewed in time): the import is left to the claim that holds it.
+            throw new ImportLeaseLostException($"Import {item.ImportId} stopped: its lease was lost (another process took it over, or the store did not renew it in time); what was sent is recorded.", e);
         }
         catch (Exception e) when (!heartbeat.IsLost && e is not ImportLeaseLostException)
         {
@@ -141,6 +158,37 @@ internal sealed class BulkInviteService : IBulkInviteService
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Resumes a claimed import from what its entries say. One whose file was never staged to its end and whose upload
+    /// is kept (a queued import whose worker stopped while staging) is given back to the workers instead, which stage it
+    /// again from its upload: resuming it would send only the part of the file that was read.
+    /// </summary>
+    private async Task<BulkInviteReport> ResumeLeasedAsync(ImportContext context, ImportLease lease, BulkInviteReport report, IProgress<BulkInviteProgress> progress, CancellationToken cancellationToken)
+    {
+        if (report.ContentHash is null)
+        {
+            Stream? upload = null;
+            try
+            {
+                upload = await _work!.OpenUploadAsync(lease, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeyNotFoundException)
+            {
+                // Run by its caller, who kept no upload: what was staged is all there is.
+            }
+
+            if (upload is not null)
+            {
+                await upload.DisposeAsync().ConfigureAwait(false);
+                await _work!.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                throw new InvalidOperationException(
+                    $"Import {report.ImportId} was stopped before its file was read to its end; it was given back to the background workers, which stage it again from its kept upload.");
+            }
+        }
+
+        return await new ImportRun(context, report, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Why a claim of an import was refused: who holds it, and until when.</summary>
@@ -287,8 +335,10 @@ internal sealed class BulkInviteService : IBulkInviteService
 
         if (_work is not null)
         {
-            // The lease decides: one that expired says its process has stopped. A live one is taken over only once the
-            // import has been quiet for ResumeAfterInactivity (its process hangs, or the caller knows it is gone).
+            // The lease decides: one that expired says its process has stopped. A live one is taken over only when the
+            // report says the import runs and has been quiet for ResumeAfterInactivity (its process hangs; 0, as
+            // resume --force sets it, when the caller knows that the process is gone). A live lease on an import whose
+            // report says it ended (a worker failed and retries, a resume has just begun) is taken over only then.
             var item = new ImportWorkItem
             {
                 ImportId = importId,
@@ -300,7 +350,8 @@ internal sealed class BulkInviteService : IBulkInviteService
                 ResendPendingInvitations = report.ResendPendingInvitations,
                 QueuedAt = report.CreatedAt,
             };
-            return await RunUnderLeaseAsync(item, takeOver: quiet, context, (leased, leasedProgress, ct) => new ImportRun(leased, report, leasedProgress).ResumeAsync(ct), progress, cancellationToken)
+            var takeOver = _context.Options.ResumeAfterInactivity == TimeSpan.Zero || (report.Status == ImportStatus.Running && quiet);
+            return await RunUnderLeaseAsync(item, takeOver, context, (leased, lease, leasedProgress, ct) => ResumeLeasedAsync(leased, lease, report, leasedProgress, ct), progress, cancellationToken)
                 .ConfigureAwait(false);
         }
 

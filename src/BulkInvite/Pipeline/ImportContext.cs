@@ -25,6 +25,13 @@ internal sealed record ImportContext(
     public bool LeaveRunningWhenCancelled { get; init; }
 
     /// <summary>
+    /// Cancelled when the lease the run holds is lost (another claim took the import over, or it was not renewed in
+    /// time): a run cancelled by it leaves the import running for the claim that holds it, as
+    /// <see cref="LeaveRunningWhenCancelled"/> does, even in its caller's process.
+    /// </summary>
+    public CancellationToken LeaseLost { get; init; }
+
+    /// <summary>
     /// The part of the import this run sends (a background worker's lease on one part), or <see langword="null"/> when it
     /// runs the whole import. A part's run reads and writes only its range of entries, and never ends the import.
     /// </summary>

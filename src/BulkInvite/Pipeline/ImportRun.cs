@@ -192,7 +192,7 @@ internal sealed partial class ImportRun
             activity?.SetStatus(ActivityStatusCode.Error, "lease lost");
             throw;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && _context.LeaveRunningWhenCancelled)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && (_context.LeaveRunningWhenCancelled || _context.LeaseLost.IsCancellationRequested))
         {
             // Left running for the next claim, which continues from what is recorded (the sends in flight were).
             await TryCheckpointAsync().ConfigureAwait(false);

@@ -180,6 +180,14 @@ internal sealed class WorkerRig : IAsyncDisposable
     public ToolProcess? ClaimerOf(Guid importId, int attempt)
         => _processes.SingleOrDefault(p => p.ErrorLines.Any(l => l.Contains($" 1301 Import {importId} claimed by {p.Name} (attempt {attempt},", StringComparison.Ordinal)));
 
+    /// <summary>The worker that logged the last claim of the import itself (the one that ends a split import), or <see langword="null"/>.</summary>
+    public ToolProcess? LastClaimerOf(Guid importId)
+        => _processes
+            .SelectMany(p => p.ErrorLines.Where(l => l.Contains($" 1301 Import {importId} claimed by {p.Name} ", StringComparison.Ordinal)).Select(l => (Process: p, Line: l)))
+            .OrderBy(c => c.Line[..c.Line.IndexOf(' ', StringComparison.Ordinal)], StringComparer.Ordinal)
+            .Select(c => c.Process)
+            .LastOrDefault();
+
     /// <summary>The workers that logged a claim of a part of the import.</summary>
     public IReadOnlyList<ToolProcess> PartClaimersOf(Guid importId)
         => _processes.Where(p => p.ErrorLines.Any(l => l.Contains($" 1308 Part ", StringComparison.Ordinal) && l.Contains($" of import {importId} claimed by {p.Name} ", StringComparison.Ordinal))).ToList();

@@ -287,6 +287,80 @@ public sealed class BulkInviteQueueTests
     }
 
     [Test]
+    public async Task A_caller_whose_lease_is_taken_over_stops_with_the_import_left_running_and_nothing_skipped()
+    {
+        _sender.Behavior = async (_, ct) =>
+        {
+            await Task.Delay(50, ct);
+            return InvitationSendResult.Success();
+        };
+        using var host = await StartAsync(maxConcurrent: 0);
+        var service = host.Services.GetRequiredService<IBulkInviteService>();
+        var lines = string.Join('\n', Enumerable.Range(0, 200).Select(i => $"user{i}@example.com"));
+
+        var running = service.ImportAsync(Request(lines).With(importId: Id));
+        await WaitForAsync(() => _sender.Sent.Count >= 5);
+        var item = new ImportWorkItem { ImportId = Id, TenantId = "tenant-1", InitiatedBy = "admin", FileName = "invitees.txt", Mode = ImportMode.Send, QueuedAt = DateTimeOffset.UtcNow };
+        var taken = await Work.ClaimImportAsync(item, "instance-2", TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, takeOver: true);
+        var stopped = Assert.ThrowsAsync<ImportLeaseLostException>(async () => await running);
+        var report = await _history.Store.GetImportAsync("tenant-1", Id);
+        var skipped = await _history.Store.ListEntriesAsync("tenant-1", Id, new EntryQuery { Outcome = InviteOutcome.Skipped, Limit = 1 });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(taken, Is.Not.Null);
+            Assert.That(stopped!.Message, Does.Contain("lost"), "stopped by its fenced writes, or by its heartbeat, whichever saw the takeover first");
+            Assert.That(report!.Status, Is.EqualTo(ImportStatus.Running), "left to the claim that holds it, not cancelled");
+            Assert.That(skipped.TotalCount, Is.Zero, "nothing was skipped");
+            Assert.That(_sender.Sent.Count, Is.LessThan(200), "sending stopped");
+        }
+    }
+
+    [Test]
+    public async Task A_new_import_with_the_id_of_an_earlier_one_is_refused_and_the_earlier_keeps_its_state()
+    {
+        using var host = await StartAsync(maxConcurrent: 0);
+        var service = host.Services.GetRequiredService<IBulkInviteService>();
+        await service.ImportAsync(Request("a@example.com\n").With(importId: Id));
+
+        var refused = Assert.ThrowsAsync<InvalidOperationException>(() => service.ImportAsync(Request("b@example.com\n").With(importId: Id)));
+
+        Assert.That(refused!.Message, Does.Contain("exists already"));
+        Assert.That((await Work.GetStateAsync("tenant-1", Id, DateTimeOffset.UtcNow))!.Status, Is.EqualTo(QueuedImportStatus.Completed));
+        Assert.That(_sender.Sent.Select(i => i.Address), Is.EqualTo(new[] { "a@example.com" }));
+    }
+
+    [Test]
+    public async Task A_resume_of_an_import_stopped_while_staging_gives_it_back_to_the_workers_instead_of_sending_a_part_of_the_file()
+    {
+        using (var queueing = await StartAsync(maxConcurrent: 0))
+        {
+            await queueing.Services.GetRequiredService<IBulkInviteQueue>().EnqueueAsync(Request("a@example.com\nb@example.com\n").With(importId: Id));
+        }
+
+        var dead = await Work.ClaimAsync("instance-dead", TimeSpan.FromMilliseconds(200), DateTimeOffset.UtcNow);
+        await Work.WithLease(dead!).CreateImportAsync(new BulkInviteReport
+        {
+            ImportId = Id, TenantId = "tenant-1", FileName = "invitees.txt", InitiatedBy = "admin", Status = ImportStatus.Running, CreatedAt = DateTimeOffset.UtcNow,
+        });
+        await Work.WithLease(dead!).AddEntriesAsync("tenant-1", Id, [new InviteEntryResult { Sequence = 1, Line = 1, Address = "a@example.com", Outcome = InviteOutcome.Pending }]);
+        await Task.Delay(300);
+
+        using (var host = await StartAsync(maxConcurrent: 0))
+        {
+            var refused = Assert.ThrowsAsync<InvalidOperationException>(() => host.Services.GetRequiredService<IBulkInviteService>().ResumeAsync("tenant-1", Id));
+            Assert.That(refused!.Message, Does.Contain("given back to the background workers"));
+            Assert.That((await Work.GetStateAsync("tenant-1", Id, DateTimeOffset.UtcNow))!.Status, Is.EqualTo(QueuedImportStatus.Queued));
+            Assert.That(_sender.Sent, Is.Empty);
+        }
+
+        using var worker = await StartAsync();
+        var state = await WaitAsync(worker.Services.GetRequiredService<IBulkInviteQueue>(), "tenant-1", Id);
+        Assert.That(state.Status, Is.EqualTo(QueuedImportStatus.Completed));
+        Assert.That(_sender.Sent.Select(i => i.Address).Order(), Is.EqualTo(new[] { "a@example.com", "b@example.com" }), "staged again from the upload, and sent whole");
+    }
+
+    [Test]
     public async Task An_import_whose_instance_stopped_while_staging_is_staged_again_from_its_upload_with_nothing_twice()
     {
         using (var queueing = await StartAsync(maxConcurrent: 0))
