@@ -50,19 +50,7 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
                 $"{_options.MaxQueuedImports:N0} imports are waiting already (BulkInvite:Background:MaxQueuedImports); try again when one has started.");
         }
 
-        var item = new ImportWorkItem
-        {
-            ImportId = request.ImportId ?? Guid.NewGuid(),
-            TenantId = request.TenantId,
-            InitiatedBy = request.InitiatedBy,
-            FileName = request.FileName,
-            Mode = request.Mode,
-            ParserName = request.ParserName,
-            SenderName = request.SenderName,
-            AllowRepeatUpload = request.AllowRepeatUpload,
-            ResendPendingInvitations = request.ResendPendingInvitations,
-            QueuedAt = _time.GetUtcNow(),
-        };
+        var item = Pipeline.BulkInviteService.WorkItemOf(request, _time.GetUtcNow());
         await _work.EnqueueAsync(item, request.Content, _importOptions.CurrentValue.MaxFileBytes, cancellationToken).ConfigureAwait(false);
         Log.BackgroundImportQueued(_logger, item.ImportId, item.TenantId, item.Mode == ImportMode.Preview);
         return item.ImportId;

@@ -73,19 +73,7 @@ internal sealed class BulkInviteService : IBulkInviteService
             return new ImportRun(context, request, isPreview, progress).RunAsync(cancellationToken);
         }
 
-        var item = new ImportWorkItem
-        {
-            ImportId = request.ImportId ?? Guid.NewGuid(),
-            TenantId = request.TenantId,
-            InitiatedBy = request.InitiatedBy,
-            FileName = request.FileName,
-            Mode = request.Mode,
-            ParserName = request.ParserName,
-            SenderName = request.SenderName,
-            AllowRepeatUpload = request.AllowRepeatUpload,
-            ResendPendingInvitations = request.ResendPendingInvitations,
-            QueuedAt = _context.Time.GetUtcNow(),
-        };
+        var item = WorkItemOf(request, _context.Time.GetUtcNow());
         return RunNewAsync();
 
         async Task<BulkInviteReport> RunNewAsync()
@@ -101,6 +89,21 @@ internal sealed class BulkInviteService : IBulkInviteService
                 .ConfigureAwait(false);
         }
     }
+
+    /// <summary>What the work store keeps of a request: the import (its id, or a new one) and how to run it, without its content.</summary>
+    internal static ImportWorkItem WorkItemOf(BulkInviteRequest request, DateTimeOffset queuedAt) => new()
+    {
+        ImportId = request.ImportId ?? Guid.NewGuid(),
+        TenantId = request.TenantId,
+        InitiatedBy = request.InitiatedBy,
+        FileName = request.FileName,
+        Mode = request.Mode,
+        ParserName = request.ParserName,
+        SenderName = request.SenderName,
+        AllowRepeatUpload = request.AllowRepeatUpload,
+        ResendPendingInvitations = request.ResendPendingInvitations,
+        QueuedAt = queuedAt,
+    };
 
     /// <summary>
     /// Runs an import in the caller's process under a lease of the work store (<see cref="IImportWorkStore.ClaimImportAsync"/>),
