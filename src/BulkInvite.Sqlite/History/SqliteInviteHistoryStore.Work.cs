@@ -203,14 +203,14 @@ public sealed partial class SqliteInviteHistoryStore
         {
             command.Parameters.AddWithValue("$expires_at", expiresAt);
             command.Parameters.AddWithValue("$progress", (object?)json ?? DBNull.Value);
-        }, deleteUpload: false, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<bool> ReleaseAsync(ImportLease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        var released = await ChangeHeldWorkAsync(lease, lease.Part is null ? SqliteSql.ReleaseWork : SqliteSql.ReleasePart, static _ => { }, deleteUpload: false, cancellationToken).ConfigureAwait(false);
+        var released = await ChangeHeldWorkAsync(lease, lease.Part is null ? SqliteSql.ReleaseWork : SqliteSql.ReleasePart, static _ => { }, cancellationToken).ConfigureAwait(false);
         if (released)
         {
             _workSignal.Set();
@@ -230,7 +230,7 @@ public sealed partial class SqliteInviteHistoryStore
         if (lease.Part is not null)
         {
             var reopened = false;
-            var ended = await ChangeHeldWorkAsync(lease, SqliteSql.CompletePart, command => command.Parameters.AddWithValue("$status", (long)status), deleteUpload: false, cancellationToken, async (connection, transaction, ct) =>
+            var ended = await ChangeHeldWorkAsync(lease, SqliteSql.CompletePart, command => command.Parameters.AddWithValue("$status", (long)status), cancellationToken, async (connection, transaction, ct) =>
             {
                 var reopen = Command(connection, transaction, SqliteSql.ReopenSplitWork);
                 await using (reopen.ConfigureAwait(false))
@@ -255,7 +255,18 @@ public sealed partial class SqliteInviteHistoryStore
             command.Parameters.AddWithValue("$error_code", errorCode is { } code ? (long)code : DBNull.Value);
             command.Parameters.AddWithValue("$ended_at", SqliteRows.Ticks(now));
             command.Parameters.AddWithValue("$ended_offset", SqliteRows.OffsetMinutes(now));
-        }, deleteUpload: true, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, async (connection, transaction, ct) =>
+        {
+            foreach (var sql in (string[])[SqliteSql.DeleteUpload, SqliteSql.DeleteParts])
+            {
+                var delete = Command(connection, transaction, sql);
+                await using (delete.ConfigureAwait(false))
+                {
+                    delete.Parameters.AddWithValue("$import_id", SqliteRows.Key(lease.ImportId));
+                    await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -263,7 +274,7 @@ public sealed partial class SqliteInviteHistoryStore
     public async Task<bool> SplitAsync(ImportLease lease, IReadOnlyList<ImportWorkPart> parts, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ImportWorkArguments.CheckSplit(lease, parts);
-        var split = await ChangeHeldWorkAsync(lease, SqliteSql.SplitWork, command => command.Parameters.AddWithValue("$parts", (long)parts.Count), deleteUpload: false, cancellationToken, async (connection, transaction, ct) =>
+        var split = await ChangeHeldWorkAsync(lease, SqliteSql.SplitWork, command => command.Parameters.AddWithValue("$parts", (long)parts.Count), cancellationToken, async (connection, transaction, ct) =>
         {
             var insert = Command(connection, transaction, SqliteSql.InsertPart);
             await using (insert.ConfigureAwait(false))
@@ -480,15 +491,14 @@ public sealed partial class SqliteInviteHistoryStore
 
     /// <summary>
     /// Runs one change of a work row (or of a part's row, for a part's lease) under a held lease (the statement matches the
-    /// fencing token and a running status); with <paramref name="deleteUpload"/>, deletes the upload and the parts in the
-    /// same transaction, and runs <paramref name="then"/> there too once the row was changed.
+    /// fencing token and a running status), and once the row was changed, <paramref name="then"/> in the same transaction.
     /// </summary>
     private async Task<bool> ChangeHeldWorkAsync(
-        ImportLease lease, string sql, Action<SqliteCommand> bind, bool deleteUpload, CancellationToken cancellationToken,
+        ImportLease lease, string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken,
         Func<SqliteConnection, SqliteTransaction, CancellationToken, Task>? then = null)
     {
         var changed = false;
-        await WriteAsync((lease, sql, bind, deleteUpload, then), async (connection, transaction, state, ct) =>
+        await WriteAsync((lease, sql, bind, then), async (connection, transaction, state, ct) =>
         {
             var command = Command(connection, transaction, state.sql);
             await using (command.ConfigureAwait(false))
@@ -496,19 +506,6 @@ public sealed partial class SqliteInviteHistoryStore
                 BindLease(command, state.lease);
                 state.bind(command);
                 changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-            }
-
-            if (changed && state.deleteUpload)
-            {
-                foreach (var sql in (string[])[SqliteSql.DeleteUpload, SqliteSql.DeleteParts])
-                {
-                    var delete = Command(connection, transaction, sql);
-                    await using (delete.ConfigureAwait(false))
-                    {
-                        delete.Parameters.AddWithValue("$import_id", SqliteRows.Key(state.lease.ImportId));
-                        await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
-                }
             }
 
             if (changed && state.then is not null)

@@ -82,21 +82,7 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
                     continue;
                 }
 
-                unit.Status = QueuedImportStatus.Running;
-                unit.Owner = owner;
-                unit.Fence++;
-                unit.Attempts++;
-                unit.LeaseExpiresAt = now + leaseDuration;
-                return Task.FromResult<ImportLease?>(new ImportLease
-                {
-                    Item = row.Item,
-                    Owner = owner,
-                    Fence = unit.Fence,
-                    Attempt = unit.Attempts,
-                    ExpiresAt = unit.LeaseExpiresAt.Value,
-                    Part = (unit as PartRow)?.Part,
-                    Parts = row.Parts,
-                });
+                return Task.FromResult<ImportLease?>(row.Claim(unit, owner, now + leaseDuration));
             }
         }
 
@@ -118,24 +104,11 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
                 return Task.FromResult<ImportLease?>(null);
             }
 
-            row.Status = QueuedImportStatus.Running;
-            row.Owner = owner;
-            row.Fence++;
-            row.Attempts++;
-            row.LeaseExpiresAt = now + leaseDuration;
             row.Error = null;
             row.ErrorCode = null;
             row.EndedAt = null;
             _unfinished[item.ImportId] = row;
-            return Task.FromResult<ImportLease?>(new ImportLease
-            {
-                Item = row.Item,
-                Owner = owner,
-                Fence = row.Fence,
-                Attempt = row.Attempts,
-                ExpiresAt = row.LeaseExpiresAt.Value,
-                Parts = row.Parts,
-            });
+            return Task.FromResult<ImportLease?>(row.Claim(row, owner, now + leaseDuration));
         }
     }
 
@@ -145,20 +118,8 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
         ArgumentNullException.ThrowIfNull(lease);
         ImportWorkArguments.CheckDuration(leaseDuration);
         cancellationToken.ThrowIfCancellationRequested();
-        var row = FindWork(lease.TenantId, lease.ImportId);
-        if (row is null)
+        return Task.FromResult(ChangeHeld(lease, (_, unit) =>
         {
-            return Task.FromResult(false);
-        }
-
-        lock (row.Gate)
-        {
-            var unit = row.Unit(lease);
-            if (unit?.IsHeldBy(lease) != true)
-            {
-                return Task.FromResult(false);
-            }
-
             unit.LeaseExpiresAt = now + leaseDuration;
             if (progress is not null)
             {
@@ -171,9 +132,7 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
                     Counts = progress.Counts,
                 };
             }
-
-            return Task.FromResult(true);
-        }
+        }));
     }
 
     /// <inheritdoc />
@@ -181,26 +140,17 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
     {
         ArgumentNullException.ThrowIfNull(lease);
         cancellationToken.ThrowIfCancellationRequested();
-        var row = FindWork(lease.TenantId, lease.ImportId);
-        if (row is null)
+        var released = ChangeHeld(lease, static (_, unit) =>
         {
-            return Task.FromResult(false);
-        }
-
-        lock (row.Gate)
-        {
-            var unit = row.Unit(lease);
-            if (unit?.IsHeldBy(lease) != true)
-            {
-                return Task.FromResult(false);
-            }
-
             unit.Status = QueuedImportStatus.Queued;
             unit.LeaseExpiresAt = null;
+        });
+        if (released)
+        {
+            _workSignal.Set();
         }
 
-        _workSignal.Set();
-        return Task.FromResult(true);
+        return Task.FromResult(released);
     }
 
     /// <inheritdoc />
@@ -208,20 +158,8 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
     {
         ImportWorkArguments.CheckEnd(lease, status);
         cancellationToken.ThrowIfCancellationRequested();
-        var row = FindWork(lease.TenantId, lease.ImportId);
-        if (row is null)
+        return Task.FromResult(ChangeHeld(lease, (row, unit) =>
         {
-            return Task.FromResult(false);
-        }
-
-        lock (row.Gate)
-        {
-            var unit = row.Unit(lease);
-            if (unit?.IsHeldBy(lease) != true)
-            {
-                return Task.FromResult(false);
-            }
-
             if (unit is PartRow part)
             {
                 part.Status = status;
@@ -234,7 +172,7 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
                     _workSignal.Set();
                 }
 
-                return Task.FromResult(true);
+                return;
             }
 
             row.Status = status;
@@ -246,9 +184,7 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
 
             // Under the lock: a claim by the caller that reopens the row re-adds it only after this.
             _unfinished.TryRemove(new KeyValuePair<Guid, WorkRow>(lease.ImportId, row));
-        }
-
-        return Task.FromResult(true);
+        }));
     }
 
     /// <inheritdoc />
@@ -256,19 +192,8 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
     {
         ImportWorkArguments.CheckSplit(lease, parts);
         cancellationToken.ThrowIfCancellationRequested();
-        var row = FindWork(lease.TenantId, lease.ImportId);
-        if (row is null)
+        var split = ChangeHeld(lease, (row, _) =>
         {
-            return Task.FromResult(false);
-        }
-
-        lock (row.Gate)
-        {
-            if (row.Unit(lease)?.IsHeldBy(lease) != true)
-            {
-                return Task.FromResult(false);
-            }
-
             if (row.PartRows is not null)
             {
                 throw new ArgumentException($"Import {lease.ImportId} is split already.", nameof(lease));
@@ -281,10 +206,13 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
             row.Fence++;
             row.Owner = null;
             row.LeaseExpiresAt = null;
+        });
+        if (split)
+        {
+            _workSignal.Set();
         }
 
-        _workSignal.Set();
-        return Task.FromResult(true);
+        return Task.FromResult(split);
     }
 
     /// <inheritdoc />
@@ -416,14 +344,35 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
     private WorkRow? FindWork(string tenantId, Guid importId)
         => _work.TryGetValue(importId, out var row) && string.Equals(row.Item.TenantId, tenantId, StringComparison.Ordinal) ? row : null;
 
+    /// <summary>
+    /// Runs a change of what a lease is held on (the import, or its part) under the import's lock in the queue, once the
+    /// lease is found still held; <see langword="false"/>, changing nothing, when it is not.
+    /// </summary>
+    private bool ChangeHeld(ImportLease lease, Action<WorkRow, Leased> change)
+    {
+        var row = FindWork(lease.TenantId, lease.ImportId);
+        if (row is null)
+        {
+            return false;
+        }
+
+        lock (row.Gate)
+        {
+            if (row.Unit(lease) is not { } unit || !unit.IsHeldBy(lease))
+            {
+                return false;
+            }
+
+            change(row, unit);
+            return true;
+        }
+    }
+
     /// <summary>Runs a write of the leased import under its lock in the queue, once the lease is found still held.</summary>
     private T Fenced<T>(ImportLease lease, Func<T> write)
     {
-        var row = FindWork(lease.TenantId, lease.ImportId) ?? throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
-        lock (row.Gate)
-        {
-            return row.Unit(lease)?.IsHeldBy(lease) == true ? write() : throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
-        }
+        T result = default!;
+        return ChangeHeld(lease, (_, _) => result = write()) ? result : throw new ImportLeaseLostException(lease.ImportId, lease.Fence);
     }
 
     /// <summary>What a lease is held on: an import, or a part of one. Changed only under the import's <see cref="WorkRow.Gate"/>.</summary>
@@ -467,6 +416,26 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
         public List<PartRow>? PartRows { get; set; }
 
         public int Parts { get; set; }
+
+        /// <summary>Claims the import, or one of its parts: a new fencing token and attempt, and a lease until <paramref name="expiresAt"/>.</summary>
+        public ImportLease Claim(Leased unit, string owner, DateTimeOffset expiresAt)
+        {
+            unit.Status = QueuedImportStatus.Running;
+            unit.Owner = owner;
+            unit.Fence++;
+            unit.Attempts++;
+            unit.LeaseExpiresAt = expiresAt;
+            return new ImportLease
+            {
+                Item = Item,
+                Owner = owner,
+                Fence = unit.Fence,
+                Attempt = unit.Attempts,
+                ExpiresAt = expiresAt,
+                Part = (unit as PartRow)?.Part,
+                Parts = Parts,
+            };
+        }
 
         /// <summary>What a lease of this import is held on: the import, or one of its parts; <see langword="null"/> for a part it does not have.</summary>
         public Leased? Unit(ImportLease lease) => lease.Part is not { } part ? this
