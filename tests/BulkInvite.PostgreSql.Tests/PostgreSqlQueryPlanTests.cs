@@ -25,7 +25,8 @@ public sealed partial class PostgreSqlQueryPlanTests
             Sequence = i,
             Line = i,
             Address = $"user{i}@example.com",
-            Outcome = i % 100 == 0 ? InviteOutcome.Failed : InviteOutcome.Invited,
+            // Half way through sending: the second half still pending, with a few failures among what was sent.
+            Outcome = i > 10_000 ? InviteOutcome.Pending : i % 100 == 0 ? InviteOutcome.Failed : InviteOutcome.Invited,
             UpdatedAt = t0,
         }).ToList());
         for (var n = 0; n < 40; n++)
@@ -94,8 +95,10 @@ public sealed partial class PostgreSqlQueryPlanTests
         static TestCaseData Case(string sql, string index, string name) => new TestCaseData(sql, index).SetName(name);
         yield return Case(PostgreSqlSql.ListEntries, "entries_pkey", "An entry page is a range of the entries' primary key");
         yield return Case(PostgreSqlSql.ListEntriesWithOutcome, "ix_entries_outcome", "An entry page of one outcome is a range of ix_entries_outcome");
+        yield return Case(PostgreSqlSql.ListPendingEntries, "entries_pkey", "An entry page of pending entries is a range of the entries' primary key");
         yield return Case(PostgreSqlSql.CountEntries, "Index Only Scan", "An entry count reads an index only");
         yield return Case(PostgreSqlSql.CountEntriesWithOutcome, "Index Only Scan using ix_entries_outcome", "An entry count of one outcome reads ix_entries_outcome only");
+        yield return Case(PostgreSqlSql.CountPendingEntries, "entries_pkey", "An entry count of pending entries reads the import's range of the primary key");
         yield return Case(PostgreSqlSql.UpdateEntry, "entries_pkey", "An entry update finds its row by the primary key");
         yield return Case(PostgreSqlSql.DeleteEntriesOfImport, "entries_pkey", "A refused import's entries are deleted by the primary key");
         yield return Case(PostgreSqlSql.SelectImport, "imports_pkey", "An import is read by its primary key");

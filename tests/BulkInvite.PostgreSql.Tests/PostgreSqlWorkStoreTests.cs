@@ -551,6 +551,9 @@ public sealed class PostgreSqlWorkStoreTests
             Assert.That((await store.ClaimAsync("instance-a", Lease, T0))?.ImportId, Is.EqualTo(item.ImportId));
             Assert.That(log.Messages.Where(m => m.EventId == 2101).Select(m => m.Message), Has.One.Contains($"from version 1 to {PostgreSqlSql.SchemaVersion}"));
         }
+
+        await using var index = new NpgsqlCommand("SELECT indexdef FROM pg_indexes WHERE schemaname = 'bulkinvite' AND indexname = 'ix_entries_outcome'", connection);
+        Assert.That(await index.ExecuteScalarAsync(), Does.EndWith("WHERE (outcome <> 0)"), "schema 4: the outcome index leaves pending entries out");
     }
 
     [Test]

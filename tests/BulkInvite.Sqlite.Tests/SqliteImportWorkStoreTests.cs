@@ -90,7 +90,49 @@ public sealed class SqliteImportWorkStoreTests
             Assert.That((await store.GetStateAsync(Tenant, item.ImportId, T0))?.Owner, Is.EqualTo("instance-b"));
         }
 
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
+    }
+
+    [Test]
+    public async Task A_database_of_schema_5_is_migrated_in_place_and_its_outcome_index_leaves_pending_entries_out()
+    {
+        var path = _folder.File();
+        await ExecuteAsync(path, SqliteInviteHistoryStoreTests.SchemaVersion1);
+        await ExecuteAsync(path, """
+            ALTER TABLE imports ADD COLUMN sending_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE imports ADD COLUMN unknown_count INTEGER NOT NULL DEFAULT 0;
+            """ + InvitationsOfSchema3 + SqliteSql.MigrateFrom3[..^SqliteSql.MigrateFrom5.Length] + """
+            INSERT INTO imports VALUES ('7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01', 'tenant-a', 'old.txt', 'admin', 0, 1,
+                639030348000000000, 0, NULL, NULL, NULL, NULL, 2, 1, 1, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL, NULL, 0, 0, NULL);
+            INSERT INTO entries VALUES
+                ('7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01', 1, 1, 'a@example.com', 'a@example.com', 1, NULL, NULL, NULL, 250, NULL, NULL, 639030348000000000, 0),
+                ('7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01', 2, 2, 'b@example.com', 'b@example.com', 0, NULL, NULL, NULL, NULL, NULL, NULL, 639030348000000000, 0),
+                ('7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01', 3, 3, 'not an address', 'not an address', 2, 'MissingAt', NULL, NULL, NULL, NULL, NULL, 639030348000000000, 0),
+                ('7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01', 4, 4, 'd@example.com', 'd@example.com', 0, NULL, NULL, NULL, NULL, NULL, NULL, 639030348000000000, 0);
+            """);
         Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(5));
+        var id = Guid.Parse("7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01");
+
+        await using (var store = NewStore(path))
+        {
+            async Task<(long[] Sequences, long Count)> ReadAsync(InviteOutcome? outcome)
+            {
+                var page = await store.ListEntriesAsync(Tenant, id, new EntryQuery { Outcome = outcome, Limit = 10 });
+                return (page.Items.Select(e => e.Sequence).ToArray(), page.TotalCount);
+            }
+
+            Assert.That(await ReadAsync(null), Is.EqualTo((new long[] { 1, 2, 3, 4 }, 4L)));
+            Assert.That(await ReadAsync(InviteOutcome.Pending), Is.EqualTo((new long[] { 2, 4 }, 2L)));
+            Assert.That(await ReadAsync(InviteOutcome.Invited), Is.EqualTo((new long[] { 1 }, 1L)));
+            Assert.That(await ReadAsync(InviteOutcome.Invalid), Is.EqualTo((new long[] { 3 }, 1L)));
+            await store.UpdateEntriesAsync(Tenant, id, [new InviteEntryUpdate { Sequence = 4, Outcome = InviteOutcome.Failed, StatusCode = 550, UpdatedAt = T0 }]);
+            Assert.That(await ReadAsync(InviteOutcome.Failed), Is.EqualTo((new long[] { 4 }, 1L)));
+            Assert.That(await ReadAsync(InviteOutcome.Pending), Is.EqualTo((new long[] { 2 }, 1L)));
+        }
+
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
+        Assert.That(await ExecuteAsync(path, "SELECT sql FROM sqlite_master WHERE name = 'ix_entries_outcome'"), Does.EndWith("WHERE outcome <> 0"));
+        Assert.That(await ExecuteAsync(path, "SELECT COUNT(*) FROM entries INDEXED BY ix_entries_outcome WHERE outcome <> 0"), Is.EqualTo(3), "the invited, the invalid and the failed entry");
     }
 
     [Test]
@@ -131,7 +173,7 @@ public sealed class SqliteImportWorkStoreTests
         }
 
         Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
-        Assert.That(SqliteSql.SchemaVersion, Is.EqualTo(5));
+        Assert.That(SqliteSql.SchemaVersion, Is.EqualTo(6));
     }
 
     [Test]

@@ -397,8 +397,10 @@ public sealed partial class SqliteInviteHistoryStoreTests
     {
         yield return new TestCaseData(SqliteSql.ListEntries, "USING PRIMARY KEY").SetName("Entry page uses the primary key");
         yield return new TestCaseData(SqliteSql.ListEntriesWithOutcome, "USING INDEX ix_entries_outcome").SetName("Entry page of one outcome uses ix_entries_outcome");
-        yield return new TestCaseData(SqliteSql.CountEntries, "USING COVERING INDEX").SetName("Entry count uses a covering index");
+        yield return new TestCaseData(SqliteSql.ListPendingEntries, "USING PRIMARY KEY (import_id=? AND sequence>?)").SetName("Entry page of pending entries is a range of the primary key");
+        yield return new TestCaseData(SqliteSql.CountEntries, "USING PRIMARY KEY (import_id=?)").SetName("Entry count is the import's range of the primary key");
         yield return new TestCaseData(SqliteSql.CountEntriesWithOutcome, "USING COVERING INDEX ix_entries_outcome").SetName("Entry count of one outcome uses ix_entries_outcome alone");
+        yield return new TestCaseData(SqliteSql.CountPendingEntries, "USING PRIMARY KEY (import_id=?)").SetName("Entry count of pending entries is the import's range of the primary key");
         yield return new TestCaseData(SqliteSql.CountEntriesInOutcomeIndex, "USING COVERING INDEX ix_entries_outcome (import_id=? AND outcome=? AND sequence>? AND sequence<?)")
             .SetName("The check of an entry page counts ranges of ix_entries_outcome alone");
         yield return new TestCaseData(SqliteSql.ListImports, "USING INDEX ix_imports_history").SetName("History page uses ix_imports_history");
@@ -476,7 +478,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
             Assert.That(plan.Where(p => !p.StartsWith("SCAN k VIRTUAL TABLE", StringComparison.Ordinal)), Has.None.StartsWith("SCAN"), text);
         }
 
-        if (sql is SqliteSql.ListEntries or SqliteSql.ListEntriesWithOutcome or SqliteSql.ListImports or SqliteSql.NextQueuedWork or SqliteSql.NextExpiredWork
+        if (sql is SqliteSql.ListEntries or SqliteSql.ListEntriesWithOutcome or SqliteSql.ListPendingEntries or SqliteSql.ListImports or SqliteSql.NextQueuedWork or SqliteSql.NextExpiredWork
             or SqliteSql.NextQueuedPart or SqliteSql.NextExpiredPart)
         {
             Assert.That(text, Does.Not.Contain("TEMP B-TREE"), "rows come in index order, no sort");

@@ -326,8 +326,9 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
 
     /// <inheritdoc />
     /// <remarks>
-    /// One keyset page (a range of the primary key, or of <c>ix_entries_outcome</c> for one outcome), the page's
-    /// invitations when asked (a range of <c>ux_invitations_entry</c>) and its count, read in one snapshot.
+    /// One keyset page (a range of the primary key, for all entries or the pending ones, or of <c>ix_entries_outcome</c>
+    /// for one other outcome), the page's invitations when asked (a range of <c>ux_invitations_entry</c>) and its count,
+    /// read in one snapshot.
     /// </remarks>
     public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
     {
@@ -342,7 +343,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
             {
                 p.AddValue("import_id", NpgsqlDbType.Uuid, importId);
                 p.AddValue("tenant_id", NpgsqlDbType.Text, tenantId);
-                if (query.Outcome is { } outcome)
+                if (query.Outcome is { } outcome and not InviteOutcome.Pending)
                 {
                     p.AddValue("outcome", NpgsqlDbType.Smallint, (short)outcome);
                 }
@@ -350,7 +351,12 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
 
             var items = new List<InviteEntryResult>(Math.Min(query.Limit, 1024));
             var hasMore = false;
-            var list = Command(connection, transaction, query.Outcome is null ? PostgreSqlSql.ListEntries : PostgreSqlSql.ListEntriesWithOutcome);
+            var list = Command(connection, transaction, query.Outcome switch
+            {
+                null => PostgreSqlSql.ListEntries,
+                InviteOutcome.Pending => PostgreSqlSql.ListPendingEntries,
+                _ => PostgreSqlSql.ListEntriesWithOutcome,
+            });
             await using (list.ConfigureAwait(false))
             {
                 Bind(list.Parameters);
@@ -382,7 +388,12 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
                 return new InvitePage<InviteEntryResult> { Items = items, TotalCount = -1, HasMore = hasMore };
             }
 
-            var count = Command(connection, transaction, query.Outcome is null ? PostgreSqlSql.CountEntries : PostgreSqlSql.CountEntriesWithOutcome);
+            var count = Command(connection, transaction, query.Outcome switch
+            {
+                null => PostgreSqlSql.CountEntries,
+                InviteOutcome.Pending => PostgreSqlSql.CountPendingEntries,
+                _ => PostgreSqlSql.CountEntriesWithOutcome,
+            });
             await using (count.ConfigureAwait(false))
             {
                 Bind(count.Parameters);

@@ -13,7 +13,7 @@ namespace BulkInvite.PostgreSql;
 internal static partial class PostgreSqlSql
 {
     /// <summary>The schema version this store writes and reads.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     /// <summary>The key of the transaction-scoped advisory lock under which the schema is created or migrated ("BulkInvit").</summary>
     public const long SchemaLockKey = 0x42756C6B496E7669;
@@ -134,10 +134,26 @@ internal static partial class PostgreSqlSql
         LIMIT @limit
         """;
 
-    /// <summary>One keyset page of the entries of one outcome: a range of <c>ix_entries_outcome</c>.</summary>
+    /// <summary>One keyset page of the entries of one outcome but pending: a range of <c>ix_entries_outcome</c>.</summary>
+    /// <remarks>
+    /// The index leaves pending entries out, so the statement says <c>outcome &lt;&gt; 0</c> in so many words: the
+    /// planner uses a partial index only where the statement's own terms imply its condition.
+    /// </remarks>
     public const string ListEntriesWithOutcome = "SELECT " + EntryColumns + """
          FROM bulkinvite.imports AS i JOIN bulkinvite.entries AS e ON e.import_id = i.import_id
-        WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.outcome = @outcome AND e.sequence > @after
+        WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.outcome = @outcome AND e.outcome <> 0
+          AND e.sequence > @after
+        ORDER BY e.sequence
+        LIMIT @limit
+        """;
+
+    /// <summary>
+    /// One keyset page of the pending entries: a range of the primary key, from the page before, skipping the entries
+    /// that have an outcome.
+    /// </summary>
+    public const string ListPendingEntries = "SELECT " + EntryColumns + """
+         FROM bulkinvite.imports AS i JOIN bulkinvite.entries AS e ON e.import_id = i.import_id
+        WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.outcome = 0 AND e.sequence > @after
         ORDER BY e.sequence
         LIMIT @limit
         """;
@@ -147,9 +163,16 @@ internal static partial class PostgreSqlSql
         WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id
         """;
 
+    /// <summary>How many entries of one outcome but pending an import has: a range of <c>ix_entries_outcome</c>.</summary>
     public const string CountEntriesWithOutcome = """
         SELECT count(*) FROM bulkinvite.imports AS i JOIN bulkinvite.entries AS e ON e.import_id = i.import_id
-        WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.outcome = @outcome
+        WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.outcome = @outcome AND e.outcome <> 0
+        """;
+
+    /// <summary>How many pending entries an import has: the import's range of the primary key, each entry read.</summary>
+    public const string CountPendingEntries = """
+        SELECT count(*) FROM bulkinvite.imports AS i JOIN bulkinvite.entries AS e ON e.import_id = i.import_id
+        WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.outcome = 0
         """;
 
     /// <summary>

@@ -232,6 +232,7 @@ public sealed partial class SqliteInviteHistoryStore
                             2 => SqliteSql.MigrateFrom2,
                             3 => SqliteSql.MigrateFrom3,
                             4 => SqliteSql.MigrateFrom4,
+                            5 => SqliteSql.MigrateFrom5,
                             _ => null,
                         };
                         if (script is not null)

@@ -257,9 +257,10 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
     /// <inheritdoc />
     /// <remarks>
     /// Every page is checked to come in sequence order, and a page of all entries, read by the primary key, is checked
-    /// against the outcome index, which holds every entry as well: a damaged tree that ends early, skips rows or holds
-    /// rows of another place is found, not returned as a shorter page. A page of one outcome is read from the outcome
-    /// index alone (a count by the primary key would read the whole import); SQLite's own checks of each page it reads
+    /// against the outcome index, which holds every entry that has an outcome (all but the pending ones) as well: a
+    /// damaged tree that ends early, skips such rows or holds rows of another place is found, not returned as a shorter
+    /// page. A page of one outcome is read from the outcome index alone (a count by the primary key would read the whole
+    /// import), a page of pending entries from the primary key; SQLite's own checks of each page it reads
     /// (<c>cell_size_check</c>) and the order check find damage there.
     /// </remarks>
     /// <exception cref="InviteHistoryCorruptException">The database file is damaged: the page cannot be read whole.</exception>
@@ -276,7 +277,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
             {
                 command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
                 command.Parameters.AddWithValue("$tenant_id", tenantId);
-                if (query.Outcome is { } outcome)
+                if (query.Outcome is { } outcome and not InviteOutcome.Pending)
                 {
                     command.Parameters.AddWithValue("$outcome", (long)outcome);
                 }
@@ -284,7 +285,12 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
 
             var items = new List<InviteEntryResult>(Math.Min(query.Limit, 1024));
             var hasMore = false;
-            var list = Command(connection, transaction, query.Outcome is null ? SqliteSql.ListEntries : SqliteSql.ListEntriesWithOutcome);
+            var list = Command(connection, transaction, query.Outcome switch
+            {
+                null => SqliteSql.ListEntries,
+                InviteOutcome.Pending => SqliteSql.ListPendingEntries,
+                _ => SqliteSql.ListEntriesWithOutcome,
+            });
             await using (list.ConfigureAwait(false))
             {
                 Bind(list);
@@ -318,7 +324,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
             {
                 // The page came from the primary key, in order (checked above); a damaged tree can also end early or
                 // skip rows without an error, so the same range is counted in the outcome index, which holds every
-                // entry too.
+                // entry that has an outcome (all but the pending ones) too.
                 var last = hasMore ? items[^1].Sequence : long.MaxValue;
                 var check = Command(connection, transaction, SqliteSql.CountEntriesInOutcomeIndex);
                 await using (check.ConfigureAwait(false))
@@ -327,10 +333,11 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
                     check.Parameters.AddWithValue("$after", query.AfterSequence);
                     check.Parameters.AddWithValue("$last", last);
                     var indexed = Convert.ToInt64(await check.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                    if (indexed != items.Count)
+                    var read = items.Count(e => e.Outcome != InviteOutcome.Pending);
+                    if (indexed != read)
                     {
                         var range = hasMore ? $"entries {query.AfterSequence + 1} to {last}" : $"the entries after {query.AfterSequence}";
-                        throw Damaged($"import {importId}: {items.Count} of {range} were read from its table, its outcome index holds {indexed}");
+                        throw Damaged($"import {importId}: {read} of {range} that have an outcome were read from its table, its outcome index holds {indexed}");
                     }
                 }
             }
@@ -345,7 +352,12 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
                 return new InvitePage<InviteEntryResult> { Items = items, TotalCount = -1, HasMore = hasMore };
             }
 
-            var count = Command(connection, transaction, query.Outcome is null ? SqliteSql.CountEntries : SqliteSql.CountEntriesWithOutcome);
+            var count = Command(connection, transaction, query.Outcome switch
+            {
+                null => SqliteSql.CountEntries,
+                InviteOutcome.Pending => SqliteSql.CountPendingEntries,
+                _ => SqliteSql.CountEntriesWithOutcome,
+            });
             await using (count.ConfigureAwait(false))
             {
                 Bind(count);

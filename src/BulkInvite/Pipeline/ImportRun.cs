@@ -501,18 +501,37 @@ internal sealed partial class ImportRun
     /// <summary>Counts the stored outcomes of a resumed import (its last summary may predate the interruption).</summary>
     private async Task CountStoredOutcomesAsync(CancellationToken cancellationToken)
     {
-        await CountStoredAsync(_tally, cancellationToken).ConfigureAwait(false);
+        await CountStoredAsync(_tally, total: null, cancellationToken).ConfigureAwait(false);
         _entriesRead = _tally.Total;
     }
 
-    /// <summary>Adds the stored count of each outcome of the whole import to <paramref name="tally"/>.</summary>
-    private async Task CountStoredAsync(OutcomeTally tally, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the stored count of each outcome of the whole import to <paramref name="tally"/>. Given the import's
+    /// <paramref name="total"/> (its entries staged to the end, which from then on only change outcome), the pending
+    /// entries are what the other outcomes leave of it: a durable store counts the others in an index, and would read
+    /// every pending entry to count those.
+    /// </summary>
+    private async Task CountStoredAsync(OutcomeTally tally, long? total, CancellationToken cancellationToken)
     {
+        var counted = 0L;
         foreach (var outcome in Enum.GetValues<InviteOutcome>())
         {
+            if (outcome == InviteOutcome.Pending && total is not null)
+            {
+                continue;
+            }
+
             var page = await _context.Store.ListEntriesAsync(
                 TenantId, ImportId, new EntryQuery { Outcome = outcome, Limit = 1 }, cancellationToken).ConfigureAwait(false);
-            tally.Add(outcome, Math.Max(page.TotalCount, 0));
+            var count = Math.Max(page.TotalCount, 0);
+            tally.Add(outcome, count);
+            counted += count;
+        }
+
+        if (total is { } all)
+        {
+            // The counts are read one after another while other parts move entries on, so they may add up to a few more.
+            tally.Add(InviteOutcome.Pending, Math.Max(all - counted, 0));
         }
     }
 
@@ -552,8 +571,9 @@ internal sealed partial class ImportRun
         var counts = _tally.ToCounts();
         if (_context.Part is not null)
         {
+            // A part runs an import staged to its end: its total, counted when the part's run began, does not change.
             var stored = new OutcomeTally();
-            await CountStoredAsync(stored, CancellationToken.None).ConfigureAwait(false);
+            await CountStoredAsync(stored, _entriesRead, CancellationToken.None).ConfigureAwait(false);
             counts = stored.ToCounts();
         }
 
