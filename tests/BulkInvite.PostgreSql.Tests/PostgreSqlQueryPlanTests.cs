@@ -132,4 +132,49 @@ public sealed partial class PostgreSqlQueryPlanTests
             Assert.That(text, Does.Not.Contain("Sort"), "rows come in index order, no sort:\n" + text);
         }
     }
+
+    [Test]
+    public async Task Entry_pages_of_an_import_the_statistics_do_not_know_are_ordered_ranges_of_an_index()
+    {
+        // A new database's first import (or a big import among many small ones): the statistics know nothing of it.
+        var connectionString = await PostgresServer.Current.CreateDatabaseAsync();
+        var id = Guid.CreateVersion7();
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = connectionString }))
+        {
+            await store.CreateImportAsync(new BulkInviteReport { ImportId = id, TenantId = Tenant, FileName = "new.csv", InitiatedBy = "admin", CreatedAt = t0 });
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var off = new NpgsqlCommand("ALTER TABLE bulkinvite.entries SET (autovacuum_enabled = false)", connection);
+                await off.ExecuteNonQueryAsync();
+            }
+
+            await store.AddEntriesAsync(Tenant, id, Enumerable.Range(1, 50_000).Select(i => new InviteEntryResult
+            {
+                Sequence = i, Line = i, Address = $"user{i}@example.com", Outcome = i % 50 == 0 ? InviteOutcome.Invalid : InviteOutcome.Pending, UpdatedAt = t0,
+            }).ToList());
+        }
+
+        object ValueOf(string name) => name switch
+        {
+            "import_id" => id,
+            "outcome" => (short)InviteOutcome.Invalid,
+            "after" => 100L,
+            _ => Value(name),
+        };
+
+        var unguarded = await QueryPlan.ExplainAsync(connectionString, PostgreSqlSql.ListEntries, ValueOf);
+        TestContext.Out.WriteLine("without the settings:\n" + unguarded);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(unguarded, Does.Contain("Sort"), "the trap the settings keep the pages out of: every entry after the page's start read and sorted");
+            foreach (var sql in new[] { PostgreSqlSql.ListEntries, PostgreSqlSql.ListPendingEntries, PostgreSqlSql.ListEntriesWithOutcome })
+            {
+                var plan = await QueryPlan.ExplainAsync(connectionString, sql, ValueOf, PostgreSqlSql.OrderedEntryRanges);
+                Assert.That(plan, Does.Contain("Index Scan using"), plan);
+                Assert.That(plan, Does.Not.Contain("Sort").And.Not.Contain("Bitmap").And.Not.Contain("Seq Scan"), plan);
+            }
+        }
+    }
 }

@@ -7,11 +7,18 @@ namespace BulkInvite.PostgreSql.Tests;
 internal static partial class QueryPlan
 {
     /// <summary>Explains <paramref name="sql"/> with a value for each of its <c>@name</c> parameters; returns the plan's lines.</summary>
-    public static async Task<string> ExplainAsync(string connectionString, string sql, Func<string, object> value)
+    /// <param name="first">A statement run first in the same transaction, as the store runs it (planner settings).</param>
+    public static async Task<string> ExplainAsync(string connectionString, string sql, Func<string, object> value, string? first = null)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        if (first is not null)
+        {
+            await using var setting = new NpgsqlCommand(first, connection, transaction);
+            await setting.ExecuteNonQueryAsync();
+        }
+
         await using var command = new NpgsqlCommand("EXPLAIN (COSTS OFF) " + sql, connection, transaction);
         foreach (var name in ParameterName().Matches(sql).Select(m => m.Groups[1].Value).Distinct())
         {

@@ -349,6 +349,12 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
                 }
             }
 
+            var ordered = Command(connection, transaction, PostgreSqlSql.OrderedEntryRanges);
+            await using (ordered.ConfigureAwait(false))
+            {
+                await ordered.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
             var items = new List<InviteEntryResult>(Math.Min(query.Limit, 1024));
             var hasMore = false;
             var list = Command(connection, transaction, query.Outcome switch

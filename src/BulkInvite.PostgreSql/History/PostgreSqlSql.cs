@@ -126,6 +126,15 @@ internal static partial class PostgreSqlSql
         e.display_name, e.fields, e.updated_at, e.updated_offset
         """;
 
+    /// <summary>
+    /// Run first in the transaction of an entry page: the page is then an index range read in order, whatever the
+    /// statistics say. An import staged after the table was last analyzed (a new database's first import, or one big
+    /// import among many small ones) is estimated at a few hundred rows, and the planner then reads every entry after
+    /// the page's start through a bitmap and sorts them to keep the first thousand: each page of a million-entry import
+    /// read half the import, and a 1M preview's report took three minutes instead of three seconds.
+    /// </summary>
+    public const string OrderedEntryRanges = "SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off";
+
     /// <summary>One keyset page of all entries: the import by primary key, then a range of the entries' primary key.</summary>
     public const string ListEntries = "SELECT " + EntryColumns + """
          FROM bulkinvite.imports AS i JOIN bulkinvite.entries AS e ON e.import_id = i.import_id
