@@ -133,34 +133,40 @@ public sealed partial class PostgreSqlQueryPlanTests
         }
     }
 
-    [Test]
-    public async Task Entry_pages_of_an_import_the_statistics_do_not_know_are_ordered_ranges_of_an_index()
+    /// <summary>
+    /// A new database with one import of a million entries that the statistics do not know (autovacuum off for the
+    /// table, so that nothing analyzes it), as after a new database's first big import, or a big import staged since
+    /// the table was last analyzed: the planner estimates a range of it at a few hundred rows.
+    /// </summary>
+    private static async Task<(string ConnectionString, Guid ImportId)> ImportTheStatisticsDoNotKnowAsync()
     {
-        // A new database's first import (or a big import among many small ones): the statistics know nothing of it.
         var connectionString = await PostgresServer.Current.CreateDatabaseAsync();
         var id = Guid.CreateVersion7();
         var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        await using (var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = connectionString }))
-        {
-            await store.CreateImportAsync(new BulkInviteReport { ImportId = id, TenantId = Tenant, FileName = "new.csv", InitiatedBy = "admin", CreatedAt = t0 });
-            await using (var connection = new NpgsqlConnection(connectionString))
-            {
-                await connection.OpenAsync();
-                await using var off = new NpgsqlCommand("ALTER TABLE bulkinvite.entries SET (autovacuum_enabled = false)", connection);
-                await off.ExecuteNonQueryAsync();
-            }
+        await using var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = connectionString });
+        await store.CreateImportAsync(new BulkInviteReport { ImportId = id, TenantId = Tenant, FileName = "new.csv", InitiatedBy = "admin", CreatedAt = t0 });
+        await ScalarAsync(connectionString, "ALTER TABLE bulkinvite.entries SET (autovacuum_enabled = false)");
+        await ScalarAsync(connectionString, $"""
+            INSERT INTO bulkinvite.entries (import_id, sequence, line, address, address_key, outcome, updated_at, updated_offset)
+            SELECT '{id}', i, i, 'user' || i || '@example.com', 'USER' || i || '@EXAMPLE.COM', (CASE WHEN i % 50 = 0 THEN 2 ELSE 0 END)::smallint, {t0.UtcTicks}, 0
+            FROM generate_series(1, {BigUnknownImport}) AS i
+            """);
+        return (connectionString, id);
+    }
 
-            await store.AddEntriesAsync(Tenant, id, Enumerable.Range(1, 50_000).Select(i => new InviteEntryResult
-            {
-                Sequence = i, Line = i, Address = $"user{i}@example.com", Outcome = i % 50 == 0 ? InviteOutcome.Invalid : InviteOutcome.Pending, UpdatedAt = t0,
-            }).ToList());
-        }
+    private const int BigUnknownImport = 1_000_000;
+
+    [Test]
+    public async Task Entry_pages_of_an_import_the_statistics_do_not_know_are_ordered_ranges_of_an_index()
+    {
+        var (connectionString, id) = await ImportTheStatisticsDoNotKnowAsync();
 
         object ValueOf(string name) => name switch
         {
             "import_id" => id,
             "outcome" => (short)InviteOutcome.Invalid,
-            "after" => 100L,
+            "after" => BigUnknownImport / 2L,
+            "last" => long.MaxValue,
             _ => Value(name),
         };
 
@@ -176,5 +182,81 @@ public sealed partial class PostgreSqlQueryPlanTests
                 Assert.That(plan, Does.Not.Contain("Sort").And.Not.Contain("Bitmap").And.Not.Contain("Seq Scan"), plan);
             }
         }
+    }
+
+    [Test]
+    public async Task The_store_reads_the_report_of_an_import_the_statistics_do_not_know_once_not_page_after_page()
+    {
+        // The plan test above shows what the settings do; this one shows that the store runs them: the heap blocks of
+        // entries that the server touches while the store reads 20 pages half way through the import, of all entries
+        // and of the pending ones.
+        const int Pages = 20;
+        var (connectionString, id) = await ImportTheStatisticsDoNotKnowAsync();
+        NpgsqlConnection.ClearAllPools();
+        var before = await SettledHeapBlocksAsync(connectionString);
+        var read = 0L;
+        await using (var store = new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = connectionString }))
+        {
+            foreach (var outcome in new InviteOutcome?[] { null, InviteOutcome.Pending })
+            {
+                var after = BigUnknownImport / 2L;
+                for (var page = 0; page < Pages; page++)
+                {
+                    var items = (await store.ListEntriesAsync(Tenant, id, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = 1000, IncludeTotalCount = false })).Items;
+                    Assert.That(items, Has.Count.EqualTo(1000));
+                    read += items.Count;
+                    after = items[^1].Sequence;
+                }
+            }
+        }
+
+        // The store's connections end, and with them their sessions, which report what they read.
+        NpgsqlConnection.ClearAllPools();
+        var touched = await SettledHeapBlocksAsync(connectionString) - before;
+        var tableBlocks = (long)(await ScalarAsync(connectionString, "SELECT pg_relation_size('bulkinvite.entries') / current_setting('block_size')::bigint"))!;
+        TestContext.Out.WriteLine($"{read:N0} entries read in {2 * Pages} pages of 1,000; heap blocks touched: {touched:N0}; the table has {tableBlocks:N0}");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(read, Is.EqualTo(2L * Pages * 1000));
+            Assert.That(touched, Is.GreaterThan(0), "the sessions reported what they read");
+            // Read in order, a page touches its own blocks: about a fortieth of the table in all. Read whole and
+            // sorted, each page touches the half of the table after its start: twenty times the table.
+            Assert.That(touched, Is.LessThan(tableBlocks / 5));
+        }
+    }
+
+    /// <summary>The heap blocks of the entries table touched so far, once the sessions that ended have reported them.</summary>
+    private static async Task<long> SettledHeapBlocksAsync(string connectionString)
+    {
+        const string Sql = "SELECT coalesce(heap_blks_read, 0) + coalesce(heap_blks_hit, 0) FROM pg_statio_user_tables WHERE schemaname = 'bulkinvite' AND relname = 'entries'";
+        const string Sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        for (var attempt = 0; attempt < 50 && (long)(await ScalarAsync(connectionString, Sessions))! > 0; attempt++)
+        {
+            // A session leaves pg_stat_activity first, then reports what it read.
+            await Task.Delay(100);
+        }
+
+        var last = -1L;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var now = (long)(await ScalarAsync(connectionString, Sql))!;
+            if (now == last)
+            {
+                return now;
+            }
+
+            last = now;
+            await Task.Delay(200);
+        }
+
+        return last;
+    }
+
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 }

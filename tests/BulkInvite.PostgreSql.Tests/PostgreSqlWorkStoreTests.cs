@@ -529,7 +529,11 @@ public sealed class PostgreSqlWorkStoreTests
             INSERT INTO bulkinvite.imports (import_id, tenant_id, file_name, initiated_by, is_preview, status, created_at, created_offset,
                 pending_count, invited_count, invalid_count, duplicate_count, existing_user_count, already_invited_count, failed_count,
                 skipped_count, sending_count, unknown_count, resend)
-            VALUES ('{old.ImportId}', '{Tenant}', '{old.FileName}', '{old.InitiatedBy}', false, 0, {old.CreatedAt.UtcTicks}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false)
+            VALUES ('{old.ImportId}', '{Tenant}', '{old.FileName}', '{old.InitiatedBy}', false, 0, {old.CreatedAt.UtcTicks}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
+            INSERT INTO bulkinvite.entries (import_id, sequence, line, address, address_key, outcome, updated_at, updated_offset)
+            SELECT '{old.ImportId}', i, i, 'user' || i || '@example.com', 'USER' || i || '@EXAMPLE.COM', (CASE WHEN i % 3 = 0 THEN 6 WHEN i % 3 = 1 THEN 0 ELSE 1 END)::smallint,
+                   {old.CreatedAt.UtcTicks}, 0
+            FROM generate_series(1, 30) AS i;
             """);
         var log = new RecordingLoggerFactory();
         var store = NewStore(log, connectionString);
@@ -550,6 +554,15 @@ public sealed class PostgreSqlWorkStoreTests
             Assert.That(await store.GetImportAsync(Tenant, ran.ImportId), Is.EqualTo(ran), "RunBy round-trips");
             Assert.That((await store.ClaimAsync("instance-a", Lease, T0))?.ImportId, Is.EqualTo(item.ImportId));
             Assert.That(log.Messages.Where(m => m.EventId == 2101).Select(m => m.Message), Has.One.Contains($"from version 1 to {PostgreSqlSql.SchemaVersion}"));
+        }
+
+        foreach (var (outcome, remainder) in new (InviteOutcome, int)[] { (InviteOutcome.Pending, 1), (InviteOutcome.Invited, 2), (InviteOutcome.Failed, 0) })
+        {
+            var page = await store.ListEntriesAsync(Tenant, old.ImportId, new EntryQuery { Outcome = outcome, Limit = 100 });
+            Assert.That(
+                (page.Items.Select(e => e.Sequence), page.TotalCount),
+                Is.EqualTo((Enumerable.Range(1, 30).Where(i => i % 3 == remainder).Select(i => (long)i), 10L)),
+                $"the entries of schema 1 read by outcome after the migration: {outcome}");
         }
 
         await using var index = new NpgsqlCommand("SELECT indexdef FROM pg_indexes WHERE schemaname = 'bulkinvite' AND indexname = 'ix_entries_outcome'", connection);

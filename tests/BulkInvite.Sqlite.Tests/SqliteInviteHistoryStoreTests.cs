@@ -397,7 +397,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
     {
         yield return new TestCaseData(SqliteSql.ListEntries, "USING PRIMARY KEY").SetName("Entry page uses the primary key");
         yield return new TestCaseData(SqliteSql.ListEntriesWithOutcome, "USING INDEX ix_entries_outcome").SetName("Entry page of one outcome uses ix_entries_outcome");
-        yield return new TestCaseData(SqliteSql.ListPendingEntries, "USING PRIMARY KEY (import_id=? AND sequence>?)").SetName("Entry page of pending entries is a range of the primary key");
+        yield return new TestCaseData(SqliteSql.ListPendingEntries, "USING PRIMARY KEY (import_id=? AND sequence>? AND sequence<?)").SetName("Entry page of pending entries is a range of the primary key");
         yield return new TestCaseData(SqliteSql.CountEntries, "USING PRIMARY KEY (import_id=?)").SetName("Entry count is the import's range of the primary key");
         yield return new TestCaseData(SqliteSql.CountEntriesWithOutcome, "USING COVERING INDEX ix_entries_outcome").SetName("Entry count of one outcome uses ix_entries_outcome alone");
         yield return new TestCaseData(SqliteSql.CountPendingEntries, "USING PRIMARY KEY (import_id=?)").SetName("Entry count of pending entries is the import's range of the primary key");

@@ -31,6 +31,43 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>Pages end at <see cref="EntryQuery.LastSequence"/>, for all entries, pending ones and one other outcome.</summary>
+    [Test]
+    public async Task Pages_end_at_the_last_sequence_of_their_range_for_every_outcome_filter()
+    {
+        var import = await CreateImportAsync();
+        var entries = Enumerable.Range(1, 40).Select(i => NewEntry(i, i % 4 == 0 ? InviteOutcome.Failed : i % 4 == 1 ? InviteOutcome.Invited : InviteOutcome.Pending)).ToList();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, entries);
+        await ReopenAsync();
+
+        async Task<(long[] Sequences, bool HasMore, long Total)> ReadAsync(InviteOutcome? outcome, long after, long last, int limit)
+        {
+            var page = await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { Outcome = outcome, AfterSequence = after, LastSequence = last, Limit = limit });
+            return (page.Items.Select(e => e.Sequence).ToArray(), page.HasMore, page.TotalCount);
+        }
+
+        long[] Expected(InviteOutcome? outcome, long after, long last, int limit)
+            => entries.Where(e => (outcome is null || e.Outcome == outcome) && e.Sequence > after && e.Sequence <= last).Select(e => e.Sequence).Take(limit).ToArray();
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var outcome in new InviteOutcome?[] { null, InviteOutcome.Pending, InviteOutcome.Failed })
+            {
+                var total = entries.LongCount(e => outcome is null || e.Outcome == outcome);
+                Assert.That(await ReadAsync(outcome, 10, 20, 100), Is.EqualTo((Expected(outcome, 10, 20, 100), false, total)), $"{outcome}: the whole range in one page");
+                Assert.That(await ReadAsync(outcome, 10, 30, 2), Is.EqualTo((Expected(outcome, 10, 30, 2), true, total)), $"{outcome}: a page within the range");
+                var upToEnd = Expected(outcome, 10, 30, 100);
+                Assert.That(await ReadAsync(outcome, 10, 30, upToEnd.Length), Is.EqualTo((upToEnd, false, total)), $"{outcome}: a page that ends with the range has no more");
+                Assert.That((await ReadAsync(outcome, 20, 20, 10)).Sequences, Is.Empty, $"{outcome}: an empty range");
+                Assert.That((await ReadAsync(outcome, 38, long.MaxValue, 10)).Sequences, Is.EqualTo(Expected(outcome, 38, long.MaxValue, 10)), $"{outcome}: to the end");
+            }
+        }
+
+        Assert.That(
+            () => Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery { LastSequence = -1 }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
     /// <summary>An import without entries has an empty first page.</summary>
     [Test]
     public async Task An_import_without_entries_has_an_empty_first_page()

@@ -10,6 +10,14 @@ public sealed record EntryQuery
     public long AfterSequence { get; init; }
 
     /// <summary>
+    /// Only entries up to this sequence number, inclusive: a range of the import (a part of it that one worker sends).
+    /// A store stops reading at it, so a page of one outcome near the range's end does not read on through the rest of
+    /// the import. <see cref="InvitePage{T}.TotalCount"/> counts the import's entries (of the outcome) whatever the range.
+    /// </summary>
+    /// <value>Default: <see cref="long.MaxValue"/>, the end of the import.</value>
+    public long LastSequence { get; init; } = long.MaxValue;
+
+    /// <summary>
     /// Whether <see cref="InvitePage{T}.TotalCount"/> is counted. A store may answer -1 when it is not, which
     /// saves a count over a large import for a reader that pages through to the end anyway.
     /// </summary>

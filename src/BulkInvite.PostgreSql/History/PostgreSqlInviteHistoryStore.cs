@@ -335,6 +335,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.LastSequence);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         return ReadAsync((tenantId, importId, query), static async (connection, transaction, state, ct) =>
         {
@@ -367,6 +368,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
             {
                 Bind(list.Parameters);
                 list.Parameters.AddValue("after", NpgsqlDbType.Bigint, query.AfterSequence);
+                list.Parameters.AddValue("last", NpgsqlDbType.Bigint, query.LastSequence);
                 list.Parameters.AddValue("limit", NpgsqlDbType.Bigint, (long)query.Limit + 1);
                 var reader = await list.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))

@@ -138,7 +138,7 @@ internal static partial class PostgreSqlSql
     /// <summary>One keyset page of all entries: the import by primary key, then a range of the entries' primary key.</summary>
     public const string ListEntries = "SELECT " + EntryColumns + """
          FROM bulkinvite.imports AS i JOIN bulkinvite.entries AS e ON e.import_id = i.import_id
-        WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.sequence > @after
+        WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.sequence > @after AND e.sequence <= @last
         ORDER BY e.sequence
         LIMIT @limit
         """;
@@ -151,7 +151,7 @@ internal static partial class PostgreSqlSql
     public const string ListEntriesWithOutcome = "SELECT " + EntryColumns + """
          FROM bulkinvite.imports AS i JOIN bulkinvite.entries AS e ON e.import_id = i.import_id
         WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.outcome = @outcome AND e.outcome <> 0
-          AND e.sequence > @after
+          AND e.sequence > @after AND e.sequence <= @last
         ORDER BY e.sequence
         LIMIT @limit
         """;
@@ -163,6 +163,7 @@ internal static partial class PostgreSqlSql
     public const string ListPendingEntries = "SELECT " + EntryColumns + """
          FROM bulkinvite.imports AS i JOIN bulkinvite.entries AS e ON e.import_id = i.import_id
         WHERE i.import_id = @import_id AND i.tenant_id = @tenant_id AND e.import_id = @import_id AND e.outcome = 0 AND e.sequence > @after
+          AND e.sequence <= @last
         ORDER BY e.sequence
         LIMIT @limit
         """;

@@ -269,6 +269,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.LastSequence);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         return ReadAsync((tenantId, importId, query), async (connection, transaction, state, ct) =>
         {
@@ -295,6 +296,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
             {
                 Bind(list);
                 list.Parameters.AddWithValue("$after", query.AfterSequence);
+                list.Parameters.AddWithValue("$last", query.LastSequence);
                 list.Parameters.AddWithValue("$limit", (long)query.Limit + 1);
                 var reader = await list.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
@@ -325,7 +327,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
                 // The page came from the primary key, in order (checked above); a damaged tree can also end early or
                 // skip rows without an error, so the same range is counted in the outcome index, which holds every
                 // entry that has an outcome (all but the pending ones) too.
-                var last = hasMore ? items[^1].Sequence : long.MaxValue;
+                var last = hasMore ? items[^1].Sequence : query.LastSequence;
                 var check = Command(connection, transaction, SqliteSql.CountEntriesInOutcomeIndex);
                 await using (check.ConfigureAwait(false))
                 {

@@ -483,10 +483,10 @@ internal static class SqliteSql
         e.display_name, e.fields, e.updated_at, e.updated_offset
         """;
 
-    /// <summary>One keyset page of all entries: the import by primary key, then a range of the entries' primary key.</summary>
+    /// <summary>One keyset page of all entries (up to <c>$last</c>): the import by primary key, then a range of the entries' primary key.</summary>
     public const string ListEntries = "SELECT " + EntryColumns + """
          FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
-        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.sequence > $after
+        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.sequence > $after AND e.sequence <= $last
         ORDER BY e.sequence
         LIMIT $limit
         """;
@@ -500,7 +500,8 @@ internal static class SqliteSql
     /// </remarks>
     public const string ListEntriesWithOutcome = "SELECT " + EntryColumns + """
          FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
-        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND unlikely(e.outcome = $outcome) AND e.outcome <> 0 AND e.sequence > $after
+        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND unlikely(e.outcome = $outcome) AND e.outcome <> 0
+          AND e.sequence > $after AND e.sequence <= $last
         ORDER BY e.sequence
         LIMIT $limit
         """;
@@ -511,7 +512,7 @@ internal static class SqliteSql
     /// </summary>
     public const string ListPendingEntries = "SELECT " + EntryColumns + """
          FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
-        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.outcome = 0 AND e.sequence > $after
+        WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.outcome = 0 AND e.sequence > $after AND e.sequence <= $last
         ORDER BY e.sequence
         LIMIT $limit
         """;

@@ -64,6 +64,7 @@ internal sealed class BulkInviteHistory : IBulkInviteHistory, IBulkInviteRetenti
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.LastSequence);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         return _store.ListEntriesAsync(tenantId, importId, query.InvitationsAsOf is null ? query with { InvitationsAsOf = _time.GetUtcNow() } : query, cancellationToken);
     }

@@ -31,8 +31,10 @@ internal static class EntryReader
         while (true)
         {
             var page = await store.ListEntriesAsync(
-                tenantId, importId, new EntryQuery { Outcome = outcome, AfterSequence = after, Limit = pageSize, IncludeTotalCount = false, InvitationsAsOf = invitationsAsOf }, cancellationToken)
-                .ConfigureAwait(false);
+                tenantId,
+                importId,
+                new EntryQuery { Outcome = outcome, AfterSequence = after, LastSequence = last, Limit = pageSize, IncludeTotalCount = false, InvitationsAsOf = invitationsAsOf },
+                cancellationToken).ConfigureAwait(false);
             if (page.Items.Count == 0)
             {
                 yield break;
@@ -41,7 +43,8 @@ internal static class EntryReader
             after = page.Items[^1].Sequence;
             if (after > last)
             {
-                // The range ends within this page: the entries after it are another part's.
+                // A store that reads past the range (one written before LastSequence) still gives only the range: the
+                // entries after it are another part's.
                 var within = page.Items.TakeWhile(e => e.Sequence <= last).ToList();
                 if (within.Count > 0)
                 {

@@ -217,6 +217,7 @@ public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.LastSequence);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         cancellationToken.ThrowIfCancellationRequested();
         var data = Find(tenantId, importId);
@@ -239,6 +240,11 @@ public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
             for (var i = start; i < list.Count; i++)
             {
                 ref readonly var entry = ref list[i];
+                if (entry.Sequence > query.LastSequence)
+                {
+                    break;
+                }
+
                 if (query.Outcome is { } outcome && entry.Outcome != outcome)
                 {
                     continue;

@@ -499,9 +499,15 @@ internal sealed partial class ImportRun
     }
 
     /// <summary>Counts the stored outcomes of a resumed import (its last summary may predate the interruption).</summary>
+    /// <remarks>
+    /// A part's run takes the import's total from its stored counts: the import was split once staged to its end, with
+    /// its counts exact (one run held it), and every part's run since has stored counts that add up to the same total.
+    /// Counting the pending entries would read every one of them, at the start of each of the import's parts.
+    /// </remarks>
     private async Task CountStoredOutcomesAsync(CancellationToken cancellationToken)
     {
-        await CountStoredAsync(_tally, total: null, cancellationToken).ConfigureAwait(false);
+        long? total = _context.Part is not null && _report.Counts.Total > 0 ? _report.Counts.Total : null;
+        await CountStoredAsync(_tally, total, cancellationToken).ConfigureAwait(false);
         _entriesRead = _tally.Total;
     }
 
@@ -571,9 +577,10 @@ internal sealed partial class ImportRun
         var counts = _tally.ToCounts();
         if (_context.Part is not null)
         {
-            // A part runs an import staged to its end: its total, counted when the part's run began, does not change.
+            // A part runs an import staged to its end: its total, read when the part's run began, does not change (until
+            // it was read, the pending entries are counted).
             var stored = new OutcomeTally();
-            await CountStoredAsync(stored, _entriesRead, CancellationToken.None).ConfigureAwait(false);
+            await CountStoredAsync(stored, _entriesRead > 0 ? _entriesRead : null, CancellationToken.None).ConfigureAwait(false);
             counts = stored.ToCounts();
         }
 
