@@ -221,6 +221,10 @@ public sealed class BulkInviteQueueTests
             Assert.That(report!.Status, Is.EqualTo(ImportStatus.Completed));
             Assert.That((report.Counts.Invited, report.Counts.ExistingUser, report.Counts.Duplicate, report.Counts.Invalid, report.Counts.Pending, report.Counts.Sending), Is.EqualTo((1_049L, 1L, 1L, 1L, 0L, 0L)));
             Assert.That(running.Any(s => s.Phase == ImportPhase.Running && s.Counts.Invited is > 0 and < 1_049), Is.True, "the status shows progress while the parts are sent");
+            Assert.That(
+                running.Where(s => s.Phase == ImportPhase.Running && s.Counts.Invited > 0).Select(s => s.Counts.Total),
+                Is.Not.Empty.And.All.EqualTo(1_052L),
+                "the parts' counts always add up to the import's entries (the pending ones are what the others leave)");
         }
     }
 
