@@ -498,16 +498,18 @@ internal sealed partial class ImportRun
         }
     }
 
+    /// <summary>
+    /// The whole import's number of entries, for a part's run: its stored counts add up to it. The import was split
+    /// once staged to its end, with its counts exact (one run held it), and every part's run since stores counts with
+    /// the same total. <see langword="null"/> for a run of the whole import, whose last summary may predate an
+    /// interruption.
+    /// </summary>
+    private long? PartTotal => _context.Part is not null && _report.Counts.Total > 0 ? _report.Counts.Total : null;
+
     /// <summary>Counts the stored outcomes of a resumed import (its last summary may predate the interruption).</summary>
-    /// <remarks>
-    /// A part's run takes the import's total from its stored counts: the import was split once staged to its end, with
-    /// its counts exact (one run held it), and every part's run since has stored counts that add up to the same total.
-    /// Counting the pending entries would read every one of them, at the start of each of the import's parts.
-    /// </remarks>
     private async Task CountStoredOutcomesAsync(CancellationToken cancellationToken)
     {
-        long? total = _context.Part is not null && _report.Counts.Total > 0 ? _report.Counts.Total : null;
-        await CountStoredAsync(_tally, total, cancellationToken).ConfigureAwait(false);
+        await CountStoredAsync(_tally, PartTotal, cancellationToken).ConfigureAwait(false);
         _entriesRead = _tally.Total;
     }
 
@@ -536,7 +538,7 @@ internal sealed partial class ImportRun
 
         if (total is { } all)
         {
-            // The counts are read one after another while other parts move entries on, so they may add up to a few more.
+            // The counts are read one after another while other parts move entries on; never below none pending.
             tally.Add(InviteOutcome.Pending, Math.Max(all - counted, 0));
         }
     }
@@ -577,10 +579,8 @@ internal sealed partial class ImportRun
         var counts = _tally.ToCounts();
         if (_context.Part is not null)
         {
-            // A part runs an import staged to its end: its total, read when the part's run began, does not change (until
-            // it was read, the pending entries are counted).
             var stored = new OutcomeTally();
-            await CountStoredAsync(stored, _entriesRead > 0 ? _entriesRead : null, CancellationToken.None).ConfigureAwait(false);
+            await CountStoredAsync(stored, PartTotal, CancellationToken.None).ConfigureAwait(false);
             counts = stored.ToCounts();
         }
 
