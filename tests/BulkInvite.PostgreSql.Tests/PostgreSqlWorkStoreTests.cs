@@ -376,7 +376,12 @@ public sealed class PostgreSqlWorkStoreTests
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var check = new NpgsqlCommand(PostgreSqlSql.CheckWorkFence, connection, transaction))
+        await using (var limit = new NpgsqlCommand(PostgreSqlSql.LimitWriteIdle, connection, transaction))
+        {
+            await limit.ExecuteNonQueryAsync();
+        }
+
+        await using (var check = new NpgsqlCommand(PostgreSqlSql.LockWorkFence, connection, transaction))
         {
             check.Parameters.AddWithValue("import_id", item.ImportId);
             check.Parameters.AddWithValue("tenant_id", Tenant);
@@ -390,8 +395,52 @@ public sealed class PostgreSqlWorkStoreTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(taken?.Fence, Is.EqualTo(2), "taken over although the paused writer never committed");
-            Assert.That(waiting.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), $"waited {waiting.Elapsed.TotalSeconds:F1} s, about the idle limit of {PostgreSqlSql.FencedWriteIdleTimeout}");
+            Assert.That(waiting.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), $"waited {waiting.Elapsed.TotalSeconds:F1} s, about the idle limit of {PostgreSqlSql.WriteIdleTimeout}");
             Assert.That(connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || !await IsAliveAsync(connection), Is.True, "the paused writer's session was ended by the server");
+        }
+    }
+
+    [Test]
+    public async Task A_worker_paused_inside_a_renewal_loses_its_session_so_another_claim_takes_the_import()
+    {
+        var store = NewStore();
+        var item = await EnqueueAsync(store);
+        var lease = (await store.ClaimAsync("instance-a", Lease, T0))!;
+
+        // A renewal's transaction as the store runs it, paused (SIGSTOP) after its update and before its commit: the
+        // row is locked, and claims pass it over (SKIP LOCKED) for as long as the transaction stays open.
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var limit = new NpgsqlCommand(PostgreSqlSql.LimitWriteIdle, connection, transaction))
+        {
+            await limit.ExecuteNonQueryAsync();
+        }
+
+        await using (var renew = new NpgsqlCommand(PostgreSqlSql.RenewWork, connection, transaction))
+        {
+            renew.Parameters.AddWithValue("import_id", item.ImportId);
+            renew.Parameters.AddWithValue("tenant_id", Tenant);
+            renew.Parameters.AddWithValue("fence", lease.Fence);
+            renew.Parameters.AddWithValue("expires_at", (T0 + Lease).UtcTicks);
+            renew.Parameters.AddWithValue("expires_offset", (short)0);
+            renew.Parameters.AddWithValue("progress", NpgsqlTypes.NpgsqlDbType.Text, DBNull.Value);
+            Assert.That(await renew.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        var other = NewStore();
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        ImportLease? taken = null;
+        while (taken is null && waiting.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            taken = await other.ClaimAsync("instance-b", Lease, T0 + Lease + Lease);
+            await Task.Delay(taken is null ? 200 : 0);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(taken?.Fence, Is.EqualTo(2), "taken over although the paused renewal never committed");
+            Assert.That(waiting.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), $"waited {waiting.Elapsed.TotalSeconds:F1} s, about the idle limit of {PostgreSqlSql.WriteIdleTimeout}");
         }
     }
 

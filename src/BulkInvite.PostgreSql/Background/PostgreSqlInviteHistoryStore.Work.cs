@@ -544,7 +544,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
             return;
         }
 
-        var command = Command(connection, transaction, lease.Part is null ? PostgreSqlSql.CheckWorkFence : PostgreSqlSql.CheckPartFence);
+        var command = Command(connection, transaction, lease.Part is null ? PostgreSqlSql.LockWorkFence : PostgreSqlSql.LockPartFence);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, lease.ImportId);

@@ -159,9 +159,6 @@ internal static partial class PostgreSqlSql
     /// <summary>The fence of a write under a part's lease, as <see cref="LockWorkFence"/> for an import's.</summary>
     public const string LockPartFence = "SELECT fence, status FROM bulkinvite.work_parts WHERE import_id = @import_id AND part_no = @part_no AND tenant_id = @tenant_id FOR KEY SHARE";
 
-    /// <summary>The fence check of a write under a part's lease, as <see cref="CheckWorkFence"/>.</summary>
-    public const string CheckPartFence = "SET LOCAL idle_in_transaction_session_timeout = '" + FencedWriteIdleTimeout + "'; " + LockPartFence;
-
     /// <summary>The condition of every write under a lease: the row still has the lease's fencing token and runs.</summary>
     private const string HeldLease = " WHERE import_id = @import_id AND tenant_id = @tenant_id AND fence = @fence AND status = 1";
 
@@ -220,18 +217,22 @@ internal static partial class PostgreSqlSql
     /// The fence of a write under a lease, in the write's transaction: the row is held <c>FOR KEY SHARE</c> until the
     /// write commits, so that no claim comes between the check and the write. A claim waits for it (its
     /// <c>FOR UPDATE</c> conflicts), while the claims' own <c>FOR NO KEY UPDATE SKIP LOCKED</c> does not pass the row over
-    /// and the lease's renewals do not wait; writes under one lease share it. The transaction may not sit idle for more
-    /// than <see cref="FencedWriteIdleTimeout"/>: a worker paused (or cut off) inside the write would otherwise hold the
-    /// row, and keep every claim waiting, for as long as its connection stays open; the server ends its session instead,
-    /// and the write is undone.
+    /// and the lease's renewals do not wait; writes under one lease share it. Like every write's transaction, it may not
+    /// sit idle for more than <see cref="WriteIdleTimeout"/>.
     /// </summary>
     public const string LockWorkFence = "SELECT fence, status FROM bulkinvite.work WHERE import_id = @import_id AND tenant_id = @tenant_id FOR KEY SHARE";
 
-    /// <summary>How long a fenced write's transaction may wait between its statements (a write never waits on anything but the server).</summary>
-    public const string FencedWriteIdleTimeout = "5s";
+    /// <summary>How long a write's transaction may wait between its statements (a write never waits on anything but the server).</summary>
+    public const string WriteIdleTimeout = "5s";
 
-    /// <summary>The fence check as a fenced write sends it: the idle limit of its transaction, then <see cref="LockWorkFence"/>, in one round trip.</summary>
-    public const string CheckWorkFence = "SET LOCAL idle_in_transaction_session_timeout = '" + FencedWriteIdleTimeout + "'; " + LockWorkFence;
+    /// <summary>
+    /// The first statement of every write's transaction: it may not sit idle for more than <see cref="WriteIdleTimeout"/>.
+    /// A worker paused (SIGSTOP) or cut off inside a write that holds a work row (a fenced write's
+    /// <see cref="LockWorkFence"/>, a renewal's or a claim's update before its commit) would otherwise keep every claim
+    /// waiting for, or passing over, that row for as long as its connection stays open; the server ends its session
+    /// instead, and the write is undone.
+    /// </summary>
+    public const string LimitWriteIdle = "SET LOCAL idle_in_transaction_session_timeout = '" + WriteIdleTimeout + "'";
 
     /// <summary>
     /// Retention of work rows, a range of <c>ix_work_tenant</c>: the ended ones of the tenant's imports created before the

@@ -28,9 +28,27 @@ public sealed partial class PostgreSqlInviteHistoryStore
     /// <summary>The data source the store takes its connections from.</summary>
     internal NpgsqlDataSource DataSource => _dataSource;
 
-    /// <summary>Runs one write in one transaction (read committed), again after a transient failure before its commit.</summary>
+    /// <summary>
+    /// Runs one write in one transaction (read committed) that may not sit idle (<see cref="PostgreSqlSql.LimitWriteIdle"/>),
+    /// again after a transient failure before its commit.
+    /// </summary>
     private Task<TResult> WriteAsync<TState, TResult>(TState state, Func<NpgsqlConnection, NpgsqlTransaction, TState, CancellationToken, Task<TResult>> write, CancellationToken cancellationToken)
-        => RunAsync(state, write, IsolationLevel.ReadCommitted, retryCommit: false, ensureSchema: true, cancellationToken);
+        => RunAsync(
+            (state, write),
+            static async (connection, transaction, s, ct) =>
+            {
+                var limit = Command(connection, transaction, PostgreSqlSql.LimitWriteIdle);
+                await using (limit.ConfigureAwait(false))
+                {
+                    await limit.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                return await s.write(connection, transaction, s.state, ct).ConfigureAwait(false);
+            },
+            IsolationLevel.ReadCommitted,
+            retryCommit: false,
+            ensureSchema: true,
+            cancellationToken);
 
     /// <summary>
     /// Runs a read in one repeatable-read transaction, so that a page and its count see the same snapshot; again after
