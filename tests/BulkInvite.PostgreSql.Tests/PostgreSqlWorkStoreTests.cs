@@ -444,6 +444,63 @@ public sealed class PostgreSqlWorkStoreTests
         }
     }
 
+    [Test]
+    public async Task Every_write_of_the_store_runs_in_a_transaction_that_may_not_sit_idle()
+    {
+        // Triggers record the idle limit of the transaction of every statement that changes work rows or entries, as
+        // the store's own calls run them: a write without the limit records the server's default (0, none).
+        await ExecuteAsync(_connectionString, """
+            CREATE TABLE public.write_limits (table_name text NOT NULL, operation text NOT NULL, idle_limit text NOT NULL);
+            CREATE FUNCTION public.record_write_limit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO public.write_limits VALUES (TG_TABLE_NAME, TG_OP, current_setting('idle_in_transaction_session_timeout'));
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER record_write_limit AFTER INSERT OR UPDATE OR DELETE ON bulkinvite.work FOR EACH STATEMENT EXECUTE FUNCTION public.record_write_limit();
+            CREATE TRIGGER record_write_limit AFTER INSERT OR UPDATE OR DELETE ON bulkinvite.entries FOR EACH STATEMENT EXECUTE FUNCTION public.record_write_limit();
+            """);
+        var recorded = new List<(string Table, string Operation, string Limit)>();
+        try
+        {
+            var store = NewStore();
+            var item = await EnqueueAsync(store);
+            var lease = (await store.ClaimAsync("instance-a", Lease, T0))!;
+            var view = store.WithLease(lease);
+            await view.CreateImportAsync(new BulkInviteReport
+            {
+                ImportId = item.ImportId, TenantId = Tenant, FileName = item.FileName, InitiatedBy = item.InitiatedBy, Status = ImportStatus.Running, CreatedAt = T0,
+            });
+            await view.AddEntriesAsync(Tenant, item.ImportId, [Entry(1), Entry(2)]);
+            await view.UpdateEntriesAsync(Tenant, item.ImportId, [new InviteEntryUpdate { Sequence = 1, Outcome = InviteOutcome.Invited, UpdatedAt = T0 }]);
+            Assert.That(await store.RenewAsync(lease, Lease, T0, null), Is.True);
+            Assert.That(await store.CompleteAsync(lease, QueuedImportStatus.Completed, null, null, T0), Is.True);
+
+            await using var connection = new NpgsqlConnection(_connectionString);
+            await connection.OpenAsync();
+            await using var read = new NpgsqlCommand("SELECT table_name, operation, idle_limit FROM public.write_limits", connection);
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                recorded.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+        finally
+        {
+            await ExecuteAsync(_connectionString, """
+                DROP TRIGGER record_write_limit ON bulkinvite.work;
+                DROP TRIGGER record_write_limit ON bulkinvite.entries;
+                DROP FUNCTION public.record_write_limit();
+                DROP TABLE public.write_limits;
+                """);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(recorded.Select(r => (r.Table, r.Operation)).Distinct(), Is.SupersetOf(new[] { ("work", "INSERT"), ("work", "UPDATE"), ("entries", "INSERT"), ("entries", "UPDATE") }));
+            Assert.That(recorded.Where(r => r.Limit != PostgreSqlSql.WriteIdleTimeout), Is.Empty, "writes whose transaction may sit idle for ever");
+        }
+    }
+
     private static async Task<bool> IsAliveAsync(NpgsqlConnection connection)
     {
         try
@@ -497,6 +554,26 @@ public sealed class PostgreSqlWorkStoreTests
             upload.Position = 0;
             Assert.That(() => upload.ReadAsync(new byte[10]).AsTask(), Throws.InstanceOf<IOException>(), "an open upload whose import ended reads as gone, not as ended early");
         }
+    }
+
+    [Test]
+    public async Task An_upload_that_stalls_longer_than_a_writes_idle_limit_is_kept_whole()
+    {
+        // The enqueue's transaction has the idle limit of every write, and reads the upload inside its COPY: a client
+        // that stops sending for longer than the limit keeps the server waiting for the copy's data, not idle.
+        var store = NewStore();
+        var item = NewItem();
+        var content = new byte[(2 * PostgreSqlInviteHistoryStore.UploadChunkSize) + 99];
+        new Random(3).NextBytes(content);
+        var stall = TimeSpan.Parse("00:00:0" + PostgreSqlSql.WriteIdleTimeout.TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture) + TimeSpan.FromSeconds(2);
+
+        await store.EnqueueAsync(item, new StallingStream(content, stall), MaxBytes);
+
+        var lease = (await store.ClaimAsync("instance-a", Lease, T0))!;
+        await using var upload = await store.OpenUploadAsync(lease);
+        var copy = new MemoryStream();
+        await upload.CopyToAsync(copy);
+        Assert.That(copy.ToArray(), Is.EqualTo(content));
     }
 
     [Test]
@@ -652,6 +729,25 @@ public sealed class PostgreSqlWorkStoreTests
         {
             await Task.Delay(20, cancellationToken);
             return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 256 * 1024)], cancellationToken);
+        }
+    }
+
+    /// <summary>An upload whose sender stops for a while after the first 64 KiB.</summary>
+    private sealed class StallingStream(byte[] content, TimeSpan stall) : MemoryStream(content, writable: false)
+    {
+        private bool _stalled;
+
+        public override bool CanSeek => false;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Position > 0 && !_stalled)
+            {
+                _stalled = true;
+                await Task.Delay(stall, cancellationToken);
+            }
+
+            return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 65_536)], cancellationToken);
         }
     }
 

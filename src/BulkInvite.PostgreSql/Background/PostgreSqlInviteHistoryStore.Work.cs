@@ -68,8 +68,11 @@ public sealed partial class PostgreSqlInviteHistoryStore : IImportWorkStore
     {
         ImportWorkArguments.CheckEnqueue(item, upload, maxBytes);
         var state = new EnqueueState(item, upload, maxBytes, upload.CanSeek ? upload.Position : -1);
+        // Not WriteAsync: a retry must be able to read the upload again. The upload is read only inside the COPY, where
+        // the server waits for it without counting the transaction idle.
         await RunAsync(state, static async (connection, transaction, state, ct) =>
         {
+            await LimitIdleAsync(connection, transaction, ct).ConfigureAwait(false);
             var exists = Command(connection, transaction, PostgreSqlSql.WorkExists);
             await using (exists.ConfigureAwait(false))
             {

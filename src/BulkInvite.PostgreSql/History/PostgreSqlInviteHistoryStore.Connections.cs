@@ -37,18 +37,23 @@ public sealed partial class PostgreSqlInviteHistoryStore
             (state, write),
             static async (connection, transaction, s, ct) =>
             {
-                var limit = Command(connection, transaction, PostgreSqlSql.LimitWriteIdle);
-                await using (limit.ConfigureAwait(false))
-                {
-                    await limit.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-
+                await LimitIdleAsync(connection, transaction, ct).ConfigureAwait(false);
                 return await s.write(connection, transaction, s.state, ct).ConfigureAwait(false);
             },
             IsolationLevel.ReadCommitted,
             retryCommit: false,
             ensureSchema: true,
             cancellationToken);
+
+    /// <summary>The first statement of a write's transaction: <see cref="PostgreSqlSql.LimitWriteIdle"/>.</summary>
+    private static async Task LimitIdleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var limit = Command(connection, transaction, PostgreSqlSql.LimitWriteIdle);
+        await using (limit.ConfigureAwait(false))
+        {
+            await limit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Runs a read in one repeatable-read transaction, so that a page and its count see the same snapshot; again after
