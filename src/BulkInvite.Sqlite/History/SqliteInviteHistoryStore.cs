@@ -274,52 +274,43 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
         return ReadAsync((tenantId, importId, query), async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, query) = state;
+            // The import, the tenant and the outcome, as the page and its counts bind them.
+            var keys = new List<KeyValuePair<string, object>> { new("$import_id", SqliteRows.Key(importId)), new("$tenant_id", tenantId) };
+            if (query.Outcome is { } outcome and not InviteOutcome.Pending)
+            {
+                keys.Add(new("$outcome", (long)outcome));
+            }
+
             void Bind(SqliteCommand command)
             {
-                command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
-                command.Parameters.AddWithValue("$tenant_id", tenantId);
-                if (query.Outcome is { } outcome and not InviteOutcome.Pending)
+                foreach (var (name, value) in keys)
                 {
-                    command.Parameters.AddWithValue("$outcome", (long)outcome);
+                    command.Parameters.AddWithValue(name, value);
                 }
             }
 
-            var items = new List<InviteEntryResult>(Math.Min(query.Limit, 1024));
-            var hasMore = false;
-            var list = Command(connection, transaction, query.Outcome switch
-            {
-                null => SqliteSql.ListEntries,
-                InviteOutcome.Pending => SqliteSql.ListPendingEntries,
-                _ => SqliteSql.ListEntriesWithOutcome,
-            });
-            await using (list.ConfigureAwait(false))
-            {
-                Bind(list);
-                list.Parameters.AddWithValue("$after", query.AfterSequence);
-                list.Parameters.AddWithValue("$last", query.LastSequence);
-                list.Parameters.AddWithValue("$limit", (long)query.Limit + 1);
-                var reader = await list.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
+            List<KeyValuePair<string, object>> parameters = [.. keys, new("$after", query.AfterSequence), new("$last", query.LastSequence), new("$limit", (long)query.Limit + 1)];
+            var (items, hasMore) = SqliteEntryReader.ReadPage(
+                connection,
+                query.Outcome switch
                 {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        if (items.Count == query.Limit)
-                        {
-                            hasMore = true;
-                            break;
-                        }
-
-                        var entry = SqliteRows.ReadEntry(reader);
-                        var previous = items.Count > 0 ? items[^1].Sequence : query.AfterSequence;
-                        if (entry.Sequence <= previous)
-                        {
-                            // Keys out of order: a page of the tree holds rows that belong elsewhere.
-                            throw Damaged($"import {importId}: entry {entry.Sequence} was read after entry {previous}");
-                        }
-
-                        items.Add(entry);
-                    }
+                    null => SqliteSql.ListEntries,
+                    InviteOutcome.Pending => SqliteSql.ListPendingEntries,
+                    _ => SqliteSql.ListEntriesWithOutcome,
+                },
+                parameters,
+                query.Limit,
+                ct);
+            var previous = query.AfterSequence;
+            foreach (var entry in items)
+            {
+                if (entry.Sequence <= previous)
+                {
+                    // Keys out of order: a page of the tree holds rows that belong elsewhere.
+                    throw Damaged($"import {importId}: entry {entry.Sequence} was read after entry {previous}");
                 }
+
+                previous = entry.Sequence;
             }
 
             if (query.Outcome is null)

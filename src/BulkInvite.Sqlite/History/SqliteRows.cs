@@ -118,20 +118,4 @@ internal static class SqliteRows
         command.Set("$updated_at", Ticks(update.UpdatedAt));
         command.Set("$updated_offset", OffsetMinutes(update.UpdatedAt));
     }
-
-    /// <summary>Reads a row of the entry columns of <see cref="SqliteSql.ListEntries"/>.</summary>
-    public static InviteEntryResult ReadEntry(SqliteDataReader reader) => new()
-    {
-        Sequence = reader.GetInt64(0),
-        Line = reader.GetInt64(1),
-        Address = reader.GetString(2),
-        Outcome = (InviteOutcome)reader.GetInt64(3),
-        Reason = reader.IsDBNull(4) ? null : reader.GetString(4),
-        Detail = reader.IsDBNull(5) ? null : reader.GetString(5),
-        DuplicateOfLine = reader.IsDBNull(6) ? null : reader.GetInt64(6),
-        StatusCode = reader.IsDBNull(7) ? null : reader.GetInt32(7),
-        DisplayName = reader.IsDBNull(8) ? null : reader.GetString(8),
-        Fields = EntryFieldsJson.Read(reader.IsDBNull(9) ? null : reader.GetString(9)),
-        UpdatedAt = Time(reader.GetInt64(10), reader.GetInt64(11)),
-    };
 }
