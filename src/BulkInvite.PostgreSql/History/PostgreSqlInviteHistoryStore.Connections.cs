@@ -155,6 +155,8 @@ public sealed partial class PostgreSqlInviteHistoryStore
 
             await RunAsync(this, static async (connection, transaction, store, ct) =>
             {
+                // A process paused while it holds the schema's lock would keep every instance's first call waiting.
+                await LimitIdleAsync(connection, transaction, ct).ConfigureAwait(false);
                 if (store._migrateSchema)
                 {
                     var lockCommand = Command(connection, transaction, PostgreSqlSql.LockSchema);

@@ -16,10 +16,18 @@ internal static class SqliteEntryReader
     /// <param name="sql">A statement selecting the entry columns, with its parameters.</param>
     /// <param name="parameters">The statement's parameters by name: text, or 64-bit integers.</param>
     /// <param name="limit">The page's size.</param>
-    /// <param name="cancellationToken">Checked before the statement runs.</param>
+    /// <param name="afterSequence">The sequence number before the page's first; each row's must be larger than the one before.</param>
+    /// <param name="outOfOrder">The error for a row whose sequence number (first argument) is not larger than the one before (second).</param>
+    /// <param name="cancellationToken">Checked before the statement runs and before each row.</param>
     /// <returns>The rows read, in the statement's order, and whether a row followed the last one.</returns>
     public static (List<InviteEntryResult> Items, bool HasMore) ReadPage(
-        SqliteConnection connection, string sql, IEnumerable<KeyValuePair<string, object>> parameters, int limit, CancellationToken cancellationToken)
+        SqliteConnection connection,
+        string sql,
+        IEnumerable<KeyValuePair<string, object>> parameters,
+        int limit,
+        long afterSequence,
+        Func<long, long, Exception> outOfOrder,
+        CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
@@ -38,8 +46,10 @@ internal static class SqliteEntryReader
             }
 
             var items = new List<InviteEntryResult>(Math.Min(limit, 1024));
+            var previous = afterSequence;
             while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var rc = raw.sqlite3_step(statement);
                 if (rc == raw.SQLITE_DONE)
                 {
@@ -56,16 +66,25 @@ internal static class SqliteEntryReader
                     return (items, true);
                 }
 
+                // Keys out of order: a page of the tree holds rows that belong elsewhere. Checked before the rest of
+                // the row is read, which such a page may hold anything in.
+                var sequence = raw.sqlite3_column_int64(statement, 0);
+                if (sequence <= previous)
+                {
+                    throw outOfOrder(sequence, previous);
+                }
+
+                previous = sequence;
                 items.Add(new InviteEntryResult
                 {
-                    Sequence = raw.sqlite3_column_int64(statement, 0),
+                    Sequence = sequence,
                     Line = raw.sqlite3_column_int64(statement, 1),
                     Address = raw.sqlite3_column_text(statement, 2).utf8_to_string() ?? throw Null(2),
                     Outcome = (InviteOutcome)raw.sqlite3_column_int64(statement, 3),
                     Reason = raw.sqlite3_column_text(statement, 4).utf8_to_string(),
                     Detail = raw.sqlite3_column_text(statement, 5).utf8_to_string(),
                     DuplicateOfLine = Int64OrNull(statement, 6),
-                    StatusCode = (int?)Int64OrNull(statement, 7),
+                    StatusCode = checked((int?)Int64OrNull(statement, 7)),
                     DisplayName = raw.sqlite3_column_text(statement, 8).utf8_to_string(),
                     Fields = EntryFieldsJson.Read(raw.sqlite3_column_text(statement, 9).utf8_to_string()),
                     UpdatedAt = SqliteRows.Time(raw.sqlite3_column_int64(statement, 10), raw.sqlite3_column_int64(statement, 11)),

@@ -300,18 +300,9 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
                 },
                 parameters,
                 query.Limit,
+                query.AfterSequence,
+                (sequence, previous) => Damaged($"import {importId}: entry {sequence} was read after entry {previous}"),
                 ct);
-            var previous = query.AfterSequence;
-            foreach (var entry in items)
-            {
-                if (entry.Sequence <= previous)
-                {
-                    // Keys out of order: a page of the tree holds rows that belong elsewhere.
-                    throw Damaged($"import {importId}: entry {entry.Sequence} was read after entry {previous}");
-                }
-
-                previous = entry.Sequence;
-            }
 
             if (query.Outcome is null)
             {
