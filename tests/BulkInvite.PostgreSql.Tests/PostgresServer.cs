@@ -17,6 +17,7 @@ public sealed class PostgresServer
 {
     private const string InstallHint = "PostgreSQL's server binaries (initdb, pg_ctl) were not found. Install them with: apt-get install -y postgresql";
 
+    private const string OwnerFile = "owner.pid";
     private static PostgresServer? s_current;
 
     private string _bin = null!;
@@ -40,9 +41,12 @@ public sealed class PostgresServer
         _bin = FindBinaries() ?? throw new InvalidOperationException(InstallHint);
         _asPostgresUser = Environment.UserName == "root";
         // As root, the folder must be one the postgres user can reach: /tmp, whatever TMPDIR says.
-        _folder = Path.Combine(_asPostgresUser ? "/tmp" : Path.GetTempPath(), $"bulkinvite-pg-{Guid.NewGuid():N}");
+        var parent = _asPostgresUser ? "/tmp" : Path.GetTempPath();
+        await StopLeftoversAsync(parent);
+        _folder = Path.Combine(parent, $"bulkinvite-pg-{Guid.NewGuid():N}");
         _dataFolder = Path.Combine(_folder, "data");
         Directory.CreateDirectory(_folder);
+        await File.WriteAllTextAsync(Path.Combine(_folder, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         if (_asPostgresUser)
         {
             await RunAsync("chown", ["postgres:postgres", _folder]);
@@ -52,6 +56,51 @@ public sealed class PostgresServer
         await RunPostgresToolAsync("initdb", "-D", _dataFolder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
         await StartServerAsync();
         s_current = this;
+    }
+
+    /// <summary>
+    /// Stops and deletes the clusters of earlier runs whose test process is gone: a test host that crashes (a stack
+    /// overflow, a kill) never reaches <see cref="StopAsync"/>, and its server would otherwise run on, holding a port and
+    /// whatever files it inherited.
+    /// </summary>
+    private async Task StopLeftoversAsync(string parent)
+    {
+        foreach (var folder in Directory.GetDirectories(parent, "bulkinvite-pg-*"))
+        {
+            var owner = Path.Combine(folder, OwnerFile);
+            if (!File.Exists(owner) || !int.TryParse(await File.ReadAllTextAsync(owner), CultureInfo.InvariantCulture, out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            var data = Path.Combine(folder, "data");
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                try
+                {
+                    await RunPostgresToolAsync("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop");
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not running after all (a server that died with its host leaves its pid file).
+                }
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stops the cluster and deletes its folder.</summary>
