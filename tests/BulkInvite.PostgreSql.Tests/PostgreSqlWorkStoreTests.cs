@@ -565,7 +565,7 @@ public sealed class PostgreSqlWorkStoreTests
         var item = NewItem();
         var content = new byte[(2 * PostgreSqlInviteHistoryStore.UploadChunkSize) + 99];
         new Random(3).NextBytes(content);
-        var stall = TimeSpan.Parse("00:00:0" + PostgreSqlSql.WriteIdleTimeout.TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture) + TimeSpan.FromSeconds(2);
+        var stall = TimeSpan.FromSeconds(int.Parse(PostgreSqlSql.WriteIdleTimeout.TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture) + 2);
 
         await store.EnqueueAsync(item, new StallingStream(content, stall), MaxBytes);
 

@@ -86,7 +86,14 @@ public sealed class PostgresServer
                 }
             }
 
-            Directory.Delete(folder, recursive: true);
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run's cleanup got there first, or the folder is not ours to delete: this run does not need it gone.
+            }
         }
     }
 
