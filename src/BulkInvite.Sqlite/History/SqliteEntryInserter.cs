@@ -13,9 +13,7 @@ internal static class SqliteEntryInserter
 {
     public static void Insert(SqliteConnection connection, Guid importId, IReadOnlyList<InviteEntryResult> entries)
     {
-        var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        Check(raw.sqlite3_prepare_v2(db, SqliteSql.InsertEntry, out var statement), db);
-        using (statement)
+        using (var statement = SqliteStatement.Prepare(connection, SqliteSql.InsertEntry, out var db))
         {
             int Index(string name) => raw.sqlite3_bind_parameter_index(statement, name);
             int pImport = Index("$import_id"), pSequence = Index("$sequence"), pLine = Index("$line"), pAddress = Index("$address"),
@@ -27,20 +25,20 @@ internal static class SqliteEntryInserter
             foreach (var entry in entries)
             {
                 ArgumentNullException.ThrowIfNull(entry, nameof(entries));
-                Check(raw.sqlite3_bind_text(statement, pImport, importKey), db);
-                Check(raw.sqlite3_bind_int64(statement, pSequence, entry.Sequence), db);
-                Check(raw.sqlite3_bind_int64(statement, pLine, entry.Line), db);
-                Check(raw.sqlite3_bind_text(statement, pAddress, entry.Address), db);
-                Check(raw.sqlite3_bind_text(statement, pAddressKey, SqliteRows.AddressKey(entry.Address)), db);
-                Check(raw.sqlite3_bind_int64(statement, pOutcome, (long)entry.Outcome), db);
+                SqliteStatement.Check(raw.sqlite3_bind_text(statement, pImport, importKey), db);
+                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pSequence, entry.Sequence), db);
+                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pLine, entry.Line), db);
+                SqliteStatement.Check(raw.sqlite3_bind_text(statement, pAddress, entry.Address), db);
+                SqliteStatement.Check(raw.sqlite3_bind_text(statement, pAddressKey, SqliteRows.AddressKey(entry.Address)), db);
+                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pOutcome, (long)entry.Outcome), db);
                 BindText(statement, pReason, entry.Reason, db);
                 BindText(statement, pDetail, entry.Detail, db);
                 BindInt(statement, pDuplicateOf, entry.DuplicateOfLine, db);
                 BindInt(statement, pStatusCode, entry.StatusCode, db);
                 BindText(statement, pDisplayName, entry.DisplayName, db);
                 BindText(statement, pFields, EntryFieldsJson.Write(entry.Fields), db);
-                Check(raw.sqlite3_bind_int64(statement, pUpdatedAt, SqliteRows.Ticks(entry.UpdatedAt)), db);
-                Check(raw.sqlite3_bind_int64(statement, pUpdatedOffset, SqliteRows.OffsetMinutes(entry.UpdatedAt)), db);
+                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pUpdatedAt, SqliteRows.Ticks(entry.UpdatedAt)), db);
+                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pUpdatedOffset, SqliteRows.OffsetMinutes(entry.UpdatedAt)), db);
 
                 var rc = raw.sqlite3_step(statement);
                 if (rc != raw.SQLITE_DONE)
@@ -61,16 +59,8 @@ internal static class SqliteEntryInserter
     }
 
     private static void BindText(sqlite3_stmt statement, int index, string? value, sqlite3 db)
-        => Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value), db);
+        => SqliteStatement.Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value), db);
 
     private static void BindInt(sqlite3_stmt statement, int index, long? value, sqlite3 db)
-        => Check(value is { } v ? raw.sqlite3_bind_int64(statement, index, v) : raw.sqlite3_bind_null(statement, index), db);
-
-    private static void Check(int rc, sqlite3 db)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
-        }
-    }
+        => SqliteStatement.Check(value is { } v ? raw.sqlite3_bind_int64(statement, index, v) : raw.sqlite3_bind_null(statement, index), db);
 }

@@ -30,14 +30,12 @@ internal static class SqliteEntryReader
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
-        using (statement)
+        using (var statement = SqliteStatement.Prepare(connection, sql, out var db))
         {
             foreach (var (name, value) in parameters)
             {
                 var index = raw.sqlite3_bind_parameter_index(statement, name);
-                Check(value switch
+                SqliteStatement.Check(value switch
                 {
                     string text => raw.sqlite3_bind_text(statement, index, text),
                     long number => raw.sqlite3_bind_int64(statement, index, number),
@@ -97,12 +95,4 @@ internal static class SqliteEntryReader
         => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(statement, column);
 
     private static InvalidOperationException Null(int column) => new($"Column {column} of an entry is null.");
-
-    private static void Check(int rc, sqlite3 db)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
-        }
-    }
 }
