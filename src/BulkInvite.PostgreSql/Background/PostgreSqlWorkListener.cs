@@ -25,6 +25,7 @@ internal sealed class PostgreSqlWorkListener(NpgsqlDataSource dataSource, ILogge
     private bool _opened;
     private bool _failureLogged;
     private volatile bool _listening;
+    private volatile bool _ending;
     private bool _disposed;
 
     /// <summary>Whether the connection is open and listening.</summary>
@@ -36,17 +37,31 @@ internal sealed class PostgreSqlWorkListener(NpgsqlDataSource dataSource, ILogge
     /// <summary>Wakes every current waiter; later waiters wait for the next one.</summary>
     public void Wake() => Interlocked.Exchange(ref _signal, NewSignal()).TrySetResult();
 
-    /// <summary>Starts the loop that opens the connection and listens, unless it runs already.</summary>
+    /// <summary>
+    /// Starts the loop that opens the connection and listens, unless one runs already and has not lost its connection. A
+    /// wait that comes while a lost connection is still being closed starts the next loop, which begins once the last
+    /// one has ended; otherwise that wait would find a loop still running and nobody would listen until its timeout.
+    /// </summary>
     public void EnsureListening()
     {
         lock (_lock)
         {
-            if (_disposed || _loop is { IsCompleted: false })
+            if (_disposed || (_loop is { IsCompleted: false } && !_ending))
             {
                 return;
             }
 
-            _loop = Task.Run(() => ListenAsync(_stop.Token));
+            var previous = _loop;
+            _ending = false;
+            _loop = Task.Run(async () =>
+            {
+                if (previous is not null)
+                {
+                    await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
+                await ListenAsync(_stop.Token).ConfigureAwait(false);
+            });
         }
     }
 
@@ -111,6 +126,8 @@ internal sealed class PostgreSqlWorkListener(NpgsqlDataSource dataSource, ILogge
         }
         finally
         {
+            // Ending before not listening: a wait that sees the connection gone starts the next loop.
+            _ending = true;
             _listening = false;
             if (connection is not null)
             {
