@@ -40,8 +40,9 @@ public interface IBulkInviteHistory
 
     /// <summary>
     /// Streams every entry of one of a tenant's imports (or those of one outcome), in sequence order, each once. The
-    /// store is read in keyset pages without counts, one page at a time as the caller reads on, so memory stays bounded
-    /// by one page whatever the import's size. An entry that changes outcome while the stream is read is seen at most once.
+    /// store is read in keyset pages without counts, each page while the caller reads the one before, so memory stays
+    /// bounded by two pages whatever the import's size. An entry that changes outcome while the stream is read is seen at
+    /// most once. A caller that stops early (or is cancelled) waits for the page being read, and gets nothing more.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import; an unknown one streams nothing.</param>

@@ -421,7 +421,8 @@ internal sealed partial class ImportRun
     /// <remarks>A part's run reads only its own range.</remarks>
     private IAsyncEnumerable<IReadOnlyList<InviteEntryResult>> PagesAsync(InviteOutcome outcome, int pageSize, CancellationToken cancellationToken)
         => EntryReader.PagesAsync(
-            _context.Store, TenantId, ImportId, outcome, pageSize, invitationsAsOf: null, _context.Part?.FirstSequence ?? 1, _context.Part?.LastSequence ?? long.MaxValue, cancellationToken);
+            _context.Store, TenantId, ImportId, outcome, pageSize, invitationsAsOf: null, _context.Part?.FirstSequence ?? 1, _context.Part?.LastSequence ?? long.MaxValue,
+            readAhead: false, cancellationToken);
 
     /// <summary>
     /// Shares the sending among the background workers when more entries are pending than a part holds: the pending

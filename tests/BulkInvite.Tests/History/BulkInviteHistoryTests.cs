@@ -8,10 +8,13 @@ namespace BulkInvite.Tests.History;
 [TestFixture]
 public sealed class BulkInviteHistoryTests
 {
+    private const int Page = EntryReader.DefaultPageSize;
+    private const int PagesAndAHalf = (2 * Page) + (Page / 2);
+
     [Test]
     public async Task The_streaming_read_returns_every_entry_once_in_sequence_order_across_many_pages()
     {
-        const int Count = 4_321;
+        const int Count = (4 * Page) + 321;
         var store = new PageRecordingStore();
         await using var harness = new PipelineHarness(store: store);
         // Stored out of order, in batches: the read is in sequence order whatever the order of storing.
@@ -29,8 +32,8 @@ public sealed class BulkInviteHistoryTests
         {
             Assert.That(read.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, Count).Select(i => (long)i)));
             Assert.That(read.Select(e => e.Address), Is.EqualTo(Enumerable.Range(1, Count).Select(i => $"user{i}@example.com")));
-            Assert.That(store.Queries, Has.Count.EqualTo(5), "keyset pages of 1,000");
-            Assert.That(store.Queries.Select(q => q.AfterSequence), Is.EqualTo(new long[] { 0, 1000, 2000, 3000, 4000 }));
+            Assert.That(store.Queries, Has.Count.EqualTo(5), "keyset pages of the default size");
+            Assert.That(store.Queries.Select(q => q.AfterSequence), Is.EqualTo(new long[] { 0, Page, 2 * Page, 3 * Page, 4 * Page }));
             Assert.That(store.Queries, Has.All.Matches<EntryQuery>(q => !q.IncludeTotalCount && q.Outcome is null));
         }
     }
@@ -38,7 +41,7 @@ public sealed class BulkInviteHistoryTests
     [Test]
     public async Task The_streaming_read_filtered_by_outcome_returns_only_that_outcome_in_sequence_order()
     {
-        const int Count = 3_000;
+        const int Count = 3 * Page;
         var store = new PageRecordingStore();
         await using var harness = new PipelineHarness(store: store);
         var report = await StoreImportAsync(harness, Enumerable.Range(1, Count).Select(i => Entry(i, $"user{i}@example.com", Outcome(i))));
@@ -53,7 +56,7 @@ public sealed class BulkInviteHistoryTests
         var expected = Enumerable.Range(1, Count).Where(i => Outcome(i) == InviteOutcome.Failed).Select(i => (long)i).ToArray();
         Assert.That(failed, Is.EqualTo(expected));
         Assert.That(store.Queries, Has.All.Matches<EntryQuery>(q => q.Outcome == InviteOutcome.Failed && !q.IncludeTotalCount));
-        Assert.That(store.Queries, Has.Count.EqualTo(1), "1,000 failures: one full page, after which the store says no more follow");
+        Assert.That(store.Queries, Has.Count.EqualTo(1), "a page of failures: one full page, after which the store says no more follow");
     }
 
     [Test]
@@ -71,7 +74,7 @@ public sealed class BulkInviteHistoryTests
     public async Task The_streaming_read_stops_when_cancelled()
     {
         await using var harness = new PipelineHarness();
-        var report = await StoreImportAsync(harness, Enumerable.Range(1, 2_500).Select(i => Entry(i, $"user{i}@example.com")));
+        var report = await StoreImportAsync(harness, Enumerable.Range(1, PagesAndAHalf).Select(i => Entry(i, $"user{i}@example.com")));
         using var cancellation = new CancellationTokenSource();
         var read = 0;
 
@@ -87,7 +90,93 @@ public sealed class BulkInviteHistoryTests
                 }
             },
             Throws.InstanceOf<OperationCanceledException>());
-        Assert.That(read, Is.LessThanOrEqualTo(1000), "no page after the cancellation");
+        Assert.That(read, Is.LessThanOrEqualTo(Page), "no page after the cancellation");
+    }
+
+    [Test]
+    public async Task The_streaming_read_asks_for_the_next_page_while_the_caller_still_takes_the_one_before()
+    {
+        var store = new PageRecordingStore();
+        await using var harness = new PipelineHarness(store: store);
+        var report = await StoreImportAsync(harness, Enumerable.Range(1, PagesAndAHalf).Select(i => Entry(i, $"user{i}@example.com")));
+        store.Queries.Clear();
+        var secondPageAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BeforePage = query =>
+        {
+            if (query.AfterSequence == Page)
+            {
+                secondPageAsked.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var read = new List<long>();
+        await foreach (var entry in harness.History.ReadEntriesAsync(PipelineHarness.Tenant, report.ImportId))
+        {
+            if (read.Count == 0)
+            {
+                // The caller holds the first entry of the first page: the second page is read meanwhile.
+                Assert.That(async () => await secondPageAsked.Task.WaitAsync(TimeSpan.FromSeconds(30)), Throws.Nothing);
+            }
+
+            read.Add(entry.Sequence);
+        }
+
+        Assert.That(read, Is.EqualTo(Enumerable.Range(1, PagesAndAHalf).Select(i => (long)i)));
+        Assert.That(store.Queries.Select(q => q.AfterSequence), Is.EqualTo(new long[] { 0, Page, 2 * Page }), "each page asked for once, the last one without a page after it");
+    }
+
+    [Test]
+    public async Task A_streaming_read_left_early_waits_for_the_page_read_ahead_and_does_not_throw_its_failure()
+    {
+        var store = new PageRecordingStore();
+        await using var harness = new PipelineHarness(store: store);
+        var report = await StoreImportAsync(harness, Enumerable.Range(1, PagesAndAHalf).Select(i => Entry(i, $"user{i}@example.com")));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aheadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BeforePage = async query =>
+        {
+            if (query.AfterSequence == Page)
+            {
+                aheadStarted.TrySetResult();
+                await release.Task;
+                throw new InvalidOperationException("the store failed the page read ahead");
+            }
+        };
+
+        var entries = harness.History.ReadEntriesAsync(PipelineHarness.Tenant, report.ImportId).GetAsyncEnumerator();
+        Assert.That(await entries.MoveNextAsync(), Is.True);
+        Assert.That(entries.Current.Sequence, Is.EqualTo(1));
+        await aheadStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var leaving = entries.DisposeAsync().AsTask();
+        await Task.Delay(200);
+        Assert.That(leaving.IsCompleted, Is.False, "the read ahead is still running in the store");
+
+        release.SetResult();
+        Assert.That(async () => await leaving.WaitAsync(TimeSpan.FromSeconds(30)), Throws.Nothing);
+    }
+
+    [Test]
+    public async Task A_page_read_ahead_that_fails_fails_the_read_when_the_caller_reaches_it()
+    {
+        var store = new PageRecordingStore();
+        await using var harness = new PipelineHarness(store: store);
+        var report = await StoreImportAsync(harness, Enumerable.Range(1, PagesAndAHalf).Select(i => Entry(i, $"user{i}@example.com")));
+        store.BeforePage = query => query.AfterSequence == Page ? Task.FromException(new InvalidOperationException("page failed")) : Task.CompletedTask;
+        var read = 0;
+
+        Assert.That(
+            async () =>
+            {
+                await foreach (var entry in harness.History.ReadEntriesAsync(PipelineHarness.Tenant, report.ImportId))
+                {
+                    read++;
+                }
+            },
+            Throws.InvalidOperationException.With.Message.EqualTo("page failed"));
+        Assert.That(read, Is.EqualTo(Page), "the first page whole, then the failure of the second");
     }
 
     [Test]

@@ -9,10 +9,18 @@ internal sealed class PageRecordingStore : IInviteHistoryStore
 
     public ConcurrentQueue<EntryQuery> Queries { get; } = new();
 
-    public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
+    /// <summary>Awaited before each entry page is answered, when set: a page that stalls or fails.</summary>
+    public Func<EntryQuery, Task>? BeforePage { get; set; }
+
+    public async Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
     {
         Queries.Enqueue(query);
-        return _inner.ListEntriesAsync(tenantId, importId, query, cancellationToken);
+        if (BeforePage is { } before)
+        {
+            await before(query).ConfigureAwait(false);
+        }
+
+        return await _inner.ListEntriesAsync(tenantId, importId, query, cancellationToken).ConfigureAwait(false);
     }
 
     public Task CreateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default) => _inner.CreateImportAsync(import, cancellationToken);
