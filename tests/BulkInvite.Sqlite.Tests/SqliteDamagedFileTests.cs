@@ -114,11 +114,11 @@ public sealed class SqliteDamagedFileTests
         // page of the right tree with the wrong rows: SQLite's own checks see nothing wrong in it.
         var (path, import) = await WriteImportAsync();
         var bytes = await File.ReadAllBytesAsync(path);
-        const int PageSize = 4096;
+        var pageSize = PageSize(bytes);
         var stale = PageOf(bytes, "user2500@example.com");
         var current = PageOf(bytes, "user1200@example.com");
         Assert.That(stale, Is.Not.EqualTo(current));
-        Array.Copy(bytes, stale * PageSize, bytes, current * PageSize, PageSize);
+        Array.Copy(bytes, stale * pageSize, bytes, current * pageSize, pageSize);
         await File.WriteAllBytesAsync(path, bytes);
 
         var ex = Assert.ThrowsAsync<InviteHistoryCorruptException>(() => ReadReportAsync(path, import.ImportId));
@@ -132,11 +132,11 @@ public sealed class SqliteDamagedFileTests
         // The rows that are left are in order and every page is well formed: only the other tree tells that rows are missing.
         var (path, import) = await WriteImportAsync();
         var bytes = await File.ReadAllBytesAsync(path);
-        const int PageSize = 4096;
-        var page = Enumerable.Range(1200, 100).Select(i => PageOf(bytes, $"user{i}@example.com")).First(p => bytes[p * PageSize] == 0x0A);
-        var cells = (bytes[(page * PageSize) + 3] << 8) | bytes[(page * PageSize) + 4];
-        bytes[(page * PageSize) + 3] = (byte)((cells - 5) >> 8);
-        bytes[(page * PageSize) + 4] = (byte)(cells - 5);
+        var pageSize = PageSize(bytes);
+        var page = Enumerable.Range(1200, 100).Select(i => PageOf(bytes, $"user{i}@example.com")).First(p => bytes[p * pageSize] == 0x0A);
+        var cells = (bytes[(page * pageSize) + 3] << 8) | bytes[(page * pageSize) + 4];
+        bytes[(page * pageSize) + 3] = (byte)((cells - 5) >> 8);
+        bytes[(page * pageSize) + 4] = (byte)(cells - 5);
         await File.WriteAllBytesAsync(path, bytes);
 
         var ex = Assert.ThrowsAsync<InviteHistoryCorruptException>(() => ReadReportAsync(path, import.ImportId));
@@ -146,8 +146,16 @@ public sealed class SqliteDamagedFileTests
 
     private static int PageOf(byte[] file, string text)
     {
+        var pageSize = PageSize(file);
         var at = file.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text));
-        Assert.That(at, Is.GreaterThan(4096), text);
-        return at / 4096;
+        Assert.That(at, Is.GreaterThan(pageSize), text);
+        return at / pageSize;
+    }
+
+    /// <summary>The page size in the file's header (two bytes at offset 16, big-endian; 1 stands for 65,536).</summary>
+    private static int PageSize(byte[] file)
+    {
+        var size = (file[16] << 8) | file[17];
+        return size == 1 ? 65_536 : size;
     }
 }

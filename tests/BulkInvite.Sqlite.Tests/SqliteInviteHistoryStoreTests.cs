@@ -129,6 +129,36 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
+    public async Task A_new_file_has_pages_of_16_KiB_and_a_file_made_before_keeps_its_own()
+    {
+        var created = _folder.File();
+        await using (var store = NewStore(created))
+        {
+            Assert.That(await store.GetImportAsync(Tenant, Guid.NewGuid()), Is.Null);
+        }
+
+        var older = _folder.File("older.db");
+        await ExecuteAsync(older, SchemaVersion1);
+        await ExecuteAsync(older, """
+            INSERT INTO imports VALUES ('7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01', 'tenant-a', 'old.txt', 'admin', 0, 1,
+                639030348000000000, 0, NULL, NULL, NULL, NULL, 0, 3, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL, NULL);
+            """);
+        await using (var store = NewStore(older))
+        {
+            Assert.That(await store.GetImportAsync(Tenant, Guid.Parse("7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01")), Is.Not.Null);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await ExecuteAsync(created, "PRAGMA page_size"), Is.EqualTo(16_384));
+            Assert.That(await ExecuteAsync(created, "PRAGMA journal_mode"), Is.EqualTo("wal"));
+            Assert.That(await ExecuteAsync(older, "PRAGMA page_size"), Is.EqualTo(4_096), "SQLite's default, as the file was made");
+            Assert.That(await ExecuteAsync(older, "PRAGMA journal_mode"), Is.EqualTo("wal"));
+            Assert.That(await ExecuteAsync(older, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
+        }
+    }
+
+    [Test]
     public async Task A_database_of_schema_2_is_migrated_in_place_and_gets_the_invitation_ledger()
     {
         var path = _folder.File();

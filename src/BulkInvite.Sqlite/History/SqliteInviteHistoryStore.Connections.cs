@@ -211,6 +211,17 @@ public sealed partial class SqliteInviteHistoryStore
             {
                 var version = await ReadSchemaVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
                 ThrowIfNewer(version);
+                if (version == 0)
+                {
+                    // Only a file without the schema: the size holds once the first page is written, here by the WAL
+                    // mode below, and is ignored by a file that has pages already.
+                    var pageSize = Command(connection, null, SqliteSql.NewFilePageSize);
+                    await using (pageSize.ConfigureAwait(false))
+                    {
+                        await pageSize.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
                 var journal = Command(connection, null, "PRAGMA journal_mode = WAL");
                 await using (journal.ConfigureAwait(false))
                 {

@@ -15,6 +15,14 @@ internal static class SqliteSql
     /// <summary>The schema version this store writes, kept in <c>PRAGMA user_version</c>.</summary>
     public const int SchemaVersion = 6;
 
+    /// <summary>
+    /// The page size of a new database file, set before anything is written to it (a file in WAL mode keeps the size
+    /// it was created with). Staging appends rows at the right edge of the entries' tree: with pages of 16 KiB rather
+    /// than SQLite's 4 KiB, SQLite writes a million entries in about a quarter less time (fewer pages split, fewer
+    /// frames in the write-ahead log and its checkpoints; <c>docs/benchmarks.md</c>). A file created before keeps its size.
+    /// </summary>
+    public const string NewFilePageSize = "PRAGMA page_size = 16384";
+
     public const string CreateSchema = """
         CREATE TABLE imports (
             import_id TEXT NOT NULL PRIMARY KEY,
