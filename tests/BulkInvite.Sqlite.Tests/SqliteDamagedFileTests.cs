@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Data.Sqlite;
 
 namespace BulkInvite.Sqlite.Tests;
 
@@ -124,6 +125,39 @@ public sealed class SqliteDamagedFileTests
         var ex = Assert.ThrowsAsync<InviteHistoryCorruptException>(() => ReadReportAsync(path, import.ImportId));
 
         Assert.That(ex!.Message, Does.Contain(import.ImportId.ToString()).And.Contain("was read after"));
+    }
+
+    [TestCase("line")]
+    [TestCase("outcome")]
+    [TestCase("updated_at")]
+    [TestCase("updated_offset")]
+    public async Task A_null_where_the_schema_allows_none_fails_the_report_as_damage(string column)
+    {
+        // A record whose header says null for a column declared NOT NULL: SQLite reads it without an error. Made here by
+        // loosening the declaration, writing the null, and putting the declaration back.
+        var (path, import) = await WriteImportAsync();
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+        async Task RunAsync(params string[] statements)
+        {
+            await using var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync();
+            foreach (var sql in statements)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        string Declaration(bool notNull) => $"UPDATE sqlite_schema SET sql = replace(sql, '{column} INTEGER {(notNull ? "NULL" : "NOT NULL")}', '{column} INTEGER {(notNull ? "NOT NULL" : "NULL")}') WHERE name = 'entries'";
+        await RunAsync("PRAGMA writable_schema = ON", Declaration(notNull: false));
+        await RunAsync($"UPDATE entries SET {column} = NULL WHERE sequence = 1234");
+        await RunAsync("PRAGMA writable_schema = ON", Declaration(notNull: true));
+        await RunAsync("PRAGMA writable_schema = RESET");
+
+        var ex = Assert.ThrowsAsync<InviteHistoryCorruptException>(() => ReadReportAsync(path, import.ImportId));
+
+        Assert.That(ex!.Message, Does.Contain(path).And.Contain("entry 1234 reads a null where the schema allows none"));
     }
 
     [Test]

@@ -6,7 +6,8 @@ namespace BulkInvite.Sqlite;
 /// <summary>
 /// Reads a page of entries (the columns of <see cref="SqliteSql.ListEntries"/>) through SQLite's own statement API on
 /// the store's connection and transaction, as <see cref="SqliteEntryInserter"/> writes them: one call a column, a text
-/// column's null read from its value. Microsoft.Data.Sqlite's reader asks each column's type before its value and the
+/// column's null read from its value, and a null in a column declared <c>NOT NULL</c> (a damaged file) told by one column
+/// SQLite computes for the row, not by asking each integer column's type. Microsoft.Data.Sqlite's reader asks each column's type before its value and the
 /// row's column count with each call, which doubled the calls of a report of a million entries.
 /// </summary>
 internal static class SqliteEntryReader
@@ -17,7 +18,8 @@ internal static class SqliteEntryReader
     /// <param name="parameters">The statement's parameters by name: text, or 64-bit integers.</param>
     /// <param name="limit">The page's size.</param>
     /// <param name="afterSequence">The sequence number before the page's first; each row's must be larger than the one before.</param>
-    /// <param name="outOfOrder">The error for a row whose sequence number (first argument) is not larger than the one before (second).</param>
+    /// <param name="damaged">The error for a row that only a damaged file holds, given what is wrong with it: a sequence
+    /// number not larger than the one before, or a null where the schema allows none.</param>
     /// <param name="cancellationToken">Checked before the statement runs and before each row.</param>
     /// <returns>The rows read, in the statement's order, and whether a row followed the last one.</returns>
     public static (List<InviteEntryResult> Items, bool HasMore) ReadPage(
@@ -26,7 +28,7 @@ internal static class SqliteEntryReader
         IEnumerable<KeyValuePair<string, object>> parameters,
         int limit,
         long afterSequence,
-        Func<long, long, Exception> outOfOrder,
+        Func<string, Exception> damaged,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -69,15 +71,20 @@ internal static class SqliteEntryReader
                 var sequence = raw.sqlite3_column_int64(statement, 0);
                 if (sequence <= previous)
                 {
-                    throw outOfOrder(sequence, previous);
+                    throw damaged($"entry {sequence} was read after entry {previous}");
                 }
 
                 previous = sequence;
+                if (raw.sqlite3_column_int64(statement, 12) != 0)
+                {
+                    throw damaged($"entry {sequence} reads a null where the schema allows none");
+                }
+
                 items.Add(new InviteEntryResult
                 {
                     Sequence = sequence,
                     Line = raw.sqlite3_column_int64(statement, 1),
-                    Address = raw.sqlite3_column_text(statement, 2).utf8_to_string() ?? throw Null(2),
+                    Address = raw.sqlite3_column_text(statement, 2).utf8_to_string() ?? throw damaged($"entry {sequence} has no address"),
                     Outcome = (InviteOutcome)raw.sqlite3_column_int64(statement, 3),
                     Reason = raw.sqlite3_column_text(statement, 4).utf8_to_string(),
                     Detail = raw.sqlite3_column_text(statement, 5).utf8_to_string(),
@@ -93,6 +100,4 @@ internal static class SqliteEntryReader
 
     private static long? Int64OrNull(sqlite3_stmt statement, int column)
         => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(statement, column);
-
-    private static InvalidOperationException Null(int column) => new($"Column {column} of an entry is null.");
 }

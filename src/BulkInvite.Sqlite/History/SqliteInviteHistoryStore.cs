@@ -301,7 +301,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
                 parameters,
                 query.Limit,
                 query.AfterSequence,
-                (sequence, previous) => Damaged($"import {importId}: entry {sequence} was read after entry {previous}"),
+                what => Damaged($"import {importId}: {what}"),
                 ct);
 
             if (query.Outcome is null)

@@ -486,9 +486,15 @@ internal static class SqliteSql
         WHERE import_id = $import_id AND sequence = $sequence
         """;
 
+    /// <summary>
+    /// The columns <see cref="SqliteEntryReader"/> reads, in its order. The last says whether a column declared
+    /// <c>NOT NULL</c> reads as null (only a damaged file holds such a row): SQLite answers it with the row, so the reader
+    /// does not ask each integer column's type.
+    /// </summary>
     private const string EntryColumns = """
         e.sequence, e.line, e.address, e.outcome, e.reason, e.detail, e.duplicate_of_line, e.status_code,
-        e.display_name, e.fields, e.updated_at, e.updated_offset
+        e.display_name, e.fields, e.updated_at, e.updated_offset,
+        (e.line IS NULL OR e.address IS NULL OR e.outcome IS NULL OR e.updated_at IS NULL OR e.updated_offset IS NULL) AS has_null
         """;
 
     /// <summary>One keyset page of all entries (up to <c>$last</c>): the import by primary key, then a range of the entries' primary key.</summary>
