@@ -90,7 +90,7 @@ public sealed class BulkInviteHistoryTests
                 }
             },
             Throws.InstanceOf<OperationCanceledException>());
-        Assert.That(read, Is.LessThanOrEqualTo(Page), "no page after the cancellation");
+        Assert.That(read, Is.EqualTo(10), "no entry after the cancellation");
     }
 
     [Test]
@@ -101,7 +101,7 @@ public sealed class BulkInviteHistoryTests
         var report = await StoreImportAsync(harness, Enumerable.Range(1, PagesAndAHalf).Select(i => Entry(i, $"user{i}@example.com")));
         store.Queries.Clear();
         var secondPageAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        store.BeforePage = query =>
+        store.BeforePage = (query, _) =>
         {
             if (query.AfterSequence == Page)
             {
@@ -135,7 +135,7 @@ public sealed class BulkInviteHistoryTests
         var report = await StoreImportAsync(harness, Enumerable.Range(1, PagesAndAHalf).Select(i => Entry(i, $"user{i}@example.com")));
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var aheadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        store.BeforePage = async query =>
+        store.BeforePage = async (query, _) =>
         {
             if (query.AfterSequence == Page)
             {
@@ -159,12 +159,46 @@ public sealed class BulkInviteHistoryTests
     }
 
     [Test]
+    public async Task A_streaming_read_left_early_cancels_the_page_read_ahead()
+    {
+        var store = new PageRecordingStore();
+        await using var harness = new PipelineHarness(store: store);
+        var report = await StoreImportAsync(harness, Enumerable.Range(1, PagesAndAHalf).Select(i => Entry(i, $"user{i}@example.com")));
+        var aheadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aheadCancelled = false;
+        store.BeforePage = async (query, cancellationToken) =>
+        {
+            if (query.AfterSequence == Page)
+            {
+                aheadStarted.TrySetResult();
+                try
+                {
+                    // A store that would take for ever: only the cancellation ends it.
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    aheadCancelled = true;
+                    throw;
+                }
+            }
+        };
+
+        var entries = harness.History.ReadEntriesAsync(PipelineHarness.Tenant, report.ImportId).GetAsyncEnumerator();
+        Assert.That(await entries.MoveNextAsync(), Is.True);
+        await aheadStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(async () => await entries.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)), Throws.Nothing);
+        Assert.That(aheadCancelled, Is.True);
+    }
+
+    [Test]
     public async Task A_page_read_ahead_that_fails_fails_the_read_when_the_caller_reaches_it()
     {
         var store = new PageRecordingStore();
         await using var harness = new PipelineHarness(store: store);
         var report = await StoreImportAsync(harness, Enumerable.Range(1, PagesAndAHalf).Select(i => Entry(i, $"user{i}@example.com")));
-        store.BeforePage = query => query.AfterSequence == Page ? Task.FromException(new InvalidOperationException("page failed")) : Task.CompletedTask;
+        store.BeforePage = (query, _) => query.AfterSequence == Page ? Task.FromException(new InvalidOperationException("page failed")) : Task.CompletedTask;
         var read = 0;
 
         Assert.That(

@@ -9,15 +9,15 @@ internal sealed class PageRecordingStore : IInviteHistoryStore
 
     public ConcurrentQueue<EntryQuery> Queries { get; } = new();
 
-    /// <summary>Awaited before each entry page is answered, when set: a page that stalls or fails.</summary>
-    public Func<EntryQuery, Task>? BeforePage { get; set; }
+    /// <summary>Awaited before each entry page is answered, when set, with the read's token: a page that stalls or fails.</summary>
+    public Func<EntryQuery, CancellationToken, Task>? BeforePage { get; set; }
 
     public async Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
     {
         Queries.Enqueue(query);
         if (BeforePage is { } before)
         {
-            await before(query).ConfigureAwait(false);
+            await before(query, cancellationToken).ConfigureAwait(false);
         }
 
         return await _inner.ListEntriesAsync(tenantId, importId, query, cancellationToken).ConfigureAwait(false);
