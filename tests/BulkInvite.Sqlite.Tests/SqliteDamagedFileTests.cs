@@ -149,11 +149,23 @@ public sealed class SqliteDamagedFileTests
             }
         }
 
-        string Declaration(bool notNull) => $"UPDATE sqlite_schema SET sql = replace(sql, '{column} INTEGER {(notNull ? "NULL" : "NOT NULL")}', '{column} INTEGER {(notNull ? "NOT NULL" : "NULL")}') WHERE name = 'entries'";
+        // The leading space keeps "line" from matching "duplicate_of_line".
+        string Declaration(bool notNull) => $"UPDATE sqlite_schema SET sql = replace(sql, ' {column} INTEGER {(notNull ? "NULL" : "NOT NULL")}', ' {column} INTEGER {(notNull ? "NOT NULL" : "NULL")}') WHERE name = 'entries'";
+        async Task<object?> EntriesDeclarationAsync()
+        {
+            await using var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT sql FROM sqlite_schema WHERE name = 'entries'";
+            return await command.ExecuteScalarAsync();
+        }
+
+        var declared = await EntriesDeclarationAsync();
         await RunAsync("PRAGMA writable_schema = ON", Declaration(notNull: false));
         await RunAsync($"UPDATE entries SET {column} = NULL WHERE sequence = 1234");
         await RunAsync("PRAGMA writable_schema = ON", Declaration(notNull: true));
         await RunAsync("PRAGMA writable_schema = RESET");
+        Assert.That(await EntriesDeclarationAsync(), Is.EqualTo(declared), "the table declared again as the store made it");
 
         var ex = Assert.ThrowsAsync<InviteHistoryCorruptException>(() => ReadReportAsync(path, import.ImportId));
 
