@@ -6,9 +6,10 @@ namespace BulkInvite.Sqlite;
 /// <summary>
 /// Reads a page of entries (the columns of <see cref="SqliteSql.ListEntries"/>) through SQLite's own statement API on
 /// the store's connection and transaction, as <see cref="SqliteEntryInserter"/> writes them: one call a column, a text
-/// column's null read from its value, and a null in a column declared <c>NOT NULL</c> (a damaged file) told by one column
-/// SQLite computes for the row, not by asking each integer column's type. Microsoft.Data.Sqlite's reader asks each column's type before its value and the
-/// row's column count with each call, which doubled the calls of a report of a million entries.
+/// column's null read from its value, and a null in an integer column declared <c>NOT NULL</c> (a damaged file) told by
+/// one column SQLite computes for the row, not by asking each integer column's type. Microsoft.Data.Sqlite's reader asks
+/// each column's type before its value and the row's column count with each call, which doubled the calls of a report
+/// of a million entries.
 /// </summary>
 internal static class SqliteEntryReader
 {
