@@ -198,9 +198,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
     public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        HistoryArguments.CheckQuery(query);
         return ReadAsync((tenantId, query), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, query) = state;
@@ -267,10 +265,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
     public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.LastSequence);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        HistoryArguments.CheckQuery(query);
         return ReadAsync((tenantId, importId, query), async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, query) = state;

@@ -45,9 +45,7 @@ internal sealed class BulkInviteHistory : IBulkInviteHistory, IBulkInviteRetenti
     public async Task<InvitePage<BulkInviteReport>> GetHistoryAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        HistoryArguments.CheckQuery(query);
         var page = await _store.ListImportsAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var items = new BulkInviteReport[page.Items.Count];
@@ -62,10 +60,7 @@ internal sealed class BulkInviteHistory : IBulkInviteHistory, IBulkInviteRetenti
     public Task<InvitePage<InviteEntryResult>> GetEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.LastSequence);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        HistoryArguments.CheckQuery(query);
         return _store.ListEntriesAsync(tenantId, importId, query.InvitationsAsOf is null ? query with { InvitationsAsOf = _time.GetUtcNow() } : query, cancellationToken);
     }
 

@@ -179,9 +179,7 @@ public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
     public Task<InvitePage<BulkInviteReport>> ListImportsAsync(string tenantId, ImportQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        HistoryArguments.CheckQuery(query);
         cancellationToken.ThrowIfCancellationRequested();
         var matching = new List<BulkInviteReport>();
         foreach (var data in _imports.Values)
@@ -215,10 +213,7 @@ public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
     public Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.AfterSequence);
-        ArgumentOutOfRangeException.ThrowIfNegative(query.LastSequence);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        HistoryArguments.CheckQuery(query);
         cancellationToken.ThrowIfCancellationRequested();
         var data = Find(tenantId, importId);
         if (data is null)

@@ -92,9 +92,7 @@ internal sealed class InvitationService : IInvitationService
     public Task<InvitePage<InvitationRecord>> ListAsync(string tenantId, InvitationQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 10_000, nameof(query));
+        InvitationArguments.CheckQuery(query);
         return _store.ListInvitationsAsync(tenantId, query, _time.GetUtcNow(), cancellationToken);
     }
 

@@ -234,6 +234,7 @@ public sealed class BulkInviteHistoryTests
             Assert.That(() => history.GetEntriesAsync("t", id, null!), Throws.ArgumentNullException);
             Assert.That(() => history.GetEntriesAsync("t", id, new EntryQuery { Limit = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
             Assert.That(() => history.GetEntriesAsync("t", id, new EntryQuery { AfterSequence = -1 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => history.GetEntriesAsync("t", id, new EntryQuery { LastSequence = -1 }), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("query"));
             // The stream checks its arguments when it is asked for, before anything is read.
             Assert.That(() => history.ReadEntriesAsync(null!, id), Throws.ArgumentNullException);
             Assert.That(() => history.ReadEntriesAsync(" ", id), Throws.ArgumentException);

@@ -1,0 +1,41 @@
+namespace BulkInvite;
+
+/// <summary>
+/// The argument checks of the history's reads: compiled into the pipeline package and every store package, so that
+/// <see cref="IBulkInviteHistory"/> and each store refuse the same queries the same way.
+/// </summary>
+internal static class HistoryArguments
+{
+    public static void CheckQuery(ImportQuery query, string paramName = "query")
+    {
+        ArgumentNullException.ThrowIfNull(query, paramName);
+        if (query.Offset < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, query.Offset, "The query's Offset must not be negative.");
+        }
+
+        if (query.Limit < 1)
+        {
+            throw new ArgumentOutOfRangeException(paramName, query.Limit, "The query's Limit must be at least 1.");
+        }
+    }
+
+    public static void CheckQuery(EntryQuery query, string paramName = "query")
+    {
+        ArgumentNullException.ThrowIfNull(query, paramName);
+        if (query.AfterSequence < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, query.AfterSequence, "The query's AfterSequence must not be negative.");
+        }
+
+        if (query.LastSequence < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, query.LastSequence, "The query's LastSequence must not be negative.");
+        }
+
+        if (query.Limit < 1)
+        {
+            throw new ArgumentOutOfRangeException(paramName, query.Limit, "The query's Limit must be at least 1.");
+        }
+    }
+}
