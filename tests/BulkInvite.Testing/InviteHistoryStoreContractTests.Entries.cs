@@ -145,6 +145,50 @@ public abstract partial class InviteHistoryStoreContractTests
         }
     }
 
+    /// <summary>
+    /// In one batch, every entry keeps its own values and its own nulls, whatever the entry before it had: all six
+    /// optional fields, none, some; addresses in ASCII, in other scripts, and one of over 4,000 bytes (an invalid
+    /// entry's text is stored as read).
+    /// </summary>
+    [Test]
+    public async Task Entries_of_one_batch_keep_each_its_own_values_and_nulls()
+    {
+        var import = await CreateImportAsync();
+        var longText = string.Concat(Enumerable.Repeat("ünïcödé-", 300)) + "@example.com";
+        InviteEntryResult Entry(long sequence, string address, InviteOutcome outcome, string? reason = null, string? detail = null, long? duplicateOf = null, int? status = null, string? name = null, Dictionary<string, string>? fields = null)
+            => new()
+            {
+                Sequence = sequence, Line = sequence * 2, Address = address, Outcome = outcome, Reason = reason, Detail = detail,
+                DuplicateOfLine = duplicateOf, StatusCode = status, DisplayName = name, Fields = fields, UpdatedAt = T0.AddSeconds(sequence),
+            };
+
+        InviteEntryResult[] entries =
+        [
+            Entry(1, "first@example.com", InviteOutcome.Failed, "Rejected", "550 no such user", null, 550, "First", new() { ["team"] = "a" }),
+            Entry(2, "second@example.com", InviteOutcome.Pending),
+            Entry(3, "Third@Example.com", InviteOutcome.Duplicate, "DuplicateOfLine", null, 2),
+            Entry(4, "fourth@example.com", InviteOutcome.Pending, name: "Fourth"),
+            Entry(5, "пользователь@пример.рф", InviteOutcome.Pending, fields: new() { ["city"] = "Zürich" }),
+            Entry(6, longText, InviteOutcome.Invalid, "LocalPartTooLong"),
+            Entry(7, "seventh@example.com", InviteOutcome.Pending),
+            Entry(8, "eighth@example.com", InviteOutcome.Failed, detail: "421 try later", status: 421),
+            Entry(9, "ninth@example.com", InviteOutcome.Pending),
+        ];
+
+        await Store.AddEntriesAsync(TenantA, import.ImportId, entries);
+        await ReopenAsync();
+        var read = (await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery())).Items;
+
+        Assert.That(read, Has.Count.EqualTo(entries.Length));
+        using (Assert.EnterMultipleScope())
+        {
+            for (var i = 0; i < entries.Length; i++)
+            {
+                Assert.That(read[i], Is.EqualTo(entries[i]).UsingPropertiesComparer(), $"entry {entries[i].Sequence}");
+            }
+        }
+    }
+
     /// <summary>Fields and display names round trip including non ascii and null.</summary>
     [Test]
     public async Task Fields_and_display_names_round_trip_including_non_ascii_and_null()

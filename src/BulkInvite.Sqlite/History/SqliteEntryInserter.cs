@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -21,46 +24,109 @@ internal static class SqliteEntryInserter
                 pDuplicateOf = Index("$duplicate_of_line"), pStatusCode = Index("$status_code"), pDisplayName = Index("$display_name"),
                 pFields = Index("$fields"), pUpdatedAt = Index("$updated_at"), pUpdatedOffset = Index("$updated_offset");
 
-            var importKey = SqliteRows.Key(importId);
-            foreach (var entry in entries)
+            // A reset keeps what is bound: the import's key is bound once, and a null only where the row before had a value.
+            SqliteStatement.Check(raw.sqlite3_bind_text(statement, pImport, SqliteRows.Key(importId)), db);
+            var text = ArrayPool<byte>.Shared.Rent(2 * TextRoom);
+            try
             {
-                ArgumentNullException.ThrowIfNull(entry, nameof(entries));
-                SqliteStatement.Check(raw.sqlite3_bind_text(statement, pImport, importKey), db);
-                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pSequence, entry.Sequence), db);
-                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pLine, entry.Line), db);
-                SqliteStatement.Check(raw.sqlite3_bind_text(statement, pAddress, entry.Address), db);
-                SqliteStatement.Check(raw.sqlite3_bind_text(statement, pAddressKey, SqliteRows.AddressKey(entry.Address)), db);
-                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pOutcome, (long)entry.Outcome), db);
-                BindText(statement, pReason, entry.Reason, db);
-                BindText(statement, pDetail, entry.Detail, db);
-                BindInt(statement, pDuplicateOf, entry.DuplicateOfLine, db);
-                BindInt(statement, pStatusCode, entry.StatusCode, db);
-                BindText(statement, pDisplayName, entry.DisplayName, db);
-                BindText(statement, pFields, EntryFieldsJson.Write(entry.Fields), db);
-                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pUpdatedAt, SqliteRows.Ticks(entry.UpdatedAt)), db);
-                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pUpdatedOffset, SqliteRows.OffsetMinutes(entry.UpdatedAt)), db);
-
-                var rc = raw.sqlite3_step(statement);
-                if (rc != raw.SQLITE_DONE)
+                var nulls = new BoundNulls();
+                foreach (var entry in entries)
                 {
-                    var extended = raw.sqlite3_extended_errcode(db);
-                    raw.sqlite3_reset(statement);
-                    if (extended is raw.SQLITE_CONSTRAINT_PRIMARYKEY or raw.SQLITE_CONSTRAINT_UNIQUE)
+                    ArgumentNullException.ThrowIfNull(entry, nameof(entries));
+                    SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pSequence, entry.Sequence), db);
+                    SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pLine, entry.Line), db);
+                    BindUtf8(statement, pAddress, entry.Address, text.AsSpan(0, TextRoom), db);
+                    BindKey(statement, pAddressKey, entry.Address, text.AsSpan(TextRoom, TextRoom), db);
+                    SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pOutcome, (long)entry.Outcome), db);
+                    nulls.Text(statement, pReason, 0, entry.Reason, text, db);
+                    nulls.Text(statement, pDetail, 1, entry.Detail, text, db);
+                    nulls.Int(statement, pDuplicateOf, 2, entry.DuplicateOfLine, db);
+                    nulls.Int(statement, pStatusCode, 3, entry.StatusCode, db);
+                    nulls.Text(statement, pDisplayName, 4, entry.DisplayName, text, db);
+                    nulls.Text(statement, pFields, 5, EntryFieldsJson.Write(entry.Fields), text, db);
+                    SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pUpdatedAt, SqliteRows.Ticks(entry.UpdatedAt)), db);
+                    SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pUpdatedOffset, SqliteRows.OffsetMinutes(entry.UpdatedAt)), db);
+
+                    var rc = raw.sqlite3_step(statement);
+                    if (rc != raw.SQLITE_DONE)
                     {
-                        throw new InvalidOperationException($"Entry {entry.Sequence} of import {importId} exists already.");
+                        var extended = raw.sqlite3_extended_errcode(db);
+                        raw.sqlite3_reset(statement);
+                        if (extended is raw.SQLITE_CONSTRAINT_PRIMARYKEY or raw.SQLITE_CONSTRAINT_UNIQUE)
+                        {
+                            throw new InvalidOperationException($"Entry {entry.Sequence} of import {importId} exists already.");
+                        }
+
+                        SqliteException.ThrowExceptionForRC(rc, db);
                     }
 
-                    SqliteException.ThrowExceptionForRC(rc, db);
+                    raw.sqlite3_reset(statement);
                 }
-
-                raw.sqlite3_reset(statement);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(text);
             }
         }
     }
 
-    private static void BindText(sqlite3_stmt statement, int index, string? value, sqlite3 db)
-        => SqliteStatement.Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value), db);
+    // Room for an address (or its key) as UTF-8 in the row's buffer; a longer text is bound from its string.
+    private const int TextRoom = 1024;
 
-    private static void BindInt(sqlite3_stmt statement, int index, long? value, sqlite3 db)
-        => SqliteStatement.Check(value is { } v ? raw.sqlite3_bind_int64(statement, index, v) : raw.sqlite3_bind_null(statement, index), db);
+    /// <summary>Binds text as UTF-8 encoded into <paramref name="buffer"/> (SQLite copies it), without a string of bytes per row.</summary>
+    private static void BindUtf8(sqlite3_stmt statement, int index, string value, Span<byte> buffer, sqlite3 db)
+        => SqliteStatement.Check(
+            Utf8.FromUtf16(value, buffer, out _, out var written) == OperationStatus.Done
+                ? raw.sqlite3_bind_text(statement, index, buffer[..written])
+                : raw.sqlite3_bind_text(statement, index, value),
+            db);
+
+    /// <summary>Binds <see cref="SqliteRows.AddressKey"/> of an address: an ASCII address upper-cased into the buffer, any other as the string.</summary>
+    private static void BindKey(sqlite3_stmt statement, int index, string address, Span<byte> buffer, sqlite3 db)
+        => SqliteStatement.Check(
+            Ascii.ToUpper(address, buffer, out var written) == OperationStatus.Done
+                ? raw.sqlite3_bind_text(statement, index, buffer[..written])
+                : raw.sqlite3_bind_text(statement, index, SqliteRows.AddressKey(address)),
+            db);
+
+    /// <summary>Which nullable parameters are bound to null now (all are, after the statement is prepared).</summary>
+    private struct BoundNulls
+    {
+        private int _notNull;
+
+        public void Text(sqlite3_stmt statement, int index, int bit, string? value, byte[] buffer, sqlite3 db)
+        {
+            if (value is not null)
+            {
+                BindUtf8(statement, index, value, buffer, db);
+                _notNull |= 1 << bit;
+            }
+            else
+            {
+                Null(statement, index, bit, db);
+            }
+        }
+
+        public void Int(sqlite3_stmt statement, int index, int bit, long? value, sqlite3 db)
+        {
+            if (value is { } v)
+            {
+                SqliteStatement.Check(raw.sqlite3_bind_int64(statement, index, v), db);
+                _notNull |= 1 << bit;
+            }
+            else
+            {
+                Null(statement, index, bit, db);
+            }
+        }
+
+        private void Null(sqlite3_stmt statement, int index, int bit, sqlite3 db)
+        {
+            if ((_notNull & (1 << bit)) != 0)
+            {
+                SqliteStatement.Check(raw.sqlite3_bind_null(statement, index), db);
+                _notNull &= ~(1 << bit);
+            }
+        }
+    }
 }
