@@ -6,36 +6,36 @@ namespace BulkInvite;
 /// </summary>
 internal static class HistoryArguments
 {
-    public static void CheckQuery(ImportQuery query, string paramName = "query")
+    public static void CheckQuery(ImportQuery query)
     {
-        ArgumentNullException.ThrowIfNull(query, paramName);
+        ArgumentNullException.ThrowIfNull(query);
         if (query.Offset < 0)
         {
-            throw new ArgumentOutOfRangeException(paramName, query.Offset, "The query's Offset must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(query), query.Offset, "The query's Offset must not be negative.");
         }
 
         if (query.Limit < 1)
         {
-            throw new ArgumentOutOfRangeException(paramName, query.Limit, "The query's Limit must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "The query's Limit must be at least 1.");
         }
     }
 
-    public static void CheckQuery(EntryQuery query, string paramName = "query")
+    public static void CheckQuery(EntryQuery query)
     {
-        ArgumentNullException.ThrowIfNull(query, paramName);
+        ArgumentNullException.ThrowIfNull(query);
         if (query.AfterSequence < 0)
         {
-            throw new ArgumentOutOfRangeException(paramName, query.AfterSequence, "The query's AfterSequence must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(query), query.AfterSequence, "The query's AfterSequence must not be negative.");
         }
 
         if (query.LastSequence < 0)
         {
-            throw new ArgumentOutOfRangeException(paramName, query.LastSequence, "The query's LastSequence must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(query), query.LastSequence, "The query's LastSequence must not be negative.");
         }
 
         if (query.Limit < 1)
         {
-            throw new ArgumentOutOfRangeException(paramName, query.Limit, "The query's Limit must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "The query's Limit must be at least 1.");
         }
     }
 }

@@ -6,10 +6,11 @@ namespace BulkInvite.Sqlite;
 /// <summary>
 /// Reads a page of entries (the columns of <see cref="SqliteSql.ListEntries"/>) through SQLite's own statement API on
 /// the store's connection and transaction, as <see cref="SqliteEntryInserter"/> writes them: one call a column, a text
-/// column's null read from its value, and a null in an integer column declared <c>NOT NULL</c> (a damaged file) told by
-/// one column SQLite computes for the row, not by asking each integer column's type. Microsoft.Data.Sqlite's reader asks
-/// each column's type before its value and the row's column count with each call, which doubled the calls of a report
-/// of a million entries.
+/// column's null read from its value, and two things told by one column SQLite computes for the row: a null in an
+/// integer column declared <c>NOT NULL</c> (a damaged file), not found by asking each integer column's type, and
+/// whether the row has any of the columns most entries leave null, which are read only when it has. Microsoft.Data.Sqlite's
+/// reader asks each column's type before its value and the row's column count with each call, which doubled the calls
+/// of a report of a million entries.
 /// </summary>
 internal static class SqliteEntryReader
 {
@@ -76,28 +77,33 @@ internal static class SqliteEntryReader
                 }
 
                 previous = sequence;
-                if (raw.sqlite3_column_int64(statement, 12) != 0)
+                var flags = raw.sqlite3_column_int64(statement, 12);
+                if ((flags & 1) != 0)
                 {
                     throw damaged($"entry {sequence} reads a null where the schema allows none");
                 }
 
+                // Most entries (pending, invited) have none of the six columns from reason to fields: not asked for.
+                var rare = (flags & 2) != 0;
                 items.Add(new InviteEntryResult
                 {
                     Sequence = sequence,
                     Line = raw.sqlite3_column_int64(statement, 1),
-                    Address = raw.sqlite3_column_text(statement, 2).utf8_to_string() ?? throw damaged($"entry {sequence} has no address"),
+                    Address = Text(statement, 2) ?? throw damaged($"entry {sequence} has no address"),
                     Outcome = (InviteOutcome)raw.sqlite3_column_int64(statement, 3),
-                    Reason = raw.sqlite3_column_text(statement, 4).utf8_to_string(),
-                    Detail = raw.sqlite3_column_text(statement, 5).utf8_to_string(),
-                    DuplicateOfLine = Int64OrNull(statement, 6),
-                    StatusCode = checked((int?)Int64OrNull(statement, 7)),
-                    DisplayName = raw.sqlite3_column_text(statement, 8).utf8_to_string(),
-                    Fields = EntryFieldsJson.Read(raw.sqlite3_column_text(statement, 9).utf8_to_string()),
+                    Reason = rare ? Text(statement, 4) : null,
+                    Detail = rare ? Text(statement, 5) : null,
+                    DuplicateOfLine = rare ? Int64OrNull(statement, 6) : null,
+                    StatusCode = rare ? checked((int?)Int64OrNull(statement, 7)) : null,
+                    DisplayName = rare ? Text(statement, 8) : null,
+                    Fields = rare ? EntryFieldsJson.Read(Text(statement, 9)) : null,
                     UpdatedAt = SqliteRows.Time(raw.sqlite3_column_int64(statement, 10), raw.sqlite3_column_int64(statement, 11)),
                 });
             }
         }
     }
+
+    private static string? Text(sqlite3_stmt statement, int column) => raw.sqlite3_column_text(statement, column).utf8_to_string();
 
     private static long? Int64OrNull(sqlite3_stmt statement, int column)
         => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(statement, column);

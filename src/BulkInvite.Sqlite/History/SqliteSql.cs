@@ -488,14 +488,17 @@ internal static class SqliteSql
         """;
 
     /// <summary>
-    /// The columns <see cref="SqliteEntryReader"/> reads, in its order. The last says whether an integer column declared
-    /// <c>NOT NULL</c> reads as null (only a damaged file holds such a row): SQLite answers it with the row, so the reader
-    /// does not ask each integer column's type. A null address is told by its value, as every text column's.
+    /// The columns <see cref="SqliteEntryReader"/> reads, in its order. The last holds two flags that SQLite answers with
+    /// the row, so that the reader does not ask each column: 1 when an integer column declared <c>NOT NULL</c> reads as
+    /// null (only a damaged file holds such a row; a null address is told by its value, as every text column's), 2 when
+    /// any of the six columns most entries leave null (reason to fields) has a value.
     /// </summary>
     private const string EntryColumns = """
         e.sequence, e.line, e.address, e.outcome, e.reason, e.detail, e.duplicate_of_line, e.status_code,
         e.display_name, e.fields, e.updated_at, e.updated_offset,
-        (e.line IS NULL OR e.outcome IS NULL OR e.updated_at IS NULL OR e.updated_offset IS NULL) AS has_null
+        (e.line IS NULL OR e.outcome IS NULL OR e.updated_at IS NULL OR e.updated_offset IS NULL)
+        | ((e.reason IS NOT NULL OR e.detail IS NOT NULL OR e.duplicate_of_line IS NOT NULL OR e.status_code IS NOT NULL
+            OR e.display_name IS NOT NULL OR e.fields IS NOT NULL) << 1) AS flags
         """;
 
     /// <summary>One keyset page of all entries (up to <c>$last</c>): the import by primary key, then a range of the entries' primary key.</summary>
