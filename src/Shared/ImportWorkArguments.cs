@@ -52,11 +52,11 @@ internal static class ImportWorkArguments
         CheckDuration(leaseDuration);
     }
 
-    public static void CheckDuration(TimeSpan leaseDuration, string paramName = "leaseDuration")
+    public static void CheckDuration(TimeSpan leaseDuration)
     {
         if (leaseDuration <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(paramName, leaseDuration, "A lease's duration must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(leaseDuration), leaseDuration, "A lease's duration must be positive.");
         }
     }
 

@@ -26,15 +26,11 @@ internal sealed class CompiledTemplate
 
     private readonly TemplateSegment[] _segments;
 
-    private CompiledTemplate(TemplateSegment[] segments, int literalLength, string[] placeholders)
+    private CompiledTemplate(TemplateSegment[] segments, string[] placeholders)
     {
         _segments = segments;
-        LiteralLength = literalLength;
         Placeholders = placeholders;
     }
-
-    /// <summary>The total length of the literal text, a starting capacity for rendering.</summary>
-    public int LiteralLength { get; }
 
     /// <summary>The placeholder names used, in order of first use, each once (<c>field:NAME</c> for fields).</summary>
     public IReadOnlyList<string> Placeholders { get; }
@@ -67,7 +63,6 @@ internal sealed class CompiledTemplate
         var segments = new List<TemplateSegment>();
         var placeholders = new List<string>();
         var literal = new StringBuilder();
-        var literalLength = 0;
         var position = 0;
         while (position < text.Length)
         {
@@ -102,7 +97,6 @@ internal sealed class CompiledTemplate
             var segment = Resolve(text.AsSpan(afterOpen, close - afterOpen).Trim(), written, part);
             if (literal.Length > 0)
             {
-                literalLength += literal.Length;
                 segments.Add(new TemplateSegment(TemplateSegmentKind.Literal, literal.ToString()));
                 literal.Clear();
             }
@@ -121,11 +115,10 @@ internal sealed class CompiledTemplate
 
         if (literal.Length > 0)
         {
-            literalLength += literal.Length;
             segments.Add(new TemplateSegment(TemplateSegmentKind.Literal, literal.ToString()));
         }
 
-        return new CompiledTemplate([.. segments], literalLength, [.. placeholders]);
+        return new CompiledTemplate([.. segments], [.. placeholders]);
     }
 
     /// <summary>Appends the rendered part.</summary>

@@ -33,7 +33,6 @@ internal sealed unsafe class AddressSet : IDisposable
     private const double MaxLoad = 0.8;
     private const int TagWithLine = 12;
     private const int TagOnly = 8;
-    private const int PrefetchDistance = 16;
 
     private readonly AddressHasher _hasher;
     private readonly bool _keepLines;
@@ -97,20 +96,8 @@ internal sealed unsafe class AddressSet : IDisposable
         return TryAdd(high, low, line, out firstLine);
     }
 
-    /// <summary>The fingerprint of a normalized address given as UTF-8 (for <see cref="TryAdd(ulong, uint, long, out long)"/>; the one <see cref="TryAdd(ReadOnlySpan{char}, long, out long)"/> uses).</summary>
-    /// <param name="normalizedAddress">The address in normalized form, UTF-8.</param>
-    /// <returns>The fingerprint.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (ulong High, uint Low) FingerprintUtf8(ReadOnlySpan<byte> normalizedAddress) => _hasher.HashUtf8(normalizedAddress);
-
-    /// <summary>The functions of <see cref="FingerprintUtf8"/>, for a thread that fingerprints while another adds to the table (a copy shares no cache line with the table's counters).</summary>
+    /// <summary>The fingerprint functions (those <see cref="TryAdd(ReadOnlySpan{char}, long, out long)"/> uses), for a thread that fingerprints while another adds to the table (a copy shares no cache line with the table's counters).</summary>
     public AddressHasher Hasher => _hasher;
-
-    /// <summary>The fingerprint <see cref="FingerprintUtf8"/> gives the key with its ASCII letters lower-cased.</summary>
-    /// <param name="address">A valid address, UTF-8, in any letter case.</param>
-    /// <returns>The fingerprint.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (ulong High, uint Low) FingerprintUtf8IgnoreCase(ReadOnlySpan<byte> address) => _hasher.HashUtf8IgnoreCase(address);
 
     /// <summary>
     /// Asks the processor to fetch the main table's slot where a fingerprint's search starts, ahead of
@@ -125,42 +112,6 @@ internal sealed unsafe class AddressSet : IDisposable
         {
             Sse.Prefetch0(_slots + ((long)Home(low, _length) * _stride));
         }
-    }
-
-    /// <summary>
-    /// Adds a group of fingerprints in order, each slot prefetched a few fingerprints ahead, so that the cache misses of
-    /// a table of hundreds of megabytes overlap instead of coming one by one.
-    /// </summary>
-    /// <param name="highs">The fingerprints' high parts.</param>
-    /// <param name="lows">Their low parts.</param>
-    /// <param name="lines">Their lines, or empty when lines are not kept (they are then recorded as 0).</param>
-    /// <param name="added">Receives, per fingerprint, whether it was new.</param>
-    /// <returns>How many were new.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int AddGroup(ReadOnlySpan<ulong> highs, ReadOnlySpan<uint> lows, ReadOnlySpan<long> lines, Span<bool> added)
-    {
-        // Slots are fetched a fixed distance ahead of the one being added: enough misses in flight to overlap their
-        // latency, few enough that the processor keeps every one of them.
-        var ahead = Math.Min(PrefetchDistance, highs.Length);
-        for (var i = 0; i < ahead; i++)
-        {
-            Prefetch(lows[i]);
-        }
-
-        var count = 0;
-        for (var i = 0; i < highs.Length; i++)
-        {
-            if (i + PrefetchDistance < highs.Length)
-            {
-                Prefetch(lows[i + PrefetchDistance]);
-            }
-
-            var isNew = TryAdd(highs[i], lows[i], lines.IsEmpty ? 0 : lines[i], out _);
-            added[i] = isNew;
-            count += isNew ? 1 : 0;
-        }
-
-        return count;
     }
 
     /// <summary>Adds a fingerprint first seen on <paramref name="line"/>.</summary>

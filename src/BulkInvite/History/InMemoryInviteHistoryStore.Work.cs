@@ -106,7 +106,6 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
 
             row.Error = null;
             row.ErrorCode = null;
-            row.EndedAt = null;
             _unfinished[item.ImportId] = row;
             return Task.FromResult<ImportLease?>(row.Claim(row, owner, now + leaseDuration));
         }
@@ -178,7 +177,6 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
             row.Status = status;
             row.Error = error;
             row.ErrorCode = errorCode;
-            row.EndedAt = now;
             row.LeaseExpiresAt = null;
             row.Chunks = null;
 
@@ -410,8 +408,6 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
         public string? Error { get; set; }
 
         public ImportErrorCode? ErrorCode { get; set; }
-
-        public DateTimeOffset? EndedAt { get; set; }
 
         public List<PartRow>? PartRows { get; set; }
 
