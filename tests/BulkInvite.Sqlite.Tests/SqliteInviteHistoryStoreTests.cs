@@ -204,6 +204,39 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
+    public async Task An_ASCII_address_is_stored_once_and_a_privacy_request_finds_it_as_it_finds_keys_written_in_full()
+    {
+        var path = _folder.File();
+        var import = NewImport();
+        await using (var store = NewStore(path))
+        {
+            await store.CreateImportAsync(import);
+            await store.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(1, "Ann@Example.com"), NewEntry(2, "\u0131van@example.com"), NewEntry(3, "ivan@example.com"), NewEntry(4, "bob@example.com")]);
+        }
+
+        // A row as a store of schema 6 wrote it: the key in full.
+        await ExecuteAsync(path, $"""
+            INSERT INTO entries (import_id, sequence, line, address, address_key, outcome, updated_at, updated_offset)
+            VALUES ('{import.ImportId:D}', 5, 5, 'old@example.com', 'OLD@EXAMPLE.COM', 0, 0, 0)
+            """);
+
+        Assert.That(await ExecuteAsync(path, "SELECT group_concat(sequence || '=' || address_key, ' ') FROM (SELECT * FROM entries ORDER BY sequence)"), Is.EqualTo("1= 2=\u0131VAN@EXAMPLE.COM 3= 4= 5=OLD@EXAMPLE.COM"), "only the key of an address that is not ASCII is stored");
+
+        await using (var store = NewStore(path))
+        {
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(await store.DeleteAddressAsync(Tenant, "ann@EXAMPLE.COM"), Is.EqualTo(1));
+                Assert.That(await store.DeleteAddressAsync(Tenant, "Old@Example.com"), Is.EqualTo(1), "a key written in full");
+                Assert.That(await store.DeleteAddressAsync(Tenant, "\u0131VAN@example.com"), Is.EqualTo(1), "an address that is not ASCII, by its stored key");
+                Assert.That(await store.DeleteAddressAsync(Tenant, "IVAN@example.com"), Is.EqualTo(1));
+                Assert.That(await store.DeleteAddressAsync(Tenant, "nobody@example.com"), Is.Zero);
+                Assert.That((await store.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery())).Items.Select(e => e.Address), Is.EqualTo(new[] { "bob@example.com" }));
+            }
+        }
+    }
+
+    [Test]
     public async Task History_written_by_one_store_is_read_by_the_next_on_the_same_file()
     {
         var import = NewImport();
@@ -273,14 +306,14 @@ public sealed partial class SqliteInviteHistoryStoreTests
     public async Task A_database_of_a_newer_schema_version_is_refused_and_left_alone()
     {
         var path = _folder.File();
-        await ExecuteAsync(path, "CREATE TABLE imports (anything TEXT); PRAGMA user_version = 7;");
+        await ExecuteAsync(path, "CREATE TABLE imports (anything TEXT); PRAGMA user_version = 8;");
         await using var store = NewStore(path);
 
         var ex = Assert.ThrowsAsync<InvalidOperationException>(() => store.ListImportsAsync(Tenant, new ImportQuery()));
 
-        Assert.That(ex!.Message, Does.Contain("newer version of BulkInvite.Sqlite").And.Contain("schema version 7").And.Contain(path));
+        Assert.That(ex!.Message, Does.Contain("newer version of BulkInvite.Sqlite").And.Contain("schema version 8").And.Contain(path));
         Assert.That(() => store.CreateImportAsync(NewImport()), Throws.InvalidOperationException.With.Message.Contains("newer version"));
-        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(7));
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(8));
     }
 
     [Test]

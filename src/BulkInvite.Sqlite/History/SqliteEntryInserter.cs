@@ -10,7 +10,9 @@ namespace BulkInvite.Sqlite;
 /// Inserts staged entries through SQLite's own statement API on the store's connection and transaction: the
 /// statement is prepared once per batch, parameters are bound by position (their indexes looked up once), and each
 /// row is one step and one reset. Staging writes millions of rows; Microsoft.Data.Sqlite's command path looks every
-/// parameter up by name and creates a data reader for each row, which is most of the cost of a row.
+/// parameter up by name and creates a data reader for each row, which is most of the cost of a row. What a row has in
+/// common with the row before (the import, nulls, an empty address key) is not bound again, and text is bound as UTF-8
+/// from one buffer rather than from a new array a value.
 /// </summary>
 internal static class SqliteEntryInserter
 {
@@ -24,26 +26,27 @@ internal static class SqliteEntryInserter
                 pDuplicateOf = Index("$duplicate_of_line"), pStatusCode = Index("$status_code"), pDisplayName = Index("$display_name"),
                 pFields = Index("$fields"), pUpdatedAt = Index("$updated_at"), pUpdatedOffset = Index("$updated_offset");
 
-            // A reset keeps what is bound: the import's key is bound once, and a null only where the row before had a value.
+            // A reset keeps what is bound: the import's key is bound once, and a null (or an empty address key) only where
+            // the row before had a value.
             SqliteStatement.Check(raw.sqlite3_bind_text(statement, pImport, SqliteRows.Key(importId)), db);
-            var text = ArrayPool<byte>.Shared.Rent(2 * TextRoom);
+            var text = ArrayPool<byte>.Shared.Rent(TextRoom);
             try
             {
-                var nulls = new BoundNulls();
+                var bound = new Bound();
                 foreach (var entry in entries)
                 {
                     ArgumentNullException.ThrowIfNull(entry, nameof(entries));
                     SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pSequence, entry.Sequence), db);
                     SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pLine, entry.Line), db);
-                    BindUtf8(statement, pAddress, entry.Address, text.AsSpan(0, TextRoom), db);
-                    BindKey(statement, pAddressKey, entry.Address, text.AsSpan(TextRoom, TextRoom), db);
+                    BindUtf8(statement, pAddress, entry.Address, text, db);
+                    bound.Key(statement, pAddressKey, entry.Address, db);
                     SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pOutcome, (long)entry.Outcome), db);
-                    nulls.Text(statement, pReason, 0, entry.Reason, text, db);
-                    nulls.Text(statement, pDetail, 1, entry.Detail, text, db);
-                    nulls.Int(statement, pDuplicateOf, 2, entry.DuplicateOfLine, db);
-                    nulls.Int(statement, pStatusCode, 3, entry.StatusCode, db);
-                    nulls.Text(statement, pDisplayName, 4, entry.DisplayName, text, db);
-                    nulls.Text(statement, pFields, 5, EntryFieldsJson.Write(entry.Fields), text, db);
+                    bound.Text(statement, pReason, 0, entry.Reason, text, db);
+                    bound.Text(statement, pDetail, 1, entry.Detail, text, db);
+                    bound.Int(statement, pDuplicateOf, 2, entry.DuplicateOfLine, db);
+                    bound.Int(statement, pStatusCode, 3, entry.StatusCode, db);
+                    bound.Text(statement, pDisplayName, 4, entry.DisplayName, text, db);
+                    bound.Text(statement, pFields, 5, EntryFieldsJson.Write(entry.Fields), text, db);
                     SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pUpdatedAt, SqliteRows.Ticks(entry.UpdatedAt)), db);
                     SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pUpdatedOffset, SqliteRows.OffsetMinutes(entry.UpdatedAt)), db);
 
@@ -70,7 +73,7 @@ internal static class SqliteEntryInserter
         }
     }
 
-    // Room for an address (or its key) as UTF-8 in the row's buffer; a longer text is bound from its string.
+    // Room for a text as UTF-8 in the row's buffer; a longer text is bound from its string.
     private const int TextRoom = 1024;
 
     /// <summary>Binds text as UTF-8 encoded into <paramref name="buffer"/> (SQLite copies it), without a string of bytes per row.</summary>
@@ -81,18 +84,32 @@ internal static class SqliteEntryInserter
                 : raw.sqlite3_bind_text(statement, index, value),
             db);
 
-    /// <summary>Binds <see cref="SqliteRows.AddressKey"/> of an address: an ASCII address upper-cased into the buffer, any other as the string.</summary>
-    private static void BindKey(sqlite3_stmt statement, int index, string address, Span<byte> buffer, sqlite3 db)
-        => SqliteStatement.Check(
-            Ascii.ToUpper(address, buffer, out var written) == OperationStatus.Done
-                ? raw.sqlite3_bind_text(statement, index, buffer[..written])
-                : raw.sqlite3_bind_text(statement, index, SqliteRows.AddressKey(address)),
-            db);
-
-    /// <summary>Which nullable parameters are bound to null now (all are, after the statement is prepared).</summary>
-    private struct BoundNulls
+    /// <summary>
+    /// Which nullable parameters are bound to null now (all are, after the statement is prepared), and whether the
+    /// address key is bound empty.
+    /// </summary>
+    private struct Bound
     {
         private int _notNull;
+        private bool _emptyKey;
+
+        /// <summary>
+        /// Binds an entry's address key: empty for an ASCII address, whose key the store reads as <c>upper(address)</c>
+        /// (<see cref="SqliteSql.DeleteEntriesWithAddress"/>), <see cref="SqliteRows.AddressKey"/> for any other.
+        /// </summary>
+        public void Key(sqlite3_stmt statement, int index, string address, sqlite3 db)
+        {
+            if (!Ascii.IsValid(address))
+            {
+                SqliteStatement.Check(raw.sqlite3_bind_text(statement, index, SqliteRows.AddressKey(address)), db);
+                _emptyKey = false;
+            }
+            else if (!_emptyKey)
+            {
+                SqliteStatement.Check(raw.sqlite3_bind_text(statement, index, string.Empty), db);
+                _emptyKey = true;
+            }
+        }
 
         public void Text(sqlite3_stmt statement, int index, int bit, string? value, byte[] buffer, sqlite3 db)
         {

@@ -11,7 +11,8 @@ internal static class SqliteRows
     /// <summary>
     /// The <c>address_key</c> column: the address in invariant upper case. <see cref="StringComparison.OrdinalIgnoreCase"/>
     /// compares invariant upper-case forms, so equal keys are the addresses the in-memory store finds equal; a
-    /// lower-case key would disagree for a few characters (the dotless i, the Kelvin sign).
+    /// lower-case key would disagree for a few characters (the dotless i, the Kelvin sign). An entry of an ASCII
+    /// address stores it empty, and is read as <c>upper(address)</c>, the same text (<see cref="SqliteSql.MigrateFrom6"/>).
     /// </summary>
     public static string AddressKey(string address) => address.ToUpperInvariant();
 

@@ -13,7 +13,7 @@ namespace BulkInvite.Sqlite;
 internal static class SqliteSql
 {
     /// <summary>The schema version this store writes, kept in <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 6;
+    public const int SchemaVersion = 7;
 
     /// <summary>
     /// The page size of a new database file, set before anything is written to it (a file in WAL mode keeps the size
@@ -75,7 +75,7 @@ internal static class SqliteSql
             PRIMARY KEY (import_id, sequence)
         ) WITHOUT ROWID;
         """ + CreateOutcomeIndex + CreateInvitations + CreateWork + CreateWorkParts + """
-        PRAGMA user_version = 6;
+        PRAGMA user_version = 7;
         """;
 
     /// <summary>
@@ -155,7 +155,24 @@ internal static class SqliteSql
         DROP INDEX ix_entries_outcome;
         """ + CreateOutcomeIndex + """
         PRAGMA user_version = 6;
+        """ + MigrateFrom6;
+
+    /// <summary>
+    /// Schema 6 to 7: an entry's <c>address_key</c> may be empty, for an ASCII address, whose key is then
+    /// <c>upper(address)</c> (<see cref="EntryAddressKey"/>). Rows written before keep their keys; nothing is rewritten.
+    /// The version changes so that an older store, which reads the column alone, does not open the file.
+    /// </summary>
+    public const string MigrateFrom6 = """
+        PRAGMA user_version = 7;
         """;
+
+    /// <summary>
+    /// An entry's comparison key (<see cref="SqliteRows.AddressKey"/>) as stored from schema 7: in <c>address_key</c>, or,
+    /// when that is empty, the upper case of the address, which is ASCII (SQLite's <c>upper()</c> changes ASCII letters,
+    /// and for ASCII text gives what <see cref="string.ToUpperInvariant()"/> gives). An ASCII address, most of them, is
+    /// not stored twice: each entry's row is about a fifth shorter, and staging writes that much less.
+    /// </summary>
+    private const string EntryAddressKey = "(CASE WHEN address_key = '' THEN upper(address) ELSE address_key END)";
 
     /// <summary>
     /// The queue of background imports (<see cref="IImportWorkStore"/>): one row per queued import (<c>work</c>), its
@@ -596,7 +613,9 @@ internal static class SqliteSql
     /// </remarks>
     public const string DeleteEntriesWithAddress = """
         DELETE FROM entries
-        WHERE address_key = $address_key
+        WHERE
+        """ + EntryAddressKey + """
+         = $address_key
           AND EXISTS (SELECT 1 FROM imports AS i WHERE i.import_id = entries.import_id AND i.tenant_id = $tenant_id)
         """;
 
