@@ -162,22 +162,28 @@ public abstract partial class InviteHistoryStoreContractTests
                 DuplicateOfLine = duplicateOf, StatusCode = status, DisplayName = name, Fields = fields, UpdatedAt = T0.AddSeconds(sequence),
             };
 
-        InviteEntryResult[] entries =
-        [
-            Entry(1, "first@example.com", InviteOutcome.Failed, "Rejected", "550 no such user", null, 550, "First", new() { ["team"] = "a" }),
-            Entry(2, "second@example.com", InviteOutcome.Pending),
-            Entry(3, "Third@Example.com", InviteOutcome.Duplicate, "DuplicateOfLine", null, 2),
-            Entry(4, "fourth@example.com", InviteOutcome.Pending, name: "Fourth"),
-            Entry(5, "пользователь@пример.рф", InviteOutcome.Pending, fields: new() { ["city"] = "Zürich" }),
-            Entry(6, longText, InviteOutcome.Invalid, "LocalPartTooLong"),
-            Entry(7, "seventh@example.com", InviteOutcome.Pending),
-            Entry(8, "eighth@example.com", InviteOutcome.Failed, detail: "421 try later", status: 421),
-            Entry(9, "ninth@example.com", InviteOutcome.Pending),
-        ];
+        // Nine shapes, repeated five times: 45 entries, so that a store that writes several rows a statement meets each
+        // shape in other places of its statements, and a last statement that is not full.
+        var entries = Enumerable.Range(0, 5).SelectMany(round =>
+        {
+            var s = round * 9;
+            return new[]
+            {
+                Entry(s + 1, $"first{round}@example.com", InviteOutcome.Failed, "Rejected", "550 no such user", null, 550, "First", new() { ["team"] = "a" }),
+                Entry(s + 2, $"second{round}@example.com", InviteOutcome.Pending),
+                Entry(s + 3, $"Third{round}@Example.com", InviteOutcome.Duplicate, "DuplicateOfLine", null, 2),
+                Entry(s + 4, $"fourth{round}@example.com", InviteOutcome.Pending, name: "Fourth"),
+                Entry(s + 5, $"пользователь{round}@пример.рф", InviteOutcome.Pending, fields: new() { ["city"] = "Zürich" }),
+                Entry(s + 6, longText + round, InviteOutcome.Invalid, "LocalPartTooLong"),
+                Entry(s + 7, $"seventh{round}@example.com", InviteOutcome.Pending),
+                Entry(s + 8, $"eighth{round}@example.com", InviteOutcome.Failed, detail: "421 try later", status: 421),
+                Entry(s + 9, $"ninth{round}@example.com", InviteOutcome.Pending),
+            };
+        }).ToArray();
 
         await Store.AddEntriesAsync(TenantA, import.ImportId, entries);
         await ReopenAsync();
-        var read = (await Store.ListEntriesAsync(TenantA, import.ImportId, new EntryQuery())).Items;
+        var read = await ReadAllEntriesAsync(TenantA, import.ImportId);
 
         Assert.That(read, Has.Count.EqualTo(entries.Length));
         using (Assert.EnterMultipleScope())
@@ -326,6 +332,20 @@ public abstract partial class InviteHistoryStoreContractTests
             Assert.That(entries.Count(e => e.Sequence == 7), Is.LessThanOrEqualTo(1));
             Assert.That(await CountAsync(TenantA, import.ImportId, InviteOutcome.Invalid), Is.Zero);
         }
+    }
+
+    /// <summary>A sequence that exists, in the middle of a batch of 40, fails the whole batch: nothing of it is stored.</summary>
+    [Test]
+    public async Task A_sequence_that_exists_in_the_middle_of_a_large_batch_fails_it_and_nothing_of_the_batch_is_stored()
+    {
+        var import = await CreateImportAsync();
+        await Store.AddEntriesAsync(TenantA, import.ImportId, [NewEntry(23)]);
+
+        var batch = Enumerable.Range(1, 40).Select(i => NewEntry(i, InviteOutcome.Invalid, $"batch{i}@example.com")).ToList();
+        Assert.That(() => Store.AddEntriesAsync(TenantA, import.ImportId, batch), Throws.InvalidOperationException);
+
+        var entries = await ReadAllEntriesAsync(TenantA, import.ImportId);
+        Assert.That(entries.Select(e => e.Sequence), Is.EqualTo(new[] { 23L }));
     }
 
     /// <summary>Updating an entry that does not exist throws KeyNotFoundException.</summary>

@@ -29,12 +29,14 @@ public interface IInviteHistoryStore
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
     Task UpdateImportAsync(BulkInviteReport import, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds staged entries to an import.</summary>
+    /// <summary>Adds staged entries to an import: all of them, or, when one cannot be added, none.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>
     /// <param name="entries">The entries, with sequence numbers not used before in this import.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when the entries are stored.</returns>
+    /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
+    /// <exception cref="InvalidOperationException">A sequence number is used already, or twice in the batch; nothing of the batch is stored.</exception>
     Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default);
 
     /// <summary>Changes the outcome of entries of an import.</summary>

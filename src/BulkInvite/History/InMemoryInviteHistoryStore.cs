@@ -76,6 +76,7 @@ public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
         var data = Find(tenantId, importId) ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
         lock (data)
         {
+            ThrowIfAnyExists(data, importId, entries);
             for (var i = 0; i < entries.Count; i++)
             {
                 var entry = entries[i];
@@ -86,16 +87,45 @@ public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
                 }
                 else
                 {
-                    var index = data.IndexOf(entry.Sequence);
-                    if (index >= 0)
-                    {
-                        throw new InvalidOperationException($"Entry {entry.Sequence} of import {importId} exists already.");
-                    }
-
-                    list.Insert(~index, entry);
+                    list.Insert(~data.IndexOf(entry.Sequence), entry);
                 }
 
                 data.Counts[(int)entry.Outcome]++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Throws when an entry's sequence number is stored already or comes twice in the batch, before any entry is added:
+    /// a batch is added whole or not at all. A batch that only appends (each number above the one before) is checked
+    /// without a lookup.
+    /// </summary>
+    private static void ThrowIfAnyExists(ImportData data, Guid importId, IReadOnlyList<InviteEntryResult> entries)
+    {
+        var last = data.Entries.Count == 0 ? long.MinValue : data.Entries[^1].Sequence;
+        var appends = true;
+        foreach (var entry in entries)
+        {
+            if (entry.Sequence <= last)
+            {
+                appends = false;
+                break;
+            }
+
+            last = entry.Sequence;
+        }
+
+        if (appends)
+        {
+            return;
+        }
+
+        var seen = new HashSet<long>();
+        foreach (var entry in entries)
+        {
+            if (!seen.Add(entry.Sequence) || data.IndexOf(entry.Sequence) >= 0)
+            {
+                throw new InvalidOperationException($"Entry {entry.Sequence} of import {importId} exists already.");
             }
         }
     }
