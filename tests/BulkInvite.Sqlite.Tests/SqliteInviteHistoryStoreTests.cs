@@ -237,6 +237,19 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
+    public async Task A_sequence_that_exists_in_a_full_statement_of_a_batch_is_named_in_the_error()
+    {
+        var import = NewImport();
+        await using var store = NewStore();
+        await store.CreateImportAsync(import);
+        await store.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(23)]);
+
+        var batch = Enumerable.Range(1, 40).Select(i => NewEntry(i)).ToList();
+        Assert.That(() => store.AddEntriesAsync(Tenant, import.ImportId, batch), Throws.InvalidOperationException.With.Message.EqualTo($"Entry 23 of import {import.ImportId} exists already."));
+        Assert.That((await store.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery())).Items.Select(e => e.Sequence), Is.EqualTo(new[] { 23L }));
+    }
+
+    [Test]
     public async Task History_written_by_one_store_is_read_by_the_next_on_the_same_file()
     {
         var import = NewImport();
