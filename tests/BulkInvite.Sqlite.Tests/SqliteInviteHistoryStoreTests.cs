@@ -237,7 +237,7 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
-    public async Task A_sequence_that_exists_in_a_full_statement_of_a_batch_is_named_in_the_error()
+    public async Task A_sequence_that_exists_in_the_middle_of_a_batch_is_named_in_the_error()
     {
         var import = NewImport();
         await using var store = NewStore();

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace BulkInvite.Sqlite;
 
 /// <summary>
@@ -489,36 +487,15 @@ internal static class SqliteSql
           AND (is_preview = 0 OR $previews = 1)
         """;
 
-    /// <summary>The columns of an entry that <see cref="InsertEntries"/> binds for each row, in their order, after the import's key.</summary>
-    public const int EntryValueColumns = 13;
-
-    /// <summary>
-    /// Inserts <paramref name="rows"/> entries of one import in one statement. Parameter 1 is the import's key, shared by
-    /// every row; row <c>r</c> (from 0) binds its <see cref="EntryValueColumns"/> values from parameter
-    /// <c>2 + r * 13</c>: sequence, line, address, address key, outcome, reason, detail, duplicate-of line, status code,
-    /// display name, fields, time and offset.
-    /// </summary>
-    public static string InsertEntries(int rows)
-    {
-        var sql = new StringBuilder("""
-            INSERT INTO entries (
-                import_id, sequence, line, address, address_key, outcome, reason, detail, duplicate_of_line, status_code,
-                display_name, fields, updated_at, updated_offset
-            ) VALUES
-            """);
-        for (var row = 0; row < rows; row++)
-        {
-            sql.Append(row == 0 ? "\n(?1" : ",\n(?1");
-            for (var column = 0; column < EntryValueColumns; column++)
-            {
-                sql.Append(", ?").Append(2 + (row * EntryValueColumns) + column);
-            }
-
-            sql.Append(')');
-        }
-
-        return sql.ToString();
-    }
+    public const string InsertEntry = """
+        INSERT INTO entries (
+            import_id, sequence, line, address, address_key, outcome, reason, detail, duplicate_of_line, status_code,
+            display_name, fields, updated_at, updated_offset
+        ) VALUES (
+            $import_id, $sequence, $line, $address, $address_key, $outcome, $reason, $detail, $duplicate_of_line, $status_code,
+            $display_name, $fields, $updated_at, $updated_offset
+        )
+        """;
 
     public const string UpdateEntry = """
         UPDATE entries SET
