@@ -204,6 +204,31 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
+    public async Task A_database_of_schema_6_is_moved_to_schema_7_and_keeps_its_entries()
+    {
+        // Schema 7 changes no table: a file of schema 6 is a file of schema 7 that says 6.
+        var path = _folder.File();
+        var import = NewImport();
+        await using (var store = NewStore(path))
+        {
+            await store.CreateImportAsync(import);
+        }
+
+        await ExecuteAsync(path, $"""
+            PRAGMA user_version = 6;
+            INSERT INTO entries (import_id, sequence, line, address, address_key, outcome, updated_at, updated_offset)
+            VALUES ('{import.ImportId:D}', 1, 1, 'old@example.com', 'OLD@EXAMPLE.COM', 0, 0, 0);
+            """);
+        await using (var store = NewStore(path))
+        {
+            await store.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(2, "new@example.com")]);
+            Assert.That((await store.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery())).Items.Select(e => e.Address), Is.EqualTo(new[] { "old@example.com", "new@example.com" }));
+        }
+
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(7L));
+    }
+
+    [Test]
     public async Task An_ASCII_address_is_stored_once_and_a_privacy_request_finds_it_as_it_finds_keys_written_in_full()
     {
         var path = _folder.File();

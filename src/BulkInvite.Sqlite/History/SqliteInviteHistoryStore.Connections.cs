@@ -244,6 +244,7 @@ public sealed partial class SqliteInviteHistoryStore
                             3 => SqliteSql.MigrateFrom3,
                             4 => SqliteSql.MigrateFrom4,
                             5 => SqliteSql.MigrateFrom5,
+                            6 => SqliteSql.MigrateFrom6,
                             _ => null,
                         };
                         if (script is not null)
