@@ -1,11 +1,24 @@
 namespace BulkInvite;
 
 /// <summary>
-/// The argument checks of the history's reads: compiled into the pipeline package and every store package, so that
-/// <see cref="IBulkInviteHistory"/> and each store refuse the same queries the same way.
+/// The argument checks of the history's reads and of staging: compiled into the pipeline package and every store
+/// package, so that <see cref="IBulkInviteHistory"/> and each store refuse the same arguments the same way.
 /// </summary>
 internal static class HistoryArguments
 {
+    /// <summary>Checks a batch of entries to stage before any is written: each is there, with an address.</summary>
+    public static void CheckEntries(IReadOnlyList<InviteEntryResult> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            if (entry?.Address is null)
+            {
+                throw new ArgumentException("Every entry must be given, with its address.", nameof(entries));
+            }
+        }
+    }
+
     public static void CheckQuery(ImportQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -154,12 +154,7 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
     internal Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, ImportLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(entries);
-        foreach (var entry in entries)
-        {
-            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
-        }
-
+        HistoryArguments.CheckEntries(entries);
         return WriteAsync((tenantId, importId, entries, lease), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, entries, lease) = state;

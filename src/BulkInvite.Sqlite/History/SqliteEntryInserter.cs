@@ -11,8 +11,8 @@ namespace BulkInvite.Sqlite;
 /// statement is prepared once per batch, parameters are bound by position (their indexes looked up once), and each
 /// row is one step and one reset. Staging writes millions of rows; Microsoft.Data.Sqlite's command path looks every
 /// parameter up by name and creates a data reader for each row, which is most of the cost of a row. What a row has in
-/// common with the row before (the import, nulls, an empty address key) is not bound again, and text is bound as UTF-8
-/// from one buffer rather than from a new array a value.
+/// common with the row before (the import, nulls, an empty address key) is not bound again, and text is encoded into
+/// one buffer as UTF-8 and bound from it.
 /// </summary>
 internal static class SqliteEntryInserter
 {
@@ -35,7 +35,6 @@ internal static class SqliteEntryInserter
                 var bound = new Bound();
                 foreach (var entry in entries)
                 {
-                    ArgumentNullException.ThrowIfNull(entry, nameof(entries));
                     SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pSequence, entry.Sequence), db);
                     SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pLine, entry.Line), db);
                     BindUtf8(statement, pAddress, entry.Address, text, db);

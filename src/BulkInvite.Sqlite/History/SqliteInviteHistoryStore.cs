@@ -114,7 +114,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
     private Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, ImportLease? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(entries);
+        HistoryArguments.CheckEntries(entries);
         return WriteAsync((tenantId, importId, entries), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, entries) = state;
@@ -418,7 +418,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
 
     /// <inheritdoc />
     /// <remarks>
-    /// The entries are found by their <c>address_key</c> and deleted in one transaction, with the tenant's invitations of the address. Deleted content is overwritten
+    /// The entries are found by their key (<c>address_key</c>, or <c>upper(address)</c> where it is empty) and deleted in one transaction, with the tenant's invitations of the address. Deleted content is overwritten
     /// with zeros (<c>secure_delete</c>), and the write-ahead log, which still holds the pages as they were, is then
     /// checkpointed into the file and truncated: no readable copy of the address is left in the database's files, unless
     /// another connection is reading an older snapshot at that moment (its pages stay in the log until the next checkpoint).

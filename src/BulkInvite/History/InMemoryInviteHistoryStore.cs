@@ -65,7 +65,7 @@ public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
     public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(entries);
+        HistoryArguments.CheckEntries(entries);
         cancellationToken.ThrowIfCancellationRequested();
         AddEntries(tenantId, importId, entries);
         return Task.CompletedTask;
