@@ -204,6 +204,30 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
+    public void Every_schema_version_below_the_current_one_has_its_script_and_each_ends_at_the_current_version()
+    {
+        Assert.That(SqliteSql.ScriptFrom, Has.Count.EqualTo(SqliteSql.SchemaVersion));
+        using (Assert.EnterMultipleScope())
+        {
+            for (var version = 0; version < SqliteSql.SchemaVersion; version++)
+            {
+                Assert.That(SqliteSql.ScriptFrom[version], Does.EndWith($"PRAGMA user_version = {SqliteSql.SchemaVersion};"), $"from version {version}");
+            }
+        }
+    }
+
+    [Test]
+    public async Task A_database_of_a_negative_schema_version_is_refused_and_left_alone()
+    {
+        var path = _folder.File();
+        await ExecuteAsync(path, "CREATE TABLE imports (anything TEXT); PRAGMA user_version = -3;");
+        await using var store = NewStore(path);
+
+        Assert.That(() => store.ListImportsAsync(Tenant, new ImportQuery()), Throws.InvalidOperationException.With.Message.Contains("schema version -3").And.Message.Contains(path));
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(-3L));
+    }
+
+    [Test]
     public async Task A_database_of_schema_6_is_moved_to_schema_7_and_keeps_its_entries()
     {
         // Schema 7 changes no table: a file of schema 6 is a file of schema 7 that says 6.

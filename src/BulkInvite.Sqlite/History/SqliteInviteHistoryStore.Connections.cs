@@ -236,20 +236,9 @@ public sealed partial class SqliteInviteHistoryStore
                         // Another process may have created the schema since the first look.
                         version = await ReadSchemaVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                         ThrowIfNewer(version);
-                        var script = version switch
+                        if (version < SqliteSql.SchemaVersion)
                         {
-                            0 => SqliteSql.CreateSchema,
-                            1 => SqliteSql.MigrateFrom1,
-                            2 => SqliteSql.MigrateFrom2,
-                            3 => SqliteSql.MigrateFrom3,
-                            4 => SqliteSql.MigrateFrom4,
-                            5 => SqliteSql.MigrateFrom5,
-                            6 => SqliteSql.MigrateFrom6,
-                            _ => null,
-                        };
-                        if (script is not null)
-                        {
-                            var create = Command(connection, transaction, script);
+                            var create = Command(connection, transaction, SqliteSql.ScriptFrom[(int)version]);
                             await using (create.ConfigureAwait(false))
                             {
                                 await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -280,6 +269,12 @@ public sealed partial class SqliteInviteHistoryStore
 
     private void ThrowIfNewer(long version)
     {
+        if (version < 0)
+        {
+            throw new InvalidOperationException(
+                $"The database '{DatabasePath}' says schema version {version}, which no version of BulkInvite.Sqlite writes: it is not a BulkInvite history.");
+        }
+
         if (version > SqliteSql.SchemaVersion)
         {
             throw new InvalidOperationException(

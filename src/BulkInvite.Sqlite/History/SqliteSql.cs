@@ -24,6 +24,13 @@ internal static class SqliteSql
     /// </summary>
     public const string NewFilePageSize = "PRAGMA page_size = 16384";
 
+    /// <summary>
+    /// What brings a database of each version (the index, from 0, an empty database) to <see cref="SchemaVersion"/>: one
+    /// script a version, each ending in the next one's, so that a new version is one more script here
+    /// (<c>SqliteInviteHistoryStoreTests</c> checks that every version below the current one has its script).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ScriptFrom = [CreateSchema, MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4, MigrateFrom5, MigrateFrom6];
+
     public const string CreateSchema = """
         CREATE TABLE imports (
             import_id TEXT NOT NULL PRIMARY KEY,
