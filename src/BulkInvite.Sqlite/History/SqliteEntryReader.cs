@@ -8,9 +8,9 @@ namespace BulkInvite.Sqlite;
 /// the store's connection and transaction, as <see cref="SqliteEntryInserter"/> writes them: one call a column, a text
 /// column's null read from its value, and two things told by one column SQLite computes for the row: a null in an
 /// integer column declared <c>NOT NULL</c> (a damaged file), not found by asking each integer column's type, and
-/// whether the row has any of the columns most entries leave null, which are read only when it has. Microsoft.Data.Sqlite's
-/// reader asks each column's type before its value and the row's column count with each call, which doubled the calls
-/// of a report of a million entries.
+/// whether the row has any of the columns most entries leave null, which are read only when it has.
+/// Microsoft.Data.Sqlite's reader asks each column's type before its value and the row's column count with each call,
+/// which doubled the calls of a report of a million entries.
 /// </summary>
 internal static class SqliteEntryReader
 {

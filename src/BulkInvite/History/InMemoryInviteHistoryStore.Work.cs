@@ -467,7 +467,7 @@ public sealed partial class InMemoryInviteHistoryStore : IImportWorkStore
 
         public override Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
         {
-            HistoryArguments.CheckEntries(entries);
+            ArgumentNullException.ThrowIfNull(entries);
             return WriteAsync(tenantId, importId, () => store.AddEntriesAsync(tenantId, importId, entries, cancellationToken), () => store.AddEntries(tenantId, importId, entries), cancellationToken);
         }
 

@@ -65,14 +65,16 @@ public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
     public Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        HistoryArguments.CheckEntries(entries);
+        ArgumentNullException.ThrowIfNull(entries);
         cancellationToken.ThrowIfCancellationRequested();
         AddEntries(tenantId, importId, entries);
         return Task.CompletedTask;
     }
 
+    /// <summary>Adds a batch whole or not at all: the one way in, plain or under a lease.</summary>
     private void AddEntries(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries)
     {
+        HistoryArguments.CheckEntries(entries);
         var data = Find(tenantId, importId) ?? throw new KeyNotFoundException($"Tenant has no import {importId}.");
         lock (data)
         {
