@@ -14,6 +14,12 @@ internal static class CliApp
     public const int ExitOk = 0;
     public const int ExitError = 1;
 
+    /// <summary>
+    /// No POSIX bundling: an accept token is base64url and may begin with <c>-h</c>, which bundling would read as
+    /// <c>-h</c> plus more flags and answer with the help; the tool has no one-letter flags worth bundling.
+    /// </summary>
+    private static readonly ParserConfiguration Parsing = new() { EnablePosixBundling = false };
+
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("Validate address lists, preview bulk invitations from a file, send them, look up, accept, resend, revoke and expire them, and keep, export and prune their history.")
@@ -43,7 +49,7 @@ internal static class CliApp
             };
             try
             {
-                return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+                return await root.Parse(args, Parsing).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -397,6 +397,29 @@ public sealed partial class InvitationCommandsTests
         }
     }
 
+    [TestCase("-h")]
+    [TestCase("-o")]
+    [TestCase("--")]
+    [TestCase("-c")]
+    public async Task A_token_that_begins_with_a_dash_is_read_as_the_token_not_as_flags(string start)
+    {
+        // Base64url tokens begin with '-' one time in 64; "-h…" once read as the help flag bundled with others.
+        await using var server = await TestSmtpServer.StartAsync();
+        await SendAsync(server, "jane@example.com\n");
+        var token = start + new string('A', 43 - start.Length);
+
+        var accepted = await RunAsync("accept", token);
+        var checkedToken = await RunAsync("accept", token, "--check");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(accepted.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(accepted.Text, Does.Contain("\"Unknown\"").And.Not.Contain("Usage:"));
+            Assert.That(accepted.Error, Does.Contain("unknown token"));
+            Assert.That(checkedToken.Text, Does.Contain("\"Unknown\"").And.Not.Contain("Usage:"));
+        }
+    }
+
     [Test]
     public async Task Accept_check_looks_a_token_up_without_consuming_it_and_show_prints_one_invitation()
     {
