@@ -52,9 +52,23 @@ public sealed class PostgresServer
             await RunAsync("chown", ["postgres:postgres", _folder]);
         }
 
-        Port = FreePort();
         await RunPostgresToolAsync("initdb", "-D", _dataFolder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
-        await StartServerAsync();
+
+        // A free port can be taken by another process before the server binds it (other test runs start servers and
+        // listeners at the same time): a start that fails is tried again on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            try
+            {
+                await StartServerAsync();
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+
         s_current = this;
     }
 

@@ -148,7 +148,7 @@ public abstract partial class InviteHistoryStoreContractTests
     /// <summary>
     /// In one batch, every entry keeps its own values and its own nulls, whatever the entry before it had: all six
     /// optional fields, none, some; addresses in ASCII, in other scripts, and one of over 3,000 bytes (an invalid
-    /// entry's text is stored as read).
+    /// entry's text is stored as read); times shared by a few rows, and one instant in two offsets.
     /// </summary>
     [Test]
     public async Task Entries_of_one_batch_keep_each_its_own_values_and_nulls()
@@ -159,7 +159,9 @@ public abstract partial class InviteHistoryStoreContractTests
             => new()
             {
                 Sequence = sequence, Line = sequence * 2, Address = address, Outcome = outcome, Reason = reason, Detail = detail,
-                DuplicateOfLine = duplicateOf, StatusCode = status, DisplayName = name, Fields = fields, UpdatedAt = T0.AddSeconds(sequence),
+                DuplicateOfLine = duplicateOf, StatusCode = status, DisplayName = name, Fields = fields,
+                // Runs of rows with one time, and in them the same instant in another offset.
+                UpdatedAt = sequence % 4 == 0 ? T0.AddSeconds(sequence / 3).ToOffset(TimeSpan.FromMinutes(150)) : T0.AddSeconds(sequence / 3),
             };
 
         // Nine shapes, repeated five times: 45 entries, in which each optional field goes from a value to null and back.
@@ -190,6 +192,7 @@ public abstract partial class InviteHistoryStoreContractTests
             for (var i = 0; i < entries.Length; i++)
             {
                 Assert.That(read[i], Is.EqualTo(entries[i]).UsingPropertiesComparer(), $"entry {entries[i].Sequence}");
+                Assert.That(read[i].UpdatedAt.EqualsExact(entries[i].UpdatedAt), Is.True, $"entry {entries[i].Sequence}: same instant and offset");
             }
         }
     }

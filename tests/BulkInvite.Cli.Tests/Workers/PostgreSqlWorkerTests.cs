@@ -221,7 +221,8 @@ public sealed class PostgreSqlWorkerTests
         var first = WorkerRig.Addresses("both", 1, 1_500);
         var second = WorkerRig.Addresses("both", 751, 1_500);
         var overlap = first.Intersect(second).Count();
-        var workers = new[] { _rig.StartWorker("w1"), _rig.StartWorker("w2") };
+        // Leases no stalled renewal outlives on a busy machine: nothing here is taken over, so no send may repeat.
+        var workers = new[] { _rig.StartWorker("w1", "--lease-duration", "20"), _rig.StartWorker("w2", "--lease-duration", "20") };
         await _rig.WaitUntilAsync(() => workers.All(w => w.Logged("bulkinvite: worker ")), Long, "both workers to start");
         var firstFile = _rig.InputFile("first.txt", first);
         var secondFile = _rig.InputFile("second.txt", second);

@@ -100,13 +100,17 @@ internal sealed class WorkerRig : IAsyncDisposable
     /// <summary>Runs another command of the tool on the rig's database to its end.</summary>
     public Task<CliResult> RunAsync(params string[] args) => CliRunner.RunProcessAsync(_environment, [], [.. args, .. _storeArgs]);
 
-    /// <summary>Starts <c>bulkinvite worker --name NAME</c> on the rig's database and SMTP server, with short leases.</summary>
+    /// <summary>
+    /// Starts <c>bulkinvite worker --name NAME</c> on the rig's database and SMTP server, with short leases unless
+    /// <paramref name="args"/> give <c>--lease-duration</c>.
+    /// </summary>
     public ToolProcess StartWorker(string name, params string[] args)
     {
+        var leases = args.Contains("--lease-duration") ? ShortLeases[2..] : ShortLeases;
         var process = new ToolProcess(
             name,
             _environment,
-            ["worker", .. _storeArgs, "--smtp", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Smtp.Port}"), "--tls", "none", "--name", name, .. ShortLeases, .. args]);
+            ["worker", .. _storeArgs, "--smtp", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Smtp.Port}"), "--tls", "none", "--name", name, .. leases, .. args]);
         _processes.Add(process);
         return process;
     }
