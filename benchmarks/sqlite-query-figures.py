@@ -46,8 +46,8 @@ if fresh:
             "skipped_count": 0, "sender_name": None, "resend": 0, "content_hash": "%064x" % i, "updated_at": None,
             "updated_offset": None})
     insert = constant("InsertEntry")
-    for iid, _ in imports:
-        rows = ({"import_id": iid, "sequence": s, "line": s, "address": "user%d@example.com" % s,
+    for number, _ in enumerate(imports, 1):  # each import's import_no, its row id in the order inserted
+        rows = ({"import_no": number, "sequence": s, "line": s, "address": "user%d@example.com" % s,
                  "address_key": "USER%d@EXAMPLE.COM" % s, "outcome": 6 if rnd.random() < 0.01 else 1, "reason": None,
                  "detail": None, "duplicate_of_line": None, "status_code": None, "display_name": None, "fields": None,
                  "updated_at": t0, "updated_offset": 0} for s in range(1, ENTRIES_PER_IMPORT + 1))

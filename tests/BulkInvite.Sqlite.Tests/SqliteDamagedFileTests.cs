@@ -97,9 +97,14 @@ public sealed class SqliteDamagedFileTests
         var (path, import) = await WriteImportAsync();
         var garbage = new byte[64 * 1024];
         new Random(seed).NextBytes(garbage);
+
+        // Centred on the page of the middle entry: the bytes land among the entries' pages, wherever the file keeps them.
+        var bytes = await File.ReadAllBytesAsync(path);
+        var pageSize = PageSize(bytes);
+        var middle = ((long)PageOf(bytes, $"user{Entries / 2}@example.com") * pageSize) + (pageSize / 2);
         await using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
         {
-            file.Position = (file.Length / 2) - (garbage.Length / 2);
+            file.Position = Math.Clamp(middle - (garbage.Length / 2), pageSize, file.Length - garbage.Length);
             await file.WriteAsync(garbage);
         }
 

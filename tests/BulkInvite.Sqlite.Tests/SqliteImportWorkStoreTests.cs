@@ -176,7 +176,7 @@ public sealed class SqliteImportWorkStoreTests
         }
 
         Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(SqliteSql.SchemaVersion));
-        Assert.That(SqliteSql.SchemaVersion, Is.EqualTo(7));
+        Assert.That(SqliteSql.SchemaVersion, Is.EqualTo(8));
     }
 
     [Test]

@@ -228,28 +228,60 @@ public sealed partial class SqliteInviteHistoryStoreTests
     }
 
     [Test]
-    public async Task A_database_of_schema_6_is_moved_to_schema_7_and_keeps_its_entries()
+    public async Task A_file_of_schema_7_keys_its_entries_by_each_imports_number_and_keeps_them_all()
     {
-        // Schema 7 changes no table: a file of schema 6 is a file of schema 7 that says 6.
+        // Schema 8 writes the imports and entries anew: each entry goes to its own import's number, with every column.
         var path = _folder.File();
-        var import = NewImport();
-        await using (var store = NewStore(path))
-        {
-            await store.CreateImportAsync(import);
-        }
-
-        await ExecuteAsync(path, $"""
-            PRAGMA user_version = 6;
-            INSERT INTO entries (import_id, sequence, line, address, address_key, outcome, updated_at, updated_offset)
-            VALUES ('{import.ImportId:D}', 1, 1, 'old@example.com', 'OLD@EXAMPLE.COM', 0, 0, 0);
+        const string First = "7a0d1f57-7d5c-4a56-9c7c-8e0d0d5a6b01", Second = "0b4a3d2c-1e0f-4a9b-8c7d-6e5f4a3b2c1d", TeamJson = "{\"team\":\"x\"}";
+        await ExecuteAsync(path, SchemaVersion1 + $"""
+            ALTER TABLE imports ADD COLUMN sending_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE imports ADD COLUMN unknown_count INTEGER NOT NULL DEFAULT 0;
+            PRAGMA user_version = 2;
+            INSERT INTO imports VALUES ('{First}', '{Tenant}', 'first.txt', 'admin', 0, 1,
+                639030348000000000, 0, NULL, NULL, NULL, NULL, 1, 1, 0, 0, 0, 0, 1, 0, NULL, 0, NULL, NULL, NULL, 0, 0);
+            INSERT INTO imports VALUES ('{Second}', 'tenant-b', 'second.txt', 'admin', 0, 1,
+                639030348000000000, 0, NULL, NULL, NULL, NULL, 1, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL, NULL, 0, 0);
+            INSERT INTO entries VALUES
+                ('{First}', 1, 3, 'a@example.com', 'A@EXAMPLE.COM', 1, NULL, NULL, NULL, 250, 'Ann', '{TeamJson}', 639030348000000000, 60),
+                ('{First}', 2, 4, 'b@example.com', 'B@EXAMPLE.COM', 0, NULL, NULL, NULL, NULL, NULL, NULL, 639030348000000000, 0),
+                ('{First}', 3, 5, 'c@example.com', 'C@EXAMPLE.COM', 6, 'Rejected', '550 no', NULL, 550, NULL, NULL, 639030348000000000, 0),
+                ('{Second}', 1, 1, 'a@example.com', 'A@EXAMPLE.COM', 0, NULL, NULL, NULL, NULL, NULL, NULL, 639030348000000000, 0);
             """);
+
         await using (var store = NewStore(path))
         {
-            await store.AddEntriesAsync(Tenant, import.ImportId, [NewEntry(2, "new@example.com")]);
-            Assert.That((await store.ListEntriesAsync(Tenant, import.ImportId, new EntryQuery())).Items.Select(e => e.Address), Is.EqualTo(new[] { "old@example.com", "new@example.com" }));
+            var first = (await store.ListEntriesAsync(Tenant, Guid.Parse(First), new EntryQuery())).Items;
+            var second = (await store.ListEntriesAsync("tenant-b", Guid.Parse(Second), new EntryQuery())).Items;
+            var failed = (await store.ListEntriesAsync(Tenant, Guid.Parse(First), new EntryQuery { Outcome = InviteOutcome.Failed })).Items;
+            await store.AddEntriesAsync(Tenant, Guid.Parse(First), [NewEntry(4, "d@example.com")]);
+            await store.UpdateEntriesAsync(Tenant, Guid.Parse(First), [new InviteEntryUpdate { Sequence = 2, Outcome = InviteOutcome.Invited, StatusCode = 250, UpdatedAt = T0 }]);
+            var removed = await store.DeleteAddressAsync(Tenant, "A@example.com");
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(first.Select(e => (e.Sequence, e.Line, e.Address, e.Outcome)), Is.EqualTo(new[]
+                {
+                    (1L, 3L, "a@example.com", InviteOutcome.Invited), (2L, 4L, "b@example.com", InviteOutcome.Pending), (3L, 5L, "c@example.com", InviteOutcome.Failed),
+                }));
+                Assert.That((first[0].DisplayName, first[0].Fields?["team"], first[0].StatusCode, first[0].UpdatedAt.Offset), Is.EqualTo(("Ann", "x", (int?)250, TimeSpan.FromMinutes(60))));
+                Assert.That(failed.Select(e => (e.Sequence, e.Reason, e.Detail)), Is.EqualTo(new[] { (3L, "Rejected", "550 no") }), "the outcome index, made anew");
+                Assert.That(second.Select(e => (e.Sequence, e.Address)), Is.EqualTo(new[] { (1L, "a@example.com") }), "the other import's entry, under its own number");
+                Assert.That(removed, Is.EqualTo(1), "the privacy request finds the key as written before, in the tenant's import only");
+                Assert.That((await store.ListEntriesAsync(Tenant, Guid.Parse(First), new EntryQuery())).Items.Select(e => (e.Sequence, e.Outcome)), Is.EqualTo(new[]
+                {
+                    (2L, InviteOutcome.Invited), (3L, InviteOutcome.Failed), (4L, InviteOutcome.Pending),
+                }));
+            }
         }
 
-        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(7L));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(8L));
+            Assert.That(await ExecuteAsync(path, "SELECT group_concat(import_no || '=' || import_id, ' ') FROM (SELECT * FROM imports ORDER BY import_no)"), Is.EqualTo($"1={First} 2={Second}"));
+            Assert.That(await ExecuteAsync(path, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%\\_7' ESCAPE '\\'"), Is.Zero, "nothing of the old tables is left");
+            Assert.That(await ExecuteAsync(path, "PRAGMA foreign_key_check"), Is.Null);
+            Assert.That(await ExecuteAsync(path, "PRAGMA integrity_check"), Is.EqualTo("ok"));
+        }
     }
 
     [Test]
@@ -265,8 +297,8 @@ public sealed partial class SqliteInviteHistoryStoreTests
 
         // A row as a store of schema 6 wrote it: the key in full.
         await ExecuteAsync(path, $"""
-            INSERT INTO entries (import_id, sequence, line, address, address_key, outcome, updated_at, updated_offset)
-            VALUES ('{import.ImportId:D}', 5, 5, 'old@example.com', 'OLD@EXAMPLE.COM', 0, 0, 0)
+            INSERT INTO entries (import_no, sequence, line, address, address_key, outcome, updated_at, updated_offset)
+            VALUES ((SELECT import_no FROM imports WHERE import_id = '{import.ImportId:D}'), 5, 5, 'old@example.com', 'OLD@EXAMPLE.COM', 0, 0, 0)
             """);
 
         Assert.That(await ExecuteAsync(path, "SELECT group_concat(sequence || '=' || address_key, ' ') FROM (SELECT * FROM entries ORDER BY sequence)"), Is.EqualTo("1= 2=\u0131VAN@EXAMPLE.COM 3= 4= 5=OLD@EXAMPLE.COM"), "only the key of an address that is not ASCII is stored");
@@ -368,14 +400,14 @@ public sealed partial class SqliteInviteHistoryStoreTests
     public async Task A_database_of_a_newer_schema_version_is_refused_and_left_alone()
     {
         var path = _folder.File();
-        await ExecuteAsync(path, "CREATE TABLE imports (anything TEXT); PRAGMA user_version = 8;");
+        await ExecuteAsync(path, "CREATE TABLE imports (anything TEXT); PRAGMA user_version = 9;");
         await using var store = NewStore(path);
 
         var ex = Assert.ThrowsAsync<InvalidOperationException>(() => store.ListImportsAsync(Tenant, new ImportQuery()));
 
-        Assert.That(ex!.Message, Does.Contain("newer version of BulkInvite.Sqlite").And.Contain("schema version 8").And.Contain(path));
+        Assert.That(ex!.Message, Does.Contain("newer version of BulkInvite.Sqlite").And.Contain("schema version 9").And.Contain(path));
         Assert.That(() => store.CreateImportAsync(NewImport()), Throws.InvalidOperationException.With.Message.Contains("newer version"));
-        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(8));
+        Assert.That(await ExecuteAsync(path, "PRAGMA user_version"), Is.EqualTo(9));
     }
 
     [Test]
@@ -522,11 +554,11 @@ public sealed partial class SqliteInviteHistoryStoreTests
     {
         yield return new TestCaseData(SqliteSql.ListEntries, "USING PRIMARY KEY").SetName("Entry page uses the primary key");
         yield return new TestCaseData(SqliteSql.ListEntriesWithOutcome, "USING INDEX ix_entries_outcome").SetName("Entry page of one outcome uses ix_entries_outcome");
-        yield return new TestCaseData(SqliteSql.ListPendingEntries, "USING PRIMARY KEY (import_id=? AND sequence>? AND sequence<?)").SetName("Entry page of pending entries is a range of the primary key");
-        yield return new TestCaseData(SqliteSql.CountEntries, "USING PRIMARY KEY (import_id=?)").SetName("Entry count is the import's range of the primary key");
+        yield return new TestCaseData(SqliteSql.ListPendingEntries, "USING PRIMARY KEY (import_no=? AND sequence>? AND sequence<?)").SetName("Entry page of pending entries is a range of the primary key");
+        yield return new TestCaseData(SqliteSql.CountEntries, "USING PRIMARY KEY (import_no=?)").SetName("Entry count is the import's range of the primary key");
         yield return new TestCaseData(SqliteSql.CountEntriesWithOutcome, "USING COVERING INDEX ix_entries_outcome").SetName("Entry count of one outcome uses ix_entries_outcome alone");
-        yield return new TestCaseData(SqliteSql.CountPendingEntries, "USING PRIMARY KEY (import_id=?)").SetName("Entry count of pending entries is the import's range of the primary key");
-        yield return new TestCaseData(SqliteSql.CountEntriesInOutcomeIndex, "USING COVERING INDEX ix_entries_outcome (import_id=? AND outcome=? AND sequence>? AND sequence<?)")
+        yield return new TestCaseData(SqliteSql.CountPendingEntries, "USING PRIMARY KEY (import_no=?)").SetName("Entry count of pending entries is the import's range of the primary key");
+        yield return new TestCaseData(SqliteSql.CountEntriesInOutcomeIndex, "USING COVERING INDEX ix_entries_outcome (import_no=? AND outcome=? AND sequence>? AND sequence<?)")
             .SetName("The check of an entry page counts ranges of ix_entries_outcome alone");
         yield return new TestCaseData(SqliteSql.ListImports, "USING INDEX ix_imports_history").SetName("History page uses ix_imports_history");
         yield return new TestCaseData(SqliteSql.CountImports, "USING COVERING INDEX ix_imports_history").SetName("History count uses ix_imports_history alone");
@@ -534,11 +566,11 @@ public sealed partial class SqliteInviteHistoryStoreTests
         yield return new TestCaseData(SqliteSql.CountImportsWithPreviews, "USING COVERING INDEX ix_imports_history").SetName("History count with previews uses ix_imports_history alone");
         yield return new TestCaseData(SqliteSql.ListImportsWithContentHash, "USING INDEX ix_imports_content").SetName("Repeat-upload lookup uses ix_imports_content");
         yield return new TestCaseData(SqliteSql.CountImportsWithContentHash, "USING INDEX ix_imports_content").SetName("Repeat-upload count uses ix_imports_content");
-        yield return new TestCaseData(SqliteSql.SelectImport, "USING INDEX sqlite_autoindex_imports_1").SetName("Import lookup uses the primary key");
+        yield return new TestCaseData(SqliteSql.SelectImport, "USING INDEX sqlite_autoindex_imports_1").SetName("Import lookup uses the unique index of import ids");
         yield return new TestCaseData(SqliteSql.UpdateEntry, "USING PRIMARY KEY").SetName("Entry update uses the primary key");
         yield return new TestCaseData(SqliteSql.DeleteImportsCreatedBefore, "INDEX ix_imports_history (tenant_id=? AND is_preview=? AND created_at<?)").SetName("Retention finds old imports by ix_imports_history");
         yield return new TestCaseData(SqliteSql.DeleteEntriesOfImportsCreatedBefore, "USING PRIMARY KEY").SetName("Retention deletes entries by the primary key");
-        yield return new TestCaseData(SqliteSql.DeleteEntriesOfImport, "USING PRIMARY KEY (import_id=?)").SetName("A refused import's entries are deleted by the primary key");
+        yield return new TestCaseData(SqliteSql.DeleteEntriesOfImport, "USING PRIMARY KEY (import_no=?)").SetName("A refused import's entries are deleted by the primary key");
         yield return new TestCaseData(SqliteSql.SelectLiveInvitations, "USING INDEX ux_invitations_live (tenant_id=? AND address_key=?)").SetName("Live invitations of a batch of addresses are probes of ux_invitations_live");
         yield return new TestCaseData(SqliteSql.SelectInvitationsOfEntries, "USING INDEX ux_invitations_entry (tenant_id=? AND import_id=? AND sequence>? AND sequence<?)").SetName("The invitations of a report page are a range of ux_invitations_entry");
         yield return new TestCaseData(SqliteSql.ExpireStaleOfAddress, "ux_invitations_live (tenant_id=? AND address_key=?)").SetName("A send expires a stale invitation of its address through ux_invitations_live");

@@ -11,24 +11,24 @@ namespace BulkInvite.Sqlite;
 /// statement is prepared once per batch, parameters are bound by position (their indexes looked up once), and each
 /// row is one step and one reset. Staging writes millions of rows; Microsoft.Data.Sqlite's command path looks every
 /// parameter up by name and creates a data reader for each row, which is most of the cost of a row. What a row has in
-/// common with the row before (the import, nulls, an empty address key) is not bound again, and text is encoded into
+/// common with the row before (the import's number, nulls, an empty address key) is not bound again, and text is encoded into
 /// one buffer as UTF-8 and bound from it.
 /// </summary>
 internal static class SqliteEntryInserter
 {
-    public static void Insert(SqliteConnection connection, Guid importId, IReadOnlyList<InviteEntryResult> entries)
+    public static void Insert(SqliteConnection connection, Guid importId, long importNumber, IReadOnlyList<InviteEntryResult> entries)
     {
         using (var statement = SqliteStatement.Prepare(connection, SqliteSql.InsertEntry, out var db))
         {
             int Index(string name) => raw.sqlite3_bind_parameter_index(statement, name);
-            int pImport = Index("$import_id"), pSequence = Index("$sequence"), pLine = Index("$line"), pAddress = Index("$address"),
+            int pImport = Index("$import_no"), pSequence = Index("$sequence"), pLine = Index("$line"), pAddress = Index("$address"),
                 pAddressKey = Index("$address_key"), pOutcome = Index("$outcome"), pReason = Index("$reason"), pDetail = Index("$detail"),
                 pDuplicateOf = Index("$duplicate_of_line"), pStatusCode = Index("$status_code"), pDisplayName = Index("$display_name"),
                 pFields = Index("$fields"), pUpdatedAt = Index("$updated_at"), pUpdatedOffset = Index("$updated_offset");
 
-            // A reset keeps what is bound: the import's key is bound once, and a null (or an empty address key) only where
+            // A reset keeps what is bound: the import's number is bound once, and a null (or an empty address key) only where
             // the row before had a value.
-            SqliteStatement.Check(raw.sqlite3_bind_text(statement, pImport, SqliteRows.Key(importId)), db);
+            SqliteStatement.Check(raw.sqlite3_bind_int64(statement, pImport, importNumber), db);
             var text = ArrayPool<byte>.Shared.Rent(TextRoom);
             try
             {

@@ -141,14 +141,17 @@ public sealed partial class SqliteInviteHistoryStore
         => exception.SqliteErrorCode == SqliteConstraint
            && exception.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique;
 
-    private static async Task<bool> ImportOfTenantExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, Guid importId, CancellationToken cancellationToken)
+    /// <summary>The number of the tenant's import, which its entries are keyed by; throws when the tenant has no such import.</summary>
+    private static async Task<long> ImportNumberAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, Guid importId, CancellationToken cancellationToken)
     {
-        var command = Command(connection, transaction, SqliteSql.ImportOfTenantExists);
+        var command = Command(connection, transaction, SqliteSql.ImportNumberOfTenant);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
             command.Parameters.AddWithValue("$tenant_id", tenantId);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long number
+                ? number
+                : throw new KeyNotFoundException($"Tenant has no import {importId}.");
         }
     }
 

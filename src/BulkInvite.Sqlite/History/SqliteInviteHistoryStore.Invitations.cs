@@ -28,12 +28,8 @@ public sealed partial class SqliteInviteHistoryStore
         await WriteAsync((tenantId, importId, entryUpdates, sends, statuses), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, entryUpdates, sends, statuses) = state;
-            if (!await ImportOfTenantExistsAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
-            {
-                throw new KeyNotFoundException($"Tenant has no import {importId}.");
-            }
-
-            await UpdateEntriesAsync(connection, transaction, importId, entryUpdates, ct).ConfigureAwait(false);
+            var importNumber = await ImportNumberAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false);
+            await UpdateEntriesAsync(connection, transaction, importId, importNumber, entryUpdates, ct).ConfigureAwait(false);
             var command = Command(connection, transaction, SqliteSql.InsertInvitation);
             var stale = Command(connection, transaction, SqliteSql.ExpireStaleOfAddress);
             var replace = Command(connection, transaction, SqliteSql.RevokePendingOfAddress);

@@ -118,13 +118,9 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
         return WriteAsync((tenantId, importId, entries), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, entries) = state;
-            if (!await ImportOfTenantExistsAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
-            {
-                throw new KeyNotFoundException($"Tenant has no import {importId}.");
-            }
-
+            var importNumber = await ImportNumberAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
-            SqliteEntryInserter.Insert(connection, importId, entries);
+            SqliteEntryInserter.Insert(connection, importId, importNumber, entries);
         }, fence, cancellationToken);
     }
 
@@ -141,17 +137,13 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
         return WriteAsync((tenantId, importId, updates), static async (connection, transaction, state, ct) =>
         {
             var (tenantId, importId, updates) = state;
-            if (!await ImportOfTenantExistsAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false))
-            {
-                throw new KeyNotFoundException($"Tenant has no import {importId}.");
-            }
-
-            await UpdateEntriesAsync(connection, transaction, importId, updates, ct).ConfigureAwait(false);
+            var importNumber = await ImportNumberAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false);
+            await UpdateEntriesAsync(connection, transaction, importId, importNumber, updates, ct).ConfigureAwait(false);
         }, fence, cancellationToken);
     }
 
     /// <summary>Changes the outcomes of entries inside a write; a missing entry fails the write.</summary>
-    private static async Task UpdateEntriesAsync(SqliteConnection connection, SqliteTransaction transaction, Guid importId, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken)
+    private static async Task UpdateEntriesAsync(SqliteConnection connection, SqliteTransaction transaction, Guid importId, long importNumber, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken)
     {
         if (updates.Count == 0)
         {
@@ -161,7 +153,7 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
         var command = Command(connection, transaction, SqliteSql.UpdateEntry);
         await using (command.ConfigureAwait(false))
         {
-            SqliteRows.AddUpdateParameters(command, importId);
+            SqliteRows.AddUpdateParameters(command, importNumber);
             command.Prepare();
             foreach (var update in updates)
             {

@@ -97,9 +97,9 @@ internal static class SqliteRows
     };
 
     /// <summary>Prepares <see cref="SqliteSql.UpdateEntry"/> for one import; <see cref="BindUpdate"/> sets each row.</summary>
-    public static void AddUpdateParameters(SqliteCommand command, Guid importId)
+    public static void AddUpdateParameters(SqliteCommand command, long importNumber)
     {
-        command.Parameters.AddWithValue("$import_id", Key(importId));
+        command.Parameters.AddWithValue("$import_no", importNumber);
         command.Add("$sequence", SqliteType.Integer);
         command.Add("$outcome", SqliteType.Integer);
         command.Add("$reason", SqliteType.Text);

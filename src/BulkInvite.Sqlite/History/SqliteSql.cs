@@ -13,7 +13,7 @@ namespace BulkInvite.Sqlite;
 internal static class SqliteSql
 {
     /// <summary>The schema version this store writes, kept in <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 7;
+    public const int SchemaVersion = 8;
 
     /// <summary>
     /// The page size of a new database file, set before anything is written to it (a file in WAL mode keeps the size
@@ -29,11 +29,20 @@ internal static class SqliteSql
     /// script a version, each ending in the next one's, so that a new version is one more script here
     /// (<c>SqliteInviteHistoryStoreTests</c> checks that every version below the current one has its script).
     /// </summary>
-    public static readonly IReadOnlyList<string> ScriptFrom = [CreateSchema, MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4, MigrateFrom5, MigrateFrom6];
+    public static readonly IReadOnlyList<string> ScriptFrom = [CreateSchema, MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4, MigrateFrom5, MigrateFrom6, MigrateFrom7];
 
-    public const string CreateSchema = """
+    public const string CreateSchema = CreateImports + CreateEntries + CreateOutcomeIndex + CreateInvitations + CreateWork + CreateWorkParts + """
+        PRAGMA user_version = 8;
+        """;
+
+    /// <summary>
+    /// The imports. <c>import_no</c> (the row id) is the import's number inside the file, which its entries carry in
+    /// their key instead of the 36 characters of <c>import_id</c>; it is never shown outside the store.
+    /// </summary>
+    private const string CreateImports = """
         CREATE TABLE imports (
-            import_id TEXT NOT NULL PRIMARY KEY,
+            import_no INTEGER PRIMARY KEY,
+            import_id TEXT NOT NULL UNIQUE,
             tenant_id TEXT NOT NULL,
             file_name TEXT NOT NULL,
             initiated_by TEXT NOT NULL,
@@ -64,8 +73,15 @@ internal static class SqliteSql
         );
         CREATE INDEX ix_imports_history ON imports (tenant_id, is_preview, created_at DESC, import_id DESC);
         CREATE INDEX ix_imports_content ON imports (tenant_id, content_hash, created_at);
+        """;
+
+    /// <summary>
+    /// The entries, keyed by their import's number and their sequence number. <c>address_key</c> is empty for an ASCII
+    /// address (<see cref="EntryAddressKey"/>).
+    /// </summary>
+    private const string CreateEntries = """
         CREATE TABLE entries (
-            import_id TEXT NOT NULL REFERENCES imports (import_id),
+            import_no INTEGER NOT NULL REFERENCES imports (import_no),
             sequence INTEGER NOT NULL,
             line INTEGER NOT NULL,
             address TEXT NOT NULL,
@@ -79,10 +95,8 @@ internal static class SqliteSql
             fields TEXT NULL,
             updated_at INTEGER NOT NULL,
             updated_offset INTEGER NOT NULL,
-            PRIMARY KEY (import_id, sequence)
+            PRIMARY KEY (import_no, sequence)
         ) WITHOUT ROWID;
-        """ + CreateOutcomeIndex + CreateInvitations + CreateWork + CreateWorkParts + """
-        PRAGMA user_version = 7;
         """;
 
     /// <summary>
@@ -92,7 +106,7 @@ internal static class SqliteSql
     /// sequence order, where they are (sending and the checks page forward through them).
     /// </summary>
     private const string CreateOutcomeIndex = """
-        CREATE INDEX ix_entries_outcome ON entries (import_id, outcome, sequence) WHERE outcome <> 0;
+        CREATE INDEX ix_entries_outcome ON entries (import_no, outcome, sequence) WHERE outcome <> 0;
         """;
 
     /// <summary>
@@ -160,7 +174,7 @@ internal static class SqliteSql
     /// <summary>Schema 5 to 6: the outcome index leaves pending entries out.</summary>
     public const string MigrateFrom5 = """
         DROP INDEX ix_entries_outcome;
-        """ + CreateOutcomeIndex + """
+        CREATE INDEX ix_entries_outcome ON entries (import_id, outcome, sequence) WHERE outcome <> 0;
         PRAGMA user_version = 6;
         """ + MigrateFrom6;
 
@@ -171,6 +185,44 @@ internal static class SqliteSql
     /// </summary>
     public const string MigrateFrom6 = """
         PRAGMA user_version = 7;
+        """ + MigrateFrom7;
+
+    /// <summary>
+    /// Schema 7 to 8: entries are keyed by their import's number (<c>import_no</c>, the imports' row id) instead of its
+    /// 36-character id. Both tables are written anew (the old ones renamed aside, copied, dropped), in the one transaction
+    /// of the migration: the file of a million entries takes about a third less room, and staging writes that much less.
+    /// The entries keep their keys as written (<c>address_key</c> empty or full).
+    /// </summary>
+    public const string MigrateFrom7 = """
+        ALTER TABLE imports RENAME TO imports_7;
+        DROP INDEX ix_imports_history;
+        DROP INDEX ix_imports_content;
+        """ + CreateImports + """
+        INSERT INTO imports (
+            import_no, import_id, tenant_id, file_name, initiated_by, is_preview, status, created_at, created_offset,
+            completed_at, completed_offset, parser_name, error, pending_count, invited_count, invalid_count, duplicate_count,
+            existing_user_count, already_invited_count, failed_count, skipped_count, sender_name, resend, content_hash,
+            updated_at, updated_offset, sending_count, unknown_count, run_by)
+        SELECT
+            rowid, import_id, tenant_id, file_name, initiated_by, is_preview, status, created_at, created_offset,
+            completed_at, completed_offset, parser_name, error, pending_count, invited_count, invalid_count, duplicate_count,
+            existing_user_count, already_invited_count, failed_count, skipped_count, sender_name, resend, content_hash,
+            updated_at, updated_offset, sending_count, unknown_count, run_by
+        FROM imports_7;
+        ALTER TABLE entries RENAME TO entries_7;
+        DROP INDEX ix_entries_outcome;
+        """ + CreateEntries + """
+        INSERT INTO entries (
+            import_no, sequence, line, address, address_key, outcome, reason, detail, duplicate_of_line, status_code,
+            display_name, fields, updated_at, updated_offset)
+        SELECT
+            i.import_no, e.sequence, e.line, e.address, e.address_key, e.outcome, e.reason, e.detail, e.duplicate_of_line,
+            e.status_code, e.display_name, e.fields, e.updated_at, e.updated_offset
+        FROM entries_7 AS e JOIN imports AS i ON i.import_id = e.import_id;
+        DROP TABLE entries_7;
+        DROP TABLE imports_7;
+        """ + CreateOutcomeIndex + """
+        PRAGMA user_version = 8;
         """;
 
     /// <summary>
@@ -451,7 +503,8 @@ internal static class SqliteSql
          FROM imports WHERE import_id = $import_id AND tenant_id = $tenant_id
         """;
 
-    public const string ImportOfTenantExists = "SELECT 1 FROM imports WHERE import_id = $import_id AND tenant_id = $tenant_id";
+    /// <summary>The number of the tenant's import (its entries' key), or no row.</summary>
+    public const string ImportNumberOfTenant = "SELECT import_no FROM imports WHERE import_id = $import_id AND tenant_id = $tenant_id";
 
     /// <summary>History without previews: one range of <c>ix_imports_history</c>, already newest first.</summary>
     public const string ListImports = "SELECT " + ImportColumns + """
@@ -496,10 +549,10 @@ internal static class SqliteSql
 
     public const string InsertEntry = """
         INSERT INTO entries (
-            import_id, sequence, line, address, address_key, outcome, reason, detail, duplicate_of_line, status_code,
+            import_no, sequence, line, address, address_key, outcome, reason, detail, duplicate_of_line, status_code,
             display_name, fields, updated_at, updated_offset
         ) VALUES (
-            $import_id, $sequence, $line, $address, $address_key, $outcome, $reason, $detail, $duplicate_of_line, $status_code,
+            $import_no, $sequence, $line, $address, $address_key, $outcome, $reason, $detail, $duplicate_of_line, $status_code,
             $display_name, $fields, $updated_at, $updated_offset
         )
         """;
@@ -508,7 +561,7 @@ internal static class SqliteSql
         UPDATE entries SET
             outcome = $outcome, reason = $reason, detail = $detail, status_code = $status_code,
             updated_at = $updated_at, updated_offset = $updated_offset
-        WHERE import_id = $import_id AND sequence = $sequence
+        WHERE import_no = $import_no AND sequence = $sequence
         """;
 
     /// <summary>
@@ -525,9 +578,9 @@ internal static class SqliteSql
             OR e.display_name IS NOT NULL OR e.fields IS NOT NULL) << 1) AS flags
         """;
 
-    /// <summary>One keyset page of all entries (up to <c>$last</c>): the import by primary key, then a range of the entries' primary key.</summary>
+    /// <summary>One keyset page of all entries (up to <c>$last</c>): the import by its id, then a range of the entries' primary key.</summary>
     public const string ListEntries = "SELECT " + EntryColumns + """
-         FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+         FROM imports AS i JOIN entries AS e ON e.import_no = i.import_no
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.sequence > $after AND e.sequence <= $last
         ORDER BY e.sequence
         LIMIT $limit
@@ -541,7 +594,7 @@ internal static class SqliteSql
     /// partial index only for a statement whose terms name its condition.
     /// </remarks>
     public const string ListEntriesWithOutcome = "SELECT " + EntryColumns + """
-         FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+         FROM imports AS i JOIN entries AS e ON e.import_no = i.import_no
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND unlikely(e.outcome = $outcome) AND e.outcome <> 0
           AND e.sequence > $after AND e.sequence <= $last
         ORDER BY e.sequence
@@ -553,7 +606,7 @@ internal static class SqliteSql
     /// that have an outcome (those already sent, before a resume, lie behind the page before).
     /// </summary>
     public const string ListPendingEntries = "SELECT " + EntryColumns + """
-         FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+         FROM imports AS i JOIN entries AS e ON e.import_no = i.import_no
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.outcome = 0 AND e.sequence > $after AND e.sequence <= $last
         ORDER BY e.sequence
         LIMIT $limit
@@ -561,7 +614,7 @@ internal static class SqliteSql
 
     /// <summary>How many entries an import has: the import's range of the primary key (the outcome index leaves pending ones out).</summary>
     public const string CountEntries = """
-        SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+        SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_no = i.import_no
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id
         """;
 
@@ -572,28 +625,28 @@ internal static class SqliteSql
     /// into the statement as numbers.
     /// </summary>
     public static readonly string CountEntriesInOutcomeIndex = """
-        SELECT COUNT(*) FROM imports AS i JOIN entries AS e INDEXED BY ix_entries_outcome ON e.import_id = i.import_id
+        SELECT COUNT(*) FROM imports AS i JOIN entries AS e INDEXED BY ix_entries_outcome ON e.import_no = i.import_no
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.sequence > $after AND e.sequence <= $last AND e.outcome <> 0
           AND e.outcome IN (
         """ + string.Join(", ", Enum.GetValues<InviteOutcome>().Where(o => o != InviteOutcome.Pending).Select(o => ((int)o).ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
 
     /// <summary>How many entries of one outcome but pending an import has: a range of <c>ix_entries_outcome</c> alone.</summary>
     public const string CountEntriesWithOutcome = """
-        SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+        SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_no = i.import_no
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.outcome = $outcome AND e.outcome <> 0
         """;
 
     /// <summary>How many pending entries an import has: the import's range of the primary key, each entry read.</summary>
     public const string CountPendingEntries = """
-        SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_id = i.import_id
+        SELECT COUNT(*) FROM imports AS i JOIN entries AS e ON e.import_no = i.import_no
         WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id AND e.outcome = 0
         """;
 
     /// <summary>Retention, first step: the entries of a tenant's imports created before the cutoff, by primary key.</summary>
     public const string DeleteEntriesOfImportsCreatedBefore = """
         DELETE FROM entries
-        WHERE import_id IN (
-            SELECT import_id FROM imports
+        WHERE import_no IN (
+            SELECT import_no FROM imports
             WHERE tenant_id = $tenant_id AND is_preview IN (0, 1) AND created_at < $cutoff)
         """;
 
@@ -606,8 +659,7 @@ internal static class SqliteSql
     /// <summary>The entries of one import of the tenant (a refused import keeps only its summary): a range of the primary key.</summary>
     public const string DeleteEntriesOfImport = """
         DELETE FROM entries
-        WHERE import_id = $import_id
-          AND EXISTS (SELECT 1 FROM imports AS i WHERE i.import_id = $import_id AND i.tenant_id = $tenant_id)
+        WHERE import_no = (SELECT import_no FROM imports WHERE import_id = $import_id AND tenant_id = $tenant_id)
         """;
 
     /// <summary>
@@ -623,7 +675,7 @@ internal static class SqliteSql
         WHERE
         """ + EntryAddressKey + """
          = $address_key
-          AND EXISTS (SELECT 1 FROM imports AS i WHERE i.import_id = entries.import_id AND i.tenant_id = $tenant_id)
+          AND EXISTS (SELECT 1 FROM imports AS i WHERE i.import_no = entries.import_no AND i.tenant_id = $tenant_id)
         """;
 
     private const string InvitationColumns = """
