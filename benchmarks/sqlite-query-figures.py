@@ -25,6 +25,15 @@ def constant(name):
 
 IMPORTS, ENTRIES_PER_IMPORT = 1000, 10_000
 path = sys.argv[1] if len(sys.argv) > 1 else "/tmp/bulkinvite-figures.db"
+SCHEMA_VERSION = int(re.search(r'SchemaVersion = (\d+);', SQL).group(1))
+if os.path.exists(path):
+    old = sqlite3.connect(path)
+    stale = old.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION
+    old.close()
+    if stale:  # built by an earlier schema: its tables do not fit the statements
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
 fresh = not os.path.exists(path)
 db = sqlite3.connect(path)
 db.execute("PRAGMA journal_mode = WAL")
