@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BulkInvite.Dedupe;
+using BulkInvite.Pipeline;
 
 namespace BulkInvite.Benchmarks;
 
@@ -12,7 +13,7 @@ namespace BulkInvite.Benchmarks;
 public class FingerprintBenchmarks
 {
     private const int TableInserts = 10_000_000;
-    private const int PrefetchDistance = 16;
+    private const int PrefetchDistance = EntryClassifier.Lookahead;
 
     private readonly AddressHasher _hasher = new(42);
     private byte[][] _keys = [];

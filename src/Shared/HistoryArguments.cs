@@ -6,15 +6,16 @@ namespace BulkInvite;
 /// </summary>
 internal static class HistoryArguments
 {
-    /// <summary>Checks a batch of entries to stage before any is written: each is there, with an address.</summary>
+    /// <summary>Checks a batch of entries to stage before any is written: each is there, with an address and a defined outcome.</summary>
     public static void CheckEntries(IReadOnlyList<InviteEntryResult> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (entry?.Address is null)
+            var entry = entries[i];
+            if (entry?.Address is null || !Enum.IsDefined(entry.Outcome))
             {
-                throw new ArgumentException("Every entry must be given, with its address.", nameof(entries));
+                throw new ArgumentException("Every entry must be given, with its address and one of the outcomes InviteOutcome defines.", nameof(entries));
             }
         }
     }

@@ -362,6 +362,18 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.Empty);
     }
 
+    /// <summary>An entry of an outcome <see cref="InviteOutcome"/> does not define fails its batch before anything of it is stored.</summary>
+    [Test]
+    public async Task An_entry_of_an_undefined_outcome_fails_its_batch_before_anything_is_stored()
+    {
+        var import = await CreateImportAsync();
+        var batch = Enumerable.Range(1, 20).Select(i => NewEntry(i)).ToList();
+        batch[10] = new InviteEntryResult { Sequence = 11, Line = 11, Address = "x@example.com", Outcome = (InviteOutcome)99 };
+
+        Assert.That(() => Store.AddEntriesAsync(TenantA, import.ImportId, batch), Throws.ArgumentException.With.Property("ParamName").EqualTo("entries"));
+        Assert.That(await ReadAllEntriesAsync(TenantA, import.ImportId), Is.Empty);
+    }
+
     /// <summary>Updating an entry that does not exist throws KeyNotFoundException.</summary>
     [Test]
     public async Task Updating_an_entry_that_does_not_exist_throws_KeyNotFoundException()

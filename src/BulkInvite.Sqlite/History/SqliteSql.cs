@@ -190,7 +190,8 @@ internal static class SqliteSql
     /// <summary>
     /// Schema 7 to 8: entries are keyed by their import's number (<c>import_no</c>, the imports' row id) instead of its
     /// 36-character id. Both tables are written anew (the old ones renamed aside, copied, dropped), in the one transaction
-    /// of the migration: the file of a million entries takes about a third less room, and staging writes that much less.
+    /// of the migration: each entry's row is about a third shorter, and staging writes that much less (the file grows by
+    /// the new tables; later imports reuse the old ones' room).
     /// The entries keep their keys as written (<c>address_key</c> empty or full).
     /// </summary>
     public const string MigrateFrom7 = """

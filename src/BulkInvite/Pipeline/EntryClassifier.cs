@@ -36,7 +36,7 @@ namespace BulkInvite.Pipeline;
 internal sealed class EntryClassifier : IInviteEntrySink
 {
     // Enough entries ahead for the slot of the first to arrive in the cache.
-    private const int Lookahead = 16;
+    internal const int Lookahead = 16;
 
     // Entries in one batch.
     private const int BatchCapacity = 8192;
