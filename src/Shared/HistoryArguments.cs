@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace BulkInvite;
 
 /// <summary>
@@ -23,33 +25,33 @@ internal static class HistoryArguments
     public static void CheckQuery(ImportQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.Offset < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), query.Offset, "The query's Offset must not be negative.");
-        }
-
-        if (query.Limit < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "The query's Limit must be at least 1.");
-        }
+        NotNegative(query.Offset, nameof(query.Offset));
+        PositiveLimit(query.Limit);
     }
 
     public static void CheckQuery(EntryQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.AfterSequence < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), query.AfterSequence, "The query's AfterSequence must not be negative.");
-        }
+        NotNegative(query.AfterSequence, nameof(query.AfterSequence));
+        NotNegative(query.LastSequence, nameof(query.LastSequence));
+        PositiveLimit(query.Limit);
+    }
 
-        if (query.LastSequence < 0)
+    /// <summary>A query's member that must not be negative; the error names the query and the member.</summary>
+    private static void NotNegative<T>(T value, string member)
+        where T : INumber<T>
+    {
+        if (T.IsNegative(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(query), query.LastSequence, "The query's LastSequence must not be negative.");
+            throw new ArgumentOutOfRangeException("query", value, $"The query's {member} must not be negative.");
         }
+    }
 
-        if (query.Limit < 1)
+    private static void PositiveLimit(int limit)
+    {
+        if (limit < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "The query's Limit must be at least 1.");
+            throw new ArgumentOutOfRangeException("query", limit, "The query's Limit must be at least 1.");
         }
     }
 }
