@@ -40,8 +40,8 @@ public interface IBulkInviteHistory
 
     /// <summary>
     /// Streams every entry of one of a tenant's imports (or those of one outcome), in sequence order, each once. The
-    /// store is read in keyset pages without counts, each page while the caller reads the one before, so memory stays
-    /// bounded by two pages whatever the import's size. An entry that changes outcome while the stream is read is seen at
+    /// store is read in keyset pages without counts, the next pages while the caller reads the one before, so memory stays
+    /// bounded by three pages whatever the import's size. An entry that changes outcome while the stream is read is seen at
     /// most once; a page read ahead holds the entries as they were when it was read, before the caller's work on the
     /// page before it. A caller that cancels gets no entry after; one that stops early (or is cancelled) cancels the page
     /// being read and waits for it to end.

@@ -321,7 +321,8 @@ public sealed class InviteReportExportTests
             Assert.That(csv.Lines, Is.EqualTo(Count + 1), "header and one row per entry");
             Assert.That(jsonl.Lines, Is.EqualTo(Count));
             Assert.That(failed.Lines, Is.EqualTo(Count / 10));
-            Assert.That(csvPages, Is.EqualTo(Count / EntryReader.DefaultPageSize), "pages of the stream's size");
+            // Pages of the stream's size, and at most one guessed past the end (empty).
+            Assert.That(csvPages, Is.InRange(Count / EntryReader.DefaultPageSize, (Count / EntryReader.DefaultPageSize) + 1), "pages of the stream's size");
             Assert.That(store.Queries, Has.All.Matches<EntryQuery>(q => !q.IncludeTotalCount && q.Limit <= EntryReader.DefaultPageSize));
             Assert.That(csv.LargestWrite, Is.LessThan(1 << 20), "written as it is read, not in one piece");
             Assert.That(jsonl.LargestWrite, Is.LessThan(1 << 20));
