@@ -74,21 +74,23 @@ internal static class EntryReader
                 {
                     if (ahead.Count > 0 && ahead.Peek().After != end)
                     {
-                        // The page guessed to come next began elsewhere: the one before was not dense after all.
+                        // The page guessed to come next began elsewhere: the page just read was not dense, or not as
+                        // long as the one before it.
                         await DropAsync(ahead).ConfigureAwait(false);
                     }
 
                     // A dense page (every sequence number of its range present: an import's entries of every outcome)
-                    // says where the page after the next one begins, so that one is read too, on another thread.
-                    var dense = end - read.After == page.Items.Count;
-                    var wanted = dense ? 2 : 1;
-                    var next = ahead.Count > 0 ? ahead.Last().After + pageSize : end;
+                    // says where the page after the next one begins, if the next one is as long, so that one is read
+                    // too, on another thread.
+                    var length = page.Items.Count;
+                    var wanted = end - read.After == length ? 2 : 1;
+                    var next = ahead.Count > 0 ? ahead.Last().After + length : end;
                     while (ahead.Count < wanted && next < last)
                     {
                         var from = next;
                         var token = stopAhead.Token;
                         ahead.Enqueue(new PageRead(from, Task.Run(() => Read(from, token), token)));
-                        next += pageSize;
+                        next += length;
                     }
                 }
 

@@ -185,6 +185,27 @@ public sealed class BulkInviteHistoryTests
     }
 
     [Test]
+    public async Task A_store_whose_pages_are_shorter_than_asked_is_read_ahead_from_the_length_of_its_pages()
+    {
+        const int Count = (7 * 1000) + 5;
+        var store = new PageRecordingStore { LongestPage = 1000 };
+        await using var harness = new PipelineHarness(store: store);
+        var report = await StoreImportAsync(harness, Enumerable.Range(1, Count).Select(i => Entry(i, $"user{i}@example.com")));
+        store.Queries.Clear();
+
+        var read = new List<long>();
+        await foreach (var entry in harness.History.ReadEntriesAsync(PipelineHarness.Tenant, report.ImportId))
+        {
+            read.Add(entry.Sequence);
+        }
+
+        Assert.That(read, Is.EqualTo(Enumerable.Range(1, Count).Select(i => (long)i)));
+        // Each page of 1,000 asked for once, where it begins (no guess dropped), and at most one past the end.
+        Assert.That(store.Queries.Select(q => q.AfterSequence).Order().Take(8), Is.EqualTo(Enumerable.Range(0, 8).Select(i => i * 1000L)));
+        Assert.That(store.Queries.Select(q => q.AfterSequence).Order().Skip(8), Is.Empty.Or.EqualTo(new long[] { 8000 }));
+    }
+
+    [Test]
     public async Task Pages_of_one_outcome_that_are_not_dense_are_read_one_ahead_without_guesses()
     {
         const int Count = 3 * Page;

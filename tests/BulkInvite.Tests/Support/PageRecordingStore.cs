@@ -12,12 +12,28 @@ internal sealed class PageRecordingStore : IInviteHistoryStore
     /// <summary>Awaited before each entry page is answered, when set, with the read's token: a page that stalls or fails.</summary>
     public Func<EntryQuery, CancellationToken, Task>? BeforePage { get; set; }
 
+    /// <summary>When set, the most entries a page holds, whatever the query's limit: a store with pages of its own size.</summary>
+    public int? LongestPage { get; set; }
+
     public async Task<InvitePage<InviteEntryResult>> ListEntriesAsync(string tenantId, Guid importId, EntryQuery query, CancellationToken cancellationToken = default)
     {
         Queries.Enqueue(query);
         if (BeforePage is { } before)
         {
             await before(query, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (LongestPage is { } longest && query.Limit > longest)
+        {
+            query = new EntryQuery
+            {
+                Outcome = query.Outcome,
+                AfterSequence = query.AfterSequence,
+                LastSequence = query.LastSequence,
+                IncludeTotalCount = query.IncludeTotalCount,
+                InvitationsAsOf = query.InvitationsAsOf,
+                Limit = longest,
+            };
         }
 
         return await _inner.ListEntriesAsync(tenantId, importId, query, cancellationToken).ConfigureAwait(false);
