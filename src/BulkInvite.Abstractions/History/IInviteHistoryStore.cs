@@ -39,7 +39,12 @@ public interface IInviteHistoryStore
     /// <exception cref="InvalidOperationException">A sequence number is used already, or twice in the batch; nothing of the batch is stored.</exception>
     Task AddEntriesAsync(string tenantId, Guid importId, IReadOnlyList<InviteEntryResult> entries, CancellationToken cancellationToken = default);
 
-    /// <summary>Changes the outcome of entries of an import.</summary>
+    /// <summary>
+    /// Changes the outcome of entries of an import. An update that <see cref="InviteEntryUpdate.WithdrawsInvitation"/>
+    /// (the entry's email was not sent, or was refused) deletes the entry's invitation in the same write if it is
+    /// <see cref="InvitationState.Pending"/>, so that the address is free for a later import and the link accepts
+    /// nothing; an accepted, revoked or expired invitation stays.
+    /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>
     /// <param name="updates">The changes.</param>

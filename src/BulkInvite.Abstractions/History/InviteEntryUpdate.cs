@@ -21,4 +21,12 @@ public readonly struct InviteEntryUpdate
 
     /// <summary>When the outcome changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// Whether storing this update withdraws the entry's invitation while it is <see cref="InvitationState.Pending"/>:
+    /// the new outcome says its email was not sent (<see cref="InviteOutcome.Pending"/>, handed back before the send;
+    /// <see cref="InviteOutcome.Skipped"/>) or was refused (<see cref="InviteOutcome.Failed"/>), so neither it nor its
+    /// link may hold the address any more (<see cref="IInviteHistoryStore.UpdateEntriesAsync"/>).
+    /// </summary>
+    public bool WithdrawsInvitation => Outcome is InviteOutcome.Pending or InviteOutcome.Skipped or InviteOutcome.Failed;
 }

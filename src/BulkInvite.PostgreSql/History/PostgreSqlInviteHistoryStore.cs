@@ -227,8 +227,21 @@ public sealed partial class PostgreSqlInviteHistoryStore : IInviteHistoryStore, 
                     batch.BatchCommands.Add(command);
                 }
 
+                // After the updates, in the same transaction: the pending invitations of entries whose email was not sent.
+                for (var i = start; i < end; i++)
+                {
+                    if (updates[i].WithdrawsInvitation)
+                    {
+                        var withdraw = new NpgsqlBatchCommand(PostgreSqlSql.WithdrawPendingInvitation);
+                        withdraw.Parameters.AddValue("tenant_id", NpgsqlDbType.Text, tenantId);
+                        withdraw.Parameters.AddValue("import_id", NpgsqlDbType.Uuid, importId);
+                        withdraw.Parameters.AddValue("sequence", NpgsqlDbType.Bigint, updates[i].Sequence);
+                        batch.BatchCommands.Add(withdraw);
+                    }
+                }
+
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < batch.BatchCommands.Count; i++)
+                for (var i = 0; i < end - start; i++)
                 {
                     if (batch.BatchCommands[i].RecordsAffected == 0)
                     {

@@ -121,6 +121,15 @@ internal static partial class PostgreSqlSql
         WHERE e.import_id = @import_id AND e.sequence = @sequence AND i.import_id = @import_id AND i.tenant_id = @tenant_id
         """;
 
+    /// <summary>
+    /// The pending invitation of an entry whose email was not sent or was refused, deleted
+    /// (<see cref="InviteEntryUpdate.WithdrawsInvitation"/>): one key of <c>ux_invitations_entry</c>.
+    /// </summary>
+    public const string WithdrawPendingInvitation = """
+        DELETE FROM bulkinvite.invitations
+        WHERE tenant_id = @tenant_id AND import_id = @import_id AND sequence = @sequence AND state = 0
+        """;
+
     private const string EntryColumns = """
         e.sequence, e.line, e.address, e.outcome, e.reason, e.detail, e.duplicate_of_line, e.status_code,
         e.display_name, e.fields, e.updated_at, e.updated_offset

@@ -29,7 +29,7 @@ public sealed partial class SqliteInviteHistoryStore
         {
             var (tenantId, importId, entryUpdates, sends, statuses) = state;
             var importNumber = await ImportNumberAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false);
-            await UpdateEntriesAsync(connection, transaction, importId, importNumber, entryUpdates, ct).ConfigureAwait(false);
+            await UpdateEntriesAsync(connection, transaction, tenantId, importId, importNumber, entryUpdates, ct).ConfigureAwait(false);
             var command = Command(connection, transaction, SqliteSql.InsertInvitation);
             var stale = Command(connection, transaction, SqliteSql.ExpireStaleOfAddress);
             var replace = Command(connection, transaction, SqliteSql.RevokePendingOfAddress);

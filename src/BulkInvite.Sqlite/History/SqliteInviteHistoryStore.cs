@@ -138,12 +138,16 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
         {
             var (tenantId, importId, updates) = state;
             var importNumber = await ImportNumberAsync(connection, transaction, tenantId, importId, ct).ConfigureAwait(false);
-            await UpdateEntriesAsync(connection, transaction, importId, importNumber, updates, ct).ConfigureAwait(false);
+            await UpdateEntriesAsync(connection, transaction, tenantId, importId, importNumber, updates, ct).ConfigureAwait(false);
         }, fence, cancellationToken);
     }
 
-    /// <summary>Changes the outcomes of entries inside a write; a missing entry fails the write.</summary>
-    private static async Task UpdateEntriesAsync(SqliteConnection connection, SqliteTransaction transaction, Guid importId, long importNumber, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes the outcomes of entries inside a write, and deletes the pending invitation of each entry an update says
+    /// was not sent (<see cref="InviteEntryUpdate.WithdrawsInvitation"/>); a missing entry fails the write.
+    /// </summary>
+    private static async Task UpdateEntriesAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string tenantId, Guid importId, long importNumber, IReadOnlyList<InviteEntryUpdate> updates, CancellationToken cancellationToken)
     {
         if (updates.Count == 0)
         {
@@ -151,16 +155,27 @@ public sealed partial class SqliteInviteHistoryStore : IInviteHistoryStore, IImp
         }
 
         var command = Command(connection, transaction, SqliteSql.UpdateEntry);
+        var withdraw = Command(connection, transaction, SqliteSql.WithdrawPendingInvitation);
         await using (command.ConfigureAwait(false))
+        await using (withdraw.ConfigureAwait(false))
         {
             SqliteRows.AddUpdateParameters(command, importNumber);
             command.Prepare();
+            withdraw.Parameters.AddWithValue("$tenant_id", tenantId);
+            withdraw.Parameters.AddWithValue("$import_id", SqliteRows.Key(importId));
+            var sequence = withdraw.Parameters.Add("$sequence", SqliteType.Integer);
             foreach (var update in updates)
             {
                 SqliteRows.BindUpdate(command, update);
                 if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
                     throw new KeyNotFoundException($"Import {importId} has no entry {update.Sequence}.");
+                }
+
+                if (update.WithdrawsInvitation)
+                {
+                    sequence.Value = update.Sequence;
+                    await withdraw.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -783,6 +783,15 @@ internal static class SqliteSql
         WHERE tenant_id = $tenant_id AND state = 0 AND expires_at <= $now
         """;
 
+    /// <summary>
+    /// The pending invitation of an entry whose email was not sent or was refused, deleted
+    /// (<see cref="InviteEntryUpdate.WithdrawsInvitation"/>): one key of <c>ux_invitations_entry</c>.
+    /// </summary>
+    public const string WithdrawPendingInvitation = """
+        DELETE FROM invitations INDEXED BY ux_invitations_entry
+        WHERE tenant_id = $tenant_id AND import_id = $import_id AND sequence = $sequence AND state = 0
+        """;
+
     /// <summary>A refused import's invitations deleted: a range of <c>ux_invitations_entry</c>.</summary>
     public const string DeleteInvitationsOfImport = "DELETE FROM invitations INDEXED BY ux_invitations_entry WHERE tenant_id = $tenant_id AND import_id = $import_id";
 

@@ -309,17 +309,37 @@ internal sealed class InMemoryInvitationLedger
             {
                 if (row.TenantId == tenantId && match(new InvitationRecordKey(row.ImportId, row.Address)))
                 {
-                    _byId.Remove(row.InvitationId);
-                    _byEntry.Remove((row.TenantId, row.ImportId, row.Sequence));
-                    _byHash.Remove(row.HashKey);
-                    var ofAddress = _byAddress[(row.TenantId, row.AddressKey)];
-                    ofAddress.Remove(row);
-                    if (ofAddress.Count == 0)
-                    {
-                        _byAddress.Remove((row.TenantId, row.AddressKey));
-                    }
+                    Remove(row);
                 }
             }
+        }
+    }
+
+    /// <summary>Deletes the pending invitation of each of these entries of an import, where there is one (an entry whose email was not sent).</summary>
+    public void WithdrawPending(string tenantId, Guid importId, IEnumerable<long> sequences)
+    {
+        lock (_lock)
+        {
+            foreach (var sequence in sequences)
+            {
+                if (_byEntry.TryGetValue((tenantId, importId, sequence), out var row) && row.State == InvitationState.Pending)
+                {
+                    Remove(row);
+                }
+            }
+        }
+    }
+
+    private void Remove(Row row)
+    {
+        _byId.Remove(row.InvitationId);
+        _byEntry.Remove((row.TenantId, row.ImportId, row.Sequence));
+        _byHash.Remove(row.HashKey);
+        var ofAddress = _byAddress[(row.TenantId, row.AddressKey)];
+        ofAddress.Remove(row);
+        if (ofAddress.Count == 0)
+        {
+            _byAddress.Remove((row.TenantId, row.AddressKey));
         }
     }
 

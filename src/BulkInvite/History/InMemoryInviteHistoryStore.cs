@@ -161,6 +161,8 @@ public sealed partial class InMemoryInviteHistoryStore : IInviteHistoryStore
                 data.Counts[(int)update.Outcome]++;
             }
         }
+
+        _invitations.WithdrawPending(tenantId, importId, updates.Where(u => u.WithdrawsInvitation).Select(u => u.Sequence));
     }
 
     /// <inheritdoc />

@@ -48,6 +48,63 @@ public sealed class LedgerImportTests
     }
 
     [Test]
+    public async Task An_address_the_mail_server_refused_holds_no_invitation_and_its_failed_row_sent_again_is_invited()
+    {
+        await using var harness = new PipelineHarness();
+        string? refusedToken = null;
+        harness.Sender.Behavior = (invitation, _) =>
+        {
+            if (invitation.Address != "refused@example.com")
+            {
+                return Task.FromResult(InvitationSendResult.Success());
+            }
+
+            refusedToken = invitation.AcceptToken;
+            return Task.FromResult(InvitationSendResult.Failure(550, "5.1.1 Mailbox unavailable"));
+        };
+        var first = await harness.Service.ImportAsync(PipelineHarness.Request("ok@example.com\nrefused@example.com\n"));
+        var refused = (await harness.EntriesAsync(first)).Single(e => e.Address == "refused@example.com");
+        harness.Sender.Behavior = null;
+        harness.Sender.Sent.Clear();
+
+        // The failed rows, fixed on the server's side, uploaded again.
+        var again = await harness.Service.ImportAsync(PipelineHarness.Request("refused@example.com\n", fileName: "failed.txt"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((refused.Outcome, refused.Invitation), Is.EqualTo((InviteOutcome.Failed, (EntryInvitation?)null)), "a refused send keeps no invitation");
+            Assert.That((await harness.Invitations.AcceptAsync(refusedToken!)).Status, Is.EqualTo(InvitationAcceptStatus.Unknown), "the link of the refused email accepts nothing");
+            Assert.That((await harness.History.GetReportAsync(PipelineHarness.Tenant, first.ImportId))!.Invitations, Is.EqualTo(new InvitationCounts { Pending = 1 }));
+            Assert.That((again.Counts.Invited, again.Counts.AlreadyInvited), Is.EqualTo((1L, 0L)));
+            Assert.That(harness.Sender.Sent.Select(i => i.Address), Is.EqualTo(new[] { "refused@example.com" }));
+        }
+    }
+
+    [Test]
+    public async Task Entries_left_unsent_when_the_mail_server_is_down_hold_no_invitation_and_a_later_import_invites_them()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxParallelSends = 2);
+        var sends = 0;
+        harness.Sender.Behavior = (_, _) => Interlocked.Increment(ref sends) > 3
+            ? throw new InvitationTransportException("Connection refused", null, isTransient: true)
+            : Task.FromResult(InvitationSendResult.Success());
+        Assert.ThrowsAsync<InvitationTransportException>(() => harness.Service.ImportAsync(PipelineHarness.Request(Lines(1, 10))));
+        var stopped = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+        harness.Sender.Behavior = null;
+        harness.Sender.Sent.Clear();
+
+        var later = await harness.Service.ImportAsync(PipelineHarness.Request(Lines(1, 10), fileName: "again.txt").With(allowRepeatUpload: true));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(stopped.Counts.Invited, Is.EqualTo(3));
+            Assert.That(stopped.Invitations, Is.EqualTo(new InvitationCounts { Pending = 3 }), "only the emails that left hold their addresses");
+            Assert.That((later.Counts.Invited, later.Counts.AlreadyInvited), Is.EqualTo((7L, 3L)));
+            Assert.That(harness.Sender.Sent, Has.Count.EqualTo(7));
+        }
+    }
+
+    [Test]
     public async Task An_accepted_invitation_makes_the_address_an_existing_user_in_later_imports_even_with_resend()
     {
         await using var harness = new PipelineHarness();
