@@ -226,6 +226,9 @@ public sealed class PostgreSqlInviteHistoryStoreTests
             Assert.That(
                 () => new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = "Host=localhost;Password=s3cret;Nonsense=1" }),
                 Throws.ArgumentException.With.Message.Not.Contain("s3cret"));
+            Assert.That(
+                () => new PostgreSqlInviteHistoryStore(new PostgreSqlHistoryStoreOptions { ConnectionString = "Host=localhost;Password=s3cret;=" }),
+                Throws.ArgumentException.With.Message.Not.Contain("s3cret"));
         }
     }
 }

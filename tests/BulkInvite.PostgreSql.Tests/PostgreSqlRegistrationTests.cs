@@ -108,10 +108,11 @@ public sealed class PostgreSqlRegistrationTests
         Assert.That(ex!.Message, Does.Contain("BulkInvite:PostgreSql:ConnectionString").And.Contain("NpgsqlDataSource"));
     }
 
-    [Test]
-    public void Start_up_fails_on_an_unreadable_connection_string_and_does_not_repeat_it()
+    [TestCase("Host=db;Password=s3cret;Unheard=1")]
+    [TestCase("Host=db;Password=s3cret;=1")]
+    public void Start_up_fails_on_an_unreadable_connection_string_and_does_not_repeat_it(string unreadable)
     {
-        using var provider = BuildProvider(o => o.ConnectionString = "Host=db;Password=s3cret;Unheard=1");
+        using var provider = BuildProvider(o => o.ConnectionString = unreadable);
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 

@@ -35,7 +35,7 @@ internal sealed class HistoryDatabase
         {
             builder = new NpgsqlConnectionStringBuilder(connectionString);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException or KeyNotFoundException)
         {
             database = null;
             return false;

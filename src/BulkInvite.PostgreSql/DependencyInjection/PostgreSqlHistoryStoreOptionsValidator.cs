@@ -27,8 +27,10 @@ internal sealed class PostgreSqlHistoryStoreOptionsValidator(IServiceProviderIsS
             {
                 _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
             }
-            catch (ArgumentException)
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException or KeyNotFoundException)
             {
+                // What Npgsql throws for a string it cannot read: a keyword it does not know, a value of the wrong type,
+                // or an empty keyword (KeyNotFoundException).
                 failures.Add($"{Prefix}{nameof(options.ConnectionString)} cannot be read as an Npgsql connection string.");
             }
         }

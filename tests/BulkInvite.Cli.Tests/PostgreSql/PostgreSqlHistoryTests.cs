@@ -204,13 +204,17 @@ public sealed partial class PostgreSqlHistoryTests
         var given = await RunAsync(["history", "--postgres", unreadable]);
         var fromEnvironment = await RunAsync(["history"], environment: new() { ["BULKINVITE_POSTGRES"] = unreadable });
         var empty = await RunAsync(["history", "--postgres", ""]);
+        // An empty keyword: Npgsql throws KeyNotFoundException, not an ArgumentException.
+        var emptyKeyword = await RunAsync(["history", "--postgres", $"Password={Password};="]);
 
         AssertCleanExit(given, CliApp.ExitError);
         AssertCleanExit(fromEnvironment, CliApp.ExitError);
         AssertCleanExit(empty, CliApp.ExitError);
+        AssertCleanExit(emptyKeyword, CliApp.ExitError);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(given.Error, Does.Contain("--postgres cannot be read as an Npgsql connection string").And.Not.Contain(Password));
+            Assert.That(emptyKeyword.Error, Does.Contain("--postgres cannot be read as an Npgsql connection string").And.Not.Contain(Password));
             Assert.That(fromEnvironment.Error, Does.Contain("$BULKINVITE_POSTGRES cannot be read as an Npgsql connection string").And.Not.Contain(Password));
             Assert.That(empty.Error, Does.Contain("--postgres must not be empty"));
             Assert.That(File.Exists(SqliteFile), Is.False, "no fallback to SQLite");
