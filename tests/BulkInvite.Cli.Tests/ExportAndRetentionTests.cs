@@ -118,6 +118,73 @@ public sealed class ExportAndRetentionTests
     }
 
     [Test]
+    public async Task Export_refuses_to_write_over_the_history_database_its_files_or_its_key_and_leaves_them_whole()
+    {
+        var folder = NewFolder();
+        var db = Path.Combine(folder, "history.db");
+        var id = await SendAsync(db, "list.txt", "a@example.com\nb@example.com\n");
+        var link = Path.Combine(folder, "link.db");
+        File.CreateSymbolicLink(link, db);
+        var before = await File.ReadAllBytesAsync(db);
+        var key = await File.ReadAllBytesAsync(db + ".token-key");
+
+        var targets = new[] { db, Path.Combine(folder, ".", "history.db"), link, db + "-wal", db + ".token-key" };
+        var results = new List<CliResult>();
+        foreach (var target in targets)
+        {
+            results.Add(await CliRunner.RunAsync(string.Empty, "export", id, "--db", db, "-o", target));
+        }
+
+        var folderResult = await CliRunner.RunAsync(string.Empty, "export", id, "--db", db, "-o", folder);
+        var report = await CliRunner.RunAsync(string.Empty, "report", id, "--db", db, "--format", "json");
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var (target, result) in targets.Zip(results))
+            {
+                Assert.That(result.ExitCode, Is.EqualTo(CliApp.ExitError), target);
+                Assert.That(result.Error, Does.StartWith("bulkinvite: --output").And.Contain("history database"), target);
+            }
+
+            Assert.That(folderResult.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(folderResult.Error, Does.Contain("is a folder"));
+            Assert.That(await File.ReadAllBytesAsync(db + ".token-key"), Is.EqualTo(key));
+            Assert.That(report.ExitCode, Is.Zero, report.Error);
+            Assert.That(report.Text, Does.Contain("b@example.com"), "the history reads as before");
+            Assert.That(Directory.GetFiles(folder, "*.tmp"), Is.Empty, "no file left behind");
+            Assert.That(await File.ReadAllBytesAsync(db), Has.Length.EqualTo(before.Length), "the database is not written over");
+        }
+    }
+
+    [Test]
+    public async Task An_export_that_fails_leaves_the_file_it_would_replace_as_it_was()
+    {
+        var folder = NewFolder();
+        var db = Path.Combine(folder, "history.db");
+        var id = await SendAsync(db, "list.txt", "a@example.com\n");
+        var file = Path.Combine(folder, "report.csv");
+        await File.WriteAllTextAsync(file, "kept\n");
+
+        // The import is found, and reading its entries fails: the file the export names keeps what it held.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var rename = connection.CreateCommand();
+            rename.CommandText = "PRAGMA foreign_keys = OFF; ALTER TABLE entries RENAME TO entries_elsewhere;";
+            await rename.ExecuteNonQueryAsync();
+        }
+
+        var failed = await CliRunner.RunAsync(string.Empty, "export", id, "--db", db, "-o", file);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failed.ExitCode, Is.Not.Zero);
+            Assert.That(await File.ReadAllTextAsync(file), Is.EqualTo("kept\n"));
+            Assert.That(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories), Is.Empty, "the unfinished export is deleted");
+        }
+    }
+
+    [Test]
     public async Task Forget_deletes_an_address_from_every_report_ignoring_case()
     {
         var db = Path.Combine(NewFolder(), "history.db");

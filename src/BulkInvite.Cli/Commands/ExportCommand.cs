@@ -44,7 +44,24 @@ internal static class ExportCommand
             }
 
             var path = result.GetValue(output);
-            var stream = path is null ? console.Output : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            var database = store.Read(result);
+            if (path is not null && Directory.Exists(path))
+            {
+                await console.Error.WriteLineAsync($"bulkinvite: --output '{path}' is a folder; name a file.").ConfigureAwait(false);
+                return CliApp.ExitError;
+            }
+
+            if (path is not null && KeepsTheHistory(console, database, path))
+            {
+                await console.Error.WriteLineAsync($"bulkinvite: --output '{path}' is a file of the history database '{database}' (or its key); choose another file.").ConfigureAwait(false);
+                return CliApp.ExitError;
+            }
+
+            // Written to a file of its own beside the output, which replaces the output only once the export is whole:
+            // an export that fails leaves the file it would have replaced as it was.
+            var written = path is null ? null : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+            var stream = written is null ? console.Output : new FileStream(written, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            var whole = false;
             try
             {
                 if (result.GetValue(failedOnly))
@@ -59,17 +76,53 @@ internal static class ExportCommand
                 {
                     await InviteReportExport.WriteCsvAsync(history, CliHost.TenantId, importId, stream, result.GetValue(outcome), cancellationToken).ConfigureAwait(false);
                 }
+
+                whole = true;
             }
             finally
             {
-                if (path is not null)
+                if (written is not null)
                 {
                     await stream.DisposeAsync().ConfigureAwait(false);
+                    if (whole)
+                    {
+                        File.Move(written, path!, overwrite: true);
+                    }
+                    else
+                    {
+                        File.Delete(written);
+                    }
                 }
             }
 
             return CliApp.ExitOk;
         }));
         return command;
+    }
+
+    /// <summary>Whether a file is the SQLite history database, one of SQLite's files beside it, or the key file of its links.</summary>
+    private static bool KeepsTheHistory(CliConsole console, HistoryDatabase database, string path)
+    {
+        var target = FinalPath(path);
+        var kept = new List<string>();
+        if (database.Path is { } file)
+        {
+            var full = FinalPath(file);
+            kept.AddRange([full, full + "-wal", full + "-shm", full + "-journal"]);
+        }
+
+        if (CliHost.TokenKeyFile(console, database) is { } key)
+        {
+            kept.Add(FinalPath(key));
+        }
+
+        return kept.Contains(target, StringComparer.Ordinal);
+    }
+
+    /// <summary>The full path of a file, through the symbolic links to it.</summary>
+    private static string FinalPath(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        return File.Exists(full) ? File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full : full;
     }
 }
