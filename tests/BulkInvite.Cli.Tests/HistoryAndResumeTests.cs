@@ -35,6 +35,37 @@ public sealed class HistoryAndResumeTests
     }
 
     [Test]
+    public async Task History_and_report_say_why_an_import_failed_and_history_refuses_a_limit_under_1_and_csv()
+    {
+        var db = NewDatabase();
+        var file = CliRunner.TempFile("too-many.txt", "a@example.com\nb@example.com\nc@example.com\n");
+        var refused = await CliRunner.RunAsync(string.Empty, "send", file, "--db", db, "--pickup", NewPickup(), "--max-entries", "2");
+
+        var history = await CliRunner.RunAsync(string.Empty, "history", "--db", db, "--format", "json");
+        using var json = JsonDocument.Parse(history.Output);
+        var import = json.RootElement.GetProperty("imports").EnumerateArray().Single();
+        var id = import.GetProperty("importId").GetString()!;
+        var report = await CliRunner.RunAsync(string.Empty, "report", id, "--db", db, "--format", "json");
+        using var reportJson = JsonDocument.Parse(report.Output);
+        var table = await CliRunner.RunAsync(string.Empty, "report", id, "--db", db, "--format", "table");
+        var none = await CliRunner.RunAsync(string.Empty, "history", "--db", db, "--limit", "0");
+        var negative = await CliRunner.RunAsync(string.Empty, "history", "--db", db, "--limit", "-1");
+        var csv = await CliRunner.RunAsync(string.Empty, "history", "--db", db, "--format", "csv");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(refused.ExitCode, Is.Not.Zero);
+            Assert.That(import.GetProperty("status").GetString(), Is.EqualTo("Failed"));
+            Assert.That(import.GetProperty("error").GetString(), Does.Contain("2"), "the limit the file went over");
+            Assert.That(reportJson.RootElement.GetProperty("error").GetString(), Is.EqualTo(import.GetProperty("error").GetString()));
+            Assert.That(table.Text, Does.Contain("Error: " + import.GetProperty("error").GetString()));
+            Assert.That(new[] { none.ExitCode, negative.ExitCode, csv.ExitCode }, Has.All.Not.Zero);
+            Assert.That(none.Error, Does.Contain("--limit is 0; it must be at least 1"));
+            Assert.That(csv.Error, Does.Contain("--format of history is table or json"));
+        }
+    }
+
+    [Test]
     public async Task The_same_file_sent_twice_is_refused_unless_allowed()
     {
         var db = NewDatabase();

@@ -23,12 +23,25 @@ internal static class HistoryCommand
         var format = new Option<ReportFormat?>("--format") { Description = "table or json (default: table on a terminal, json otherwise)." };
         var command = new Command("history", "List past imports, newest first.") { limit, previews, format };
         store.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            // Only a limit given: a validator does not see the option's default.
+            if (result.GetResult(limit) is not null && result.GetValue(limit) < 1)
+            {
+                result.AddError($"--limit is {result.GetValue(limit)}; it must be at least 1.");
+            }
+
+            if (result.GetValue(format) == ReportFormat.Csv)
+            {
+                result.AddError("--format of history is table or json.");
+            }
+        });
         command.SetAction((result, cancellationToken) => CliHost.RunOnHistoryAsync(console, store.Read(result), async services =>
         {
             var history = services.GetRequiredService<IBulkInviteHistory>();
             var page = await history.GetHistoryAsync(
                 CliHost.TenantId,
-                new ImportQuery { Limit = Math.Max(1, result.GetValue(limit)), IncludePreviews = result.GetValue(previews) },
+                new ImportQuery { Limit = result.GetValue(limit), IncludePreviews = result.GetValue(previews) },
                 cancellationToken).ConfigureAwait(false);
             var chosen = result.GetValue(format) ?? (console.IsOutputTerminal ? ReportFormat.Table : ReportFormat.Json);
             var bytes = chosen == ReportFormat.Json ? Json(page) : Encoding.UTF8.GetBytes(Table(page));
@@ -74,6 +87,10 @@ internal static class HistoryCommand
                 writer.WriteBoolean("preview", r.IsPreview);
                 writer.WriteString("createdAt", r.CreatedAt);
                 writer.WriteString("runBy", r.RunBy);
+                if (r.Error is { } error)
+                {
+                    writer.WriteString("error", error);
+                }
                 writer.WriteStartObject("counts");
                 foreach (var outcome in Enum.GetValues<InviteOutcome>())
                 {

@@ -5,7 +5,7 @@ namespace BulkInvite.Cli.Output;
 
 /// <summary>
 /// One JSON document: the import's fields (<c>runBy</c>: the worker that ran it, or <see langword="null"/> when it ran in
-/// the process that imported it), <c>counts</c> (every outcome name mapped to its count), <c>invitations</c>
+/// the process that imported it; <c>error</c>, only when the import failed, says why), <c>counts</c> (every outcome name mapped to its count), <c>invitations</c>
 /// (every invitation state mapped to its count; absent for a preview) and <c>entries</c> (line, address, outcome, reason,
 /// ..., and <c>invitation</c> with its id, state and expiry when the entry sent one), written as it streams.
 /// </summary>
@@ -24,6 +24,10 @@ internal sealed class JsonReportWriter(Stream output) : IReportWriter
             writer.WriteBoolean("preview", report.IsPreview);
             writer.WriteString("createdAt", report.CreatedAt);
             writer.WriteString("runBy", report.RunBy);
+            if (report.Error is { } error)
+            {
+                writer.WriteString("error", error);
+            }
             if (report.CompletedAt is { } completed)
             {
                 writer.WriteString("completedAt", completed);

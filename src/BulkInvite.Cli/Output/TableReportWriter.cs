@@ -19,6 +19,11 @@ internal sealed class TableReportWriter(Stream output) : IReportWriter
             {
                 await writer.WriteLineAsync($"Run by worker {TerminalText.Printable(runBy)}").ConfigureAwait(false);
             }
+
+            if (report.Error is { } error)
+            {
+                await writer.WriteLineAsync($"Error: {TerminalText.Printable(error)}").ConfigureAwait(false);
+            }
             await writer.WriteLineAsync().ConfigureAwait(false);
             await writer.WriteLineAsync($"{"Outcome",-16} {"Count",10}").ConfigureAwait(false);
             foreach (var outcome in Enum.GetValues<InviteOutcome>())
