@@ -31,7 +31,8 @@ public interface IBulkInviteService
 
     /// <summary>
     /// Resumes an interrupted import (the process died, or the transport failed): checks and sends only the entries
-    /// that are still <see cref="InviteOutcome.Pending"/>, so nobody is invited twice and nobody is lost.
+    /// that are still <see cref="InviteOutcome.Pending"/>, so nobody is invited twice and nobody is lost. An import that
+    /// ended with nothing left to send is not run again: a completed one is returned as it is stored.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>
@@ -39,7 +40,10 @@ public interface IBulkInviteService
     /// <param name="cancellationToken">Cancels the run; unsent entries become <see cref="InviteOutcome.Skipped"/>.</param>
     /// <returns>The import's report.</returns>
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
-    /// <exception cref="InvalidOperationException">The import is a preview, or is still running.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The import is a preview, is still running, or failed with nothing left to send (its file could not be read, or
+    /// exceeded a limit: import it again).
+    /// </exception>
     /// <exception cref="InvitationTransportException">The transport failed again; unsent entries stay <see cref="InviteOutcome.Pending"/>.</exception>
     Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default);
 }

@@ -315,6 +315,15 @@ internal sealed class BulkInviteService : IBulkInviteService
             throw new InvalidOperationException($"Import {importId} is a preview: it sends nothing and cannot be resumed.");
         }
 
+        if (report.Status != ImportStatus.Running && !HasWorkLeft(report))
+        {
+            // Nothing was left to send when it ended: a completed import is given back as it is, and one that failed
+            // before it staged anything (an unreadable file, a limit) has to be imported again.
+            return report.Status == ImportStatus.Failed
+                ? throw new InvalidOperationException($"Import {importId} failed with nothing left to send ({report.Error ?? "no error recorded"}); import the file again.")
+                : report;
+        }
+
         var quietFor = _context.Time.GetUtcNow() - (report.UpdatedAt ?? report.CreatedAt);
         var quiet = report.Status != ImportStatus.Running || quietFor >= _context.Options.ResumeAfterInactivity;
         if (ImportRun.IsActive(importId) || (_work is null && !quiet))
@@ -360,6 +369,10 @@ internal sealed class BulkInviteService : IBulkInviteService
 
         return await new ImportRun(context, report, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether an import that ended has entries a resume would send: pending, in flight, or skipped when it was cancelled.</summary>
+    private static bool HasWorkLeft(BulkInviteReport report)
+        => report.Counts.Pending > 0 || report.Counts.Sending > 0 || (report.Status == ImportStatus.Cancelled && report.Counts.Skipped > 0);
 
     private static void ValidateRequest(BulkInviteRequest request)
     {

@@ -87,10 +87,31 @@ public sealed class ResumeAndRepeatTests
         await using var harness = new PipelineHarness();
         var done = await harness.Service.ImportAsync(PipelineHarness.Request(Addresses(3)));
 
+        harness.Time.Advance(TimeSpan.FromMinutes(5));
         var again = await harness.Service.ResumeAsync(PipelineHarness.Tenant, done.ImportId);
+        var stored = await harness.History.GetReportAsync(PipelineHarness.Tenant, done.ImportId);
 
         Assert.That(harness.Sender.Sent, Has.Count.EqualTo(3));
         Assert.That(again.Counts, Is.EqualTo(done.Counts));
+        Assert.That((stored!.Status, stored.CompletedAt, stored.UpdatedAt), Is.EqualTo((ImportStatus.Completed, done.CompletedAt, done.UpdatedAt)), "nothing was run again, nothing rewritten");
+    }
+
+    [Test]
+    public async Task An_import_that_failed_before_anything_was_left_to_send_cannot_be_resumed_and_keeps_its_error()
+    {
+        await using var harness = new PipelineHarness(o => o.MaxEntries = 2);
+        Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request(Addresses(3))));
+        var failed = (await harness.History.GetHistoryAsync(PipelineHarness.Tenant, new ImportQuery())).Items.Single();
+
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => harness.Service.ResumeAsync(PipelineHarness.Tenant, failed.ImportId));
+        var stored = await harness.History.GetReportAsync(PipelineHarness.Tenant, failed.ImportId);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ex!.Message, Does.Contain("nothing left to send").And.Contain(failed.Error!));
+            Assert.That((stored!.Status, stored.Error), Is.EqualTo((ImportStatus.Failed, failed.Error)));
+            Assert.That(harness.Sender.Sent, Is.Empty);
+        }
     }
 
     [Test]
