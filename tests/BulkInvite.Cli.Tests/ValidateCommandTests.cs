@@ -32,6 +32,33 @@ public sealed class ValidateCommandTests
     }
 
     [Test]
+    public async Task A_byte_order_mark_is_not_part_of_the_first_line_and_a_list_in_utf16_is_read_as_its_text()
+    {
+        const string Text = "a@example.com\r\nbad\r\nzoë@example.com\r\n";
+        byte[] utf8 = [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(Text)];
+        byte[] little = [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(Text)];
+        byte[] big = [.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes(Text)];
+        // Long enough that characters are split between reads.
+        var many = string.Concat(Enumerable.Range(1, 20_000).Select(i => $"user{i}@example.com\n"));
+        byte[] longer = [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(many)];
+
+        var expected = new[] { "valid\t\ta@example.com", "invalid\tMissingAt\tbad", "valid\t\tzoë@example.com" };
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var (name, input) in new[] { ("UTF-8", utf8), ("UTF-16 LE", little), ("UTF-16 BE", big) })
+            {
+                var result = await CliRunner.RunAsync(input, "validate", "--allow-international");
+                Assert.That(result.Lines, Is.EqualTo(expected), name);
+            }
+
+            var all = await CliRunner.RunAsync(longer, "validate");
+            Assert.That(all.Lines, Has.Length.EqualTo(20_000));
+            Assert.That(all.Lines, Has.All.StartWith("valid\t\tuser"));
+            Assert.That(all.Lines[^1], Is.EqualTo("valid\t\tuser20000@example.com"));
+        }
+    }
+
+    [Test]
     public async Task Bytes_that_are_not_utf8_are_invalid_and_echoed_unchanged()
     {
         byte[] input = [.. "ok@example.com\n"u8, (byte)'b', 0xC3, 0x28, .. "@example.com\n"u8];

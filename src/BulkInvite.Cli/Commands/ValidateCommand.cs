@@ -5,7 +5,8 @@ using BulkInvite.Cli.Output;
 namespace BulkInvite.Cli.Commands;
 
 /// <summary>
-/// <c>bulkinvite validate</c>: every input line is one candidate, taken exactly as it is (no splitting, no trimming);
+/// <c>bulkinvite validate</c>: every input line is one candidate, taken exactly as it is (no splitting, no trimming;
+/// a byte-order mark is not part of the first line, and a list in UTF-16 with one is read as its text);
 /// prints one line per input line, in order: <c>valid</c> or <c>invalid</c>, a tab, the reason code (empty when
 /// valid), a tab, the input line, its control characters escaped as the table's are (<see cref="TerminalText"/>).
 /// </summary>
@@ -180,10 +181,8 @@ internal static class ValidateCommand
             WriteStreamed(segment, isFinalBlock: false);
         }
 
-        int count;
-        while ((count = await input.ReadAsync(read, cancellationToken).ConfigureAwait(false)) > 0)
+        void Lines(ReadOnlySpan<byte> span)
         {
-            var span = read.AsSpan(0, count);
             while (true)
             {
                 var newline = span.IndexOf((byte)'\n');
@@ -197,10 +196,52 @@ internal static class ValidateCommand
                 EndLine();
                 span = span[(newline + 1)..];
             }
+        }
 
+        // A byte-order mark says how the list is encoded, as the parsers read it: UTF-8's is left out, and a list in
+        // UTF-16 (Excel's "Unicode text") is read as UTF-8, a character split between two reads carried by the decoder.
+        var filled = 0;
+        int count;
+        while (filled < 3 && (count = await input.ReadAsync(read.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            filled += count;
+        }
+
+        var start = read.AsSpan(0, filled).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        Decoder? decoder = read.AsSpan(0, filled) switch
+        {
+            [0xFF, 0xFE, ..] => Encoding.Unicode.GetDecoder(),
+            [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode.GetDecoder(),
+            _ => null,
+        };
+        if (decoder is not null)
+        {
+            start = 2;
+        }
+
+        var chars = decoder is null ? [] : new char[(read.Length / 2) + 2];
+        var utf8 = decoder is null ? [] : new byte[chars.Length * 3];
+        void Take(ReadOnlySpan<byte> bytes, bool flush)
+        {
+            if (decoder is null)
+            {
+                Lines(bytes);
+                return;
+            }
+
+            var decoded = decoder.GetChars(bytes, chars, flush);
+            Lines(utf8.AsSpan(0, Encoding.UTF8.GetBytes(chars.AsSpan(0, decoded), utf8)));
+        }
+
+        Take(read.AsSpan(start, filled - start), flush: false);
+        await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
+        while ((count = await input.ReadAsync(read, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            Take(read.AsSpan(0, count), flush: false);
             await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        Take([], flush: true);
         if (any)
         {
             EndLine();
