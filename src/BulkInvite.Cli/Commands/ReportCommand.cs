@@ -22,7 +22,16 @@ internal static class ReportCommand
             var report = await history.GetReportAsync(CliHost.TenantId, result.GetValue(id), cancellationToken).ConfigureAwait(false);
             if (report is null)
             {
-                await console.Error.WriteLineAsync($"bulkinvite: there is no import {result.GetValue(id)} in '{store.Read(result)}'.").ConfigureAwait(false);
+                // A queued import has no report until a worker starts it; the queue still knows it.
+                var status = await history.GetStatusAsync(CliHost.TenantId, result.GetValue(id), cancellationToken).ConfigureAwait(false);
+                var why = status switch
+                {
+                    null => $"there is no import {result.GetValue(id)} in '{store.Read(result)}'.",
+                    { Phase: ImportPhase.Queued } => $"import {status.ImportId} ('{TerminalText.Printable(status.FileName)}') is queued and has not started: it has no report yet.",
+                    { Phase: ImportPhase.Running } => $"import {status.ImportId} ('{TerminalText.Printable(status.FileName)}') is starting on {TerminalText.Printable(status.RunningOn ?? "a worker")}: it has no report yet.",
+                    _ => $"import {status.ImportId} ('{TerminalText.Printable(status.FileName)}') ended without a report: {TerminalText.Printable(status.Error ?? "no error recorded")}",
+                };
+                await console.Error.WriteLineAsync("bulkinvite: " + why).ConfigureAwait(false);
                 return CliApp.ExitError;
             }
 

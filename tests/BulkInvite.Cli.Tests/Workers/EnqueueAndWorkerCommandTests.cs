@@ -63,6 +63,9 @@ public sealed class EnqueueAndWorkerCommandTests
         AssertCleanExit(enqueued);
         Assert.That(Guid.TryParse(enqueued.Text.TrimEnd('\n'), out var importId), Is.True, enqueued.Text);
         Assert.That(Directory.Exists(Pickup), Is.False, "enqueue sends nothing");
+        var queued = await RunAsync("report", importId.ToString());
+        Assert.That(queued.ExitCode, Is.EqualTo(CliApp.ExitError));
+        Assert.That(queued.Error, Does.StartWith($"bulkinvite: import {importId} ('").And.Contain("is queued and has not started: it has no report yet."));
 
         var worker = await RunAsync("worker", "--pickup", Pickup, "--exit-when-idle", "--name", "cli-worker-1", "--poll-interval", "0.1");
 
