@@ -66,6 +66,32 @@ public sealed class HistoryAndResumeTests
     }
 
     [Test]
+    public async Task Commands_that_read_the_history_refuse_a_database_file_that_does_not_exist_and_create_nothing()
+    {
+        var db = NewDatabase();
+        var commands = new[]
+        {
+            new[] { "history" },
+            ["report", Guid.NewGuid().ToString()],
+            ["export", Guid.NewGuid().ToString()],
+            ["invitations", "list"],
+            ["accept", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+        };
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var command in commands)
+            {
+                var result = await CliRunner.RunAsync(string.Empty, [.. command, "--db", db]);
+                Assert.That(result.ExitCode, Is.EqualTo(CliApp.ExitError), command[0]);
+                Assert.That(result.Error, Does.StartWith($"bulkinvite: there is no history database '{db}'"), command[0]);
+            }
+
+            Assert.That(Directory.Exists(Path.GetDirectoryName(db)) && Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(db)!).Any(), Is.False, "no database, no key file");
+        }
+    }
+
+    [Test]
     public async Task The_same_file_sent_twice_is_refused_unless_allowed()
     {
         var db = NewDatabase();
@@ -132,7 +158,10 @@ public sealed class HistoryAndResumeTests
     [Test]
     public async Task A_report_of_an_unknown_import_is_a_one_line_error()
     {
-        var result = await CliRunner.RunAsync(string.Empty, "report", Guid.NewGuid().ToString(), "--db", NewDatabase());
+        var db = NewDatabase();
+        Assert.That((await CliRunner.RunAsync(string.Empty, "preview", CliRunner.TempFile("one.txt", "one@example.com\n"), "--db", db)).ExitCode, Is.Zero);
+
+        var result = await CliRunner.RunAsync(string.Empty, "report", Guid.NewGuid().ToString(), "--db", db);
 
         Assert.That(result.ExitCode, Is.Not.Zero);
         Assert.That(result.Error, Does.StartWith("bulkinvite: there is no import"));

@@ -642,6 +642,9 @@ public sealed partial class InvitationCommandsTests
     public async Task Unknown_invitations_and_imports_are_one_line_errors()
     {
         var missing = "0198d6e5-0000-7000-8000-000000000001";
+        // A history that exists, without these: a file that does not exist is refused before anything is looked up.
+        var created = await RunAsync("preview", CliRunner.TempFile("one.txt", "one@example.com\n"));
+        Assert.That(created.ExitCode, Is.Zero, created.Error);
 
         var revoke = await RunAsync("invitations", "revoke", missing);
         var revokeImport = await RunAsync("invitations", "revoke", "--import", missing);

@@ -1,4 +1,5 @@
 using System.Text;
+using BulkInvite.Cli.Output;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -202,12 +203,28 @@ internal static class CliHost
     /// Runs a command that only reads or deletes history: builds the container without a user directory or sender,
     /// and hands the action a scope's service provider.
     /// </summary>
-    public static Task<int> RunOnHistoryAsync(CliConsole console, HistoryDatabase database, Func<IServiceProvider, Task<int>> action)
-        => RunAsync(console, database, null, b => b.WithoutUserExistenceCheck(), action);
+    /// <remarks>A SQLite file that does not exist is refused, not created: a mistyped <c>--db</c> would read as an empty history.</remarks>
+    public static async Task<int> RunOnHistoryAsync(CliConsole console, HistoryDatabase database, Func<IServiceProvider, Task<int>> action)
+        => await RefuseMissingAsync(console, database).ConfigureAwait(false)
+            ?? await RunAsync(console, database, null, b => b.WithoutUserExistenceCheck(), action).ConfigureAwait(false);
 
     /// <summary>As <see cref="RunOnHistoryAsync"/>, for a command that verifies the tokens of a tenant (<c>accept</c>).</summary>
-    public static Task<int> RunOnTokensAsync(CliConsole console, HistoryDatabase database, string tenantId, Func<IServiceProvider, Task<int>> action)
-        => RunAsync(console, database, null, b => b.WithoutUserExistenceCheck(), action, tenantId);
+    public static async Task<int> RunOnTokensAsync(CliConsole console, HistoryDatabase database, string tenantId, Func<IServiceProvider, Task<int>> action)
+        => await RefuseMissingAsync(console, database).ConfigureAwait(false)
+            ?? await RunAsync(console, database, null, b => b.WithoutUserExistenceCheck(), action, tenantId).ConfigureAwait(false);
+
+    /// <summary>The exit code of a command on a SQLite history that does not exist (said on stderr), or <see langword="null"/> when it exists.</summary>
+    private static async Task<int?> RefuseMissingAsync(CliConsole console, HistoryDatabase database)
+    {
+        if (database.Path is not { } path || File.Exists(path))
+        {
+            return null;
+        }
+
+        await console.Error.WriteLineAsync(
+            $"bulkinvite: there is no history database '{TerminalText.Printable(path)}': send, preview, enqueue and worker create it; give --db (or $BULKINVITE_DB) the file they used.").ConfigureAwait(false);
+        return CliApp.ExitError;
+    }
 
     /// <summary>
     /// Builds and validates the container, and hands the action a scope's service provider; settings that fail
