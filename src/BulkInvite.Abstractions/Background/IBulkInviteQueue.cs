@@ -21,7 +21,10 @@ public interface IBulkInviteQueue
     /// </param>
     /// <param name="cancellationToken">Cancels the copy; once this method has returned, the import no longer depends on it.</param>
     /// <returns>The import's id, under which <see cref="IBulkInviteHistory.GetStatusAsync"/>, <see cref="GetStateAsync"/> and the history store know it.</returns>
-    /// <exception cref="ArgumentException">The request lacks its content, file name, tenant or initiator, or its mode is <see cref="ImportMode.CountOnly"/> or not an <see cref="ImportMode"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// The request lacks its content, file name, tenant or initiator, names a parser that no registered parser has, or its
+    /// mode is <see cref="ImportMode.CountOnly"/> or not an <see cref="ImportMode"/>.
+    /// </exception>
     /// <exception cref="InvalidOperationException">An import with the request's id is queued already.</exception>
     /// <exception cref="InviteLimitExceededException">The upload is larger than <c>MaxFileBytes</c>, or <c>MaxQueuedImports</c> imports are waiting.</exception>
     Task<Guid> EnqueueAsync(BulkInviteRequest request, CancellationToken cancellationToken = default);

@@ -343,4 +343,8 @@ internal static class CliHost
     }
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    /// <summary>An exception's message on one line, without the name of the parameter an argument error appends (a name in the code, not the user's switch).</summary>
+    public static string OneLine(Exception exception)
+        => OneLine(exception is ArgumentException { ParamName: { } name } ? exception.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : exception.Message);
 }

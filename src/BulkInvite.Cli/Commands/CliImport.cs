@@ -45,7 +45,7 @@ internal static class CliImport
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InviteFileFormatException or InviteLimitExceededException or ArgumentException)
             {
                 var where = ex is InviteFileFormatException { LineNumber: { } line } ? $" (line {line})" : string.Empty;
-                await console.Error.WriteLineAsync($"bulkinvite: cannot read '{settings.Path}'{where}: {CliHost.OneLine(ex.Message)}").ConfigureAwait(false);
+                await console.Error.WriteLineAsync($"bulkinvite: cannot read '{settings.Path}'{where}: {CliHost.OneLine(ex)}").ConfigureAwait(false);
                 return CliApp.ExitError;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -94,6 +94,12 @@ internal static class EnqueueCommand
                     await console.Error.WriteLineAsync($"bulkinvite: cannot read '{path}': {CliHost.OneLine(ex.Message)}").ConfigureAwait(false);
                     return CliApp.ExitError;
                 }
+                catch (ArgumentException ex)
+                {
+                    // A --parser that no parser has.
+                    await console.Error.WriteLineAsync($"bulkinvite: cannot queue '{path}': {CliHost.OneLine(ex)}").ConfigureAwait(false);
+                    return CliApp.ExitError;
+                }
 
                 var line = result.GetValue(format) == ReportFormat.Json ? Json(importId, path, result.GetValue(preview)) : importId.ToString();
                 await CliHost.WriteLineAsync(console, line, cancellationToken).ConfigureAwait(false);

@@ -13,11 +13,19 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
     private readonly IOptionsMonitor<BulkInviteOptions> _importOptions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Parsing.InviteParserSelector _parsers;
 
-    public BulkInviteQueue(IImportWorkStore work, IOptions<BackgroundImportOptions> options, IOptionsMonitor<BulkInviteOptions> importOptions, TimeProvider time, ILoggerFactory? loggerFactory = null)
+    public BulkInviteQueue(
+        IImportWorkStore work,
+        IOptions<BackgroundImportOptions> options,
+        IOptionsMonitor<BulkInviteOptions> importOptions,
+        TimeProvider time,
+        IEnumerable<IInviteFileParser> parsers,
+        ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _work = work;
+        _parsers = new Parsing.InviteParserSelector(parsers);
         _options = options.Value;
         _importOptions = importOptions;
         _time = time;
@@ -38,6 +46,12 @@ internal sealed class BulkInviteQueue : IBulkInviteQueue
                     ? "A count-only run cannot be queued: it keeps nothing in the history, so it would leave no report to read. Run it with IBulkInviteService.ImportAsync, which returns the counts."
                     : $"The request's mode {(int)request.Mode} is not an {nameof(ImportMode)}.",
                 nameof(request));
+        }
+
+        if (request.ParserName is { } parserName)
+        {
+            // Refused here, as an import refuses it, rather than by the worker that runs it later.
+            _parsers.CheckName(parserName);
         }
 
         // A soft limit: instances that queue at the same moment may pass it by one each.

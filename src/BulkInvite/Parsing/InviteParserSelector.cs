@@ -61,6 +61,11 @@ internal sealed class InviteParserSelector
             : new ParserSelection(best, contentStream);
     }
 
+    /// <summary>Throws the error an import would give for a parser name no registered parser has (a queued import checks it before it is kept).</summary>
+    /// <param name="parserName">The name.</param>
+    /// <exception cref="ArgumentException">No registered parser has this name.</exception>
+    public void CheckName(string parserName) => FindByName(parserName);
+
     private IInviteFileParser FindByName(string parserName)
     {
         foreach (var parser in _parsers)

@@ -81,6 +81,20 @@ public sealed class EnqueueAndWorkerCommandTests
     }
 
     [Test]
+    public async Task Enqueue_refuses_a_parser_that_does_not_exist_before_anything_is_queued()
+    {
+        var enqueued = await RunAsync("enqueue", InputFile(Invitees), "--parser", "xml");
+        var worker = await RunAsync("worker", "--pickup", Pickup, "--exit-when-idle", "--poll-interval", "0.1");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(enqueued.ExitCode, Is.EqualTo(CliApp.ExitError));
+            Assert.That(enqueued.Error.Trim(), Does.StartWith("bulkinvite: cannot queue '").And.EndWith("There is no file parser named 'xml'. Known parsers: text, csv."));
+            Assert.That(worker.Text, Is.EqualTo("0 import(s) run to their end.\n"), "nothing was queued");
+        }
+    }
+
+    [Test]
     public async Task Enqueue_in_json_prints_an_object_and_a_queued_preview_sends_nothing()
     {
         var enqueued = await RunAsync("enqueue", InputFile(Invitees), "--preview", "--format", "json");

@@ -88,6 +88,31 @@ public sealed class BulkInviteQueueTests
     }
 
     [Test]
+    public async Task A_parser_name_no_parser_has_is_refused_before_the_upload_is_queued_and_a_known_one_in_any_case_is_kept()
+    {
+        using var host = await StartAsync();
+        var queue = host.Services.GetRequiredService<IBulkInviteQueue>();
+        var request = Request("a@example.com\n");
+
+        var error = Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(new BulkInviteRequest
+        {
+            Content = request.Content, FileName = request.FileName, TenantId = request.TenantId, InitiatedBy = request.InitiatedBy, ParserName = "xml",
+        }));
+        var idle = (await Work.CountUnfinishedAsync()).IsIdle;
+        var kept = await queue.EnqueueAsync(new BulkInviteRequest
+        {
+            Content = Request("b@example.com\n").Content, FileName = "list.txt", TenantId = request.TenantId, InitiatedBy = request.InitiatedBy, ParserName = "CSV",
+        });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error!.Message, Does.Contain("no file parser named 'xml'").And.Contain("text").And.Contain("csv"));
+            Assert.That(idle, Is.True, "nothing of it is kept");
+            Assert.That(await queue.GetStateAsync(request.TenantId, kept), Is.Not.Null);
+        }
+    }
+
+    [Test]
     public async Task An_upload_over_the_size_limit_is_refused_before_it_is_queued()
     {
         using var host = await StartAsync(maxFileBytes: 100);
