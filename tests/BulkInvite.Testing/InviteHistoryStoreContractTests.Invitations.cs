@@ -128,9 +128,10 @@ public abstract partial class InviteHistoryStoreContractTests
     }
 
     /// <summary>
-    /// An entry recorded Pending (handed back before its send), Failed or Skipped loses its pending invitation in the
-    /// same write: the address is free for another import and the link finds nothing; an entry recorded Invited or
-    /// Unknown keeps its own, and an accepted or revoked invitation stays whatever its entry is recorded as.
+    /// An update that withdraws the invitation (<see cref="InviteEntryUpdate.WithdrawsInvitation"/>: the email certainly
+    /// did not leave) deletes the entry's pending invitation in the same write: the address is free for another import
+    /// and the link finds nothing. Without it the invitation stays, whatever the outcome (a hand-back after a transport
+    /// error); an accepted or revoked invitation stays either way.
     /// </summary>
     [Test]
     public async Task An_entry_recorded_as_not_sent_loses_its_pending_invitation_and_frees_its_address()
@@ -147,9 +148,9 @@ public abstract partial class InviteHistoryStoreContractTests
         Assert.That(await Store.RevokeInvitationAsync(TenantA, sends[6].InvitationId, later), Is.True);
 
         // Through both writes that change entries: a round of sends with no new send, and a plain update.
-        await Store.RecordInvitationSendsAsync(TenantA, import.ImportId, [Outcome(1, InviteOutcome.Invited), Outcome(2, InviteOutcome.Failed)], []);
+        await Store.RecordInvitationSendsAsync(TenantA, import.ImportId, [Outcome(1, InviteOutcome.Invited, false), Outcome(2, InviteOutcome.Failed, true)], []);
         await Store.UpdateEntriesAsync(TenantA, import.ImportId, [
-            Outcome(3, InviteOutcome.Pending), Outcome(4, InviteOutcome.Skipped), Outcome(5, InviteOutcome.Unknown), Outcome(6, InviteOutcome.Failed), Outcome(7, InviteOutcome.Failed)]);
+            Outcome(3, InviteOutcome.Pending, true), Outcome(4, InviteOutcome.Skipped, true), Outcome(5, InviteOutcome.Pending, false), Outcome(6, InviteOutcome.Failed, true), Outcome(7, InviteOutcome.Failed, true)]);
         await ReopenAsync();
 
         var live = await Store.FindLiveInvitationsAsync(TenantA, [.. Enumerable.Range(1, 7).Select(i => $"user{i}@example.com")], later);
@@ -158,17 +159,18 @@ public abstract partial class InviteHistoryStoreContractTests
         var again = await Store.RecordInvitationSendsAsync(TenantA, other.ImportId, [], [.. new[] { 2, 3, 4, 5 }.Select(i => NewSend(other.ImportId, i, NewTokenHash(), later, $"user{i}@example.com"))]);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(live.Select(i => i?.Sequence), Is.EqualTo(new long?[] { 1, null, null, null, 5, 6, null }), "Invited and Unknown keep theirs; the accepted one stays live");
+            Assert.That(live.Select(i => i?.Sequence), Is.EqualTo(new long?[] { 1, null, null, null, 5, 6, null }), "without the flag an entry keeps its own; the accepted one stays live");
             Assert.That(await Store.FindInvitationByTokenHashAsync(hashes[2], later), Is.Null, "the refused send's link finds nothing");
             Assert.That(await Store.AcceptInvitationAsync(hashes[3], later), Is.Null, "the link of a send handed back accepts nothing");
             Assert.That((await Store.GetInvitationAsync(TenantA, sends[6].InvitationId, later))!.State, Is.EqualTo(InvitationState.Revoked));
             Assert.That(entries.Select(e => e.Invitation?.State), Is.EqualTo(new InvitationState?[] { InvitationState.Pending, null, null, null, InvitationState.Pending, InvitationState.Accepted, InvitationState.Revoked }));
-            Assert.That(entries.Select(e => e.Outcome), Is.EqualTo(new[] { InviteOutcome.Invited, InviteOutcome.Failed, InviteOutcome.Pending, InviteOutcome.Skipped, InviteOutcome.Unknown, InviteOutcome.Failed, InviteOutcome.Failed }));
+            Assert.That(entries.Select(e => e.Outcome), Is.EqualTo(new[] { InviteOutcome.Invited, InviteOutcome.Failed, InviteOutcome.Pending, InviteOutcome.Skipped, InviteOutcome.Pending, InviteOutcome.Failed, InviteOutcome.Failed }));
             Assert.That(again, Is.EqualTo(new[] { InvitationSendStatus.Recorded, InvitationSendStatus.Recorded, InvitationSendStatus.Recorded, InvitationSendStatus.AddressInvited }), "another import may invite the freed addresses");
             Assert.That(await Store.CountInvitationsAsync(TenantA, import.ImportId, later), Is.EqualTo(new InvitationCounts { Pending = 2, Accepted = 1, Revoked = 1 }));
         }
 
-        static InviteEntryUpdate Outcome(long sequence, InviteOutcome outcome) => new() { Sequence = sequence, Outcome = outcome, UpdatedAt = T0.AddMinutes(6) };
+        static InviteEntryUpdate Outcome(long sequence, InviteOutcome outcome, bool withdraws)
+            => new() { Sequence = sequence, Outcome = outcome, UpdatedAt = T0.AddMinutes(6), WithdrawsInvitation = withdraws };
     }
 
     /// <summary>A token hash is accepted once; every later accept of it gets nothing, and the invitation reads as accepted.</summary>

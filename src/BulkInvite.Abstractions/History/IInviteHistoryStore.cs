@@ -41,9 +41,9 @@ public interface IInviteHistoryStore
 
     /// <summary>
     /// Changes the outcome of entries of an import. An update that <see cref="InviteEntryUpdate.WithdrawsInvitation"/>
-    /// (the entry's email was not sent, or was refused) deletes the entry's invitation in the same write if it is
-    /// <see cref="InvitationState.Pending"/>, so that the address is free for a later import and the link accepts
-    /// nothing; an accepted, revoked or expired invitation stays.
+    /// (the entry's email certainly did not leave) deletes the entry's invitation in the same write if it is stored
+    /// <see cref="InvitationState.Pending"/> (also when its lifetime has passed), so that the address is free for a
+    /// later import and the link accepts nothing; an accepted or revoked invitation, or one recorded expired, stays.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>

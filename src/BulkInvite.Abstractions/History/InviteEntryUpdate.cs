@@ -24,9 +24,10 @@ public readonly struct InviteEntryUpdate
 
     /// <summary>
     /// Whether storing this update withdraws the entry's invitation while it is <see cref="InvitationState.Pending"/>:
-    /// the new outcome says its email was not sent (<see cref="InviteOutcome.Pending"/>, handed back before the send;
-    /// <see cref="InviteOutcome.Skipped"/>) or was refused (<see cref="InviteOutcome.Failed"/>), so neither it nor its
-    /// link may hold the address any more (<see cref="IInviteHistoryStore.UpdateEntriesAsync"/>).
+    /// set only where the entry's email certainly did not leave (handed back before it was given to the sender, or
+    /// refused by the mail server), so that its link accepts nothing and its address is free for a later import
+    /// (<see cref="IInviteHistoryStore.UpdateEntriesAsync"/>). Not set where delivery is unknown (a transport error
+    /// during the send, an entry in flight when its import stopped): that invitation keeps holding the address.
     /// </summary>
-    public bool WithdrawsInvitation => Outcome is InviteOutcome.Pending or InviteOutcome.Skipped or InviteOutcome.Failed;
+    public bool WithdrawsInvitation { get; init; }
 }

@@ -503,8 +503,8 @@ internal sealed partial class ImportRun
         var entry = item.Entry;
         if (stopToken.IsCancellationRequested)
         {
-            // Stopped before this one was attempted: back to pending.
-            return HandBack(entry);
+            // Stopped before this one was attempted: back to pending, and its email never left.
+            return HandBack(entry, notSent: true);
         }
 
         var invitation = new Invitation
@@ -528,7 +528,7 @@ internal sealed partial class ImportRun
             var result = await sender.SendAsync(invitation, abortToken).ConfigureAwait(false);
             return result.Succeeded
                 ? new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Invited, Reason = resentReason, Detail = result.Detail, StatusCode = result.StatusCode, UpdatedAt = _context.Time.GetUtcNow() }
-                : new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Failed, Reason = InviteReasonCodes.Rejected, Detail = result.Detail, StatusCode = result.StatusCode, UpdatedAt = _context.Time.GetUtcNow() };
+                : new InviteEntryUpdate { Sequence = entry.Sequence, Outcome = InviteOutcome.Failed, Reason = InviteReasonCodes.Rejected, Detail = result.Detail, StatusCode = result.StatusCode, UpdatedAt = _context.Time.GetUtcNow(), WithdrawsInvitation = true };
         }
         catch (OperationCanceledException) when (abortToken.IsCancellationRequested)
         {
@@ -537,10 +537,11 @@ internal sealed partial class ImportRun
         }
         catch (InvitationTransportException ex)
         {
-            // The server could not be reached or refused the session: this one was not sent.
+            // The server could not be reached, refused the session, or the connection failed or timed out during the
+            // send: pending again, and its invitation kept, since the message may have left.
             Log.TransportUnavailable(_context.Logger, ex, ImportId);
             stop(ex);
-            return HandBack(entry);
+            return HandBack(entry, notSent: false);
         }
         catch (Exception ex)
         {
@@ -549,8 +550,8 @@ internal sealed partial class ImportRun
         }
     }
 
-    private InviteEntryUpdate HandBack(InviteEntryResult entry)
-        => new() { Sequence = entry.Sequence, Outcome = InviteOutcome.Pending, Reason = entry.Reason, Detail = KeptDetail(entry), UpdatedAt = _context.Time.GetUtcNow() };
+    private InviteEntryUpdate HandBack(InviteEntryResult entry, bool notSent)
+        => new() { Sequence = entry.Sequence, Outcome = InviteOutcome.Pending, Reason = entry.Reason, Detail = KeptDetail(entry), UpdatedAt = _context.Time.GetUtcNow(), WithdrawsInvitation = notSent };
 
     /// <summary>Whether resume made the entry pending again because it was in flight when its import stopped.</summary>
     private static bool WasInFlightAfterCrash(InviteEntryResult entry) => entry.Reason == InviteReasonCodes.InFlightAfterCrash;
