@@ -31,8 +31,8 @@ public interface IBulkInviteService
 
     /// <summary>
     /// Resumes an interrupted import (the process died, or the transport failed): checks and sends only the entries
-    /// that are still <see cref="InviteOutcome.Pending"/>, so nobody is invited twice and nobody is lost. An import that
-    /// ended with nothing left to send is not run again: a completed one is returned as it is stored.
+    /// that are still <see cref="InviteOutcome.Pending"/>, so nobody is invited twice and nobody is lost. A completed
+    /// import with nothing left to send is not run again: it is returned as it is stored.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="importId">The import.</param>
@@ -41,8 +41,8 @@ public interface IBulkInviteService
     /// <returns>The import's report.</returns>
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
     /// <exception cref="InvalidOperationException">
-    /// The import is a preview, is still running, or failed with nothing left to send (its file could not be read, or
-    /// exceeded a limit: import it again).
+    /// The import is a preview, is still running, or failed before any entry was staged (its file could not be read,
+    /// or exceeded a limit: import it again).
     /// </exception>
     /// <exception cref="InvitationTransportException">The transport failed again; unsent entries stay <see cref="InviteOutcome.Pending"/>.</exception>
     Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default);

@@ -315,13 +315,16 @@ internal sealed class BulkInviteService : IBulkInviteService
             throw new InvalidOperationException($"Import {importId} is a preview: it sends nothing and cannot be resumed.");
         }
 
-        if (report.Status != ImportStatus.Running && !HasWorkLeft(report))
+        if (report.Status is ImportStatus.Completed or ImportStatus.CompletedWithErrors && !HasWorkLeft(report))
         {
-            // Nothing was left to send when it ended: a completed import is given back as it is, and one that failed
-            // before it staged anything (an unreadable file, a limit) has to be imported again.
-            return report.Status == ImportStatus.Failed
-                ? throw new InvalidOperationException($"Import {importId} failed with nothing left to send ({report.Error ?? "no error recorded"}); import the file again.")
-                : report;
+            // Nothing was left to send when it ended: given back as it is stored.
+            return report;
+        }
+
+        if (report.Status == ImportStatus.Failed && report.Counts.Total == 0)
+        {
+            // It failed before any entry was staged (an unreadable file, a limit): there is nothing to resume from.
+            throw new InvalidOperationException($"Import {importId} failed before any entry was staged ({report.Error ?? "no error recorded"}); import the file again.");
         }
 
         var quietFor = _context.Time.GetUtcNow() - (report.UpdatedAt ?? report.CreatedAt);
@@ -370,9 +373,8 @@ internal sealed class BulkInviteService : IBulkInviteService
         return await new ImportRun(context, report, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether an import that ended has entries a resume would send: pending, in flight, or skipped when it was cancelled.</summary>
-    private static bool HasWorkLeft(BulkInviteReport report)
-        => report.Counts.Pending > 0 || report.Counts.Sending > 0 || (report.Status == ImportStatus.Cancelled && report.Counts.Skipped > 0);
+    /// <summary>Whether a completed import has entries a resume would send: pending or in flight.</summary>
+    private static bool HasWorkLeft(BulkInviteReport report) => report.Counts.Pending > 0 || report.Counts.Sending > 0;
 
     private static void ValidateRequest(BulkInviteRequest request)
     {
