@@ -125,10 +125,13 @@ public sealed class ExportAndRetentionTests
         var id = await SendAsync(db, "list.txt", "a@example.com\nb@example.com\n");
         var link = Path.Combine(folder, "link.db");
         File.CreateSymbolicLink(link, db);
+        var folderLink = Path.Combine(NewFolder(), "alias");
+        Directory.CreateDirectory(Path.GetDirectoryName(folderLink)!);
+        Directory.CreateSymbolicLink(folderLink, folder);
         var before = await File.ReadAllBytesAsync(db);
         var key = await File.ReadAllBytesAsync(db + ".token-key");
 
-        var targets = new[] { db, Path.Combine(folder, ".", "history.db"), link, db + "-wal", db + ".token-key" };
+        var targets = new[] { db, Path.Combine(folder, ".", "history.db"), link, Path.Combine(folderLink, "history.db"), db + "-wal", db + ".token-key" };
         var results = new List<CliResult>();
         foreach (var target in targets)
         {
@@ -157,15 +160,18 @@ public sealed class ExportAndRetentionTests
     }
 
     [Test]
-    public async Task An_export_that_fails_leaves_the_file_it_would_replace_as_it_was()
+    public async Task An_export_that_fails_leaves_no_half_file_and_an_existing_output_is_written_in_place()
     {
         var folder = NewFolder();
         var db = Path.Combine(folder, "history.db");
         var id = await SendAsync(db, "list.txt", "a@example.com\n");
         var file = Path.Combine(folder, "report.csv");
-        await File.WriteAllTextAsync(file, "kept\n");
+        var existing = Path.Combine(folder, "existing.csv");
+        await File.WriteAllTextAsync(existing, "old\n");
+        var toExisting = await CliRunner.RunAsync(string.Empty, "export", id, "--db", db, "-o", existing);
+        var toNull = await CliRunner.RunAsync(string.Empty, "export", id, "--db", db, "-o", "/dev/null");
 
-        // The import is found, and reading its entries fails: the file the export names keeps what it held.
+        // The import is found, and reading its entries fails: the new file the export names is not left half written.
         await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
         {
             await connection.OpenAsync();
@@ -178,8 +184,10 @@ public sealed class ExportAndRetentionTests
 
         using (Assert.EnterMultipleScope())
         {
+            Assert.That((toExisting.ExitCode, toNull.ExitCode), Is.EqualTo((0, 0)), toExisting.Error + toNull.Error);
+            Assert.That(await File.ReadAllTextAsync(existing), Does.Contain("a@example.com").And.Not.Contain("old"));
             Assert.That(failed.ExitCode, Is.Not.Zero);
-            Assert.That(await File.ReadAllTextAsync(file), Is.EqualTo("kept\n"));
+            Assert.That(File.Exists(file), Is.False, "no half file");
             Assert.That(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories), Is.Empty, "the unfinished export is deleted");
         }
     }

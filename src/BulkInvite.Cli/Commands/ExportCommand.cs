@@ -57,10 +57,13 @@ internal static class ExportCommand
                 return CliApp.ExitError;
             }
 
-            // Written to a file of its own beside the output, which replaces the output only once the export is whole:
-            // an export that fails leaves the file it would have replaced as it was.
-            var written = path is null ? null : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-            var stream = written is null ? console.Output : new FileStream(written, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            // A new file is written beside its name and takes it only once the export is whole, so an export that fails
+            // leaves no half file. A file that exists (a report written before, /dev/null, a pipe, a link) is written
+            // in place, as it is.
+            var written = path is null || File.Exists(path)
+                ? null
+                : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+            var stream = path is null ? console.Output : new FileStream(written ?? path, written is null ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             var whole = false;
             try
             {
@@ -81,16 +84,29 @@ internal static class ExportCommand
             }
             finally
             {
-                if (written is not null)
+                if (path is not null)
                 {
-                    await stream.DisposeAsync().ConfigureAwait(false);
-                    if (whole)
+                    try
                     {
-                        File.Move(written, path!, overwrite: true);
+                        await stream.DisposeAsync().ConfigureAwait(false);
+                        if (whole && written is not null)
+                        {
+                            File.Move(written, path, overwrite: true);
+                        }
                     }
-                    else
+                    finally
                     {
-                        File.Delete(written);
+                        if (written is not null && File.Exists(written))
+                        {
+                            // What failed is what the caller hears about, not this clean-up.
+                            try
+                            {
+                                File.Delete(written);
+                            }
+                            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                            {
+                            }
+                        }
                     }
                 }
             }
@@ -116,13 +132,26 @@ internal static class ExportCommand
             kept.Add(FinalPath(key));
         }
 
-        return kept.Contains(target, StringComparer.Ordinal);
+        // Names that differ only in case are one file where the file system ignores case (as Windows' and macOS's do by default).
+        return kept.Contains(target, OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
     }
 
-    /// <summary>The full path of a file, through the symbolic links to it.</summary>
+    /// <summary>The full path of a file, through the symbolic links to it and to the folders on its way.</summary>
     private static string FinalPath(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
-        return File.Exists(full) ? File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full : full;
+        var root = System.IO.Path.GetPathRoot(full)!;
+        var current = root;
+        foreach (var part in full[root.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = System.IO.Path.Combine(current, part);
+            FileSystemInfo step = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (step.Exists && step.LinkTarget is not null)
+            {
+                current = step.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? current;
+            }
+        }
+
+        return current;
     }
 }
