@@ -41,8 +41,8 @@ public interface IBulkInviteService
     /// <returns>The import's report.</returns>
     /// <exception cref="KeyNotFoundException">The tenant has no such import.</exception>
     /// <exception cref="InvalidOperationException">
-    /// The import is a preview, is still running, or failed before any entry was staged (its file could not be read,
-    /// or exceeded a limit: import it again).
+    /// The import is a preview, is still running, or failed with nothing pending or in flight (for example its file
+    /// could not be read, or exceeded a limit: import it again).
     /// </exception>
     /// <exception cref="InvitationTransportException">The transport failed again; unsent entries stay <see cref="InviteOutcome.Pending"/>.</exception>
     Task<BulkInviteReport> ResumeAsync(string tenantId, Guid importId, IProgress<BulkInviteProgress>? progress = null, CancellationToken cancellationToken = default);

@@ -131,7 +131,19 @@ public sealed class ExportAndRetentionTests
         var before = await File.ReadAllBytesAsync(db);
         var key = await File.ReadAllBytesAsync(db + ".token-key");
 
-        var targets = new[] { db, Path.Combine(folder, ".", "history.db"), link, Path.Combine(folderLink, "history.db"), db + "-wal", db + ".token-key" };
+        // A link whose target goes through the linked folder, and ".." taken from where a link leads.
+        var throughAlias = Path.Combine(NewFolder(), "out.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(throughAlias)!);
+        File.CreateSymbolicLink(throughAlias, Path.Combine(folderLink, "history.db"));
+        var sub = Path.Combine(folder, "sub");
+        Directory.CreateDirectory(sub);
+        var subLink = Path.Combine(Path.GetDirectoryName(folderLink)!, "sublink");
+        Directory.CreateSymbolicLink(subLink, sub);
+        var targets = new[]
+        {
+            db, Path.Combine(folder, ".", "history.db"), link, Path.Combine(folderLink, "history.db"), throughAlias, Path.Combine(subLink, "..", "history.db"),
+            db + "-wal", db + ".token-key",
+        };
         var results = new List<CliResult>();
         foreach (var target in targets)
         {

@@ -28,6 +28,11 @@ internal static class ExportCommand
         store.AddTo(command);
         command.Validators.Add(result =>
         {
+            if (result.GetResult(output) is not null && string.IsNullOrEmpty(result.GetValue(output)))
+            {
+                result.AddError("--output must name a file.");
+            }
+
             if (result.GetValue(failedOnly) && (result.GetValue(format) is not null || result.GetValue(outcome) is not null))
             {
                 result.AddError("--failed-only writes the form of the uploaded file: give it without --format and --outcome.");
@@ -136,19 +141,38 @@ internal static class ExportCommand
         return kept.Contains(target, OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
     }
 
-    /// <summary>The full path of a file, through the symbolic links to it and to the folders on its way.</summary>
-    private static string FinalPath(string path)
+    /// <summary>
+    /// The path of a file with every symbolic link on its way followed, as the system follows them: one name at a time,
+    /// <c>..</c> taken from the folder a link led to, and a link's own target followed the same way.
+    /// </summary>
+    private static string FinalPath(string path, int links = 0)
     {
-        var full = System.IO.Path.GetFullPath(path);
-        var root = System.IO.Path.GetPathRoot(full)!;
+        var absolute = System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.Combine(Environment.CurrentDirectory, path);
+        var root = System.IO.Path.GetPathRoot(absolute)!;
         var current = root;
-        foreach (var part in full[root.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in absolute[root.Length..].Split([System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries))
         {
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                current = System.IO.Path.GetDirectoryName(current) ?? current;
+                continue;
+            }
+
             current = System.IO.Path.Combine(current, part);
             FileSystemInfo step = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
-            if (step.Exists && step.LinkTarget is not null)
+            if (step.LinkTarget is { } target)
             {
-                current = step.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? current;
+                if (links >= 40)
+                {
+                    throw new IOException($"Too many symbolic links on the way to '{path}'.");
+                }
+
+                current = FinalPath(System.IO.Path.IsPathRooted(target) ? target : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(current)!, target), links + 1);
             }
         }
 

@@ -315,16 +315,16 @@ internal sealed class BulkInviteService : IBulkInviteService
             throw new InvalidOperationException($"Import {importId} is a preview: it sends nothing and cannot be resumed.");
         }
 
-        if (report.Status is ImportStatus.Completed or ImportStatus.CompletedWithErrors && !HasWorkLeft(report))
+        if (report.Status is ImportStatus.Completed or ImportStatus.CompletedWithErrors or ImportStatus.Failed && !HasWorkLeft(report))
         {
-            // Nothing was left to send when it ended: given back as it is stored.
-            return report;
-        }
-
-        if (report.Status == ImportStatus.Failed && report.Counts.Total == 0)
-        {
-            // It failed before any entry was staged (an unreadable file, a limit): there is nothing to resume from.
-            throw new InvalidOperationException($"Import {importId} failed before any entry was staged ({report.Error ?? "no error recorded"}); import the file again.");
+            // Nothing was pending or in flight when it ended: a completed import is given back as it is stored, and a
+            // failed one keeps its error (run again, it would be marked completed, and a file not read to its end
+            // would pass for a whole one).
+            return report.Status != ImportStatus.Failed
+                ? report
+                : throw new InvalidOperationException(report.ContentHash is null
+                    ? $"Import {importId} failed before its file was read to its end ({report.Error ?? "no error recorded"}); import the file again."
+                    : $"Import {importId} failed ({report.Error ?? "no error recorded"}) with nothing pending to send: there is nothing to resume.");
         }
 
         var quietFor = _context.Time.GetUtcNow() - (report.UpdatedAt ?? report.CreatedAt);
@@ -373,7 +373,7 @@ internal sealed class BulkInviteService : IBulkInviteService
         return await new ImportRun(context, report, progress).ResumeAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether a completed import has entries a resume would send: pending or in flight.</summary>
+    /// <summary>Whether an import that ended has entries a resume would send: pending or in flight.</summary>
     private static bool HasWorkLeft(BulkInviteReport report) => report.Counts.Pending > 0 || report.Counts.Sending > 0;
 
     private static void ValidateRequest(BulkInviteRequest request)

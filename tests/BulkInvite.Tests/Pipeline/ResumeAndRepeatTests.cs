@@ -97,7 +97,7 @@ public sealed class ResumeAndRepeatTests
     }
 
     [Test]
-    public async Task An_import_that_failed_before_any_entry_was_staged_cannot_be_resumed_and_keeps_its_error()
+    public async Task An_import_that_failed_with_nothing_pending_cannot_be_resumed_and_keeps_its_error()
     {
         await using var harness = new PipelineHarness(o => o.MaxEntries = 2);
         Assert.ThrowsAsync<InviteLimitExceededException>(() => harness.Service.ImportAsync(PipelineHarness.Request(Addresses(3))));
@@ -108,7 +108,7 @@ public sealed class ResumeAndRepeatTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(ex!.Message, Does.Contain("failed before any entry was staged").And.Contain(failed.Error!));
+            Assert.That(ex!.Message, Does.Contain("failed before its file was read to its end").And.Contain(failed.Error!));
             Assert.That((stored!.Status, stored.Error), Is.EqualTo((ImportStatus.Failed, failed.Error)));
             Assert.That(harness.Sender.Sent, Is.Empty);
         }
