@@ -57,7 +57,7 @@ public class FingerprintBenchmarks
         ulong sum = 0;
         foreach (var key in _keys)
         {
-            var (high, low) = _hasher.HashUtf8IgnoreCase(key);
+            _ = _hasher.TryHashAsciiIgnoreCase(key, out var high, out var low);
             sum += high ^ low;
         }
 

@@ -83,16 +83,43 @@ internal readonly struct AddressHasher
     /// <param name="key">The normalized address, UTF-8.</param>
     /// <returns>The fingerprint.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (ulong High, uint Low) HashUtf8(ReadOnlySpan<byte> key) => HashUtf8(key, ignoreCase: false);
+    public (ulong High, uint Low) HashUtf8(ReadOnlySpan<byte> key)
+        => key.Length <= ShortKeyBytes && Avx2.IsSupported ? HashShort(Text.ShortUtf8.Load(key), key.Length) : HashLong(key, ignoreCase: false);
 
     /// <summary>
-    /// <see cref="HashUtf8(ReadOnlySpan{byte})"/> of the key with its ASCII letters lower-cased, without a pass to
-    /// lower-case it: they are lower-cased as they are read (other bytes, non-ASCII ones included, are left as they are).
+    /// <see cref="HashUtf8(ReadOnlySpan{byte})"/> of an ASCII key with its letters lower-cased, without a pass to
+    /// lower-case it, or to find whether it is ASCII: a short key is both checked and lower-cased in the vector it is
+    /// hashed from.
     /// </summary>
     /// <param name="key">A valid address, UTF-8.</param>
-    /// <returns>The fingerprint of the lower-cased key.</returns>
+    /// <param name="high">The fingerprint's high part, when the key is ASCII.</param>
+    /// <param name="low">The fingerprint's low part, when the key is ASCII.</param>
+    /// <returns><see langword="false"/> when the key holds a byte that is not ASCII (its fingerprint is not made).</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (ulong High, uint Low) HashUtf8IgnoreCase(ReadOnlySpan<byte> key) => HashUtf8(key, ignoreCase: true);
+    public bool TryHashAsciiIgnoreCase(ReadOnlySpan<byte> key, out ulong high, out uint low)
+    {
+        if (key.Length <= ShortKeyBytes && Avx2.IsSupported)
+        {
+            var vector = Text.ShortUtf8.Load(key);
+            if (vector.ExtractMostSignificantBits() != 0)
+            {
+                (high, low) = (0, 0);
+                return false;
+            }
+
+            (high, low) = HashShort(LowerAscii(vector), key.Length);
+            return true;
+        }
+
+        if (!System.Text.Ascii.IsValid(key))
+        {
+            (high, low) = (0, 0);
+            return false;
+        }
+
+        (high, low) = HashLong(key, ignoreCase: true);
+        return true;
+    }
 
     /// <summary>
     /// The fingerprint <see cref="HashUtf8(ReadOnlySpan{byte})"/> gives a key of at most <see cref="ShortKeyBytes"/>
@@ -168,19 +195,6 @@ internal readonly struct AddressHasher
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
-    }
-
-    /// <summary>Both UTF-8 fingerprints; <paramref name="ignoreCase"/> is a constant at every call, so each caller gets its own code.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private (ulong High, uint Low) HashUtf8(ReadOnlySpan<byte> key, bool ignoreCase)
-    {
-        if (key.Length <= ShortKeyBytes && Avx2.IsSupported)
-        {
-            var vector = Text.ShortUtf8.Load(key);
-            return HashShort(ignoreCase ? LowerAscii(vector) : vector, key.Length);
-        }
-
-        return HashLong(key, ignoreCase);
     }
 
     /// <summary>The multiply-rotate function, for keys longer than <see cref="ShortKeyBytes"/> (or every key without AVX2); internal for the benchmarks.</summary>

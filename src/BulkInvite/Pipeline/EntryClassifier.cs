@@ -462,20 +462,14 @@ internal sealed class EntryClassifier : IInviteEntrySink
 
                 // An ASCII address is keyed from its bytes, any other as text; when no key is kept and case is ignored
                 // throughout, an ASCII address is fingerprinted as it is read, lower-cased on the way.
-                if (Ascii.IsValid(address))
+                if (!needsKeys && comparison == DuplicateComparison.IgnoreCase && hasher.TryHashAsciiIgnoreCase(address, out taken.High, out taken.Low))
                 {
-                    if (!needsKeys && comparison == DuplicateComparison.IgnoreCase)
-                    {
-                        (taken.High, taken.Low) = hasher.HashUtf8IgnoreCase(address);
-                        return;
-                    }
+                    return;
+                }
 
-                    key = AddressKey.GetAscii(address, comparison, address.Length <= keyRoom.Length ? keyRoom : new byte[address.Length]);
-                }
-                else
-                {
-                    key = AddressKey.GetUtf8(Encoding.UTF8.GetString(address), comparison, _keyChars, keyRoom);
-                }
+                key = Ascii.IsValid(address)
+                    ? AddressKey.GetAscii(address, comparison, address.Length <= keyRoom.Length ? keyRoom : new byte[address.Length])
+                    : AddressKey.GetUtf8(Encoding.UTF8.GetString(address), comparison, _keyChars, keyRoom);
             }
             else
             {
