@@ -11,7 +11,7 @@ internal sealed class InMemoryInvitationLedger
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, Row> _byId = [];
     private readonly Dictionary<(string Tenant, Guid Import, long Sequence), Row> _byEntry = [];
-    private readonly Dictionary<string, Row> _byHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<byte[], Row> _byHash = new(TokenHashComparer.Instance);
     private readonly Dictionary<(string Tenant, string AddressKey), List<Row>> _byAddress = [];
 
     public IReadOnlyList<InvitationSendStatus> Record(string tenantId, IReadOnlyList<InvitationSend> sends)
@@ -72,7 +72,7 @@ internal sealed class InMemoryInvitationLedger
 
         if (row is not null)
         {
-            _byHash.Remove(row.HashKey);
+            _byHash.Remove(row.TokenHash);
             row.TokenHash = send.TokenHash.ToArray();
             row.TokenKeyId = send.TokenKeyId;
             row.State = InvitationState.Pending;
@@ -120,7 +120,7 @@ internal sealed class InMemoryInvitationLedger
             ofAddress.Add(row);
         }
 
-        if (!_byHash.TryAdd(row.HashKey, row))
+        if (!_byHash.TryAdd(row.TokenHash, row))
         {
             throw new InvalidOperationException("Two invitations cannot have the same token hash.");
         }
@@ -334,7 +334,7 @@ internal sealed class InMemoryInvitationLedger
     {
         _byId.Remove(row.InvitationId);
         _byEntry.Remove((row.TenantId, row.ImportId, row.Sequence));
-        _byHash.Remove(row.HashKey);
+        _byHash.Remove(row.TokenHash);
         var ofAddress = _byAddress[(row.TenantId, row.AddressKey)];
         ofAddress.Remove(row);
         if (ofAddress.Count == 0)
@@ -356,7 +356,7 @@ internal sealed class InMemoryInvitationLedger
     }
 
     private Row? ByHash(ReadOnlySpan<byte> tokenHash)
-        => _byHash.TryGetValue(Convert.ToHexString(tokenHash), out var row) && CryptographicOperations.FixedTimeEquals(row.TokenHash, tokenHash) ? row : null;
+        => _byHash.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(tokenHash, out var row) && CryptographicOperations.FixedTimeEquals(row.TokenHash, tokenHash) ? row : null;
 
     /// <summary>What retention matches an invitation on.</summary>
     internal readonly record struct InvitationRecordKey(Guid ImportId, string Address);
@@ -403,8 +403,6 @@ internal sealed class InMemoryInvitationLedger
 
         public required string TokenKeyId { get; set; }
 
-        public string HashKey => Convert.ToHexString(TokenHash);
-
         public InvitationState StateAt(DateTimeOffset asOf)
             => State == InvitationState.Pending && ExpiresAt <= asOf ? InvitationState.Expired : State;
 
@@ -440,5 +438,26 @@ internal sealed class InMemoryInvitationLedger
             LastMessageKey = LastMessageKey,
             TokenKeyId = TokenKeyId,
         };
+    }
+
+    /// <summary>Token hashes compared by their bytes, and looked up by a span of them without an array.</summary>
+    private sealed class TokenHashComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly TokenHashComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

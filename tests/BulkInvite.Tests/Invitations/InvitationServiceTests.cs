@@ -502,6 +502,44 @@ public sealed class InvitationServiceTests
     }
 
     [Test]
+    public void Tokens_issued_on_many_threads_under_two_key_sets_are_all_different_and_hashed_as_a_one_shot_HMAC_hashes_them()
+    {
+        var store = new InMemoryInviteHistoryStore();
+        var current = new BulkInviteOptions();
+        current.InvitationTokenKeys.Add(TestTokenKeys.Current);
+        current.InvitationTokenKeys.Add(TestTokenKeys.Older);
+        var older = new BulkInviteOptions();
+        older.InvitationTokenKeys.Add(TestTokenKeys.Older);
+        var sets = new[] { InvitationTokens.Create(current, store), InvitationTokens.Create(older, store) };
+        var keys = new[] { Convert.FromBase64String(TestTokenKeys.Current.Key), Convert.FromBase64String(TestTokenKeys.Older.Key) };
+
+        // Each thread alternates between the two sets, so a thread's kept HMAC changes key at every token, and each
+        // thread reads its random bytes in blocks of its own.
+        var issued = new ConcurrentBag<(int Set, string Token, byte[] Hash)>();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, worker =>
+        {
+            for (var i = 0; i < 2_000; i++)
+            {
+                var set = (worker + i) % 2;
+                var (token, hash) = sets[set].Issue();
+                issued.Add((set, token, hash));
+            }
+        });
+
+        Assert.That(issued.Select(t => t.Token).Distinct().Count(), Is.EqualTo(16_000), "every token differs");
+        Assert.That(issued.Select(t => Convert.ToHexString(t.Hash)).Distinct().Count(), Is.EqualTo(16_000));
+        foreach (var (set, token, hash) in issued)
+        {
+            Assert.That(token, Has.Length.EqualTo(InvitationTokens.TokenLength));
+            Assert.That(hash, Is.EqualTo(HMACSHA256.HashData(keys[set], Encoding.ASCII.GetBytes(token))));
+            Assert.That(sets[0].Hashes(token), Is.EqualTo(new[] { HMACSHA256.HashData(keys[0], Encoding.ASCII.GetBytes(token)), HMACSHA256.HashData(keys[1], Encoding.ASCII.GetBytes(token)) }));
+        }
+
+        // The random bytes are not a repeating block: no two tokens share their first 16 bytes either.
+        Assert.That(issued.Select(t => t.Token[..21]).Distinct().Count(), Is.EqualTo(16_000));
+    }
+
+    [Test]
     public void A_key_file_is_created_once_readable_by_its_owner_only_and_read_back_with_the_same_id()
     {
         var folder = Path.Combine(Path.GetTempPath(), "bulkinvite-key-" + Guid.NewGuid().ToString("N"));
