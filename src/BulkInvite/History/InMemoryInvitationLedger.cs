@@ -12,7 +12,8 @@ internal sealed class InMemoryInvitationLedger
     private readonly Dictionary<Guid, Row> _byId = [];
     private readonly Dictionary<(string Tenant, Guid Import, long Sequence), Row> _byEntry = [];
     private readonly Dictionary<byte[], Row> _byHash = new(TokenHashComparer.Instance);
-    private readonly Dictionary<(string Tenant, string AddressKey), List<Row>> _byAddress = [];
+    // The invitations of an address, newest first, chained through Row.NextOfAddress: no list object per address.
+    private readonly Dictionary<(string Tenant, string AddressKey), Row> _byAddress = [];
 
     public IReadOnlyList<InvitationSendStatus> Record(string tenantId, IReadOnlyList<InvitationSend> sends)
     {
@@ -37,9 +38,10 @@ internal sealed class InMemoryInvitationLedger
         }
 
         // One live invitation per address: an expired one holds nothing; a pending one holds it unless replaced.
-        if (_byAddress.TryGetValue((tenantId, send.AddressKey), out var ofAddress))
+        _byAddress.TryGetValue((tenantId, send.AddressKey), out var ofAddress);
+        if (ofAddress is not null)
         {
-            foreach (var other in ofAddress)
+            for (var other = ofAddress; other is not null; other = other.NextOfAddress)
             {
                 if (other == row)
                 {
@@ -59,7 +61,7 @@ internal sealed class InMemoryInvitationLedger
 
             if (send.ReplacePending)
             {
-                foreach (var other in ofAddress)
+                for (var other = ofAddress; other is not null; other = other.NextOfAddress)
                 {
                     if (other != row && other.State == InvitationState.Pending)
                     {
@@ -111,13 +113,8 @@ internal sealed class InMemoryInvitationLedger
             };
             _byId.Add(row.InvitationId, row);
             _byEntry.Add((tenantId, send.ImportId, send.Sequence), row);
-            if (ofAddress is null)
-            {
-                ofAddress = [];
-                _byAddress.Add((tenantId, send.AddressKey), ofAddress);
-            }
-
-            ofAddress.Add(row);
+            row.NextOfAddress = ofAddress;
+            _byAddress[(tenantId, send.AddressKey)] = row;
         }
 
         if (!_byHash.TryAdd(row.TokenHash, row))
@@ -176,13 +173,9 @@ internal sealed class InMemoryInvitationLedger
 
     private InvitationRecord? FindLive(string tenantId, string addressKey, DateTimeOffset asOf)
     {
-        if (!_byAddress.TryGetValue((tenantId, addressKey), out var rows))
-        {
-            return null;
-        }
-
+        _byAddress.TryGetValue((tenantId, addressKey), out var rows);
         Row? live = null;
-        foreach (var row in rows)
+        for (var row = rows; row is not null; row = row.NextOfAddress)
         {
             var state = row.StateAt(asOf);
             if (state == InvitationState.Accepted)
@@ -335,12 +328,31 @@ internal sealed class InMemoryInvitationLedger
         _byId.Remove(row.InvitationId);
         _byEntry.Remove((row.TenantId, row.ImportId, row.Sequence));
         _byHash.Remove(row.TokenHash);
-        var ofAddress = _byAddress[(row.TenantId, row.AddressKey)];
-        ofAddress.Remove(row);
-        if (ofAddress.Count == 0)
+        var key = (row.TenantId, row.AddressKey);
+        var head = _byAddress[key];
+        if (head == row)
         {
-            _byAddress.Remove((row.TenantId, row.AddressKey));
+            if (row.NextOfAddress is null)
+            {
+                _byAddress.Remove(key);
+            }
+            else
+            {
+                _byAddress[key] = row.NextOfAddress;
+            }
         }
+        else
+        {
+            var before = head;
+            while (before.NextOfAddress != row)
+            {
+                before = before.NextOfAddress!;
+            }
+
+            before.NextOfAddress = row.NextOfAddress;
+        }
+
+        row.NextOfAddress = null;
     }
 
     private static bool TryRevoke(Row row, DateTimeOffset now)
@@ -402,6 +414,9 @@ internal sealed class InMemoryInvitationLedger
         public required byte[] TokenHash { get; set; }
 
         public required string TokenKeyId { get; set; }
+
+        /// <summary>The invitation of the same address recorded before this one.</summary>
+        public Row? NextOfAddress { get; set; }
 
         public InvitationState StateAt(DateTimeOffset asOf)
             => State == InvitationState.Pending && ExpiresAt <= asOf ? InvitationState.Expired : State;
