@@ -16,8 +16,11 @@ internal sealed unsafe partial class SlotMemory : IDisposable
     private const int MapAnonymous = 0x20;
     private const int AdviseHugePage = 14;
     private const long HugePageThreshold = 4L << 20;
+    private const int PageBytes = 4096;
 
     private readonly bool _mapped;
+    private readonly Thread? _touch;
+    private volatile bool _stopTouch;
     private void* _pointer;
 
     public SlotMemory(long bytes)
@@ -27,6 +30,8 @@ internal sealed unsafe partial class SlotMemory : IDisposable
         {
             _pointer = mapped;
             _mapped = true;
+            _touch = new Thread(TouchPages) { IsBackground = true, Name = "BulkInvite table pages" };
+            _touch.Start();
         }
         else
         {
@@ -70,8 +75,25 @@ internal sealed unsafe partial class SlotMemory : IDisposable
         }
     }
 
+    /// <summary>
+    /// Touches each page of the mapping once, in order, while the table is being filled at random places: the kernel
+    /// allocates and zeroes a page at its first touch (a virtual machine's host may back it then too), which would
+    /// otherwise all fall on the thread that fills the table, in its first batch, while the reading thread waits for
+    /// it. Nothing is changed: a page gets an atomic OR of zero, which leaves a slot written at the same moment as it is.
+    /// </summary>
+    private void TouchPages()
+    {
+        var start = (byte*)_pointer;
+        for (long offset = 0; offset < Bytes && !_stopTouch; offset += PageBytes)
+        {
+            Interlocked.Or(ref *(long*)(start + offset), 0);
+        }
+    }
+
     private void Free()
     {
+        _stopTouch = true;
+        _touch?.Join();
         var pointer = _pointer;
         if (pointer == null)
         {
