@@ -88,8 +88,8 @@ internal readonly struct AddressHasher
 
     /// <summary>
     /// <see cref="HashUtf8(ReadOnlySpan{byte})"/> of an ASCII key with its letters lower-cased, without a pass to
-    /// lower-case it, or to find whether it is ASCII: a short key is both checked and lower-cased in the vector it is
-    /// hashed from.
+    /// lower-case it; a key of up to <see cref="ShortKeyBytes"/> bytes (with AVX2) is also found to be ASCII in the vector
+    /// it is hashed from, a longer one by a pass of <see cref="System.Text.Ascii.IsValid(ReadOnlySpan{byte})"/>.
     /// </summary>
     /// <param name="key">A valid address, UTF-8.</param>
     /// <param name="high">The fingerprint's high part, when the key is ASCII.</param>

@@ -19,7 +19,7 @@ internal sealed unsafe partial class SlotMemory : IDisposable
     private const int PageBytes = 4096;
 
     private readonly bool _mapped;
-    private readonly Thread? _touch;
+    private Thread? _touch;
     private volatile bool _stopTouch;
     private void* _pointer;
 
@@ -30,8 +30,7 @@ internal sealed unsafe partial class SlotMemory : IDisposable
         {
             _pointer = mapped;
             _mapped = true;
-            _touch = new Thread(TouchPages) { IsBackground = true, Name = "BulkInvite table pages" };
-            _touch.Start();
+            StartTouching();
         }
         else
         {
@@ -72,6 +71,21 @@ internal sealed unsafe partial class SlotMemory : IDisposable
         {
             pointer = null;
             return false;
+        }
+    }
+
+    /// <summary>Starts <see cref="TouchPages"/>; a process that cannot start a thread goes without it.</summary>
+    private void StartTouching()
+    {
+        var thread = new Thread(TouchPages) { IsBackground = true, Name = "BulkInvite table pages" };
+        try
+        {
+            thread.UnsafeStart();
+            _touch = thread;
+        }
+        catch (Exception e) when (e is ThreadStartException or OutOfMemoryException)
+        {
+            // The table works as well without it; only its first touches fall on the thread that fills it.
         }
     }
 

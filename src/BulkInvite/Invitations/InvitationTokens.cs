@@ -66,10 +66,14 @@ internal sealed class InvitationTokens
             return [];
         }
 
+        // Checking a link is rare beside issuing tokens: a one-shot HMAC for each key, which leaves each thread's kept
+        // HMAC (Hmac.For) with the key that issues.
+        Span<byte> text = stackalloc byte[TokenLength];
+        var length = Encoding.ASCII.GetBytes(token, text);
         var hashes = new byte[_keys.Length][];
         for (var i = 0; i < _keys.Length; i++)
         {
-            hashes[i] = Hash(_keys[i].Key, token);
+            hashes[i] = HMACSHA256.HashData(_keys[i].Key, text[..length]);
         }
 
         return hashes;
@@ -104,8 +108,10 @@ internal sealed class InvitationTokens
     }
 
     /// <summary>
-    /// The thread's HMAC of its last key, kept between tokens: a one-shot <see cref="HMACSHA256.HashData(byte[], byte[])"/>
-    /// sets up a new context each time, which cost more than the hash itself when an import issued a token per entry.
+    /// The thread's HMAC of the last key that issued on it, kept between tokens: a one-shot
+    /// <see cref="HMACSHA256.HashData(byte[], byte[])"/> sets up a new context each time, which cost more than the hash
+    /// itself when an import issued a token per entry. A thread keeps that key (and its context) until it issues under
+    /// another one.
     /// </summary>
     private static class Hmac
     {
@@ -144,7 +150,8 @@ internal sealed class InvitationTokens
 
         public static void Fill(Span<byte> destination)
         {
-            var block = t_block ??= new byte[BlockBytes];
+            // Pinned, so that the collector never leaves copies of unissued bytes where clearing does not reach.
+            var block = t_block ??= GC.AllocateUninitializedArray<byte>(BlockBytes, pinned: true);
             if (t_used == 0 || t_used + destination.Length > BlockBytes)
             {
                 RandomNumberGenerator.Fill(block);

@@ -535,7 +535,7 @@ public sealed class InvitationServiceTests
             Assert.That(sets[0].Hashes(token), Is.EqualTo(new[] { HMACSHA256.HashData(keys[0], Encoding.ASCII.GetBytes(token)), HMACSHA256.HashData(keys[1], Encoding.ASCII.GetBytes(token)) }));
         }
 
-        // The random bytes are not a repeating block: no two tokens share their first 16 bytes either.
+        // The random bytes are not a repeating block: no two tokens share their first 21 characters (126 bits) either.
         Assert.That(issued.Select(t => t.Token[..21]).Distinct().Count(), Is.EqualTo(16_000));
     }
 
