@@ -39,35 +39,32 @@ internal sealed class InMemoryInvitationLedger
 
         // One live invitation per address: an expired one holds nothing; a pending one holds it unless replaced.
         _byAddress.TryGetValue((tenantId, send.AddressKey), out var ofAddress);
-        if (ofAddress is not null)
+        for (var other = ofAddress; other is not null; other = other.NextOfAddress)
+        {
+            if (other == row)
+            {
+                continue;
+            }
+
+            if (other.State == InvitationState.Pending && other.ExpiresAt <= send.SentAt)
+            {
+                other.State = InvitationState.Expired;
+            }
+
+            if (other.State == InvitationState.Accepted || (other.State == InvitationState.Pending && !send.ReplacePending))
+            {
+                return InvitationSendStatus.AddressInvited;
+            }
+        }
+
+        if (send.ReplacePending)
         {
             for (var other = ofAddress; other is not null; other = other.NextOfAddress)
             {
-                if (other == row)
+                if (other != row && other.State == InvitationState.Pending)
                 {
-                    continue;
-                }
-
-                if (other.State == InvitationState.Pending && other.ExpiresAt <= send.SentAt)
-                {
-                    other.State = InvitationState.Expired;
-                }
-
-                if (other.State == InvitationState.Accepted || (other.State == InvitationState.Pending && !send.ReplacePending))
-                {
-                    return InvitationSendStatus.AddressInvited;
-                }
-            }
-
-            if (send.ReplacePending)
-            {
-                for (var other = ofAddress; other is not null; other = other.NextOfAddress)
-                {
-                    if (other != row && other.State == InvitationState.Pending)
-                    {
-                        other.State = InvitationState.Revoked;
-                        other.RevokedAt = send.SentAt;
-                    }
+                    other.State = InvitationState.Revoked;
+                    other.RevokedAt = send.SentAt;
                 }
             }
         }

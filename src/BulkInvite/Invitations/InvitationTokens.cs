@@ -54,8 +54,14 @@ internal sealed class InvitationTokens
     {
         Span<byte> random = stackalloc byte[TokenBytes];
         Randomness.Fill(random);
-        var token = Base64Url.EncodeToString(random);
-        return (token, Hash(_keys[0].Key, token));
+        Span<byte> text = stackalloc byte[TokenLength];
+        var length = Base64Url.EncodeToUtf8(random, text);
+        random.Clear();
+
+        // HMAC-SHA256 of the token's text (as Hashes computes it when a link comes back).
+        var hmac = Hmac.For(_keys[0].Key);
+        hmac.AppendData(text[..length]);
+        return (Encoding.ASCII.GetString(text[..length]), hmac.GetHashAndReset());
     }
 
     /// <summary>The hashes of a token under every key, current first; none when the text cannot be a token.</summary>
@@ -66,8 +72,8 @@ internal sealed class InvitationTokens
             return [];
         }
 
-        // Checking a link is rare beside issuing tokens: a one-shot HMAC for each key, which leaves each thread's kept
-        // HMAC (Hmac.For) with the key that issues.
+        // HMAC-SHA256 of the token's text: a token changed in any character has another hash. Checking a link is rare
+        // beside issuing tokens: a one-shot HMAC for each key, which leaves each thread's kept HMAC with the key that issues.
         Span<byte> text = stackalloc byte[TokenLength];
         var length = Encoding.ASCII.GetBytes(token, text);
         var hashes = new byte[_keys.Length][];
@@ -95,16 +101,6 @@ internal sealed class InvitationTokens
         }
 
         return true;
-    }
-
-    /// <summary>HMAC-SHA256 of the token's text: a token changed in any character has another hash.</summary>
-    private static byte[] Hash(byte[] key, string token)
-    {
-        Span<byte> text = stackalloc byte[TokenLength];
-        var length = Encoding.ASCII.GetBytes(token, text);
-        var hmac = Hmac.For(key);
-        hmac.AppendData(text[..length]);
-        return hmac.GetHashAndReset();
     }
 
     /// <summary>
